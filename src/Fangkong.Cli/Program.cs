@@ -1,0 +1,3 @@
+using Fangkong.Cli;
+
+return await FangkongCli.RunAsync(args);

@@ -1,0 +1,238 @@
+using System.Globalization;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Audit;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.People;
+using Fangkong.Data.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Fangkong.Data.Audit;
+
+/// <summary>
+/// Turns the changes a context is about to save into audit entries: who (the context's actor), when, what
+/// (old → new per audited field, identifiers masked), why (<see cref="Reason"/>) and under which rule
+/// (<see cref="Rule"/>). Explicit events (reveals, sign-in failures, bulk operations) are queued with
+/// <see cref="Record"/> and written with the next save.
+/// </summary>
+public sealed class AuditRecorder(FangkongDb db)
+{
+    private readonly List<AuditEntry> _queued = [];
+
+    /// <summary>Why the pending changes are made (shown in the audit viewer). Kept until changed.</summary>
+    public string? Reason { get; set; }
+    /// <summary>The rule or procedure that required them; "manual" when a person decided.</summary>
+    public string? Rule { get; set; }
+
+    /// <summary>Queues an explicit event, written with the next <c>SaveChanges</c>.</summary>
+    public void Record(AuditKind kind, string action, string countyCode, string scopeKey,
+        string? entityType = null, string? entityId = null, AuditChanges? changes = null, string? reason = null, string? rule = null)
+    {
+        _queued.Add(new AuditEntry
+        {
+            Kind = kind,
+            Action = action,
+            CountyCode = countyCode,
+            ScopeKey = scopeKey,
+            EntityType = entityType,
+            EntityId = entityId,
+            Changes = changes?.ToJson(),
+            Reason = reason ?? Reason,
+            Rule = rule ?? Rule,
+        });
+    }
+
+    internal PendingAudit Capture()
+    {
+        var captured = new List<CapturedChange>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            var policy = AuditPolicies.For(entry.Entity);
+            if (policy is null) continue;
+            var changes = new AuditChanges();
+            foreach (var property in entry.Properties)
+            {
+                var name = property.Metadata.Name;
+                if (!policy.Audits(name)) continue;
+                if (entry.State == EntityState.Modified && !property.IsModified) continue;
+                var oldValue = entry.State == EntityState.Added ? null : policy.Show(entry, name, original: true);
+                var newValue = entry.State == EntityState.Deleted ? null : policy.Show(entry, name, original: false);
+                changes.Set(name, oldValue, newValue);
+            }
+            if (entry.State == EntityState.Modified && changes.IsEmpty) continue;
+            captured.Add(new CapturedChange(entry, entry.State, policy, changes));
+        }
+        var queued = _queued.ToList();
+        _queued.Clear();
+        return new PendingAudit(db, captured, queued, Reason, Rule);
+    }
+
+    internal sealed record CapturedChange(EntityEntry Entry, EntityState State, AuditPolicy Policy, AuditChanges Changes);
+
+    internal sealed class PendingAudit(FangkongDb db, List<CapturedChange> captured, List<AuditEntry> queued, string? reason, string? rule)
+    {
+        public bool IsEmpty => captured.Count == 0 && queued.Count == 0;
+
+        /// <summary>Builds the entries once the rows are written (database-generated keys are known by then).</summary>
+        public List<AuditEntry> Complete()
+        {
+            var actor = db.Actor;
+            var now = AuditHasher.TruncateToMicroseconds(DateTime.UtcNow);
+            var entries = new List<AuditEntry>(captured.Count + queued.Count);
+            foreach (var c in captured)
+            {
+                var (county, scopeKey) = c.Policy.ScopeOf(c.Entry, actor);
+                var verb = c.State switch { EntityState.Added => "create", EntityState.Deleted => "delete", _ => "update" };
+                entries.Add(new AuditEntry
+                {
+                    Kind = c.Policy.Kind,
+                    Action = $"{c.Policy.Name}.{verb}",
+                    EntityType = c.Policy.EntityType,
+                    EntityId = c.Policy.IdOf(c.Entry),
+                    CountyCode = county,
+                    ScopeKey = scopeKey,
+                    Changes = c.Changes.ToJson(),
+                    Reason = reason,
+                    Rule = rule ?? "manual",
+                });
+            }
+            entries.AddRange(queued);
+            foreach (var e in entries)
+            {
+                e.At = now;
+                e.ActorId = actor.Id;
+                e.ActorName = actor.Name;
+                e.ClientAddress = actor.ClientAddress;
+                if (string.IsNullOrEmpty(e.CountyCode)) e.CountyCode = actor.Scope.All ? "000000" : actor.Scope.CountyCode;
+                if (string.IsNullOrEmpty(e.ScopeKey)) e.ScopeKey = e.CountyCode;
+            }
+            return entries;
+        }
+    }
+}
+
+/// <summary>How one entity type appears in the audit trail.</summary>
+internal sealed class AuditPolicy
+{
+    public required string Name { get; init; }
+    public required string EntityType { get; init; }
+    public AuditKind Kind { get; init; } = AuditKind.Change;
+    /// <summary>Properties never written to the trail (hashes, stamps, bookkeeping).</summary>
+    public IReadOnlySet<string> Ignored { get; init; } = new HashSet<string>();
+    /// <summary>Properties shown through a mask (identifiers): property → function of the plain value.</summary>
+    public IReadOnlyDictionary<string, Func<string?, string?>> Masks { get; init; } = new Dictionary<string, Func<string?, string?>>();
+    /// <summary>Properties whose values are secret: the trail says only that they changed.</summary>
+    public IReadOnlySet<string> Secret { get; init; } = new HashSet<string>();
+    public Func<EntityEntry, string?> IdOf { get; init; } = e => KeyOf(e);
+    public Func<EntityEntry, Actor, (string County, string ScopeKey)> ScopeOf { get; init; } = DefaultScope;
+
+    public bool Audits(string property) => !Ignored.Contains(property);
+
+    public string? Show(EntityEntry entry, string property, bool original)
+    {
+        var p = entry.Property(property);
+        var value = original ? p.OriginalValue : p.CurrentValue;
+        if (Secret.Contains(property)) return value is null ? null : "(changed)";
+        var text = Format(value);
+        return Masks.TryGetValue(property, out var mask) ? mask(text) : text;
+    }
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        DateTime d => d.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        byte[] b => Convert.ToHexString(b.AsSpan(0, Math.Min(b.Length, 4))) + "…",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    internal static string? KeyOf(EntityEntry entry)
+    {
+        var key = entry.Metadata.FindPrimaryKey();
+        if (key is null) return null;
+        return string.Join("/", key.Properties.Select(p => Format(entry.Property(p.Name).CurrentValue)));
+    }
+
+    private static (string, string) DefaultScope(EntityEntry entry, Actor actor) => entry.Entity switch
+    {
+        IJurisdictionOwned owned => (owned.CountyCode, owned.ScopeKey),
+        ICountyOwned county => (county.CountyCode, county.CountyCode),
+        _ => ("", ""),
+    };
+}
+
+internal static class AuditPolicies
+{
+    private static readonly Dictionary<Type, AuditPolicy> Policies = new()
+    {
+        [typeof(Person)] = new AuditPolicy
+        {
+            Name = "person",
+            EntityType = "Person",
+            Ignored = new HashSet<string> { nameof(Person.DocumentHash), nameof(Person.PhoneHash), nameof(Person.DocumentMasked), nameof(Person.PhoneMasked), nameof(Person.Version), nameof(Person.CreatedAt), nameof(Person.UpdatedAt) },
+            Masks = new Dictionary<string, Func<string?, string?>>
+            {
+                [nameof(Person.DocumentNumber)] = Core.Identifiers.Masking.IdNumber,
+                [nameof(Person.Phone)] = Core.Identifiers.Masking.Phone,
+            },
+            Secret = new HashSet<string> { nameof(Person.AddressText) },
+        },
+        [typeof(JurisdictionNode)] = new AuditPolicy { Name = "node", EntityType = "JurisdictionNode" },
+        [typeof(KeyPopulationCategory)] = new AuditPolicy { Name = "category", EntityType = "KeyPopulationCategory" },
+        [typeof(PersonCategory)] = new AuditPolicy
+        {
+            Name = "person.category",
+            EntityType = "Person",
+            Ignored = new HashSet<string> { nameof(PersonCategory.PersonId), nameof(PersonCategory.CountyCode) },
+            IdOf = e => ((PersonCategory)e.Entity).PersonId.ToString(CultureInfo.InvariantCulture),
+            ScopeOf = (e, actor) => PersonScope(e, ((PersonCategory)e.Entity).PersonId, actor),
+        },
+        [typeof(ApiKey)] = new AuditPolicy
+        {
+            Name = "api-key",
+            EntityType = "ApiKey",
+            Kind = AuditKind.Security,
+            Ignored = new HashSet<string> { nameof(ApiKey.SecretHash), nameof(ApiKey.LastUsedAt) },
+        },
+        [typeof(AppUser)] = new AuditPolicy
+        {
+            Name = "account",
+            EntityType = "Account",
+            Kind = AuditKind.Security,
+            Ignored = new HashSet<string>
+            {
+                nameof(AppUser.NormalizedEmail), nameof(AppUser.NormalizedUserName), nameof(AppUser.ConcurrencyStamp),
+                nameof(AppUser.SecurityStamp), nameof(AppUser.LastSignInAt),
+            },
+            Masks = new Dictionary<string, Func<string?, string?>> { [nameof(AppUser.PhoneNumber)] = Core.Identifiers.Masking.Phone },
+            Secret = new HashSet<string> { nameof(AppUser.PasswordHash) },
+        },
+        [typeof(IdentityUserRole<long>)] = new AuditPolicy
+        {
+            Name = "account.role",
+            EntityType = "Account",
+            Kind = AuditKind.Security,
+            Ignored = new HashSet<string> { nameof(IdentityUserRole<long>.UserId) },
+            IdOf = e => ((IdentityUserRole<long>)e.Entity).UserId.ToString(CultureInfo.InvariantCulture),
+            ScopeOf = (e, actor) => AccountScope(e, ((IdentityUserRole<long>)e.Entity).UserId, actor),
+        },
+    };
+
+    public static AuditPolicy? For(object entity) => Policies.GetValueOrDefault(entity.GetType());
+
+    private static (string, string) PersonScope(EntityEntry entry, long personId, Actor actor)
+    {
+        var person = entry.Context.ChangeTracker.Entries<Person>().FirstOrDefault(p => p.Entity.Id == personId)?.Entity;
+        return person is not null ? (person.CountyCode, person.ScopeKey) : (actor.Scope.CountyCode, actor.Scope.Prefix);
+    }
+
+    private static (string, string) AccountScope(EntityEntry entry, long userId, Actor actor)
+    {
+        var user = entry.Context.ChangeTracker.Entries<AppUser>().FirstOrDefault(u => u.Entity.Id == userId)?.Entity;
+        return user is not null ? (user.CountyCode, user.ScopeKey) : (actor.Scope.CountyCode, actor.Scope.Prefix);
+    }
+}

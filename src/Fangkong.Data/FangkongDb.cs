@@ -1,0 +1,134 @@
+using System.Reflection;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Audit;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.People;
+using Fangkong.Core.Security;
+using Fangkong.Data.Accounts;
+using Fangkong.Data.Audit;
+using Fangkong.Data.Imports;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Fangkong.Data;
+
+/// <summary>
+/// The platform's database. Every context belongs to one <see cref="Actor"/>: the named query filter
+/// "Jurisdiction" limits reads to the actor's subtree, "County" to the actor's county; <see cref="SaveChangesAsync(bool, CancellationToken)"/>
+/// refuses writes outside that scope and appends every change to the county's audit chain in the same transaction.
+/// Build contexts through dependency injection (IDbContextFactory or the scoped context), never with <c>new</c>.
+/// </summary>
+public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
+{
+    public const string JurisdictionFilter = "Jurisdiction";
+    public const string CountyFilter = "County";
+
+    public FangkongDb(DbContextOptions<FangkongDb> options, IActorAccessor actor, FieldProtector protector) : base(options)
+    {
+        Actor = actor.Current;
+        Protector = protector;
+        Audit = new AuditRecorder(this);
+    }
+
+    public Actor Actor { get; }
+    public FieldProtector Protector { get; }
+    /// <summary>Why the pending changes are made and under which rule; explicit access and security events.</summary>
+    public AuditRecorder Audit { get; }
+
+    public DbSet<JurisdictionNode> Nodes => Set<JurisdictionNode>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<KeyPopulationCategory> Categories => Set<KeyPopulationCategory>();
+    public DbSet<PersonCategory> PersonCategories => Set<PersonCategory>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
+    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+
+    // Read by the query filters; EF turns these into parameters of every query.
+    private bool ScopeAll => Actor.Scope.All;
+    private string ScopeCounty => Actor.Scope.CountyCode;
+    private string ScopeLower => Actor.Scope.Lower;
+    private string ScopeUpper => Actor.Scope.Upper;
+
+    /// <summary>
+    /// Pinned so the model does not depend on whether Identity's options were registered when the context was built
+    /// (a context made outside the application's container otherwise silently gets the version-1 schema).
+    /// </summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version2;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FangkongDb).Assembly);
+
+        var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        var utcNullable = new ValueConverter<DateTime?, DateTime?>(v => v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+        var protectedString = new ProtectedStringConverter(Protector);
+
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            var clr = entity.ClrType;
+            // Identity's stores look accounts up before anyone is signed in; account services scope them explicitly.
+            if (typeof(IJurisdictionOwned).IsAssignableFrom(clr) && clr != typeof(AppUser))
+                ApplyGeneric(nameof(SetJurisdictionFilter), clr, builder);
+            else if (typeof(ICountyOwned).IsAssignableFrom(clr))
+                ApplyGeneric(nameof(SetCountyFilter), clr, builder);
+
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.ClrType == typeof(DateTime)) property.SetValueConverter(utc);
+                else if (property.ClrType == typeof(DateTime?)) property.SetValueConverter(utcNullable);
+                if (property.FindAnnotation(ProtectedAnnotation) is not null) property.SetValueConverter(protectedString);
+            }
+        }
+    }
+
+    /// <summary>Marks a string property as an identifier stored encrypted (see <see cref="ProtectedStringConverter"/>).</summary>
+    public const string ProtectedAnnotation = "Fangkong:Protected";
+
+    private void ApplyGeneric(string method, Type clr, ModelBuilder builder) =>
+        typeof(FangkongDb).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Instance)!
+            .MakeGenericMethod(clr)
+            .Invoke(this, [builder]);
+
+    // The filter lambdas read this context's scope properties; EF rebinds them to the context running each query.
+    private void SetJurisdictionFilter<T>(ModelBuilder builder) where T : class, IJurisdictionOwned =>
+        builder.Entity<T>().HasQueryFilter(JurisdictionFilter, e =>
+            ScopeAll || (e.CountyCode == ScopeCounty
+                         && string.Compare(e.ScopeKey, ScopeLower) >= 0
+                         && string.Compare(e.ScopeKey, ScopeUpper) < 0));
+
+    private void SetCountyFilter<T>(ModelBuilder builder) where T : class, ICountyOwned =>
+        builder.Entity<T>().HasQueryFilter(CountyFilter, e => ScopeAll || e.CountyCode == ScopeCounty);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ChangeTracker.DetectChanges();
+        ScopeGuard.Check(this);
+        var pending = Audit.Capture();
+        if (pending.IsEmpty) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        var ownTransaction = Database.CurrentTransaction is null;
+        var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await AuditChain.AppendAsync(this, pending.Complete(), cancellationToken);
+            if (transaction is not null) await transaction.CommitAsync(cancellationToken);
+            return written;
+        }
+        finally
+        {
+            if (transaction is not null) await transaction.DisposeAsync();
+        }
+    }
+}

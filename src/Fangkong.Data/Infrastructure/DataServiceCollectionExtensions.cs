@@ -1,0 +1,117 @@
+using Fangkong.Data.Security;
+using Fangkong.Data.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Infrastructure;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// The database, the identifier keys and the actor accessor, shared by the web host and the CLI so both read
+    /// the same configuration the same way.
+    /// </summary>
+    public static IServiceCollection AddFangkongData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FangkongOptions>().Bind(configuration.GetSection(FangkongOptions.Section));
+        services.TryAddSingleton(KeyStore.LoadFor);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<ActorAccessor>();
+        services.TryAddScoped<IActorAccessor>(sp => sp.GetRequiredService<ActorAccessor>());
+        services.AddDbContextFactory<FangkongDb>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<FangkongOptions>>().Value), ServiceLifetime.Scoped);
+        services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContext());
+        return services;
+    }
+
+    /// <summary>Identity's stores and the password and lock-out rules, the same for the web host and the CLI.</summary>
+    public static IdentityBuilder AddFangkongIdentityCore(this IServiceCollection services) =>
+        services.AddIdentityCore<AppUser>(ConfigureIdentity)
+            .AddRoles<AppRole>()
+            .AddEntityFrameworkStores<FangkongDb>();
+
+    public static void ConfigureIdentity(IdentityOptions o)
+    {
+        o.Password.RequiredLength = 10;
+        o.Password.RequireDigit = true;
+        o.Password.RequireLowercase = true;
+        o.Password.RequireUppercase = true;
+        o.Password.RequireNonAlphanumeric = true;
+        o.Password.RequiredUniqueChars = 5;
+        o.Lockout.AllowedForNewUsers = true;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        o.User.RequireUniqueEmail = false;
+        o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
+        o.SignIn.RequireConfirmedAccount = false;
+    }
+
+    public static string ResolveConnectionString(FangkongOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Database.ConnectionString)) return options.Database.ConnectionString;
+        if (options.Database.IsPostgres)
+            throw new InvalidOperationException("Fangkong:Database:ConnectionString is required for PostgreSQL (see docs/postgresql.md).");
+        Directory.CreateDirectory(options.DataDirectoryFullPath);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(options.DataDirectoryFullPath, "fangkong.db"),
+            Pooling = true,
+        }.ToString();
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, FangkongOptions fangkong)
+    {
+        var connectionString = ResolveConnectionString(fangkong);
+        if (fangkong.Database.IsPostgres)
+        {
+            options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+        }
+        else
+        {
+            options.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+            options.AddInterceptors(SqlitePragmas.Instance);
+        }
+        options.ReplaceService<IModelCacheKeyFactory, FangkongModelCacheKeyFactory>();
+        // Hand-written migrations have no model snapshot; a test compares the migrated schema with the model instead.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+}
+
+/// <summary>
+/// The encryption converter is part of the model, so models built under different key sets (tests run several
+/// hosts in one process) must not share a cache entry.
+/// </summary>
+internal sealed class FangkongModelCacheKeyFactory : IModelCacheKeyFactory
+{
+    public object Create(DbContext context, bool designTime) =>
+        context is FangkongDb db ? (context.GetType(), db.Protector.KeyId, designTime) : (object)(context.GetType(), designTime);
+}
+
+/// <summary>WAL lets readers work while an import writes; NORMAL sync is safe under WAL and much faster.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(System.Data.Common.DbConnection connection)
+    {
+        // EF opens a read-only connection to ask whether the file exists; the journal mode cannot be set on it.
+        var readOnly = new SqliteConnectionStringBuilder(connection.ConnectionString).Mode == SqliteOpenMode.ReadOnly;
+        using var command = connection.CreateCommand();
+        command.CommandText = (readOnly ? "" : "PRAGMA journal_mode=WAL; ") + "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        command.ExecuteNonQuery();
+    }
+}

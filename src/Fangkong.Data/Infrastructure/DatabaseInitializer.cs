@@ -1,0 +1,37 @@
+using Fangkong.Core.Accounts;
+using Fangkong.Data.Accounts;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fangkong.Data.Infrastructure;
+
+/// <summary>Applies migrations and the reference data every county needs (roles, its division tree, categories).</summary>
+public static class DatabaseInitializer
+{
+    /// <summary>Runs with the caller's scope, which must act as the system.</summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<FangkongDb>>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!db.Actor.Scope.All) throw new InvalidOperationException("Migrations run as the system.");
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+        await EnsureRolesAsync(services);
+        return pending;
+    }
+
+    private static async Task EnsureRolesAsync(IServiceProvider services)
+    {
+        var roles = services.GetRequiredService<RoleManager<AppRole>>();
+        foreach (var role in Roles.All)
+            if (!await roles.RoleExistsAsync(role))
+                Check(await roles.CreateAsync(new AppRole(role)), role);
+    }
+
+    internal static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"{what}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+    }
+}

@@ -1,0 +1,68 @@
+namespace Fangkong.Data.Infrastructure;
+
+/// <summary>
+/// The "Fangkong" configuration section, shared by the web host and the command-line tool: appsettings.json,
+/// environment variables (Fangkong__Database__Provider=postgres) and command-line options all feed it.
+/// </summary>
+public sealed class FangkongOptions
+{
+    public const string Section = "Fangkong";
+
+    public DatabaseOptions Database { get; set; } = new();
+    /// <summary>The county this deployment serves (GB/T 2260 code). Default 淅川县.</summary>
+    public string County { get; set; } = "411326";
+    /// <summary>Where the embedded database and the development keys live. Relative paths are from the working directory.</summary>
+    public string DataDirectory { get; set; } = "fangkong-data";
+    public KeyOptions Keys { get; set; } = new();
+    public DemoOptions Demo { get; set; } = new();
+    public ImportOptions Import { get; set; } = new();
+    /// <summary>The county's time zone: deadlines, "today" and day boundaries are county days.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>sqlite (default, embedded) or postgres (production).</summary>
+    public string Provider { get; set; } = "sqlite";
+    /// <summary>Empty means the embedded SQLite file in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>Apply migrations at start. On by default for SQLite; production PostgreSQL runs `fangkong db migrate`.</summary>
+    public bool? MigrateOnStart { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Provider, "postgresql", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(Provider, "npgsql", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class KeyOptions
+{
+    /// <summary>Base64 of 32 bytes: AES-256-GCM key for identifiers at rest.</summary>
+    public string? EncryptionKey { get; set; }
+    /// <summary>Base64 of at least 32 bytes: HMAC key of the blind index.</summary>
+    public string? IndexKey { get; set; }
+    /// <summary>
+    /// Where a development key pair is kept when no keys are configured (generated on first run, never in the
+    /// database). Empty means keys.json in the data directory.
+    /// </summary>
+    public string? File { get; set; }
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>Fill an empty database with the demo county on first start.</summary>
+    public bool SeedOnFirstStart { get; set; }
+    public int People { get; set; } = 6000;
+    public int Seed { get; set; } = 2022;
+    /// <summary>The password of every demo account (printed at start).</summary>
+    public string Password { get; set; } = "Fangkong@2022";
+}
+
+public sealed class ImportOptions
+{
+    /// <summary>Largest accepted upload. Bigger files are refused before they are read.</summary>
+    public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
+    /// <summary>How many rejected rows an import keeps in detail (the count is always exact).</summary>
+    public int MaxRowErrors { get; set; } = 10_000;
+}
