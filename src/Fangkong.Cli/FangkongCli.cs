@@ -2,7 +2,8 @@ using System.CommandLine;
 using Fangkong.Cli.Audit;
 using Fangkong.Cli.Database;
 using Fangkong.Cli.Dev;
-//using Fangkong.Cli.Identifiers;
+using Fangkong.Cli.Demo;
+using Fangkong.Cli.Identifiers;
 
 namespace Fangkong.Cli;
 
@@ -25,7 +26,8 @@ public static class FangkongCli
         foreach (var option in GlobalOptions.All) root.Options.Add(option);
         root.Subcommands.Add(DatabaseCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
-        //root.Subcommands.Add(IdCommands.Create());
+        root.Subcommands.Add(IdCommands.Create());
+        root.Subcommands.Add(SeedCommands.Create());
         root.Subcommands.Add(DevCommands.Create());
         return root;
     }

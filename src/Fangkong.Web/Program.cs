@@ -1,9 +1,29 @@
+using Fangkong.Web.Accounts;
+using Fangkong.Web.Audit;
+using Fangkong.Web.Infrastructure;
+using Fangkong.Web.Jurisdictions;
+using Fangkong.Web.People;
+
 var builder = WebApplication.CreateBuilder(args);
+// Serve the packages' static files (BootstrapBlazor) from bin/ in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddBootstrapBlazor();
+
+builder.Services.AddFangkongPlatform(builder.Configuration, builder.Environment);
+builder.Services.AddAccounts();
+builder.Services.AddJurisdictions();
+builder.Services.AddPeople();
+builder.Services.AddAudit();
+
 var app = builder.Build();
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapRazorComponents<Fangkong.Web.Components.App>().AddInteractiveServerRenderMode();
+await app.InitializeDatabaseAsync();
+
+app.UseFangkongPipeline();
+var api = app.MapGroup("/api/v1").RequireAuthorization(PlatformExtensions.InJurisdiction);
+app.MapAuthEndpoints();
+api.MapAccountsEndpoints();
+api.MapJurisdictionsEndpoints();
+api.MapPeopleEndpoints();
+api.MapAuditEndpoints();
+app.MapFangkongPages();
+
 app.Run();

@@ -17,7 +17,7 @@ internal static class AuditCommands
         CommandRunner.Set(verify, async (parse, host, output, ct) =>
         {
             await using var db = await host.Services.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync(ct);
-            var results = await AuditChain.VerifyAsync(db, ct);
+            var results = await AuditChain.VerifyAsync(db, ct: ct);
             var intact = results.All(r => r.Intact);
             if (parse.GetValue(json))
             {

@@ -1,3 +1,5 @@
+using Fangkong.Core.Jurisdictions;
+
 namespace Fangkong.Core.Audit;
 
 public enum AuditKind
@@ -16,7 +18,7 @@ public enum AuditKind
 /// One link of a county's append-only audit chain. <see cref="Hash"/> = SHA-256(previous hash ‖ canonical content),
 /// so editing, inserting or deleting any entry breaks every later hash, and the chain head breaks if the tail is cut.
 /// </summary>
-public sealed class AuditEntry
+public sealed class AuditEntry : IJurisdictionOwned
 {
     public long Id { get; set; }
     public string CountyCode { get; set; } = "";

@@ -107,13 +107,13 @@ public static class AuditChain
     /// Recomputes every county chain from its genesis and compares it with the stored hashes and the chain head.
     /// Needs a system-scope context (it reads every county). Streams; memory does not grow with the chain.
     /// </summary>
-    public static async Task<IReadOnlyList<AuditVerification>> VerifyAsync(FangkongDb db, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<AuditVerification>> VerifyAsync(FangkongDb db, string? onlyCounty = null, CancellationToken ct = default)
     {
         if (!db.Actor.Scope.All) throw new InvalidOperationException("Audit verification reads every county: run it with the system scope.");
         var heads = await db.AuditChainHeads.AsNoTracking().ToDictionaryAsync(h => h.CountyCode, ct);
         var counties = await db.AuditEntries.AsNoTracking().Select(e => e.CountyCode).Distinct().ToListAsync(ct);
         var results = new List<AuditVerification>();
-        foreach (var county in counties.Union(heads.Keys).Order(StringComparer.Ordinal))
+        foreach (var county in counties.Union(heads.Keys).Where(c => onlyCounty is null || c == onlyCounty).Order(StringComparer.Ordinal))
         {
             var previous = AuditHasher.Genesis(county);
             long expected = 0;

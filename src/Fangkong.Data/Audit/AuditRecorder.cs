@@ -206,7 +206,7 @@ internal static class AuditPolicies
             Ignored = new HashSet<string>
             {
                 nameof(AppUser.NormalizedEmail), nameof(AppUser.NormalizedUserName), nameof(AppUser.ConcurrencyStamp),
-                nameof(AppUser.SecurityStamp), nameof(AppUser.LastSignInAt),
+                nameof(AppUser.SecurityStamp), nameof(AppUser.LastSignInAt), nameof(AppUser.AccessFailedCount),
             },
             Masks = new Dictionary<string, Func<string?, string?>> { [nameof(AppUser.PhoneNumber)] = Core.Identifiers.Masking.Phone },
             Secret = new HashSet<string> { nameof(AppUser.PasswordHash) },

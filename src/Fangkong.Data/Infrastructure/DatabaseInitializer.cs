@@ -2,7 +2,9 @@ using Fangkong.Core.Accounts;
 using Fangkong.Data.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Fangkong.Data.Jurisdictions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.Infrastructure;
 
@@ -18,6 +20,9 @@ public static class DatabaseInitializer
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         await db.Database.MigrateAsync(ct);
         await EnsureRolesAsync(services);
+        var county = services.GetRequiredService<IOptions<FangkongOptions>>().Value.County;
+        await ReferenceData.EnsureCountyAsync(db, county, ct);
+        services.GetService<JurisdictionDirectory>()?.Invalidate();
         return pending;
     }
 

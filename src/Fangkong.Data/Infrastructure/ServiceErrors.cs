@@ -1,0 +1,32 @@
+using Fangkong.Core.People;
+
+namespace Fangkong.Data.Infrastructure;
+
+/// <summary>Input that breaks a rule: each error names the field and a stable code. The web layer answers 400.</summary>
+public sealed class ValidationFailedException(IReadOnlyList<FieldError> errors)
+    : Exception("validation failed: " + string.Join(", ", errors.Select(e => $"{e.Field}:{e.Code}")))
+{
+    public IReadOnlyList<FieldError> Errors { get; } = errors;
+
+    public static void ThrowIfAny(List<FieldError> errors)
+    {
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+    }
+}
+
+/// <summary>The actor lacks a permission. The web layer answers 403.</summary>
+public sealed class ForbiddenException(string permission) : Exception($"permission {permission} is required")
+{
+    public string Permission { get; } = permission;
+}
+
+/// <summary>The change conflicts with the current state (an edit on a stale version, a duplicate). 409.</summary>
+public sealed class ConflictException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize)
+{
+    public int PageCount => PageSize == 0 ? 0 : (Total + PageSize - 1) / PageSize;
+}
