@@ -54,6 +54,7 @@ public static class DemoSeeder
             Villages = villages,
             People = people,
             Seed = seed,
+            Today = CountyClockToday(options),
             ProvinceName = divisions.ProvinceName,
             CityName = divisions.PrefectureName ?? "",
             CountyName = divisions.CountyName,

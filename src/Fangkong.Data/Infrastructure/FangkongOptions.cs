@@ -11,15 +11,21 @@ public sealed class FangkongOptions
     public DatabaseOptions Database { get; set; } = new();
     /// <summary>The county this deployment serves (GB/T 2260 code). Default 淅川县.</summary>
     public string County { get; set; } = "411326";
-    /// <summary>Where the embedded database and the development keys live. Relative paths are from the working directory.</summary>
-    public string DataDirectory { get; set; } = "fangkong-data";
+    /// <summary>
+    /// Where the embedded database and the development keys live. Empty means the user's data folder
+    /// (~/.local/share/fangkong on Linux), so the web host and the CLI find the same database from any directory.
+    /// Relative paths are from the working directory.
+    /// </summary>
+    public string? DataDirectory { get; set; }
     public KeyOptions Keys { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
     public ImportOptions Import { get; set; } = new();
     /// <summary>The county's time zone: deadlines, "today" and day boundaries are county days.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
-    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+    public string DataDirectoryFullPath => string.IsNullOrWhiteSpace(DataDirectory)
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fangkong")
+        : Path.GetFullPath(DataDirectory);
 }
 
 public sealed class DatabaseOptions

@@ -8,7 +8,7 @@ public static class PipelineExtensions
 {
     public static WebApplication UseFangkongPipeline(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = ErrorStatus });
         app.UseStatusCodePages(async context =>
         {
             // Problem+json for API calls without a body (401, 403, 404, 405, 413, 429); pages keep the default.
@@ -24,6 +24,16 @@ public static class PipelineExtensions
         app.UseAntiforgery();
         return app;
     }
+
+    /// <summary>The status of a page that failed: out of scope is 404, like the API.</summary>
+    public static int ErrorStatus(Exception e) => e switch
+    {
+        Fangkong.Data.Infrastructure.OutOfScopeException => StatusCodes.Status404NotFound,
+        Fangkong.Data.Infrastructure.ForbiddenException => StatusCodes.Status403Forbidden,
+        Fangkong.Data.Infrastructure.ValidationFailedException => StatusCodes.Status400BadRequest,
+        BadHttpRequestException b => b.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     public static WebApplication MapFangkongPages(this WebApplication app)
     {

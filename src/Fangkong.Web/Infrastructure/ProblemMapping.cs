@@ -14,6 +14,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        // Pages get the error page (re-executed at /error), API calls get problem+json.
+        if (!context.Request.Path.StartsWithSegments("/api")) return false;
         var (status, title, extensions) = exception switch
         {
             OutOfScopeException => (StatusCodes.Status404NotFound, "Not found", null),
