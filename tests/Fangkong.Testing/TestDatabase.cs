@@ -17,6 +17,10 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     public const string TestEncryptionKey = "q1nV0m6kUeWc0cC1c5Hn3bqYQ0wQm8c1QmL0s3oXy0E=";
     public const string TestIndexKey = "Yw3Xo4a2kT9mQ7xV1pL8sD5fG2hJ6kN0qR4tU7wZ9cE=";
+    /// <summary>Every test database holds the same small demo county (same seed): accounts, households and people.</summary>
+    public const int DemoPeople = 800;
+    public const int DemoSeed = 7;
+    public const string DemoPassword = "Fangkong@2022";
     private static readonly SemaphoreSlim TemplateGate = new(1, 1);
     private static string? _sqliteTemplate;
     private static bool _postgresTemplate;
@@ -51,7 +55,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ["Fangkong:Demo:SeedOnFirstStart"] = "false",
     };
 
-    /// <summary>A fresh migrated database with the county's reference data (roles, division tree, categories).</summary>
+    /// <summary>A fresh migrated database with the county's reference data and the small demo county.</summary>
     public static async Task<TestDatabase> CreateAsync(Engine engine)
     {
         var directory = Path.Combine(Path.GetTempPath(), "fangkong-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -94,6 +98,7 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("test-template");
                 await DatabaseInitializer.MigrateAsync(scope.ServiceProvider);
+                await Fangkong.Data.Demo.DemoSeeder.SeedAsync(scope.ServiceProvider, DemoPeople, DemoSeed);
             }
             // Fold the WAL into the main file so a plain copy is complete.
             await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
@@ -124,6 +129,7 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("test-template");
                 await DatabaseInitializer.MigrateAsync(scope.ServiceProvider);
+                await Fangkong.Data.Demo.DemoSeeder.SeedAsync(scope.ServiceProvider, DemoPeople, DemoSeed);
             }
             Npgsql.NpgsqlConnection.ClearAllPools();
             _postgresTemplate = true;

@@ -14,8 +14,10 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        // Pages get the error page (re-executed at /error), API calls get problem+json.
-        if (!context.Request.Path.StartsWithSegments("/api")) return false;
+        // Pages get the error page (re-executed at /error), API calls get problem+json. The middleware has already
+        // pointed Request.Path at /error; the original path is in the feature.
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value ?? "";
+        if (!path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)) return false;
         var (status, title, extensions) = exception switch
         {
             OutOfScopeException => (StatusCodes.Status404NotFound, "Not found", null),

@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text.Json;
+using Fangkong.Core.Identifiers;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.People;
+using Fangkong.Testing;
+
+namespace Fangkong.Web.Tests.People;
+
+public class PeopleApiTests
+{
+    private static async Task<PersonListItem> FirstPersonAsync(HttpClient client, string query = "")
+    {
+        var page = await (await client.GetAsync("/api/v1/people?pageSize=5" + query)).ReadAsync<Page<PersonListItem>>();
+        return page.Items.First(p => p.PhoneMasked is not null);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Search_EachAccount_SeesOnlyItsSubtree(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var county = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var village = await app.SignInAsync("village");
+
+        var all = await (await county.GetAsync("/api/v1/people?pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        var mine = await (await township.GetAsync("/api/v1/people?pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        var villageOnly = await (await village.GetAsync("/api/v1/people?pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        var me = await (await township.GetAsync("/api/v1/me")).JsonAsync();
+        var villageMe = await (await village.GetAsync("/api/v1/me")).JsonAsync();
+
+        Assert.Equal(TestDatabase.DemoPeople, all.Total);
+        Assert.InRange(mine.Total, 1, all.Total - 1);
+        Assert.InRange(villageOnly.Total, 1, mine.Total);
+        Assert.All(mine.Items, p => Assert.StartsWith(me.GetProperty("scopeKey").GetString()!, p.ScopeKey));
+        Assert.All(villageOnly.Items, p => Assert.StartsWith(villageMe.GetProperty("scopeKey").GetString()!, p.ScopeKey));
+        // Identifiers never leave the list unmasked.
+        Assert.All(all.Items, p => Assert.Matches(@"^\d{4}\*{12}[\dX]{2}$", p.DocumentMasked!));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task PersonOfAnotherTownship_IsNotFound_ForEveryOperation(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var person = await FirstPersonAsync(township);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/people/{person.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/people/{person.Id}/history")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = "核实" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PutJsonAsync($"/api/v1/people/{person.Id}", new { person = new { name = "改名" }, reason = "x" })).StatusCode);
+        var search = await (await other.GetAsync($"/api/v1/people?q={Uri.EscapeDataString(person.Name)}&pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        Assert.DoesNotContain(search.Items, p => p.Id == person.Id);
+        // Searching by the exact phone finds nobody either: the blind index does not cross the scope.
+        var phone = await (await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = "核实身份" })).JsonAsync();
+        var byPhone = await (await other.GetAsync($"/api/v1/people?q={phone.GetProperty("value").GetString()}")).ReadAsync<Page<PersonListItem>>();
+        Assert.Empty(byPhone.Items);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Search_ByIdNumberPhoneAndTail_FindsThePerson(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var person = await FirstPersonAsync(township);
+        var id = (await (await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "DocumentNumber", reason = "核对证件" })).JsonAsync()).GetProperty("value").GetString()!;
+        var phone = (await (await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = "电话核实" })).JsonAsync()).GetProperty("value").GetString()!;
+
+        foreach (var q in new[] { id, id.ToLowerInvariant(), " " + id + " ", phone, phone[..3] + " " + phone[3..7] + " " + phone[7..], phone[^4..], person.Name })
+        {
+            var found = await (await township.GetAsync($"/api/v1/people?q={Uri.EscapeDataString(q)}&pageSize=200")).ReadAsync<Page<PersonListItem>>();
+            Assert.Contains(found.Items, p => p.Id == person.Id);
+        }
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Reveal_IsLoggedWithItsReason_AndNeedsOne(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var supervisor = await app.SignInAsync("supervisor");
+        var person = await FirstPersonAsync(township);
+
+        var missing = await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var problem = await missing.JsonAsync();
+        Assert.Equal("reason.required", problem.GetProperty("codes").GetProperty("reason")[0].GetString());
+
+        var shown = await (await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = "电话通知核酸检测" })).JsonAsync();
+        Assert.Matches(@"^1\d{10}$", shown.GetProperty("value").GetString()!);
+
+        var log = await (await supervisor.GetAsync("/api/v1/audit/access-log?pageSize=10")).JsonAsync();
+        var entry = log.GetProperty("items").EnumerateArray().First();
+        Assert.Equal("person.reveal", entry.GetProperty("action").GetString());
+        Assert.Equal(person.Id.ToString(), entry.GetProperty("entityId").GetString());
+        Assert.Equal("电话通知核酸检测", entry.GetProperty("reason").GetString());
+        Assert.Contains("township", entry.GetProperty("actorName").GetString());
+        // The township's own cadres do not read the access log.
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.GetAsync("/api/v1/audit/access-log")).StatusCode);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CreateAndUpdate_ValidateEachField_AndDetectStaleEdits(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var village = await app.SignInAsync("village");
+        var root = await (await village.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var nodeId = root.GetProperty("id").GetInt64();
+        var id = ResidentId.Compose("411326", new DateOnly(1990, 4, 2), 135);
+
+        var bad = await village.PostJsonAsync("/api/v1/people", new
+        {
+            person = new { name = "<script>alert(1)</script>", documentNumber = id[..17] + (id[17] == '0' ? '1' : '0'), phone = "12345", nodeId },
+            reason = "test",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var codes = (await bad.JsonAsync()).GetProperty("codes");
+        Assert.Equal("name.characters", codes.GetProperty("name")[0].GetString());
+        Assert.Equal("id.check-character", codes.GetProperty("documentNumber")[0].GetString());
+        Assert.Equal("phone.invalid", codes.GetProperty("phone")[0].GetString());
+
+        var created = await village.PostJsonAsync("/api/v1/people", new
+        {
+            person = new { name = "王建国", documentNumber = id.ToLowerInvariant(), phone = "+86 138 0000 1234", nodeId, categories = new[] { "teacher" } },
+            reason = "新登记",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var person = await created.JsonAsync();
+        Assert.Equal("4113************" + id[^2..], person.GetProperty("documentMasked").GetString());
+        Assert.Equal("138****1234", person.GetProperty("phoneMasked").GetString());
+        Assert.Equal("M", person.GetProperty("sex").GetString());
+        var personId = person.GetProperty("id").GetInt64();
+
+        var duplicate = await village.PostJsonAsync("/api/v1/people", new { person = new { name = "王建国", documentNumber = id, nodeId }, reason = "x" });
+        Assert.Equal("id.duplicate", (await duplicate.JsonAsync()).GetProperty("codes").GetProperty("documentNumber")[0].GetString());
+
+        var update = new { person = new { name = "王建国", documentNumber = id, phone = "13900001111", nodeId, version = 1 }, reason = "更新电话" };
+        Assert.Equal(HttpStatusCode.OK, (await village.PutJsonAsync($"/api/v1/people/{personId}", update)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await village.PutJsonAsync($"/api/v1/people/{personId}", update)).StatusCode);
+
+        var history = await (await village.GetAsync($"/api/v1/people/{personId}/history")).JsonAsync();
+        var change = history.GetProperty("items").EnumerateArray().First(e => e.GetProperty("action").GetString() == "person.update");
+        Assert.Equal("更新电话", change.GetProperty("reason").GetString());
+        Assert.Contains("139****1111", change.GetProperty("changes").GetString());
+        Assert.DoesNotContain("13900001111", change.GetProperty("changes").GetString());
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Create_InAnotherTownshipsVillage_IsRefused(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var theirs = await (await other.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var response = await township.PostJsonAsync("/api/v1/people", new
+        {
+            person = new { name = "李四", nodeId = theirs.GetProperty("id").GetInt64() },
+            reason = "x",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("node.not-found", (await response.JsonAsync()).GetProperty("codes").GetProperty("nodeId")[0].GetString());
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Checkpoint_LooksUpById_ButCannotBrowse(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var checkpoint = await app.SignInAsync("checkpoint");
+        var person = await FirstPersonAsync(township);
+        var id = (await (await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "DocumentNumber", reason = "核对" })).JsonAsync()).GetProperty("value").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await checkpoint.GetAsync("/api/v1/people")).StatusCode);
+        var found = await (await checkpoint.GetAsync($"/api/v1/people/lookup?number={id}")).ReadAsync<PersonListItem>();
+        Assert.Equal(person.Id, found.Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await checkpoint.GetAsync($"/api/v1/people/lookup?number={ResidentId.Compose("411326", new DateOnly(1950, 1, 1), 1)}")).StatusCode);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Anonymous_Gets401_NeverARedirect(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var client = app.Anonymous();
+        foreach (var url in new[] { "/api/v1/people", "/api/v1/me", "/api/v1/audit", "/api/v1/accounts", "/api/v1/jurisdictions/root" })
+        {
+            var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+        }
+        // Pages do redirect to the sign-in page.
+        var page = await client.GetAsync("/people");
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/account/login", page.Headers.Location!.PathAndQuery);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Households_AreScoped_AndListTheirHeads(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var mine = await (await township.GetAsync("/api/v1/households?pageSize=50")).ReadAsync<Page<HouseholdItem>>();
+        var theirs = await (await other.GetAsync("/api/v1/households?pageSize=200")).ReadAsync<Page<HouseholdItem>>();
+        Assert.NotEmpty(mine.Items);
+        Assert.All(mine.Items, h => Assert.True(h.Members > 0 && h.HeadName is not null));
+        Assert.Empty(mine.Items.Select(h => h.Id).Intersect(theirs.Items.Select(h => h.Id)));
+    }
+}
