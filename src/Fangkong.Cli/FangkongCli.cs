@@ -4,6 +4,7 @@ using Fangkong.Cli.Database;
 using Fangkong.Cli.Dev;
 using Fangkong.Cli.Demo;
 using Fangkong.Cli.Identifiers;
+using Fangkong.Cli.People;
 
 namespace Fangkong.Cli;
 
@@ -28,6 +29,7 @@ public static class FangkongCli
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(IdCommands.Create());
         root.Subcommands.Add(SeedCommands.Create());
+        root.Subcommands.Add(PeopleCommands.Create());
         root.Subcommands.Add(DevCommands.Create());
         return root;
     }

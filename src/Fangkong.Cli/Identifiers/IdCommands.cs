@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fangkong.Core;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Jurisdictions;
 

@@ -89,8 +89,12 @@ public sealed class HeaderMap
             throw new TabularFormatException(TabularError.NoHeader,
                 "No header row was found. Expected headers such as: " + string.Join(", ", schema.Fields.Select(f => f.Aliases.FirstOrDefault() ?? f.Key)));
 
-        var header = scanned[bestIndex];
-        var above = bestIndex > 0 ? scanned[bestIndex - 1] : null;
+        // A two-level header: the row after the best one also names fields (乡镇, 村 under a merged 现住址); the
+        // header then spans both rows and the data starts after the lower one.
+        if (bestIndex == scanned.Count - 1 && rows.MoveNext()) scanned.Add(rows.Current.Clone());
+        var lowerIndex = bestIndex + 1 < scanned.Count && Score(scanned[bestIndex + 1], schema) > 0 ? bestIndex + 1 : bestIndex;
+        var header = scanned[lowerIndex];
+        var above = lowerIndex > 0 ? scanned[lowerIndex - 1] : null;
         var columns = new Dictionary<string, int>(StringComparer.Ordinal);
         var unknown = new List<(int, string)>();
         var duplicates = new List<string>();
@@ -109,13 +113,14 @@ public sealed class HeaderMap
             }
             else if (key is null && groupLabel is not null && !groupUsed && schema.KeyOf(groupLabel) is { } groupKey && !columns.ContainsKey(groupKey))
             {
-                // A group label ("现住址" over "乡镇/村/组") stands for the first column under it that is not a field of its own.
+                // A group label ("现住址" over "详细地址/备注") stands for the first column under it that is not a field of its own.
                 key = groupKey;
                 groupUsed = true;
             }
             if (key is null)
             {
-                if (!string.IsNullOrWhiteSpace(own)) unknown.Add((c, own.Trim()));
+                var label = string.IsNullOrWhiteSpace(own) ? over : own;
+                if (!string.IsNullOrWhiteSpace(label)) unknown.Add((c, label.Trim()));
                 continue;
             }
             if (!columns.TryAdd(key, c) && !duplicates.Contains(key)) duplicates.Add(key);
@@ -124,7 +129,7 @@ public sealed class HeaderMap
         if (missing.Count > 0)
             throw new TabularFormatException(TabularError.NoHeader, $"The header row (row {header.RowNumber}) lacks required columns: {string.Join(", ", missing)}.", header.RowNumber);
 
-        return new HeaderMap(columns, header.RowNumber, unknown, missing, duplicates, scanned.Skip(bestIndex + 1).ToList());
+        return new HeaderMap(columns, header.RowNumber, unknown, missing, duplicates, scanned.Skip(lowerIndex + 1).ToList());
     }
 
     private static int Score(TabularRow row, TabularSchema schema)
