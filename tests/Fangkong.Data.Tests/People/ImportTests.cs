@@ -1,0 +1,182 @@
+using System.Text;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Tabular;
+using Fangkong.Data.People;
+using Fangkong.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fangkong.Data.Tests.People;
+
+public class ImportTests
+{
+    private static readonly DateOnly Born = new(1985, 6, 1);
+    private static string Id(int sequence) => ResidentId.Compose("411326", Born, sequence);
+
+    /// <summary>An actor bound to a node (by scope key), with the import permission.</summary>
+    private static Actor Cadre(string scopeKey) =>
+        new("test-cadre", "测试干部", JurisdictionScope.Of("411326", scopeKey), Permissions.For([Roles.TownshipTeam]));
+
+    private static async Task<ImportSummary> ImportAsync(TestDatabase db, byte[] content, string name, Actor? actor = null, InvalidIdPolicy policy = InvalidIdPolicy.Reject)
+    {
+        var path = Path.Combine(db.DataDirectory, Guid.NewGuid().ToString("N") + Path.GetExtension(name));
+        await File.WriteAllBytesAsync(path, content);
+        await using var scope = db.Scope(actor ?? Cadre("411326"));
+        var importer = ActivatorUtilities.CreateInstance<PeopleImporter>(scope.ServiceProvider);
+        return await importer.ImportAsync(path, name, policy);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task GbkCsv_WithBadRows_KeepsTheValidOnes_AndNamesEachBadRow(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var bad = Id(11)[..17] + (Id(11)[17] == '1' ? '2' : '1');
+        var csv = string.Join("\r\n",
+            "姓名,身份证号,手机号,现住址,人员类别",
+            $"张三,{Id(1)},138 0000 1234,河南省南阳市淅川县滔河乡白亭村3组18号,教职员工",   // 2 ok
+            $"李四,{bad},13800001235,滔河乡白亭村3组19号,",                              // 3 bad check character
+            $"王五,411326198513450012,,滔河乡白亭村,",                                    // 4 impossible date
+            $"<script>alert(1)</script>,{Id(3)},,滔河乡白亭村,",                          // 5 html in name
+            $"Robert'); DROP TABLE People;--,{Id(5)},,滔河乡白亭村,",                      // 6 sql in name
+            $"赵六,{Id(1)},,滔河乡白亭村5组,",                                            // 7 duplicate of row 2
+            $"钱七,{Id(7)},12345,滔河乡白亭村,",                                          // 8 bad phone
+            $"孙八,{Id(9)},,河南省郑州市金水区花园路1号,",                                // 9 other county
+            $"周九,{Id(13)},,某某镇某某村,",                                              // 10 unknown place
+            $"吴十,{Id(15)},13900001111,滔河乡白亭村,宇航员",                             // 11 unknown category
+            $"郑十一,{Id(17)},13900001112,淅川县滔河乡白亭村2组7号,",                     // 12 ok
+            "",
+            "陈十二,,13900001113,滔河乡白亭村,");                                          // 14 ok without an ID
+        var summary = await ImportAsync(db, TabularFile.Gbk.GetBytes(csv), "名单.csv");
+
+        Assert.Equal("csv/gbk", summary.Format);
+        Assert.Equal(12, summary.Rows); // blank lines are not rows
+        Assert.Equal(3, summary.Imported);
+        Assert.Equal(9, summary.Rejected);
+        var byRow = summary.FirstRejections.ToDictionary(r => r.Row);
+        Assert.Equal(("idNumber", "id.check-character"), (byRow[3].Field, byRow[3].Code));
+        Assert.Equal("id.birth-date", byRow[4].Code);
+        Assert.Equal(("name", "name.characters"), (byRow[5].Field, byRow[5].Code));
+        Assert.Equal("name.characters", byRow[6].Code);
+        Assert.Equal("id.duplicate-in-file:2", byRow[7].Code);
+        Assert.Equal("phone.invalid", byRow[8].Code);
+        Assert.Equal("address.other-county", byRow[9].Code);
+        Assert.Equal("address.unresolved", byRow[10].Code);
+        Assert.Equal("category.unknown:宇航员", byRow[11].Code);
+        Assert.DoesNotContain(summary.FirstRejections, r => r.Value is { } v && v.Contains(bad[6..14], StringComparison.Ordinal));
+
+        await using var ctx = await db.ContextAsync();
+        var zhang = await ctx.People.Include(p => p.Categories).ThenInclude(c => c.Category).Include(p => p.Node).SingleAsync(p => p.Name == "张三");
+        Assert.Equal("13800001234", zhang.Phone);
+        Assert.Equal("3组18号", zhang.Node!.Name);
+        Assert.Equal(JurisdictionLevel.Household, zhang.Node.Level);
+        Assert.Equal("teacher", Assert.Single(zhang.Categories).Category!.Code);
+        Assert.StartsWith("411326304238", zhang.ScopeKey);
+        var chen = await ctx.People.SingleAsync(p => p.Name == "陈十二");
+        Assert.False(chen.IdValid);
+        Assert.Null(chen.DocumentNumber);
+        Assert.Equal(9, await ctx.ImportRowErrors.CountAsync(e => e.ImportJobId == summary.JobId));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Reimport_UpdatesChangedPeople_AndLeavesTheRest(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var first = $"姓名,身份证号,手机号,现住址\n张三,{Id(21)},13800002001,滔河乡白亭村3组1号\n李四,{Id(23)},13800002002,滔河乡白亭村3组2号\n";
+        Assert.Equal(2, (await ImportAsync(db, Encoding.UTF8.GetBytes(first), "a.csv")).Imported);
+        var second = $"姓名,身份证号,手机号,现住址\n张三,{Id(21)},13800002009,滔河乡白亭村3组1号\n李四,{Id(23)},13800002002,滔河乡白亭村3组2号\n";
+        var summary = await ImportAsync(db, Encoding.UTF8.GetBytes(second), "b.csv");
+        Assert.Equal((0, 1, 1), (summary.Imported, summary.Updated, summary.Unchanged));
+
+        await using var ctx = await db.ContextAsync();
+        Assert.Equal("13800002009", (await ctx.People.SingleAsync(p => p.Name == "张三")).Phone);
+        var change = await ctx.AuditEntries.Where(e => e.Action == "person.update").OrderBy(e => e.Id).LastAsync();
+        Assert.Contains("138****2009", change.Changes);
+        Assert.StartsWith("import:", change.Rule);
+        Assert.Equal("测试干部", change.ActorName);
+        Assert.Equal(2, await ctx.People.CountAsync(p => p.Name == "张三" || p.Name == "李四"));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Township_CannotImportIntoAnotherTownship_OrMoveItsPeople(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        // 滔河乡 (411326304) imports a row for 毛堂乡 and a person already registered elsewhere.
+        var csv = $"姓名,身份证号,现住址\n外乡人,{Id(31)},淅川县毛堂乡毛堂村\n本乡人,{Id(33)},滔河乡白亭村\n";
+        var summary = await ImportAsync(db, Encoding.UTF8.GetBytes(csv), "c.csv", Cadre("411326304"));
+        Assert.Equal(1, summary.Imported);
+        Assert.Equal("address.outside-scope", summary.FirstRejections.Single().Code);
+
+        var again = $"姓名,身份证号,现住址\n本乡人,{Id(33)},毛堂乡毛堂村\n";
+        var moved = await ImportAsync(db, Encoding.UTF8.GetBytes(again), "d.csv", Cadre("411326302"));
+        Assert.Equal("person.outside-scope", moved.FirstRejections.Single().Code);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CensusWorkbook_ImportsEveryCompoundSheet(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var stream = new MemoryStream();
+        using (var xlsx = new XlsxWriter(stream))
+        {
+            xlsx.AddSheet("幸福小区", ["姓名", "身份证号", "联系电话", "乡镇", "村(社区)", "楼栋", "单元", "房号", "与户主关系"]);
+            xlsx.WriteRow("刘一", Id(41), "13800003001", "龙城街道", "郑湾社区", "5", "2", "302", "户主");
+            xlsx.WriteRow("刘二", Id(42), null, "龙城街道", "郑湾社区", "5", "2", "302", "女");
+            xlsx.AddSheet("滨河小区", ["姓名", "身份证号", "现住址"]);
+            xlsx.WriteRow("陈一", Id(43), "淅川县龙城街道郑湾社区滨河小区3号楼1单元101室");
+        }
+        var summary = await ImportAsync(db, stream.ToArray(), "常住人口信息汇总表.xlsx");
+        Assert.Equal(3, summary.Imported);
+        await using var ctx = await db.ContextAsync();
+        var liu = await ctx.People.Include(p => p.Node).Where(p => p.Name == "刘一" || p.Name == "刘二").ToListAsync();
+        Assert.Single(liu.Select(p => p.NodeId).Distinct());
+        Assert.Equal(JurisdictionLevel.Household, liu[0].Node!.Level);
+        var chen = await ctx.People.Include(p => p.Node).SingleAsync(p => p.Name == "陈一");
+        Assert.Equal("3号楼1单元101室", chen.Node!.Name);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Junk_And_LossyExcelIds_GetClearAnswers_AndWriteNothing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var before = await db.ContextAsync();
+        var people = await before.People.CountAsync();
+
+        var junk = new byte[2_000_000];
+        new Random(1).NextBytes(junk);
+        var summary = await ImportAsync(db, junk, "names.csv");
+        Assert.Equal("Failed", summary.Status);
+        Assert.StartsWith("file.NotTabular", summary.FirstRejections.Single().Code);
+
+        var lossySummary = await ImportAsync(db, CensusLikeWorkbookWithNumericIds(), "numbers.xlsx");
+        Assert.Equal("id.lossy-number", lossySummary.FirstRejections.Single().Code);
+
+        await using var after = await db.ContextAsync();
+        Assert.Equal(people, await after.People.CountAsync());
+    }
+
+    private static byte[] CensusLikeWorkbookWithNumericIds()
+    {
+        var stream = new MemoryStream();
+        using (var xlsx = new XlsxWriter(stream))
+        {
+            xlsx.AddSheet("Sheet1", ["姓名", "身份证号", "现住址"]);
+            xlsx.WriteRow("数字身份证", 411326198506010123d, "滔河乡白亭村");
+        }
+        return stream.ToArray();
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Import_IsAuditedAsOneEntry_AndTheChainStaysIntact(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var csv = $"姓名,身份证号,现住址\n甲,{Id(51)},滔河乡白亭村\n乙,{Id(53)},滔河乡白亭村\n";
+        var summary = await ImportAsync(db, Encoding.UTF8.GetBytes(csv), "e.csv");
+        await using var ctx = await db.ContextAsync();
+        var entry = await ctx.AuditEntries.SingleAsync(e => e.Action == "people.import" && e.EntityId == summary.JobId.ToString());
+        Assert.Contains("\"Imported\":[null,\"2\"]", entry.Changes);
+        var verification = await Audit.AuditChain.VerifyAsync(ctx);
+        Assert.All(verification, v => Assert.True(v.Intact, v.Problem));
+    }
+}
