@@ -136,7 +136,7 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
 
     public static bool CanHold(JurisdictionLevel parent, JurisdictionLevel child) => (parent, child) switch
     {
-        (JurisdictionLevel.Village, JurisdictionLevel.Grid or JurisdictionLevel.Household) => true,
+        (JurisdictionLevel.Village, JurisdictionLevel.Grid or JurisdictionLevel.Building or JurisdictionLevel.Household) => true,
         (JurisdictionLevel.Grid, JurisdictionLevel.Building or JurisdictionLevel.Household) => true,
         (JurisdictionLevel.Building, JurisdictionLevel.Unit or JurisdictionLevel.Household) => true,
         (JurisdictionLevel.Unit, JurisdictionLevel.Household) => true,

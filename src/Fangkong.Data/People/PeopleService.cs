@@ -69,7 +69,11 @@ public sealed record PersonDetail(
     DateTime UpdatedAt,
     int Version);
 
-/// <summary>What a form or an API call may set on a person. Null leaves a field empty (on create) or clears it.</summary>
+/// <summary>
+/// What a form or an API call may set on a person. On an update the identifiers (document number, phone, address)
+/// follow patch rules — null keeps the stored value, "" clears it — so an edit never needs to reveal them; the
+/// other fields are replaced.
+/// </summary>
 public sealed record PersonInput(
     string? Name,
     DocumentType DocumentType = DocumentType.ResidentId,
@@ -300,10 +304,15 @@ public sealed class PeopleService(
         var errors = new List<FieldError>();
         var name = PersonRules.NormalizeName(input.Name, out var nameError);
         if (nameError is not null) errors.Add(new FieldError("name", nameError));
-        var doc = PersonRules.NormalizeDocument(input.DocumentType, input.DocumentNumber, Today, NationalDivisions.Shared.IsKnownAddressCode);
+        var updating = person.Id != 0;
+        var keepDocument = updating && input.DocumentNumber is null;
+        var keepPhone = updating && input.Phone is null;
+        var keepAddress = updating && input.AddressText is null;
+        var doc = keepDocument ? null : PersonRules.NormalizeDocument(input.DocumentType, input.DocumentNumber, Today, NationalDivisions.Shared.IsKnownAddressCode);
         // A form refuses a wrong ID outright; only imports and pushed lists keep invalid numbers, flagged.
-        if (doc.Number is not null && !doc.Valid) errors.Add(new FieldError("documentNumber", doc.Issue ?? "id.invalid"));
-        var phone = PersonRules.NormalizePhone(input.Phone, out var phoneError);
+        if (doc is { Number: not null, Valid: false }) errors.Add(new FieldError("documentNumber", doc.Issue ?? "id.invalid"));
+        string? phoneError = null;
+        var phone = keepPhone ? person.Phone : PersonRules.NormalizePhone(input.Phone, out phoneError);
         if (phoneError is not null) errors.Add(new FieldError("phone", phoneError));
         JurisdictionNode? node = null;
         if (input.NodeId is { } nodeId)
@@ -324,18 +333,24 @@ public sealed class PeopleService(
         ValidationFailedException.ThrowIfAny(errors);
 
         person.Name = name!;
-        person.DocumentType = doc.Type;
-        person.DocumentNumber = doc.Number;
-        person.DocumentHash = doc.Number is null ? null : db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number);
-        person.DocumentMasked = doc.Masked;
-        person.IdValid = doc.Valid;
-        person.IdIssue = doc.Issue;
-        person.BirthDate = doc.BirthDate ?? (doc.Type == DocumentType.ResidentId ? null : person.BirthDate);
-        person.Sex = doc.Sex ?? (doc.Type == DocumentType.ResidentId ? null : person.Sex);
-        person.Phone = phone;
-        person.PhoneHash = db.Protector.Hash(BlindIndex.Phone, phone);
-        person.PhoneMasked = Masking.Phone(phone);
-        person.AddressText = Text.Tidy(input.AddressText);
+        if (doc is not null)
+        {
+            person.DocumentType = doc.Type;
+            person.DocumentNumber = doc.Number;
+            person.DocumentHash = doc.Number is null ? null : db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number);
+            person.DocumentMasked = doc.Masked;
+            person.IdValid = doc.Valid;
+            person.IdIssue = doc.Issue;
+            person.BirthDate = doc.BirthDate ?? (doc.Type == DocumentType.ResidentId ? null : person.BirthDate);
+            person.Sex = doc.Sex ?? (doc.Type == DocumentType.ResidentId ? null : person.Sex);
+        }
+        if (!keepPhone)
+        {
+            person.Phone = phone;
+            person.PhoneHash = db.Protector.Hash(BlindIndex.Phone, phone);
+            person.PhoneMasked = Masking.Phone(phone);
+        }
+        if (!keepAddress) person.AddressText = Text.Tidy(input.AddressText);
         if (node is not null)
         {
             person.NodeId = node.Id;

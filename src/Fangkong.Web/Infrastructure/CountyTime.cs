@@ -13,4 +13,7 @@ public sealed class CountyTime(IOptions<FangkongOptions> options)
     public string Format(DateTime utc) => Local(utc).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";
+
+    /// <summary>The UTC instant a county day starts.</summary>
+    public DateTime StartOfDay(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), _zone);
 }

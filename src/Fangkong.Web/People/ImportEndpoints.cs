@@ -32,6 +32,8 @@ public static partial class PeopleModule
         people.MapGet("/imports", Imports).RequireAuthorization(Permissions.PeopleImport).WithName("People_Imports");
         people.MapGet("/imports/{id:long}", ImportJob).RequireAuthorization(Permissions.PeopleImport).WithName("People_ImportJob")
             .WithSummary("One import with its refused rows (row, field, reason).");
+        people.MapGet("/imports/{id:long}/errors.xlsx", ImportErrors).RequireAuthorization(Permissions.PeopleImport).WithName("People_ImportErrors")
+            .WithSummary("Every refused row of an import as an xlsx report, to fix and import again.");
         people.MapGet("/export", Export).RequireAuthorization(Permissions.PeopleExport).WithName("People_Export")
             .WithSummary("Export the registry (xlsx, csv or csv-gbk) with masked identifiers; reveal=true with a reason exports them in full and is logged.");
     }
@@ -74,6 +76,22 @@ public static partial class PeopleModule
         var rows = await errors.OrderBy(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(e => new ImportRejection(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value)).ToListAsync();
         return TypedResults.Ok(new ImportJobDetail(ToItem(job), new Page<ImportRejection>(rows, total, page, pageSize)));
+    }
+
+    public static async Task<Results<FileStreamHttpResult, NotFound>> ImportErrors(long id, IDbContextFactory<FangkongDb> factory, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var job = await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
+        if (job is null) return TypedResults.NotFound();
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        using (var xlsx = new Core.Tabular.XlsxWriter(file))
+        {
+            xlsx.AddSheet("错误报告", ["工作表", "行号", "字段", "错误代码", "原因", "内容"]);
+            await foreach (var e in db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == id).OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
+                xlsx.WriteRow(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value);
+        }
+        file.Position = 0;
+        return TypedResults.File(file, PeopleExporter.Describe(ExportFormat.Xlsx).ContentType, $"导入错误-{job.Id}.xlsx");
     }
 
     public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> Export(HttpContext http, PeopleExporter exporter, string? format, string? q, long? nodeId,
