@@ -27,14 +27,20 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public const string JurisdictionFilter = "Jurisdiction";
     public const string CountyFilter = "County";
 
+    private readonly IActorAccessor _actor;
+
     public FangkongDb(DbContextOptions<FangkongDb> options, IActorAccessor actor, FieldProtector protector) : base(options)
     {
-        Actor = actor.Current;
+        _actor = actor;
         Protector = protector;
         Audit = new AuditRecorder(this);
     }
 
-    public Actor Actor { get; }
+    /// <summary>
+    /// Read at every query and save, not captured when the context is built: a request's scoped context may be created
+    /// by the authentication handlers before the actor of that request is known.
+    /// </summary>
+    public Actor Actor => _actor.Current;
     public FieldProtector Protector { get; }
     /// <summary>Why the pending changes are made and under which rule; explicit access and security events.</summary>
     public AuditRecorder Audit { get; }

@@ -40,8 +40,13 @@ internal static class ScopeGuard
         }
     }
 
+    /// <summary>
+    /// Identity's store saves a user with <c>Update()</c>, which flags every column as modified; what counts is which
+    /// values actually differ from those loaded.
+    /// </summary>
     private static bool OnlySignInBookkeeping(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry) =>
-        entry.Properties.Where(p => p.IsModified).All(p => AppUser.SignInBookkeeping.Contains(p.Metadata.Name));
+        entry.Properties.Where(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))
+            .All(p => AppUser.SignInBookkeeping.Contains(p.Metadata.Name));
 
     private static void Require(bool inside, Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
     {

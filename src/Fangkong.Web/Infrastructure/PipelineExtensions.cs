@@ -8,7 +8,14 @@ public static class PipelineExtensions
 {
     public static WebApplication UseFangkongPipeline(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = ErrorStatus });
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api")) context.Items[ProblemMapping.ApiRequestItem] = true;
+            return next(context);
+        });
+        // Localization first: error responses are written in the request's language too.
+        app.UseRequestLocalization(app.Services.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value);
+        app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
             // Problem+json for API calls without a body (401, 403, 404, 405, 413, 429); pages keep the default.
@@ -16,7 +23,6 @@ public static class PipelineExtensions
             if (http.Request.Path.StartsWithSegments("/api") && !http.Response.HasStarted && http.Response.ContentLength is null)
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http });
         });
-        app.UseRequestLocalization(app.Services.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value);
         app.UseAuthentication();
         app.UseMiddleware<ActorMiddleware>();
         app.UseAuthorization();
@@ -24,16 +30,6 @@ public static class PipelineExtensions
         app.UseAntiforgery();
         return app;
     }
-
-    /// <summary>The status of a page that failed: out of scope is 404, like the API.</summary>
-    public static int ErrorStatus(Exception e) => e switch
-    {
-        Fangkong.Data.Infrastructure.OutOfScopeException => StatusCodes.Status404NotFound,
-        Fangkong.Data.Infrastructure.ForbiddenException => StatusCodes.Status403Forbidden,
-        Fangkong.Data.Infrastructure.ValidationFailedException => StatusCodes.Status400BadRequest,
-        BadHttpRequestException b => b.StatusCode,
-        _ => StatusCodes.Status500InternalServerError,
-    };
 
     public static WebApplication MapFangkongPages(this WebApplication app)
     {

@@ -6,34 +6,59 @@ using Microsoft.Extensions.Localization;
 namespace Fangkong.Web.Infrastructure;
 
 /// <summary>
-/// Maps the services' exceptions to problem+json: out of scope → 404 (never confirm that a record exists elsewhere),
-/// forbidden → 403, validation → 400 naming each field, conflicts → 409. Each field error carries its stable code in
-/// "codes" and a localized sentence in "errors".
+/// Maps the services' exceptions to answers: out of scope → 404 (never confirm that a record exists elsewhere),
+/// forbidden → 403, validation → 400 naming each field, conflicts → 409, anything else → 500. API calls get
+/// problem+json (each field error with its stable code in "codes" and a localized sentence in "errors"); pages get a
+/// small error page in the user's language.
 /// </summary>
-public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocalizer<ErrorStrings> errors, ILogger<ProblemMapping> log) : IExceptionHandler
+public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocalizer<ErrorStrings> errors, IStringLocalizer<SharedStrings> shared, ILogger<ProblemMapping> log) : IExceptionHandler
 {
+    /// <summary>Set at the start of the pipeline: handlers run after the path may have been rewritten.</summary>
+    public const string ApiRequestItem = "fangkong:api-request";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        // Pages get the error page (re-executed at /error), API calls get problem+json. The middleware has already
-        // pointed Request.Path at /error; the original path is in the feature.
-        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value ?? "";
-        if (!path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase)) return false;
-        var (status, title, extensions) = exception switch
+        var (status, title, extensions) = Classify(exception);
+        if (status >= 500) log.LogError(exception, "request failed");
+        context.Response.StatusCode = status;
+        if (!context.Items.ContainsKey(ApiRequestItem))
+        {
+            await WritePageAsync(context, status);
+            return true;
+        }
+        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title };
+        if (extensions is not null)
+            foreach (var (k, v) in extensions) details.Extensions[k] = v;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+
+    private (int Status, string Title, Dictionary<string, object?>? Extensions) Classify(Exception exception) => exception switch
         {
             OutOfScopeException => (StatusCodes.Status404NotFound, "Not found", null),
             ForbiddenException f => (StatusCodes.Status403Forbidden, "Forbidden", new Dictionary<string, object?> { ["permission"] = f.Permission }),
             ValidationFailedException v => (StatusCodes.Status400BadRequest, "One or more fields are invalid", Validation(v.Errors)),
             ConflictException c => (StatusCodes.Status409Conflict, c.Message, new Dictionary<string, object?> { ["code"] = c.Code }),
             BadHttpRequestException b => (b.StatusCode, b.Message, null),
-            _ => (0, "", null),
+            _ => (StatusCodes.Status500InternalServerError, "An error occurred while processing your request.", null),
         };
-        if (status == 0) return false;
-        if (status >= 500) log.LogError(exception, "request failed");
-        context.Response.StatusCode = status;
-        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title };
-        if (extensions is not null)
-            foreach (var (k, v) in extensions) details.Extensions[k] = v;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+
+    /// <summary>A plain page: no components, no database, so it renders even when those are what failed.</summary>
+    private async Task WritePageAsync(HttpContext context, int status)
+    {
+        var (title, text) = status switch
+        {
+            StatusCodes.Status404NotFound => (shared["NotFoundTitle"].Value, shared["NotFoundText"].Value),
+            StatusCodes.Status403Forbidden => (shared["Forbidden"].Value, shared["ForbiddenText"].Value),
+            _ => (shared["ErrorTitle"].Value, shared["ErrorText"].Value),
+        };
+        var e = System.Text.Encodings.Web.HtmlEncoder.Default;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync($$"""
+            <!DOCTYPE html><html lang="{{e.Encode(System.Globalization.CultureInfo.CurrentUICulture.Name)}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{e.Encode(title)}}</title><link rel="stylesheet" href="/_content/BootstrapBlazor/css/bootstrap.blazor.bundle.min.css"><link rel="stylesheet" href="/css/fangkong.css"></head>
+            <body><div class="fk-bare" style="padding:2rem"><div class="fk-card fk-empty"><h1>{{e.Encode(title)}}</h1><p>{{e.Encode(text)}}</p>
+            <p class="text-muted small fk-mono">{{status}} · {{e.Encode(context.TraceIdentifier)}}</p><a class="btn btn-primary" href="/">{{e.Encode(shared["BackHome"].Value)}}</a></div></div></body></html>
+            """);
     }
 
     private Dictionary<string, object?> Validation(IReadOnlyList<FieldError> fieldErrors) => new()
@@ -47,7 +72,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
     {
         var colon = code.IndexOf(':');
         var key = colon < 0 ? code : code[..colon];
-        var text = errors[key];
+        // Resource keys use "_" for the code's dots: the JSON localizer reads a dot as a section separator.
+        var text = errors[key.Replace('.', '_')];
         var sentence = text.ResourceNotFound ? key : text.Value;
         return colon < 0 ? sentence : $"{sentence}: {code[(colon + 1)..]}";
     }

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.People;
+using Fangkong.Testing;
+
+namespace Fangkong.Web.Tests.Accounts;
+
+public class AccountsApiTests
+{
+    [Theory, OnSqlite, OnPostgres]
+    public async Task FiveWrongPasswords_LockTheAccount_AndTheLockIsAudited(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var client = app.Anonymous();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "village", password = "Wrong@password1" });
+            Assert.Equal(i < 4 ? HttpStatusCode.Unauthorized : HttpStatusCode.Locked, wrong.StatusCode);
+        }
+        var right = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "village", password = TestDatabase.DemoPassword });
+        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
+        // An unknown user gets the same answer as a wrong password.
+        var unknown = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "nobody", password = "Wrong@password1" });
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+
+        var command = await app.SignInAsync("command");
+        var audit = await (await command.GetAsync("/api/v1/audit?action=account.&pageSize=20")).JsonAsync();
+        var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("account.locked-out", actions);
+        Assert.Equal(4, actions.Count(a => a == "account.sign-in-failed"));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Admin_CreatesAnAccount_ThatSeesOnlyItsNode_AndFollowsAReassignmentAtOnce(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var admin = await app.SignInAsync("admin");
+        var village = await app.SignInAsync("village");
+        var other = await app.SignInAsync("township2");
+        var villageNode = (await (await village.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("id").GetInt64();
+        var otherNode = (await (await other.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("id").GetInt64();
+
+        var weak = await admin.PostJsonAsync("/api/v1/accounts", new { userName = "gridworker1", displayName = "网格员一", nodeId = villageNode, roles = new[] { "village-cadre" }, password = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        Assert.Contains("password.PasswordTooShort", (await weak.Content.ReadAsStringAsync()));
+
+        var created = await admin.PostJsonAsync("/api/v1/accounts", new { userName = "gridworker1", displayName = "网格员一", nodeId = villageNode, roles = new[] { "village-cadre" }, password = "Grid@worker2022" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var accountId = (await created.JsonAsync()).GetProperty("id").GetInt64();
+
+        var worker = await app.SignInAsync("gridworker1", "Grid@worker2022");
+        var before = await (await worker.GetAsync("/api/v1/people?pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        var villageKey = (await (await village.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("scopeKey").GetString()!;
+        Assert.All(before.Items, p => Assert.StartsWith(villageKey, p.ScopeKey));
+
+        // Reassigned to another township: the very next request uses the new scope, with the same cookie.
+        var moved = await admin.PutJsonAsync($"/api/v1/accounts/{accountId}", new { userName = "gridworker1", displayName = "网格员一", nodeId = otherNode, roles = new[] { "village-cadre" } });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var after = await (await worker.GetAsync("/api/v1/people?pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        Assert.DoesNotContain(after.Items, p => p.ScopeKey.StartsWith(villageKey, StringComparison.Ordinal));
+
+        // Locking ends the session at once.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostJsonAsync($"/api/v1/accounts/{accountId}/lock", new { reason = "离岗" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await worker.GetAsync("/api/v1/people")).StatusCode);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task NonAdministrators_CannotManageAccountsOrKeys(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        foreach (var user in new[] { "command", "township", "village", "supervisor" })
+        {
+            var client = await app.SignInAsync(user);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/accounts")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/api-keys")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync("/api/v1/accounts", new { userName = "x", nodeId = 1, roles = new[] { "administrator" } })).StatusCode);
+        }
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ApiKey_ActsWithinItsNodeAndPurpose_AndStopsWhenRevoked(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var admin = await app.SignInAsync("admin");
+        var village = await app.SignInAsync("village");
+        var villageMe = await (await village.GetAsync("/api/v1/me")).JsonAsync();
+        var created = await admin.PostJsonAsync("/api/v1/api-keys", new { name = "乡镇卫生院系统", nodeId = villageMe.GetProperty("nodeId").GetInt64(), permissions = new[] { "people.read" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.JsonAsync();
+        var key = body.GetProperty("apiKey").GetString()!;
+        var keyId = body.GetProperty("key").GetProperty("id").GetInt64();
+
+        var machine = app.Anonymous();
+        machine.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var people = await (await machine.GetAsync("/api/v1/people?pageSize=200")).ReadAsync<Page<PersonListItem>>();
+        Assert.NotEmpty(people.Items);
+        Assert.All(people.Items, p => Assert.StartsWith(villageMe.GetProperty("scopeKey").GetString()!, p.ScopeKey));
+        Assert.Equal(HttpStatusCode.Forbidden, (await machine.PostJsonAsync($"/api/v1/people/{people.Items[0].Id}/reveal", new { field = "Phone", reason = "x" })).StatusCode);
+
+        var keys = await (await admin.GetAsync("/api/v1/api-keys")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(key, keys); // the secret is never listed
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/api-keys/{keyId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await machine.GetAsync("/api/v1/people")).StatusCode);
+
+        var forged = app.Anonymous();
+        forged.DefaultRequestHeaders.Add("X-Api-Key", key[..^4] + "AAAA");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/v1/people")).StatusCode);
+        var malformed = app.Anonymous();
+        malformed.DefaultRequestHeaders.Add("X-Api-Key", "'; DROP TABLE \"ApiKeys\";--");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await malformed.GetAsync("/api/v1/people")).StatusCode);
+    }
+}

@@ -1,0 +1,238 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.People;
+using Fangkong.Testing;
+using Fangkong.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fangkong.Web.Tests.Infrastructure;
+
+public class PlatformTests
+{
+    /// <summary>Endpoints open to anyone, each for a reason.</summary>
+    private static readonly HashSet<string> Anonymous =
+    [
+        "Auth_Login",            // signing in
+        "/openapi/{documentName}.json", // the API description (no data)
+        "/culture/{culture}",    // the language switch
+        "/healthz",              // load balancers
+        "/account/logout",       // ends a session; nothing to protect
+    ];
+
+    /// <summary>
+    /// The API endpoints and the test that proves an account of another township gets 404/403 and never the data.
+    /// A new endpoint fails <see cref="EveryApiEndpoint_HasAScopeTest"/> until it is added here with its test.
+    /// </summary>
+    private static readonly Dictionary<string, string> ScopeTests = new()
+    {
+        ["People_Search"] = "PeopleApiTests.Search_EachAccount_SeesOnlyItsSubtree",
+        ["People_Get"] = "PeopleApiTests.PersonOfAnotherTownship_IsNotFound_ForEveryOperation",
+        ["People_History"] = "PeopleApiTests.PersonOfAnotherTownship_IsNotFound_ForEveryOperation",
+        ["People_Create"] = "PeopleApiTests.Create_InAnotherTownshipsVillage_IsRefused",
+        ["People_Update"] = "PeopleApiTests.PersonOfAnotherTownship_IsNotFound_ForEveryOperation",
+        ["People_Reveal"] = "PeopleApiTests.PersonOfAnotherTownship_IsNotFound_ForEveryOperation",
+        ["People_Lookup"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
+        ["People_Import"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
+        ["People_Imports"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
+        ["People_ImportJob"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
+        ["People_ImportErrors"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
+        ["People_Export"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
+        ["Households_Search"] = "PeopleApiTests.Households_AreScoped_AndListTheirHeads",
+        ["Categories_List"] = "PlatformTests.CategoriesAndAudit_AreScoped",
+        ["Categories_Create"] = "PlatformTests.CategoriesAndAudit_AreScoped",
+        ["Categories_Update"] = "PlatformTests.CategoriesAndAudit_AreScoped",
+        ["Jurisdictions_Root"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Jurisdictions_Get"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Jurisdictions_Children"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Jurisdictions_Search"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Jurisdictions_CreateChild"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Jurisdictions_Rename"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Jurisdictions_Delete"] = "JurisdictionsApiTests.Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside",
+        ["Divisions_Places"] = "national reference data, the same for every account",
+        ["Accounts_Me"] = "the caller's own account",
+        ["Accounts_List"] = "AccountsApiTests.NonAdministrators_CannotManageAccountsOrKeys",
+        ["Accounts_Get"] = "AccountsApiTests.NonAdministrators_CannotManageAccountsOrKeys",
+        ["Accounts_Create"] = "AccountsApiTests.NonAdministrators_CannotManageAccountsOrKeys",
+        ["Accounts_Update"] = "AccountsApiTests.Admin_CreatesAnAccount_ThatSeesOnlyItsNode_AndFollowsAReassignmentAtOnce",
+        ["Accounts_Lock"] = "AccountsApiTests.Admin_CreatesAnAccount_ThatSeesOnlyItsNode_AndFollowsAReassignmentAtOnce",
+        ["Accounts_Unlock"] = "AccountsApiTests.NonAdministrators_CannotManageAccountsOrKeys",
+        ["Accounts_ResetPassword"] = "AccountsApiTests.NonAdministrators_CannotManageAccountsOrKeys",
+        ["ApiKeys_List"] = "AccountsApiTests.ApiKey_ActsWithinItsNodeAndPurpose_AndStopsWhenRevoked",
+        ["ApiKeys_Create"] = "AccountsApiTests.ApiKey_ActsWithinItsNodeAndPurpose_AndStopsWhenRevoked",
+        ["ApiKeys_Revoke"] = "AccountsApiTests.ApiKey_ActsWithinItsNodeAndPurpose_AndStopsWhenRevoked",
+        ["Audit_List"] = "PlatformTests.CategoriesAndAudit_AreScoped",
+        ["Audit_AccessLog"] = "PeopleApiTests.Reveal_IsLoggedWithItsReason_AndNeedsOne",
+        ["Audit_Verify"] = "PlatformTests.CategoriesAndAudit_AreScoped",
+        ["Auth_Logout"] = "ends the caller's own session",
+    };
+
+    [Fact]
+    public async Task EveryEndpoint_RequiresAuthorization_UnlessDeliberatelyOpen()
+    {
+        await using var app = await FangkongApp.StartAsync(Engine.Sqlite);
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+        var open = endpoints.Where(e =>
+            e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count == 0).ToList();
+        foreach (var e in open)
+        {
+            var name = e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? e.RoutePattern.RawText!;
+            var isPage = e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is { } page;
+            if (isPage)
+            {
+                // Anonymous pages: sign-in, access denied, not found, the API page (it fetches data with the caller's session).
+                Assert.Contains(e.RoutePattern.RawText, new[] { "/account/login", "/account/denied", "/not-found", "/api" });
+                continue;
+            }
+            if (e.RoutePattern.RawText!.StartsWith("/_", StringComparison.Ordinal) || e.DisplayName?.StartsWith("Fallback", StringComparison.Ordinal) == true || e.RoutePattern.RawText.Contains('.')) continue; // framework and static files
+            Assert.True(Anonymous.Contains(name), $"{e.DisplayName} ({e.RoutePattern.RawText}) has no authorization");
+        }
+    }
+
+    [Fact]
+    public async Task EveryApiEndpoint_HasAScopeTest()
+    {
+        await using var app = await FangkongApp.StartAsync(Engine.Sqlite);
+        var names = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName)
+            .Where(n => n is not null && n != "Auth_Login").ToList();
+        var missing = names.Where(n => !ScopeTests.ContainsKey(n!)).ToList();
+        Assert.True(missing.Count == 0, "endpoints without a cross-jurisdiction test: " + string.Join(", ", missing));
+        var stale = ScopeTests.Keys.Except(names!).ToList();
+        Assert.True(stale.Count == 0, "scope table names endpoints that no longer exist: " + string.Join(", ", stale));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task LookupImportsAndExports_StayInsideTheTownship(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var otherCheckpoint = await app.SignInAsync("checkpoint"); // same township as "township"
+        var theirs = (await (await other.GetAsync("/api/v1/people?pageSize=1")).ReadAsync<Page<PersonListItem>>()).Items[0];
+        var theirId = (await (await other.PostJsonAsync($"/api/v1/people/{theirs.Id}/reveal", new { field = "DocumentNumber", reason = "核对" })).JsonAsync()).GetProperty("value").GetString()!;
+        Assert.Equal(HttpStatusCode.NotFound, (await otherCheckpoint.GetAsync($"/api/v1/people/lookup?number={theirId}")).StatusCode);
+
+        // An import by the other township: its job and errors are invisible here.
+        var content = new MultipartFormDataContent { { new ByteArrayContent("姓名,身份证号,现住址\n坏人,123,滔河乡白亭村\n"u8.ToArray()), "file", "x.csv" } };
+        var summary = await (await other.PostAsync("/api/v1/people/import", content)).JsonAsync();
+        var jobId = summary.GetProperty("jobId").GetInt64();
+        Assert.Equal(HttpStatusCode.NotFound, (await township.GetAsync($"/api/v1/people/imports/{jobId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await township.GetAsync($"/api/v1/people/imports/{jobId}/errors.xlsx")).StatusCode);
+        var jobs = await (await township.GetAsync("/api/v1/people/imports")).JsonAsync();
+        Assert.DoesNotContain(jobs.GetProperty("items").EnumerateArray(), j => j.GetProperty("id").GetInt64() == jobId);
+
+        // Their export holds only their people.
+        var export = await (await other.GetAsync("/api/v1/people/export?format=csv")).Content.ReadAsStringAsync();
+        var mine = await (await township.GetAsync("/api/v1/people?pageSize=5")).ReadAsync<Page<PersonListItem>>();
+        Assert.All(mine.Items, p => Assert.DoesNotContain(p.Name + ",", export));
+        Assert.Contains(theirs.Name, export);
+        Assert.DoesNotContain(theirId, export); // masked by default
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CategoriesAndAudit_AreScoped(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var supervisor = await app.SignInAsync("supervisor");
+        var categories = await (await township.GetAsync("/api/v1/categories")).JsonAsync();
+        Assert.True(categories.GetArrayLength() >= 15);
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/categories", new { code = "x-ray", nameZh = "放射", nameEn = "X-ray" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await command.PostJsonAsync("/api/v1/categories", new { code = "x-ray", nameZh = "放射科人员", nameEn = "Radiology staff" })).StatusCode);
+
+        // A township's own reveal shows in the county's audit, not in another township's.
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).ReadAsync<Page<PersonListItem>>()).Items[0];
+        await township.PutJsonAsync($"/api/v1/people/{person.Id}", new { person = new { name = person.Name + "改", nodeId = person.NodeId }, reason = "更正姓名" });
+        var countyAudit = await (await supervisor.GetAsync("/api/v1/audit?entityType=Person&pageSize=50")).JsonAsync();
+        Assert.Contains(countyAudit.GetProperty("items").EnumerateArray(), e => e.GetProperty("entityId").GetString() == person.Id.ToString());
+        var other = await app.SignInAsync("township2");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync("/api/v1/audit")).StatusCode); // township teams do not read the audit
+
+        var verify = await (await supervisor.GetAsync("/api/v1/audit/verify")).JsonAsync();
+        Assert.True(verify.GetProperty("intact").GetBoolean());
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Pages_OfAnotherTownship_ShowNothingOfIt(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).ReadAsync<Page<PersonListItem>>()).Items[0];
+        var node = (await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("id").GetInt64();
+
+        foreach (var url in new[] { $"/people/{person.Id}", $"/jurisdictions?node={node}", $"/people?node={node}", $"/households?node={node}", $"/people/{person.Id}/edit" })
+        {
+            var response = await other.GetAsync(url);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(person.Name, html);
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+        }
+        // The own township's page shows the person.
+        var own = await township.GetAsync($"/people/{person.Id}");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Contains(person.Name, await own.Content.ReadAsStringAsync());
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Problems_AreChineseByDefault_AndEnglishOnRequest(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).ReadAsync<Page<PersonListItem>>()).Items[0];
+        var zh = await (await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = "" })).JsonAsync();
+        Assert.Equal("请填写理由", zh.GetProperty("errors").GetProperty("reason")[0].GetString());
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/people/{person.Id}/reveal") { Content = JsonContent(new { field = "Phone", reason = "" }) };
+        request.Headers.AcceptLanguage.ParseAdd("en-US");
+        var en = await (await township.SendAsync(request)).JsonAsync();
+        Assert.Equal("Give a reason", en.GetProperty("errors").GetProperty("reason")[0].GetString());
+    }
+
+    private static HttpContent JsonContent(object value) => System.Net.Http.Json.JsonContent.Create(value);
+
+    [Fact]
+    public void Locales_HaveTheSameKeysInBothLanguages_AndEveryKeyUsedExists()
+    {
+        var root = FindRepositoryRoot();
+        var zh = Sections(Path.Combine(root, "src/Fangkong.Web/Locales/zh.json"));
+        var en = Sections(Path.Combine(root, "src/Fangkong.Web/Locales/en.json"));
+        Assert.Equal(zh.Keys.Order(), en.Keys.Order());
+        foreach (var (section, keys) in zh) Assert.Equal(keys.Order(), en[section].Order());
+
+        // Every L["..."], P["..."] … used in a component names a key of its section.
+        var prefixes = new Dictionary<string, string>
+        {
+            ["L"] = "Fangkong.Web.Infrastructure.SharedStrings", ["P"] = "Fangkong.Web.People.PeopleStrings", ["A"] = "Fangkong.Web.Accounts.AccountStrings",
+            ["J"] = "Fangkong.Web.Jurisdictions.JurisdictionStrings", ["U"] = "Fangkong.Web.Audit.AuditStrings",
+        };
+        var missing = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src/Fangkong.Web/Components"), "*.razor", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match m in Regex.Matches(text, @"\b([LPAJU])\[""([A-Za-z0-9_-]+)""\]"))
+                if (!zh[prefixes[m.Groups[1].Value]].Contains(m.Groups[2].Value)) missing.Add($"{Path.GetFileName(file)}: {m.Value}");
+            // No Chinese text hard-coded in markup: it belongs in the resource files.
+            foreach (var line in text.Split('\n').Where(l => !l.TrimStart().StartsWith("@*") && !l.Contains("datalist", StringComparison.Ordinal) && !l.Contains("<option value=\"", StringComparison.Ordinal)))
+                if (Regex.IsMatch(line, @"[\u4e00-\u9fff]") && !line.Contains("fk-logo", StringComparison.Ordinal) && !line.TrimStart().StartsWith("//", StringComparison.Ordinal) && !line.Contains("$\"", StringComparison.Ordinal))
+                    missing.Add($"{Path.GetFileName(file)} has Chinese text in markup: {line.Trim()}");
+        }
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+    }
+
+    private static Dictionary<string, HashSet<string>> Sections(string path) =>
+        JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(File.ReadAllText(path))!
+            .ToDictionary(s => s.Key, s => s.Value.Keys.ToHashSet());
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Fangkong.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root");
+    }
+}
