@@ -221,7 +221,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
                 foreach (var row in header.Pending.Concat(Remaining(rows)))
                 {
                     if (row.IsBlank) continue;
-                    batch.Add(RawRow.From(row, header));
+                    batch.Add(RawRow.From(row, header, source.Format == "xlsx"));
                     if (batch.Count == BatchSize)
                     {
                         await ProcessAsync(db, writer, batch, ct);
@@ -630,15 +630,16 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
     }
 
     /// <summary>The cells of one row, copied out of the reader (rows are reused) before parallel normalisation.</summary>
-    private sealed record RawRow(string Sheet, int Row, string? Name, string? DocumentType, string? IdNumber, bool IdLossy, string? Phone,
+    private sealed record RawRow(string? Sheet, int Row, string? Name, string? DocumentType, string? IdNumber, bool IdLossy, string? Phone,
         string? Address, string? Township, string? Village, string? Group, string? Grid, string? Building, string? Unit, string? Room,
         string? Household, string? Relation, string? Sex, string? BirthDate, string? Residence, string? AwayLocation, string? Occupation,
         string? Workplace, string? Categories, string? Note)
     {
-        public static RawRow From(TabularRow row, HeaderMap h)
+        /// <summary>Copies the cells; the sheet name is kept for workbooks only (a csv has one "sheet", its file).</summary>
+        public static RawRow From(TabularRow row, HeaderMap h, bool workbook)
         {
             var idColumn = h["idNumber"];
-            return new RawRow(row.SheetName, row.RowNumber, h.Get(row, "name"), h.Get(row, "documentType"), h.Get(row, "idNumber"),
+            return new RawRow(workbook ? row.SheetName : null, row.RowNumber, h.Get(row, "name"), h.Get(row, "documentType"), h.Get(row, "idNumber"),
                 idColumn is { } c && row.IsLossyNumber(c), h.Get(row, "phone"), h.Get(row, "address"), h.Get(row, "township"),
                 h.Get(row, "village"), h.Get(row, "group"), h.Get(row, "grid"), h.Get(row, "building"), h.Get(row, "unit"), h.Get(row, "room"),
                 h.Get(row, "household"), h.Get(row, "relation"), h.Get(row, "sex"), h.Get(row, "birthDate"), h.Get(row, "residence"),

@@ -1,0 +1,117 @@
+using Fangkong.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+
+namespace Fangkong.Browser.Tests;
+
+/// <summary>
+/// Skipped (with the reason in the report) when Debian's Chromium is not installed, unless FANGKONG_REQUIRE_BROWSER=1
+/// (CI), where the tests run and fail.
+/// </summary>
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public BrowserFactAttribute()
+    {
+        if (!File.Exists(ChromiumPath) && Environment.GetEnvironmentVariable("FANGKONG_REQUIRE_BROWSER") != "1")
+            Skip = "SKIPPED LOUDLY: Chromium not found at /usr/bin/chromium (apt-get install -y chromium fonts-wqy-microhei)";
+    }
+}
+
+/// <summary>The real platform on a real port (Kestrel) over a fresh SQLite test database, and a headless Chromium.</summary>
+public sealed class BrowserApp : IAsyncDisposable
+{
+    private readonly Host _host;
+    private readonly IPlaywright _playwright;
+
+    private BrowserApp(Host host, IPlaywright playwright, IBrowser browser)
+    {
+        _host = host;
+        _playwright = playwright;
+        Browser = browser;
+        BaseUrl = host.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+    }
+
+    public IBrowser Browser { get; }
+    public string BaseUrl { get; }
+    public TestDatabase Database => _host.Database;
+
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Fangkong.slnx"))) dir = dir.Parent;
+            var path = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "artifacts", "screenshots");
+            Directory.CreateDirectory(path);
+            return path;
+        }
+    }
+
+    public static async Task<BrowserApp> StartAsync()
+    {
+        var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        var host = new Host(database);
+        host.UseKestrel(0);
+        host.StartServer();
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFactAttribute.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return new BrowserApp(host, playwright, browser);
+    }
+
+    public async Task<IPage> NewPageAsync(bool phone = false)
+    {
+        var context = await Browser.NewContextAsync(phone
+            ? new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true, DeviceScaleFactor = 2, Locale = "zh-CN" }
+            : new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 860 }, Locale = "zh-CN" });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        return page;
+    }
+
+    public async Task SignInAsync(IPage page, string user)
+    {
+        await page.GotoAsync(BaseUrl + "/account/login");
+        await page.FillAsync("#userName", user);
+        await page.FillAsync("#password", TestDatabase.DemoPassword);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    public static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+        await _host.DisposeAsync();
+        await _host.Database.DisposeAsync();
+    }
+
+    private sealed class Host(TestDatabase database) : WebApplicationFactory<Program>
+    {
+        public TestDatabase Database { get; } = database;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Database.Settings));
+        }
+
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(Database.Settings));
+            return base.CreateHost(builder);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using Fangkong.Core.Identifiers;
+using Microsoft.Playwright;
+
+namespace Fangkong.Browser.Tests;
+
+/// <summary>
+/// The platform as people use it, in Chromium: screenshots land in artifacts/screenshots so each change can be
+/// looked at (README shows some of them).
+/// </summary>
+public class PlatformBrowserTests
+{
+    [BrowserFact]
+    public async Task County_SearchesAPerson_RevealsTheId_AndTheAccessLogShowsIt()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(app.BaseUrl + "/");
+        await page.WaitForURLAsync("**/account/login**");
+        await BrowserApp.ShotAsync(page, "01-login");
+        await app.SignInAsync(page, "command");
+        await page.WaitForSelectorAsync("#stat-people");
+        await BrowserApp.ShotAsync(page, "02-county-dashboard");
+
+        await page.ClickAsync("a[href='/people']");
+        await page.WaitForSelectorAsync("#people-table");
+        var name = (await page.InnerTextAsync("#people-table tbody tr:first-child td:first-child a")).Trim();
+        await page.FillAsync("input[name=q]", name);
+        await page.PressAsync("input[name=q]", "Enter");
+        await page.WaitForURLAsync("**/people?q=**");
+        await BrowserApp.ShotAsync(page, "03-people-search");
+        Assert.Contains(name, await page.InnerTextAsync("#people-table"));
+
+        await page.ClickAsync($"#people-table a:text-is('{name}')");
+        await page.WaitForSelectorAsync("#id-number");
+        var masked = (await page.InnerTextAsync("#id-number")).Trim();
+        Assert.Matches(@"^\d{4}\*{12}", masked);
+        await page.SelectOptionAsync("#reveal-field", "DocumentNumber");
+        await page.FillAsync("#reveal-reason", "电话联系核实身份");
+        await page.ClickAsync("#reveal-submit");
+        await page.WaitForFunctionAsync("() => !document.querySelector('#id-number').innerText.includes('*')");
+        var revealed = (await page.InnerTextAsync("#id-number")).Trim();
+        Assert.True(ResidentId.Check(revealed[..18], DateOnly.FromDateTime(DateTime.Today)).Valid, revealed);
+        await BrowserApp.ShotAsync(page, "04-person-revealed");
+
+        await page.GotoAsync(app.BaseUrl + "/audit/access-log");
+        await page.WaitForSelectorAsync("#audit-table");
+        var log = await page.InnerTextAsync("#audit-table tbody tr:first-child");
+        Assert.Contains("person.reveal", log);
+        Assert.Contains("电话联系核实身份", log);
+        Assert.Contains("command", log);
+        await BrowserApp.ShotAsync(page, "05-access-log");
+    }
+
+    [BrowserFact]
+    public async Task Village_OnAPhone_SeesOnlyItsVillage_AndSwitchesToEnglish()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(page, "village");
+        await page.GotoAsync(app.BaseUrl + "/jurisdictions");
+        await page.WaitForSelectorAsync("h1");
+        var village = (await page.InnerTextAsync("h1")).Split(' ')[0];
+        await BrowserApp.ShotAsync(page, "06-phone-village-tree");
+
+        await page.GotoAsync(app.BaseUrl + "/people");
+        await page.WaitForSelectorAsync("#people-table");
+        await BrowserApp.ShotAsync(page, "07-phone-village-people");
+        // The menu opens from the burger on a phone.
+        await page.ClickAsync(".fk-burger");
+        await page.WaitForSelectorAsync(".fk-nav a[href='/households']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
+        await BrowserApp.ShotAsync(page, "08-phone-menu");
+        await page.ClickAsync(".fk-nav a[href='/households']");
+        await page.WaitForSelectorAsync("#households-table");
+        Assert.DoesNotContain("undefined", await page.ContentAsync());
+
+        // Another village's people are not reachable even by URL.
+        var response = await page.GotoAsync(app.BaseUrl + "/people/1");
+        var body = await page.InnerTextAsync("body");
+        Assert.True(body.Contains("无权访问") || body.Contains(village) || response!.Status == 404);
+
+        await page.GotoAsync(app.BaseUrl + "/people");
+        await page.ClickAsync(".fk-lang");
+        await page.WaitForSelectorAsync("h1:text-is('People registry')");
+        await BrowserApp.ShotAsync(page, "09-phone-english");
+    }
+
+    [BrowserFact]
+    public async Task Township_ImportsAFileWithBadRows_AndReadsEachRowError()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.NewPageAsync();
+        await app.SignInAsync(page, "township");
+        var rootResponse = await page.APIRequest.GetAsync(app.BaseUrl + "/api/v1/jurisdictions/root");
+        var rootNode = System.Text.Json.JsonDocument.Parse(await rootResponse.TextAsync()).RootElement;
+        var children = await page.APIRequest.GetAsync(app.BaseUrl + $"/api/v1/jurisdictions/{rootNode.GetProperty("id").GetInt64()}/children");
+        var villageName = System.Text.Json.JsonDocument.Parse(await children.TextAsync()).RootElement[0].GetProperty("name").GetString()!;
+        var root = rootNode.GetProperty("name").GetString() + villageName;
+
+        var good = ResidentId.Compose("411326", new DateOnly(1988, 8, 8), 301);
+        var bad = good[..17] + (good[17] == '1' ? '2' : '1');
+        var csv = $"姓名,身份证号,手机号,现住址\n新居民,{good},13600001111,{root}\n错号码,{bad},13600001112,{root}\n<b>坏名</b>,{ResidentId.Compose("411326", new DateOnly(1988, 8, 8), 303)},,{root}\n无地址,{ResidentId.Compose("411326", new DateOnly(1988, 8, 8), 305)},,火星\n";
+        var path = Path.Combine(app.Database.DataDirectory, "导入名单.csv");
+        await File.WriteAllBytesAsync(path, Core.Tabular.TabularFile.Gbk.GetBytes(csv));
+
+        await page.GotoAsync(app.BaseUrl + "/people/import");
+        await page.WaitForSelectorAsync("#import-file");
+        // The page is interactive: wait for the circuit before using the file input.
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await page.WaitForTimeoutAsync(500);
+        await page.SetInputFilesAsync("#import-file", path);
+        await page.ClickAsync("#import-start:not([disabled])");
+        await page.WaitForSelectorAsync("#import-summary", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal("1", (await page.InnerTextAsync("#sum-imported")).Trim());
+        Assert.Equal("3", (await page.InnerTextAsync("#sum-rejected")).Trim());
+        var errors = await page.InnerTextAsync("#rejections");
+        Assert.Contains("校验位", errors);
+        Assert.Contains("姓名含有不允许的字符", errors);
+        Assert.Contains("找不到本县的村或社区", errors);
+        await BrowserApp.ShotAsync(page, "10-import-errors");
+
+        await page.ClickAsync("#all-rejections");
+        await page.WaitForSelectorAsync("table.fk-table");
+        Assert.Contains("3", await page.InnerTextAsync("table.fk-table tbody tr:first-child"));
+    }
+
+    [BrowserFact]
+    public async Task InteractivePage_RecoversAfterTheConnectionDrops()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.NewPageAsync();
+        await app.SignInAsync(page, "admin");
+        await page.GotoAsync(app.BaseUrl + "/accounts");
+        await page.WaitForSelectorAsync("#accounts-table");
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await page.WaitForTimeoutAsync(500);
+        await page.ClickAsync("#account-new");
+        await page.WaitForSelectorAsync("#account-form");
+
+        // Drop the network: Blazor's script (the .NET 9 one we ship) must reconnect the circuit by itself.
+        await page.Context.SetOfflineAsync(true);
+        await page.WaitForTimeoutAsync(3000);
+        await page.Context.SetOfflineAsync(false);
+        await page.WaitForTimeoutAsync(4000);
+        await page.FillAsync("#account-search", "village");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#accounts-table tbody tr').length === 1", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await BrowserApp.ShotAsync(page, "11-accounts-after-reconnect");
+    }
+}
