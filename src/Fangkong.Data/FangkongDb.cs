@@ -33,8 +33,17 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     {
         _actor = actor;
         Protector = protector;
+        SystemModel = actor.Current.Scope.All;
         Audit = new AuditRecorder(this);
     }
+
+    /// <summary>
+    /// A context built for the system uses a model without jurisdiction filters; every other context uses the filtered
+    /// model. Two models instead of one filter with "or everything" keep the filters plain equality and range
+    /// conditions the databases answer from their indexes. <see cref="ScopeKindGuard"/> refuses any command when the
+    /// actor's kind changes after the context was built, so a system context cannot be reused by a person.
+    /// </summary>
+    public bool SystemModel { get; }
 
     /// <summary>
     /// Read at every query and save, not captured when the context is built: a request's scoped context may be created
@@ -57,7 +66,6 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
 
     // Read by the query filters; EF turns these into parameters of every query.
-    private bool ScopeAll => Actor.Scope.All;
     private string ScopeCounty => Actor.Scope.CountyCode;
     private string ScopeLower => Actor.Scope.Lower;
     private string ScopeUpper => Actor.Scope.Upper;
@@ -81,7 +89,8 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
         {
             var clr = entity.ClrType;
             // Identity's stores look accounts up before anyone is signed in; account services scope them explicitly.
-            if (typeof(IJurisdictionOwned).IsAssignableFrom(clr) && clr != typeof(AppUser))
+            if (SystemModel) { }
+            else if (typeof(IJurisdictionOwned).IsAssignableFrom(clr) && clr != typeof(AppUser))
                 ApplyGeneric(nameof(SetJurisdictionFilter), clr, builder);
             else if (typeof(ICountyOwned).IsAssignableFrom(clr))
                 ApplyGeneric(nameof(SetCountyFilter), clr, builder);
@@ -106,12 +115,12 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     // The filter lambdas read this context's scope properties; EF rebinds them to the context running each query.
     private void SetJurisdictionFilter<T>(ModelBuilder builder) where T : class, IJurisdictionOwned =>
         builder.Entity<T>().HasQueryFilter(JurisdictionFilter, e =>
-            ScopeAll || (e.CountyCode == ScopeCounty
-                         && string.Compare(e.ScopeKey, ScopeLower) >= 0
-                         && string.Compare(e.ScopeKey, ScopeUpper) < 0));
+            e.CountyCode == ScopeCounty
+            && string.Compare(e.ScopeKey, ScopeLower) >= 0
+            && string.Compare(e.ScopeKey, ScopeUpper) < 0);
 
     private void SetCountyFilter<T>(ModelBuilder builder) where T : class, ICountyOwned =>
-        builder.Entity<T>().HasQueryFilter(CountyFilter, e => ScopeAll || e.CountyCode == ScopeCounty);
+        builder.Entity<T>().HasQueryFilter(CountyFilter, e => e.CountyCode == ScopeCounty);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();

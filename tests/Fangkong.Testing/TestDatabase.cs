@@ -65,7 +65,7 @@ public sealed class TestDatabase : IAsyncDisposable
             var template = await SqliteTemplateAsync();
             var file = Path.Combine(directory, "fangkong.db");
             File.Copy(template, file);
-            return new TestDatabase(engine, $"Data Source={file};Pooling=False", directory, null);
+            return new TestDatabase(engine, $"Data Source={file};Pooling=True", directory, null);
         }
         await PostgresTemplateAsync();
         var name = "fk_" + Guid.NewGuid().ToString("N")[..16];
@@ -79,7 +79,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "fangkong-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
         if (engine == Engine.Sqlite)
-            return new TestDatabase(engine, $"Data Source={Path.Combine(directory, "fangkong.db")};Pooling=False", directory, null);
+            return new TestDatabase(engine, $"Data Source={Path.Combine(directory, "fangkong.db")};Pooling=True", directory, null);
         var name = "fk_" + Guid.NewGuid().ToString("N")[..16];
         return new TestDatabase(engine, await PostgresServer.Shared.CreateDatabaseAsync(name), directory, name);
     }

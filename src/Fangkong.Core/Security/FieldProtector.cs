@@ -17,6 +17,10 @@ public sealed class FieldProtector
     private readonly byte[] _indexKey;
     [ThreadStatic] private static AesGcm? _aes;
     [ThreadStatic] private static FieldProtector? _aesOwner;
+    [ThreadStatic] private static IncrementalHash? _hmac;
+    [ThreadStatic] private static FieldProtector? _hmacOwner;
+    [ThreadStatic] private static byte[]? _randomPool;
+    [ThreadStatic] private static int _randomUsed;
 
     public FieldProtector(byte[] encryptionKey, byte[] indexKey)
     {
@@ -41,7 +45,7 @@ public sealed class FieldProtector
         var output = new byte[HeaderLength + byteCount];
         output[0] = Version;
         var nonce = output.AsSpan(1, NonceLength);
-        RandomNumberGenerator.Fill(nonce);
+        NextNonce(nonce);
         Span<byte> plain = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
         Encoding.UTF8.GetBytes(plaintext, plain);
         Aes.Encrypt(nonce, plain, output.AsSpan(HeaderLength), output.AsSpan(1 + NonceLength, TagLength));
@@ -71,8 +75,42 @@ public sealed class FieldProtector
         input[n++] = (byte)':';
         n += Encoding.UTF8.GetBytes(normalized, input[n..]);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_indexKey, input[..n], mac);
+        var hmac = Hmac;
+        hmac.AppendData(input[..n]);
+        hmac.GetHashAndReset(mac);
         return mac[..HashLength].ToArray();
+    }
+
+    /// <summary>
+    /// A fresh random nonce from a per-thread pool of CSPRNG bytes refilled 64 nonces at a time: the same randomness
+    /// as one RandomNumberGenerator call per value, at a sixtieth of the system calls (bulk imports encrypt millions).
+    /// </summary>
+    private static void NextNonce(Span<byte> nonce)
+    {
+        var pool = _randomPool ??= new byte[NonceLength * 64];
+        if (_randomUsed == 0 || _randomUsed + nonce.Length > pool.Length)
+        {
+            RandomNumberGenerator.Fill(pool);
+            _randomUsed = 0;
+        }
+        pool.AsSpan(_randomUsed, nonce.Length).CopyTo(nonce);
+        pool.AsSpan(_randomUsed, nonce.Length).Clear(); // used bytes never serve twice
+        _randomUsed += nonce.Length;
+    }
+
+    // The keyed HMAC state is reused per thread: re-deriving the key schedule for every value costs more than hashing it.
+    private IncrementalHash Hmac
+    {
+        get
+        {
+            if (_hmac is null || !ReferenceEquals(_hmacOwner, this))
+            {
+                _hmac?.Dispose();
+                _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _indexKey);
+                _hmacOwner = this;
+            }
+            return _hmac;
+        }
     }
 
     // AesGcm is not thread-safe; one instance per thread keeps bulk imports on several threads fast.

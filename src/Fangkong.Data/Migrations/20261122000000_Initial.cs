@@ -420,8 +420,6 @@ public sealed class Initial : Migration
 
         migrationBuilder.CreateIndex(name: "IX_People_CountyCode_DocumentHash", table: "People", columns: new[] { "CountyCode", "DocumentHash" }, unique: true);
 
-        migrationBuilder.CreateIndex(name: "IX_People_CountyCode_Name", table: "People", columns: new[] { "CountyCode", "Name" });
-
         migrationBuilder.CreateIndex(name: "IX_People_CountyCode_PhoneHash", table: "People", columns: new[] { "CountyCode", "PhoneHash" });
 
         migrationBuilder.CreateIndex(name: "IX_People_CountyCode_ScopeKey", table: "People", columns: new[] { "CountyCode", "ScopeKey" });

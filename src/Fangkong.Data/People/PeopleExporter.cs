@@ -42,6 +42,9 @@ public sealed class PeopleExporter(IDbContextFactory<FangkongDb> factory, IActor
         await using var db = await factory.CreateDbContextAsync(ct);
         var people = await PeopleService.FilterAsync(db, query, ct);
         var categories = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.NameZh, ct);
+        // Read once, not joined per row: a joined collection would make the streamed export query materialize.
+        var links = (await db.PersonCategories.AsNoTracking().Select(c => new { c.PersonId, c.CategoryId }).ToListAsync(ct))
+            .ToLookup(l => l.PersonId, l => l.CategoryId);
         var today = CountyClock.Today(TimeProvider.System, options.Value.TimeZone);
 
         using var sheet = OpenWriter(output, format);
@@ -49,11 +52,10 @@ public sealed class PeopleExporter(IDbContextFactory<FangkongDb> factory, IActor
         var count = 0;
         var rows = people.OrderBy(p => p.ScopeKey).ThenBy(p => p.Id).Select(p => new
         {
-            p.Name, p.DocumentType, p.DocumentMasked, p.IdValid, p.Sex, p.BirthDate, p.PhoneMasked, p.ScopeKey, p.Relation, p.Residence,
+            p.Id, p.Name, p.DocumentType, p.DocumentMasked, p.IdValid, p.Sex, p.BirthDate, p.PhoneMasked, p.ScopeKey, p.Relation, p.Residence,
             p.AwayLocation, p.Occupation, p.Workplace, p.Vulnerable, p.Note,
             NodeName = p.Node != null ? p.Node.Name : null,
             NodeLevel = p.Node != null ? p.Node.Level : (Core.Jurisdictions.JurisdictionLevel?)null,
-            Categories = p.Categories.Select(c => c.CategoryId).ToList(),
             Document = reveal ? p.DocumentNumber : null,
             Phone = reveal ? p.Phone : null,
             Address = reveal ? p.AddressText : null,
@@ -79,7 +81,7 @@ public sealed class PeopleExporter(IDbContextFactory<FangkongDb> factory, IActor
                 p.AwayLocation,
                 p.Occupation,
                 p.Workplace,
-                string.Join("、", p.Categories.Select(id => categories.GetValueOrDefault(id, ""))),
+                string.Join("、", links[p.Id].Select(id => categories.GetValueOrDefault(id, ""))),
                 VulnerableNames(p.Vulnerable),
                 p.Note);
         }

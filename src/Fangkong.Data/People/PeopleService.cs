@@ -115,13 +115,24 @@ public sealed class PeopleService(
         var people = await FilterAsync(db, query, ct);
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var page = Math.Max(1, query.Page);
-        var total = await people.CountAsync(ct);
         var rows = await people
             .OrderBy(p => p.ScopeKey).ThenBy(p => p.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(ListProjection)
             .ToListAsync(ct);
-        return new Page<PersonListItem>(rows.Select(ToListItem).ToList(), total, page, pageSize);
+        // A first page that is not full is the whole answer (an ID or phone search): no count needed.
+        var total = page == 1 && rows.Count < pageSize ? rows.Count : await people.CountAsync(ct);
+        var categories = await CategoriesOfAsync(db, rows.Select(r => r.Id).ToList(), ct);
+        return new Page<PersonListItem>(rows.Select(r => ToListItem(r, categories)).ToList(), total, page, pageSize);
+    }
+
+    /// <summary>Category codes of a page of people, in one query (a joined collection makes the page query slow).</summary>
+    private static async Task<ILookup<long, string>> CategoriesOfAsync(FangkongDb db, List<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return Array.Empty<(long, string)>().ToLookup(x => x.Item1, x => x.Item2);
+        var links = await db.PersonCategories.AsNoTracking().Where(c => ids.Contains(c.PersonId))
+            .Select(c => new { c.PersonId, c.Category!.Code }).ToListAsync(ct);
+        return links.ToLookup(l => l.PersonId, l => l.Code);
     }
 
     /// <summary>Streams every person matching the query (for exports), in a stable order, without paging.</summary>
@@ -130,8 +141,10 @@ public sealed class PeopleService(
         Actor.Require(Permissions.PeopleExport);
         await using var db = await factory.CreateDbContextAsync(ct);
         var people = await FilterAsync(db, query, ct);
+        var categories = (await db.PersonCategories.AsNoTracking().Select(c => new { c.PersonId, c.Category!.Code }).ToListAsync(ct))
+            .ToLookup(l => l.PersonId, l => l.Code);
         await foreach (var row in people.OrderBy(p => p.ScopeKey).ThenBy(p => p.Id).Select(ListProjection).AsAsyncEnumerable().WithCancellation(ct))
-            yield return ToListItem(row);
+            yield return ToListItem(row, categories);
     }
 
     internal static async Task<IQueryable<Person>> FilterAsync(FangkongDb db, PersonQuery query, CancellationToken ct)
@@ -203,7 +216,8 @@ public sealed class PeopleService(
         if (householdNode is not null)
         {
             var members = await db.People.AsNoTracking().Where(m => m.NodeId == householdNode.Id).OrderBy(m => m.Id).Select(ListProjection).ToListAsync(ct);
-            household = members.Select(ToListItem).ToList();
+            var memberCategories = await CategoriesOfAsync(db, members.Select(m => m.Id).ToList(), ct);
+            household = members.Select(m => ToListItem(m, memberCategories)).ToList();
         }
         var today = Today;
         return new PersonDetail(p.Id, p.Name, p.DocumentType, p.DocumentMasked, p.IdValid, p.IdIssue, p.Sex, p.BirthDate,
@@ -221,7 +235,7 @@ public sealed class PeopleService(
         if (doc.Number is null) return null;
         var hash = db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number);
         var row = await db.People.AsNoTracking().Where(p => p.DocumentHash == hash).Select(ListProjection).FirstOrDefaultAsync(ct);
-        return row is null ? null : ToListItem(row);
+        return row is null ? null : ToListItem(row, await CategoriesOfAsync(db, [row.Id], ct));
     }
 
     /// <summary>Shows one identifier in full and writes who saw it, when and why to the access log.</summary>
@@ -373,18 +387,17 @@ public sealed class PeopleService(
 
     private sealed record ListRow(long Id, string Name, string? DocumentMasked, bool IdValid, string? Sex, DateOnly? BirthDate,
         string? PhoneMasked, long? NodeId, string? NodeName, string ScopeKey, string? Relation, ResidenceStatus Residence,
-        VulnerableFlags Vulnerable, IEnumerable<string> Categories);
+        VulnerableFlags Vulnerable);
 
     private static readonly System.Linq.Expressions.Expression<Func<Person, ListRow>> ListProjection = p => new ListRow(
         p.Id, p.Name, p.DocumentMasked, p.IdValid, p.Sex, p.BirthDate, p.PhoneMasked, p.NodeId,
-        p.Node != null ? p.Node.Name : null, p.ScopeKey, p.Relation, p.Residence, p.Vulnerable,
-        p.Categories.Select(c => c.Category!.Code));
+        p.Node != null ? p.Node.Name : null, p.ScopeKey, p.Relation, p.Residence, p.Vulnerable);
 
-    private PersonListItem ToListItem(ListRow r)
+    private PersonListItem ToListItem(ListRow r, ILookup<long, string> categories)
     {
         var today = Today;
         return new PersonListItem(r.Id, r.Name, r.DocumentMasked, r.IdValid, r.Sex, r.BirthDate,
             r.BirthDate is { } b ? PersonRules.AgeOn(b, today) : null, r.PhoneMasked, r.NodeId, r.NodeName, r.ScopeKey,
-            directory.PlaceLabel(r.ScopeKey), r.Relation, r.Residence, r.Vulnerable, r.Categories.ToList());
+            directory.PlaceLabel(r.ScopeKey), r.Relation, r.Residence, r.Vulnerable, categories[r.Id].ToList());
     }
 }

@@ -31,7 +31,6 @@ internal sealed class PersonEntityTypeConfiguration : IEntityTypeConfiguration<P
         b.HasIndex(p => new { p.CountyCode, p.DocumentHash }).IsUnique();
         b.HasIndex(p => new { p.CountyCode, p.PhoneHash });
         b.HasIndex(p => new { p.CountyCode, p.ScopeKey });
-        b.HasIndex(p => new { p.CountyCode, p.Name });
         b.HasIndex(p => p.NodeId);
 
         b.HasOne(p => p.Node).WithMany().HasForeignKey(p => p.NodeId).OnDelete(DeleteBehavior.Restrict);
