@@ -3,6 +3,7 @@ using Fangkong.Core.Accounts;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Tabular;
+using Fangkong.Data.Infrastructure;
 using Fangkong.Data.People;
 using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -178,5 +179,48 @@ public class ImportTests
         Assert.Contains("\"Imported\":[null,\"2\"]", entry.Changes);
         var verification = await Audit.AuditChain.VerifyAsync(ctx);
         Assert.All(verification, v => Assert.True(v.Intact, v.Problem));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task FirstLoad_IntoAnEmptyRegistry_RebuildsEveryIndexAndForeignKey(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync(engine);
+        await using (var scope = db.Scope())
+            await DatabaseInitializer.MigrateAsync(scope.ServiceProvider);
+        var before = await SchemaAsync(db, engine);
+
+        var csv = new StringBuilder("姓名,身份证号,手机号,现住址,人员类别\n");
+        for (var i = 0; i < 300; i++)
+            csv.Append($"人员{(char)('甲' + i % 10)},{ResidentId.Compose("411326", Born.AddDays(i), 101 + 2 * (i % 400))},1380000{i:D4},滔河乡白亭村{i % 5 + 1}组{i % 40 + 1}号,{(i % 7 == 0 ? "学生" : "")}\n");
+        csv.Append($"重复,{ResidentId.Compose("411326", Born, 101)},,滔河乡白亭村\n");
+        var summary = await ImportAsync(db, Encoding.UTF8.GetBytes(csv.ToString()), "first.csv");
+        Assert.Equal((300, 1), (summary.Imported, summary.Rejected));
+        Assert.StartsWith("id.duplicate-in-file", summary.FirstRejections.Single().Code);
+
+        Assert.Equal(before, await SchemaAsync(db, engine));
+        await using var ctx = await db.ContextAsync();
+        Assert.Equal(300, await ctx.People.CountAsync());
+        Assert.Equal(43, await ctx.PersonCategories.CountAsync());
+        // The rebuilt unique index refuses a second person with the same ID, as before the load.
+        var sql = engine == Engine.Postgres
+            ? "INSERT INTO \"People\" (\"CountyCode\",\"ScopeKey\",\"Name\",\"DocumentType\",\"DocumentHash\",\"IdValid\",\"Residence\",\"Vulnerable\",\"Unregistered\",\"CreatedAt\",\"UpdatedAt\",\"Version\") SELECT \"CountyCode\",\"ScopeKey\",'x',0,\"DocumentHash\",true,0,0,false,now(),now(),1 FROM \"People\" LIMIT 1"
+            : "INSERT INTO \"People\" (\"CountyCode\",\"ScopeKey\",\"Name\",\"DocumentType\",\"DocumentHash\",\"IdValid\",\"Residence\",\"Vulnerable\",\"Unregistered\",\"CreatedAt\",\"UpdatedAt\",\"Version\") SELECT \"CountyCode\",\"ScopeKey\",'x',0,\"DocumentHash\",1,0,0,0,'2022-01-01','2022-01-01',1 FROM \"People\" LIMIT 1";
+        await Assert.ThrowsAnyAsync<Exception>(() => ctx.Database.ExecuteSqlRawAsync(sql));
+    }
+
+    private static async Task<List<string>> SchemaAsync(TestDatabase db, Engine engine)
+    {
+        await using var ctx = await db.ContextAsync();
+        var connection = ctx.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = engine == Engine.Postgres
+            ? "SELECT indexdef FROM pg_indexes WHERE tablename IN ('People','PersonCategories') UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid::regclass::text IN ('\"People\"','\"PersonCategories\"')"
+            : "SELECT coalesce(sql, name) FROM sqlite_master WHERE tbl_name IN ('People','PersonCategories')";
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
     }
 }
