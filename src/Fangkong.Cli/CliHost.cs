@@ -53,7 +53,8 @@ public sealed class CliHost : IAsyncDisposable
         var configuration = BuildConfiguration(parse);
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+        // Logs go to standard error: standard output carries the command's result (JSON with --json).
+        services.AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
         services.AddFangkongData(configuration);
         services.AddFangkongIdentityCore();

@@ -18,14 +18,21 @@ public sealed class FangkongApp : WebApplicationFactory<Program>
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    private FangkongApp(TestDatabase database) => Database = database;
+    private readonly Dictionary<string, string?> _settings;
+
+    private FangkongApp(TestDatabase database, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        Database = database;
+        _settings = new Dictionary<string, string?>(database.Settings);
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) _settings[k] = v;
+    }
 
     public TestDatabase Database { get; }
 
-    public static async Task<FangkongApp> StartAsync(Engine engine)
+    public static async Task<FangkongApp> StartAsync(Engine engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(engine);
-        var app = new FangkongApp(database);
+        var app = new FangkongApp(database, settings);
         _ = app.Server; // build the host now, so start-up failures surface here
         return app;
     }
@@ -33,12 +40,12 @@ public sealed class FangkongApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Database.Settings));
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
     }
 
     protected override IHost CreateHost(IHostBuilder builder)
     {
-        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(Database.Settings));
+        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(_settings));
         return base.CreateHost(builder);
     }
 

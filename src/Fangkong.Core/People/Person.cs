@@ -58,6 +58,8 @@ public sealed class Person : IJurisdictionOwned
     public string? Phone { get; set; }
     public byte[]? PhoneHash { get; set; }
     public string? PhoneMasked { get; set; }
+    /// <summary>The last four digits (already visible in the mask), indexed: cadres search by them.</summary>
+    public string? PhoneTail { get; set; }
     /// <summary>The current address as written (现住址), encrypted at rest.</summary>
     public string? AddressText { get; set; }
 
@@ -80,6 +82,16 @@ public sealed class Person : IJurisdictionOwned
     public int Version { get; set; }
 
     public List<PersonCategory> Categories { get; set; } = [];
+
+    /// <summary>Sets the phone with its blind index and its derived forms, so they never disagree.</summary>
+    public void SetPhone(string? normalized, byte[]? hash)
+    {
+        Phone = normalized;
+        PhoneHash = hash;
+        PhoneMasked = Masking.Phone(normalized);
+        var digits = normalized?.Where(char.IsAsciiDigit).ToArray();
+        PhoneTail = digits is { Length: >= 4 } ? new string(digits[^4..]) : null;
+    }
 }
 
 /// <summary>Key-population categories (重点人群) as data: each county edits its own list.</summary>

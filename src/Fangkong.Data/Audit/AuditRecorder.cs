@@ -173,7 +173,7 @@ internal static class AuditPolicies
         {
             Name = "person",
             EntityType = "Person",
-            Ignored = new HashSet<string> { nameof(Person.DocumentHash), nameof(Person.PhoneHash), nameof(Person.DocumentMasked), nameof(Person.PhoneMasked), nameof(Person.Version), nameof(Person.CreatedAt), nameof(Person.UpdatedAt) },
+            Ignored = new HashSet<string> { nameof(Person.DocumentHash), nameof(Person.PhoneHash), nameof(Person.DocumentMasked), nameof(Person.PhoneMasked), nameof(Person.PhoneTail), nameof(Person.Version), nameof(Person.CreatedAt), nameof(Person.UpdatedAt) },
             Masks = new Dictionary<string, Func<string?, string?>>
             {
                 [nameof(Person.DocumentNumber)] = Core.Identifiers.Masking.IdNumber,

@@ -148,6 +148,7 @@ public static class DemoSeeder
             reason: "demo county generated", rule: "demo");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        await BulkWriter.AnalyzeAsync(db, ct);
 
         var accounts = await EnsureAccountsAsync(services, db, countyCode, options.Demo.Password, ct);
         services.GetService<JurisdictionDirectory>()?.Invalidate();
@@ -181,8 +182,7 @@ public static class DemoSeeder
 
     private static Person ToPerson(FangkongDb db, DemoPerson m, JurisdictionNode household, string address, string county, DateTime now, DateOnly today)
     {
-        var phone = m.Phone;
-        return new Person
+        var person = new Person
         {
             CountyCode = county,
             ScopeKey = household.ScopeKey,
@@ -195,9 +195,6 @@ public static class DemoSeeder
             IdValid = true,
             BirthDate = m.BirthDate,
             Sex = m.Sex.ToString(),
-            Phone = phone,
-            PhoneHash = db.Protector.Hash(BlindIndex.Phone, phone),
-            PhoneMasked = Masking.Phone(phone),
             AddressText = address,
             Relation = m.Relation,
             Residence = m.Residence,
@@ -208,6 +205,8 @@ public static class DemoSeeder
             UpdatedAt = now,
             Version = 1,
         };
+        person.SetPhone(m.Phone, db.Protector.Hash(BlindIndex.Phone, m.Phone));
+        return person;
     }
 
     /// <summary>One account per role: county-level roles at the county, field roles at the township and village with the most people.</summary>

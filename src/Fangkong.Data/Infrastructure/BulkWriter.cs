@@ -207,6 +207,18 @@ public sealed class BulkWriter
         return new IndexRebuild(this, table, indexes, foreignKeys);
     }
 
+    /// <summary>
+    /// Refreshes the planner's statistics after a bulk load, outside any transaction. Without them SQLite walks the
+    /// scope index in order and filters, instead of seeking the selective blind-index or phone-tail index.
+    /// </summary>
+    public static async Task AnalyzeAsync(FangkongDb db, CancellationToken ct = default)
+    {
+        var sql = db.Database.IsNpgsql()
+            ? "ANALYZE \"People\"; ANALYZE \"JurisdictionNodes\"; ANALYZE \"PersonCategories\";"
+            : "ANALYZE;";
+        await db.Database.ExecuteSqlRawAsync(sql, ct);
+    }
+
     private async Task ExecuteAsync(string sql, CancellationToken ct)
     {
         await using var command = Connection.CreateCommand();

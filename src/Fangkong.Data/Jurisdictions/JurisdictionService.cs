@@ -60,12 +60,18 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
         var ids = nodes.Select(n => n.Id).ToList();
         var childCounts = await db.Nodes.Where(n => n.ParentId != null && ids.Contains(n.ParentId.Value))
             .GroupBy(n => n.ParentId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        // People per node in one grouped index scan per key length (siblings share one), not one count per node.
         var people = new Dictionary<long, int>();
-        foreach (var node in nodes)
+        foreach (var group in nodes.GroupBy(n => n.ScopeKey.Length))
         {
-            var lower = node.ScopeKey;
-            var upper = ScopeKey.Successor(lower) ?? "~";
-            people[node.Id] = await db.People.CountAsync(p => string.Compare(p.ScopeKey, lower) >= 0 && string.Compare(p.ScopeKey, upper) < 0, ct);
+            var length = group.Key;
+            var keys = group.Select(n => n.ScopeKey).Order(StringComparer.Ordinal).ToList();
+            var lower = keys[0];
+            var upper = ScopeKey.Successor(keys[^1]) ?? "~";
+            var counts = await db.People.Where(p => string.Compare(p.ScopeKey, lower) >= 0 && string.Compare(p.ScopeKey, upper) < 0)
+                .GroupBy(p => p.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() })
+                .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            foreach (var n in group) people[n.Id] = counts.GetValueOrDefault(n.ScopeKey);
         }
         return nodes.Select(n => Item(n, childCounts.GetValueOrDefault(n.Id), people[n.Id])).ToList();
     }

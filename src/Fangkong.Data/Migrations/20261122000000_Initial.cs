@@ -343,6 +343,7 @@ public sealed class Initial : Migration
                 Phone = table.Column<byte[]>(nullable: true),
                 PhoneHash = table.Column<byte[]>(nullable: true),
                 PhoneMasked = table.Column<string>(maxLength: 20, nullable: true),
+                PhoneTail = table.Column<string>(maxLength: 4, nullable: true),
                 AddressText = table.Column<byte[]>(nullable: true),
                 Relation = table.Column<string>(maxLength: 20, nullable: true),
                 Residence = table.Column<int>(nullable: false),
@@ -421,6 +422,8 @@ public sealed class Initial : Migration
         migrationBuilder.CreateIndex(name: "IX_People_CountyCode_DocumentHash", table: "People", columns: new[] { "CountyCode", "DocumentHash" }, unique: true);
 
         migrationBuilder.CreateIndex(name: "IX_People_CountyCode_PhoneHash", table: "People", columns: new[] { "CountyCode", "PhoneHash" });
+
+        migrationBuilder.CreateIndex(name: "IX_People_CountyCode_PhoneTail", table: "People", columns: new[] { "CountyCode", "PhoneTail" });
 
         migrationBuilder.CreateIndex(name: "IX_People_CountyCode_ScopeKey", table: "People", columns: new[] { "CountyCode", "ScopeKey" });
 

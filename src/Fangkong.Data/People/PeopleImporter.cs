@@ -270,6 +270,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
             db.Audit.Rule = $"import:{job.Id}";
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            if (_imported + _updated > 10_000) await BulkWriter.AnalyzeAsync(db, ct);
         }
 
         private static IEnumerable<TabularRow> Remaining(IEnumerator<TabularRow> rows)
@@ -385,12 +386,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
             foreach (var (c, node, id) in updates)
             {
                 var p = people[id];
-                if (c.Phone is not null && c.Phone != p.Phone)
-                {
-                    p.Phone = c.Phone;
-                    p.PhoneHash = c.PhoneHash;
-                    p.PhoneMasked = Masking.Phone(c.Phone);
-                }
+                if (c.Phone is not null && c.Phone != p.Phone) p.SetPhone(c.Phone, c.PhoneHash);
                 p.Name = c.Name!;
                 if (c.AddressText is not null) p.AddressText = c.AddressText;
                 // Only a more precise place moves a person: a row that names just the village keeps their household.
@@ -428,7 +424,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
         private Person ToPerson(FangkongDb db, Candidate c, JurisdictionNode node)
         {
             var now = DateTime.UtcNow;
-            return new Person
+            var person = new Person
             {
                 CountyCode = node.CountyCode,
                 ScopeKey = node.ScopeKey,
@@ -442,9 +438,6 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
                 IdIssue = c.Document?.Issue,
                 BirthDate = c.BirthDate,
                 Sex = c.Sex,
-                Phone = c.Phone,
-                PhoneHash = c.PhoneHash,
-                PhoneMasked = Masking.Phone(c.Phone),
                 AddressText = c.AddressText,
                 Relation = c.Raw.Relation,
                 Residence = c.Residence ?? ResidenceStatus.Resident,
@@ -458,6 +451,8 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
                 ImportJobId = job.Id,
                 Version = 1,
             };
+            person.SetPhone(c.Phone, c.PhoneHash);
+            return person;
         }
 
         // ---- Normalisation (pure, parallel) -----------------------------------------------------------------------

@@ -161,8 +161,10 @@ public sealed class PeopleService(
         if (!string.IsNullOrWhiteSpace(query.Text)) people = ApplyText(db, people, query.Text);
         if (!string.IsNullOrWhiteSpace(query.Category))
         {
+            // Through the category's own index: an EXISTS per person would probe every row of the registry.
             var code = query.Category.Trim();
-            people = people.Where(p => p.Categories.Any(c => c.Category!.Code == code));
+            var categoryId = await db.Categories.AsNoTracking().Where(c => c.Code == code).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct) ?? -1;
+            people = people.Where(p => db.PersonCategories.Where(c => c.CategoryId == categoryId).Select(c => c.PersonId).Contains(p.Id));
         }
         if (query.Residence is { } residence) people = people.Where(p => p.Residence == residence);
         if (query.IdInvalid == true) people = people.Where(p => !p.IdValid);
@@ -190,7 +192,7 @@ public sealed class PeopleService(
             return people.Where(p => p.PhoneHash == hash);
         }
         if (compact.Length == 4 && compact.All(char.IsAsciiDigit))
-            return people.Where(p => p.PhoneMasked != null && p.PhoneMasked.EndsWith(compact));
+            return people.Where(p => p.PhoneTail == compact);
         var passport = compact.ToUpperInvariant();
         if (passport.Length is >= 6 and <= 20 && passport.All(char.IsAsciiLetterOrDigit) && passport.Any(char.IsAsciiLetter))
         {
@@ -358,12 +360,7 @@ public sealed class PeopleService(
             person.BirthDate = doc.BirthDate ?? (doc.Type == DocumentType.ResidentId ? null : person.BirthDate);
             person.Sex = doc.Sex ?? (doc.Type == DocumentType.ResidentId ? null : person.Sex);
         }
-        if (!keepPhone)
-        {
-            person.Phone = phone;
-            person.PhoneHash = db.Protector.Hash(BlindIndex.Phone, phone);
-            person.PhoneMasked = Masking.Phone(phone);
-        }
+        if (!keepPhone) person.SetPhone(phone, db.Protector.Hash(BlindIndex.Phone, phone));
         if (!keepAddress) person.AddressText = Text.Tidy(input.AddressText);
         if (node is not null)
         {

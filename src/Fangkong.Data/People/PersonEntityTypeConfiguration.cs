@@ -18,6 +18,7 @@ internal sealed class PersonEntityTypeConfiguration : IEntityTypeConfiguration<P
         b.Property(p => p.AddressText).HasAnnotation(FangkongDb.ProtectedAnnotation, true);
         b.Property(p => p.DocumentMasked).HasMaxLength(40);
         b.Property(p => p.PhoneMasked).HasMaxLength(20);
+        b.Property(p => p.PhoneTail).HasMaxLength(4);
         b.Property(p => p.IdIssue).HasMaxLength(40);
         b.Property(p => p.Sex).HasMaxLength(1);
         b.Property(p => p.Relation).HasMaxLength(20);
@@ -30,6 +31,7 @@ internal sealed class PersonEntityTypeConfiguration : IEntityTypeConfiguration<P
         // The blind indexes: exact look-up of an ID number or a phone without decrypting anything.
         b.HasIndex(p => new { p.CountyCode, p.DocumentHash }).IsUnique();
         b.HasIndex(p => new { p.CountyCode, p.PhoneHash });
+        b.HasIndex(p => new { p.CountyCode, p.PhoneTail });
         b.HasIndex(p => new { p.CountyCode, p.ScopeKey });
         b.HasIndex(p => p.NodeId);
 

@@ -83,30 +83,46 @@ public static partial class PeopleModule
         await using var db = await factory.CreateDbContextAsync(ct);
         var job = await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
         if (job is null) return TypedResults.NotFound();
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        using (var xlsx = new Core.Tabular.XlsxWriter(file))
+        return await TemporaryFileAsync(async file =>
         {
+            using var xlsx = new Core.Tabular.XlsxWriter(file);
             xlsx.AddSheet("错误报告", ["工作表", "行号", "字段", "错误代码", "原因", "内容"]);
             await foreach (var e in db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == id).OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
                 xlsx.WriteRow(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value);
-        }
-        file.Position = 0;
-        return TypedResults.File(file, PeopleExporter.Describe(ExportFormat.Xlsx).ContentType, $"导入错误-{job.Id}.xlsx");
+        }, PeopleExporter.Describe(ExportFormat.Xlsx).ContentType, $"导入错误-{job.Id}.xlsx");
     }
 
     public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> Export(HttpContext http, PeopleExporter exporter, string? format, string? q, long? nodeId,
         string? category, ResidenceStatus? residence, bool? idInvalid, VulnerableFlags? vulnerable, bool reveal = false, string? reason = null)
     {
-        var kind = format?.ToLowerInvariant() switch { "csv" => ExportFormat.Csv, "csv-gbk" or "gbk" => ExportFormat.CsvGbk, _ => ExportFormat.Xlsx };
+        var kind = ParseFormat(format);
         var (contentType, extension) = PeopleExporter.Describe(kind);
         var query = new PersonQuery(q, nodeId, category, residence, idInvalid, vulnerable);
-        // Written to a temporary file first: a validation or scope error still becomes a clean problem response,
-        // and the download starts only once the file is complete.
-        var path = Path.GetTempFileName();
-        var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        return await TemporaryFileAsync(stream => exporter.ExportAsync(stream, query, kind, reveal, reason, http.RequestAborted),
+            contentType, $"人员名册-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.{extension}");
+    }
+
+    public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> ExportHouseholds(HttpContext http, HouseholdService households, string? format, long? nodeId)
+    {
+        var kind = ParseFormat(format);
+        var (contentType, extension) = PeopleExporter.Describe(kind);
+        return await TemporaryFileAsync(stream => households.ExportAsync(stream, nodeId, kind, http.RequestAborted),
+            contentType, $"户籍台账-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.{extension}");
+    }
+
+    private static ExportFormat ParseFormat(string? format) =>
+        format?.ToLowerInvariant() switch { "csv" => ExportFormat.Csv, "csv-gbk" or "gbk" => ExportFormat.CsvGbk, _ => ExportFormat.Xlsx };
+
+    /// <summary>
+    /// Written to a temporary file first: a validation or scope error still becomes a clean problem response, and the
+    /// download starts only once the file is complete. The file deletes itself when the response is done.
+    /// </summary>
+    private static async Task<FileStreamHttpResult> TemporaryFileAsync(Func<Stream, Task> write, string contentType, string name)
+    {
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try
         {
-            await exporter.ExportAsync(file, query, kind, reveal, reason, http.RequestAborted);
+            await write(file);
         }
         catch
         {
@@ -114,7 +130,6 @@ public static partial class PeopleModule
             throw;
         }
         file.Position = 0;
-        var name = $"人员名册-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.{extension}";
         return TypedResults.File(file, contentType, name);
     }
 

@@ -40,6 +40,8 @@ public static partial class PeopleModule
 
         var households = api.MapGroup("/households").WithTags("People").RequireAuthorization(Permissions.PeopleRead);
         households.MapGet("/", Households).WithName("Households_Search");
+        households.MapGet("/export", ExportHouseholds).RequireAuthorization(Permissions.PeopleExport).WithName("Households_Export")
+            .WithSummary("The household ledger (户号, place, head, size) as xlsx, csv or csv-gbk.");
 
         var categories = api.MapGroup("/categories").WithTags("People");
         categories.MapGet("/", ListCategories).WithName("Categories_List");

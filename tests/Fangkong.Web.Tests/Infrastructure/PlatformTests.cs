@@ -42,6 +42,7 @@ public class PlatformTests
         ["People_ImportErrors"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
         ["People_Export"] = "PlatformTests.LookupImportsAndExports_StayInsideTheTownship",
         ["Households_Search"] = "PeopleApiTests.Households_AreScoped_AndListTheirHeads",
+        ["Households_Export"] = "PeopleApiTests.Households_AreScoped_AndListTheirHeads",
         ["Categories_List"] = "PlatformTests.CategoriesAndAudit_AreScoped",
         ["Categories_Create"] = "PlatformTests.CategoriesAndAudit_AreScoped",
         ["Categories_Update"] = "PlatformTests.CategoriesAndAudit_AreScoped",

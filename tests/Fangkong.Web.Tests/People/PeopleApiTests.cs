@@ -205,5 +205,37 @@ public class PeopleApiTests
         Assert.NotEmpty(mine.Items);
         Assert.All(mine.Items, h => Assert.True(h.Members > 0 && h.HeadName is not null));
         Assert.Empty(mine.Items.Select(h => h.Id).Intersect(theirs.Items.Select(h => h.Id)));
+
+        var export = await (await other.GetAsync("/api/v1/households/export?format=csv")).Content.ReadAsStringAsync();
+        Assert.StartsWith("\uFEFF户号", export);
+        Assert.DoesNotContain(mine.Items[0].Place!.Split(' ')[1], export); // no household of the first township
+        Assert.Contains(theirs.Items[0].Name, export);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Uploads_JunkAndOversize_GetClearAnswers(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var junk = new byte[50 * 1024 * 1024];
+        new Random(3).NextBytes(junk);
+        var response = await township.PostAsync("/api/v1/people/import", new MultipartFormDataContent { { new ByteArrayContent(junk), "file", "名单.xlsx" } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = await response.JsonAsync();
+        Assert.Equal("Failed", summary.GetProperty("status").GetString());
+        Assert.Equal("file.NotTabular", summary.GetProperty("firstRejections")[0].GetProperty("code").GetString());
+
+        var notMultipart = await township.PostAsync("/api/v1/people/import", new StringContent("姓名\n张三"));
+        Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Upload_OverTheLimit_IsRefusedBeforeItIsRead(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, new Dictionary<string, string?> { ["Fangkong:Import:MaxUploadBytes"] = "1048576" });
+        var township = await app.SignInAsync("township");
+        var response = await township.PostAsync("/api/v1/people/import", new MultipartFormDataContent { { new ByteArrayContent(new byte[3 * 1024 * 1024]), "file", "big.csv" } });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("1 MB", (await response.JsonAsync()).GetProperty("title").GetString());
     }
 }
