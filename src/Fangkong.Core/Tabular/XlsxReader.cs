@@ -314,31 +314,15 @@ internal sealed class XlsxReader : ITabularSource
     }
 
     /// <summary>Counts uncompressed bytes across all parts: the zip-bomb guard.</summary>
-    private sealed class CountingStream(Stream inner, XlsxReader owner) : Stream
+    private sealed class CountingStream(Stream inner, XlsxReader owner) : ForwardStream(inner)
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(Span<byte> buffer)
         {
-            var n = inner.Read(buffer, offset, count);
+            var n = Inner.Read(buffer);
             owner._read += n;
             if (owner._read > owner._limit)
                 throw new TabularFormatException(TabularError.TooLarge, $"The workbook expands to more than {owner._limit / (1024 * 1024)} MB: refused.");
             return n;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }
