@@ -1,0 +1,102 @@
+using Fangkong.Core.Jurisdictions;
+
+namespace Fangkong.Core.Orders;
+
+public enum OrderStatus
+{
+    Proposed = 0,
+    Active = 1,
+    ReleasePending = 2,
+    Released = 3,
+    Extended = 4,
+    TransferredToHospital = 5,
+    Cancelled = 6,
+}
+
+/// <summary>
+/// A control order (管控措施): why a person is under measures (reasons, exposure date), which rule required it (the
+/// pack and the rule: the legal basis), the measures with dates and place, its tests, its owners, its status.
+/// Every status change is audited with the rule that required it.
+/// </summary>
+public sealed class ControlOrder : IJurisdictionOwned
+{
+    public long Id { get; set; }
+    public string CountyCode { get; set; } = "";
+    /// <summary>The person's scope key: the village and township responsible see the order.</summary>
+    public string ScopeKey { get; set; } = "";
+    public long PersonId { get; set; }
+    /// <summary>Comma-separated reasons; the first is the one whose rule is applied.</summary>
+    public string Reasons { get; set; } = "";
+    public DateOnly ExposureDate { get; set; }
+    public string RulePackId { get; set; } = "";
+    public int RulePackVersion { get; set; }
+    /// <summary>"cn-9th#close-contact" or "local#expert-judged-risk-area".</summary>
+    public string RuleReference { get; set; } = "";
+    public bool Local { get; set; }
+    public string? Basis { get; set; }
+    public OrderStatus Status { get; set; }
+    public DateOnly StartDate { get; set; }
+    public DateOnly EndDate { get; set; }
+    /// <summary>The measure in force now (the kind), updated as the order converts from one measure to the next.</summary>
+    public string CurrentKind { get; set; } = "";
+    /// <summary>A quarantine site node when the current measure is at a site.</summary>
+    public long? SiteNodeId { get; set; }
+    public long? ArrivalId { get; set; }
+    public string? StatusReason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public int Version { get; set; }
+
+    public List<OrderMeasure> Measures { get; set; } = [];
+    public List<OrderTest> Tests { get; set; } = [];
+    public List<OrderOwner> Owners { get; set; } = [];
+
+    public static bool IsOpen(OrderStatus status) => status is OrderStatus.Proposed or OrderStatus.Active or OrderStatus.Extended or OrderStatus.ReleasePending;
+    public static bool IsInForce(OrderStatus status) => status is OrderStatus.Active or OrderStatus.Extended or OrderStatus.ReleasePending;
+}
+
+public sealed class OrderMeasure
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public int Sequence { get; set; }
+    public string Kind { get; set; } = "";
+    public int FromDay { get; set; }
+    public int ToDay { get; set; }
+    public DateOnly From { get; set; }
+    public DateOnly To { get; set; }
+}
+
+public enum TestStatus { Due = 0, Sampled = 1, Negative = 2, Positive = 3, Missed = 4, Cancelled = 5 }
+
+/// <summary>One PCR test the rule asks for, with its result slot.</summary>
+public sealed class OrderTest
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public int Day { get; set; }
+    public DateOnly Date { get; set; }
+    public TestStatus Status { get; set; }
+    public DateTime? SampledAt { get; set; }
+    public DateTime? ResultAt { get; set; }
+    /// <summary>Cycle threshold when the lab gives one (negative means Ct ≥ 35 for both targets).</summary>
+    public decimal? Ct { get; set; }
+    public string? RecordedBy { get; set; }
+}
+
+/// <summary>One of the five-to-one owners (五包一): roles are data (township cadre, village cadre, doctor, police, volunteer).</summary>
+public sealed class OrderOwner
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public string Role { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Phone { get; set; }
+    public long? AccountId { get; set; }
+}
+
+/// <summary>The five-to-one roles a county uses by default; a county can use others.</summary>
+public static class OwnerRoles
+{
+    public static IReadOnlyList<string> Default { get; } = ["township-cadre", "village-cadre", "doctor", "police", "volunteer"];
+}

@@ -1,0 +1,109 @@
+namespace Fangkong.Core.Policy;
+
+/// <summary>One measure laid out on the calendar: day numbers count from 1 = the exposure date.</summary>
+public sealed record EvaluatedMeasure(
+    string Kind,
+    int FromDay,
+    int ToDay,
+    DateOnly From,
+    DateOnly To,
+    IReadOnlyList<int> TestDays,
+    IReadOnlyList<DateOnly> TestDates);
+
+/// <summary>
+/// What the rules in force say about a reason: the pack and rule (the legal basis) and the measures with their dates.
+/// No measures means the pack does not manage that reason.
+/// </summary>
+public sealed record PolicyEvaluation(
+    RulePack Pack,
+    ReasonRule? Rule,
+    DateOnly ExposureDate,
+    DateOnly EvaluatedOn,
+    IReadOnlyList<EvaluatedMeasure> Measures)
+{
+    public bool Managed => Measures.Count > 0;
+    public bool Local => Rule?.Local == true;
+    /// <summary>A stable reference to the rule, written on orders and in the audit trail: "cn-9th#close-contact".</summary>
+    public string RuleReference => $"{(Local ? "local" : Pack.Id)}#{Rule?.Reason ?? "none"}";
+    public DateOnly? End => Measures.Count == 0 ? null : Measures[^1].To;
+}
+
+/// <summary>
+/// The national packs and the county's local layer: picks the pack in force on a date and lays a reason's measures out
+/// from the exposure date. Immutable; built once from data and shared.
+/// </summary>
+public sealed class RulePackSet
+{
+    private readonly List<RulePack> _packs;
+
+    public RulePackSet(IEnumerable<RulePack> packs, LocalLayer local)
+    {
+        _packs = packs.OrderBy(p => p.EffectiveFrom).ToList();
+        if (_packs.Count == 0) throw new RulePackException("at least one rule pack is needed");
+        for (var i = 1; i < _packs.Count; i++)
+            if (_packs[i - 1].EffectiveTo is { } end && end >= _packs[i].EffectiveFrom)
+                throw new RulePackException($"{_packs[i - 1].Id} and {_packs[i].Id} overlap");
+        Local = local;
+    }
+
+    public IReadOnlyList<RulePack> Packs => _packs;
+    public LocalLayer Local { get; }
+
+    /// <summary>The shipped packs with the shipped local layer of a county (an empty layer when there is none).</summary>
+    public static RulePackSet Shipped(string county)
+    {
+        var packs = RulePackJson.ShippedPacks().Select(p => RulePackJson.ReadPack(p.Json));
+        var local = RulePackJson.ShippedLocal(county) is { } json ? RulePackJson.ReadLocal(json) : LocalLayer.Empty(county);
+        return new RulePackSet(packs, local);
+    }
+
+    /// <summary>The pack in force on a date; before the first pack, the first; after the last, the last.</summary>
+    public RulePack PackFor(DateOnly date)
+    {
+        for (var i = _packs.Count - 1; i >= 0; i--)
+            if (date >= _packs[i].EffectiveFrom) return _packs[i];
+        return _packs[0];
+    }
+
+    /// <summary>The rule for a reason on a date: the county's local rule when one is in force, else the pack's.</summary>
+    public (RulePack Pack, ReasonRule? Rule) RuleFor(string reason, DateOnly on)
+    {
+        var pack = PackFor(on);
+        var local = Local.Rules.LastOrDefault(r => r.Rule.Reason == reason && r.InForceOn(on));
+        if (local is not null) return (pack, local.Rule);
+        return (pack, pack.Reasons.GetValueOrDefault(reason));
+    }
+
+    /// <summary>
+    /// Lays out the measures of a reason. Day 1 is the exposure date (last contact, leaving the area, or arrival for
+    /// inbound travellers); the rules are those in force on <paramref name="on"/> (by default the exposure date).
+    /// </summary>
+    public PolicyEvaluation Evaluate(string reason, DateOnly exposure, DateOnly? on = null)
+    {
+        var date = on ?? exposure;
+        var (pack, rule) = RuleFor(reason, date);
+        var measures = new List<EvaluatedMeasure>();
+        var day = 1;
+        foreach (var m in rule?.Measures ?? [])
+        {
+            var from = day;
+            var to = day + m.Days - 1;
+            var tests = m.TestDays.Select(t => from + t - 1).ToList();
+            measures.Add(new EvaluatedMeasure(m.Kind, from, to, exposure.AddDays(from - 1), exposure.AddDays(to - 1), tests,
+                tests.Select(t => exposure.AddDays(t - 1)).ToList()));
+            day = to + 1;
+        }
+        return new PolicyEvaluation(pack, rule, exposure, date, measures);
+    }
+
+    /// <summary>
+    /// The strictest of several reasons (longest confinement, then most tests): an arrival from a high-risk area who
+    /// is also a close contact gets one order, under the rule that asks most.
+    /// </summary>
+    public PolicyEvaluation Strictest(IEnumerable<string> reasons, DateOnly exposure, DateOnly? on = null) =>
+        reasons.Select(r => Evaluate(r, exposure, on))
+            .OrderByDescending(e => e.Measures.Where(m => MeasureKinds.Confines(m.Kind)).Sum(m => m.ToDay - m.FromDay + 1))
+            .ThenByDescending(e => e.Measures.Sum(m => m.ToDay - m.FromDay + 1))
+            .ThenByDescending(e => e.Measures.Sum(m => m.TestDays.Count))
+            .First();
+}

@@ -1,0 +1,118 @@
+using Fangkong.Core.Policy;
+
+namespace Fangkong.Core.Tests.Policy;
+
+/// <summary>The shipped rule packs against the tables of DOMAIN.md (§1.2 and §2), including the days packs change.</summary>
+public class RulePackTests
+{
+    private static readonly RulePackSet Set = RulePackSet.Shipped("411326");
+    private static DateOnly D(string s) => DateOnly.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Shape(PolicyEvaluation e) =>
+        string.Join(" + ", e.Measures.Select(m => $"{m.Kind} {m.FromDay}-{m.ToDay} [{string.Join(",", m.TestDays)}]"));
+
+    [Theory]
+    [InlineData("2022-06-27", "cn-8th")]
+    [InlineData("2022-06-28", "cn-9th")]
+    [InlineData("2022-11-10", "cn-9th")]
+    [InlineData("2022-11-11", "cn-20-measures")]
+    [InlineData("2022-12-06", "cn-20-measures")]
+    [InlineData("2022-12-07", "cn-new-10")]
+    [InlineData("2022-03-17", "cn-8th")]
+    public void PackFor_PicksThePackInForce_OnTheBoundaries(string date, string pack) =>
+        Assert.Equal(pack, Set.PackFor(D(date)).Id);
+
+    [Theory]
+    // 8th edition: close contacts 14 + 7, tests 1, 4, 7, 14.
+    [InlineData("close-contact", "2022-06-27", "centralized-quarantine 1-14 [1,4,7,14] + home-health-monitoring 15-21 [16,21]")]
+    // 9th edition: 7 + 3, tests 1, 2, 3, 5, 7 and home day 3 (= day 10).
+    [InlineData("close-contact", "2022-06-28", "centralized-quarantine 1-7 [1,2,3,5,7] + home-health-monitoring 8-10 [10]")]
+    [InlineData("secondary-contact", "2022-09-09", "home-quarantine 1-7 [1,4,7]")]
+    [InlineData("inbound", "2022-09-09", "centralized-quarantine 1-7 [1,2,3,5,7] + home-health-monitoring 8-10 [10]")]
+    [InlineData("high-risk-area", "2022-09-09", "centralized-quarantine 1-7 [1,2,3,5,7]")]
+    [InlineData("medium-risk-area", "2022-09-09", "home-quarantine 1-7 [1,4,7]")]
+    [InlineData("low-risk-area", "2022-09-09", "three-days-two-tests 1-3 [1,2]")]
+    [InlineData("closed-loop-worker", "2022-09-09", "closed-loop-work 1-7 [1,2,3,4,5,6,7]")]
+    [InlineData("close-contact", "2022-11-10", "centralized-quarantine 1-7 [1,2,3,5,7] + home-health-monitoring 8-10 [10]")]
+    // 20 measures: 5 + 3 (home quarantine), tests centralized 1, 2, 3, 5 and home 1, 3 (= days 6, 8).
+    [InlineData("close-contact", "2022-11-11", "centralized-quarantine 1-5 [1,2,3,5] + home-quarantine 6-8 [6,8]")]
+    [InlineData("high-risk-area", "2022-11-23", "home-quarantine 1-7 [1,3,5,7]")]
+    [InlineData("secondary-contact", "2022-11-23", "")]
+    [InlineData("medium-risk-area", "2022-11-23", "")]
+    [InlineData("closed-loop-worker-exit", "2022-11-23", "home-health-monitoring 1-5 [1,3,5]")]
+    [InlineData("inbound", "2022-12-06", "centralized-quarantine 1-5 [1,2,3,5] + home-quarantine 6-8 [6,8]")]
+    // New 10: 5 days home quarantine, released after a negative test on day 5.
+    [InlineData("close-contact", "2022-12-07", "home-quarantine 1-5 [5]")]
+    [InlineData("positive-case-mild", "2022-12-07", "home-isolation 1-7 [6,7]")]
+    [InlineData("high-risk-area", "2022-12-07", "")]
+    public void Evaluate_MatchesTheProtocolTables(string reason, string date, string expected) =>
+        Assert.Equal(expected, Shape(Set.Evaluate(reason, D(date))));
+
+    [Fact]
+    public void Evaluate_DatesCountFromTheExposureDay_AndOnPicksThePack()
+    {
+        // Exposed on 9 Nov under the 9th edition, evaluated on 11 Nov under the 20 measures: 5 + 3 from 9 Nov.
+        var e = Set.Evaluate("close-contact", D("2022-11-09"), D("2022-11-11"));
+        Assert.Equal("cn-20-measures", e.Pack.Id);
+        Assert.Equal(D("2022-11-09"), e.Measures[0].From);
+        Assert.Equal(D("2022-11-13"), e.Measures[0].To);
+        Assert.Equal([D("2022-11-09"), D("2022-11-10"), D("2022-11-11"), D("2022-11-13")], e.Measures[0].TestDates);
+        Assert.Equal(D("2022-11-14"), e.Measures[1].From);
+        Assert.Equal([D("2022-11-14"), D("2022-11-16")], e.Measures[1].TestDates);
+        Assert.Equal("cn-20-measures#close-contact", e.RuleReference);
+        Assert.Equal(D("2022-11-16"), e.End);
+    }
+
+    [Fact]
+    public void LocalLayer_AppliesStricterCountyRules_AndSaysSo()
+    {
+        // Seed 000 (淅川, 17 Mar 2022): arrivals from areas provincial experts judged risky are quarantined centrally.
+        var e = Set.Evaluate("expert-judged-risk-area", D("2022-03-20"));
+        Assert.True(e.Local);
+        Assert.Equal("local#expert-judged-risk-area", e.RuleReference);
+        Assert.Equal("centralized-quarantine 1-14 [1,4,7,14]", Shape(e));
+        Assert.Equal("cn-8th", e.Pack.Id);
+        // Out of its period the local rule does not apply and the national pack has no such reason.
+        Assert.False(Set.Evaluate("expert-judged-risk-area", D("2022-07-01")).Managed);
+        // Another county has no such layer.
+        Assert.False(RulePackSet.Shipped("500242").Evaluate("expert-judged-risk-area", D("2022-03-20")).Managed);
+    }
+
+    [Fact]
+    public void Strictest_OfSeveralReasons_TakesTheLongestConfinement()
+    {
+        var e = Set.Strictest(["low-risk-area", "close-contact", "medium-risk-area"], D("2022-09-09"));
+        Assert.Equal("close-contact", e.Rule!.Reason);
+    }
+
+    [Fact]
+    public void Admission_CertificateWindowsFollowThePack()
+    {
+        Assert.Equal(48, Set.PackFor(D("2022-03-17")).Admission.CertificateHoursFor("hotel"));
+        Assert.Equal(72, Set.PackFor(D("2022-10-01")).Admission.CertificateHoursFor("scenic-spot"));
+        Assert.Equal(24, Set.PackFor(D("2022-10-01")).Admission.CertificateHoursFor("entertainment"));
+        Assert.Null(Set.PackFor(D("2022-12-10")).Admission.CertificateHoursFor("hotel")); // new 10: only care homes, schools, hospitals
+        Assert.Equal(48, Set.PackFor(D("2022-12-10")).Admission.CertificateHoursFor("elderly-home"));
+        Assert.True(Set.PackFor(D("2022-03-17")).Admission.TravelCardStarBlocks);
+    }
+
+    [Theory]
+    [InlineData("{}", "id is required")]
+    [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-13-01\"}", "effectiveFrom")]
+    [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"reasons\":{\"close-contact\":{\"measures\":[{\"kind\":\"home-quarantine\",\"days\":7,\"testDays\":[8]}]}}}", "testDays")]
+    [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"reasons\":{\"Close Contact\":{}}}", "reason")]
+    [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"surprise\":1}", "not a valid rule pack")]
+    [InlineData("not json", "not a valid rule pack")]
+    public void ReadPack_BadInput_SaysWhereTheProblemIs(string json, string expected)
+    {
+        var e = Assert.Throws<RulePackException>(() => RulePackJson.ReadPack(json));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ShippedPacks_AllParse_AndDoNotOverlap()
+    {
+        Assert.Equal(["cn-8th", "cn-9th", "cn-20-measures", "cn-new-10"], Set.Packs.Select(p => p.Id));
+        Assert.All(Set.Packs, p => Assert.All(p.Reasons.Values, r => Assert.All(r.Measures, m => Assert.InRange(m.Days, 1, 60))));
+    }
+}
