@@ -31,24 +31,51 @@ public static class Permissions
     public const string AccessLogRead = "access-log.read";
     public const string AccountsManage = "accounts.manage";
     public const string ApiKeysManage = "api-keys.manage";
+    /// <summary>Read rule packs and risk areas (every staff account: they decide what a person must do).</summary>
+    public const string PolicyRead = "policy.read";
+    /// <summary>Edit rule packs, the local layer and the risk-area list (the command centre).</summary>
+    public const string PolicyManage = "policy.manage";
+    public const string ArrivalsRead = "arrivals.read";
+    /// <summary>Register an arrival at a checkpoint, station or village, or a point-to-point pick-up.</summary>
+    public const string ArrivalsRegister = "arrivals.register";
+    /// <summary>Confirm a proposed order or release (the township special team).</summary>
+    public const string ArrivalsDecide = "arrivals.decide";
+    public const string OrdersRead = "orders.read";
+    /// <summary>Create, confirm, extend, transfer, cancel and release orders; name the owners.</summary>
+    public const string OrdersManage = "orders.manage";
+    /// <summary>Record samples and results of an order's tests.</summary>
+    public const string OrdersTests = "orders.tests";
+    /// <summary>Enter morning and evening temperature reports; hand out the person's reporting link.</summary>
+    public const string MonitoringReport = "monitoring.report";
+    /// <summary>Random call-back spot checks (抽查).</summary>
+    public const string SpotChecks = "spot-checks";
+    public const string TasksRead = "tasks.read";
+    public const string TasksWork = "tasks.work";
+    /// <summary>Export ledgers (台账) with masked identifiers.</summary>
+    public const string LedgersExport = "ledgers.export";
 
     public static IReadOnlyList<string> All { get; } =
     [
         PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage,
         CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage,
+        PolicyRead, PolicyManage, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests,
+        MonitoringReport, SpotChecks, TasksRead, TasksWork, LedgersExport,
     ];
+
+    private static readonly string[] ClosedLoop =
+        [PolicyRead, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport];
 
     /// <summary>The default grants of each role. Checkpoint staff look people up by ID; they do not browse lists.</summary>
     public static IReadOnlyDictionary<string, string[]> ByRole { get; } = new Dictionary<string, string[]>
     {
-        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead],
-        [Roles.TownshipTeam] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage],
-        [Roles.VillageCadre] = [PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage],
-        [Roles.CheckpointStaff] = [PeopleLookup],
-        [Roles.SiteStaff] = [PeopleLookup],
-        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup],
-        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead],
-        [Roles.Administrator] = [PeopleRead, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage],
+        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, .. ClosedLoop],
+        [Roles.TownshipTeam] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, .. ClosedLoop],
+        [Roles.VillageCadre] = [PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport],
+        [Roles.CheckpointStaff] = [PeopleLookup, PolicyRead, ArrivalsRegister],
+        [Roles.SiteStaff] = [PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork],
+        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport],
+        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport],
+        [Roles.Administrator] = [PeopleRead, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage, PolicyRead],
     };
 
     public static IReadOnlySet<string> For(IEnumerable<string> roles)

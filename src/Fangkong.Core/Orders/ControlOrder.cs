@@ -55,9 +55,12 @@ public sealed class ControlOrder : IJurisdictionOwned
     public static bool IsInForce(OrderStatus status) => status is OrderStatus.Active or OrderStatus.Extended or OrderStatus.ReleasePending;
 }
 
-public sealed class OrderMeasure
+public sealed class OrderMeasure : IJurisdictionOwned
 {
     public long Id { get; set; }
+    public string CountyCode { get; set; } = "";
+    /// <summary>The order's scope key, copied so the row is scoped on its own (ledgers query tests directly).</summary>
+    public string ScopeKey { get; set; } = "";
     public long OrderId { get; set; }
     public int Sequence { get; set; }
     public string Kind { get; set; } = "";
@@ -70,9 +73,12 @@ public sealed class OrderMeasure
 public enum TestStatus { Due = 0, Sampled = 1, Negative = 2, Positive = 3, Missed = 4, Cancelled = 5 }
 
 /// <summary>One PCR test the rule asks for, with its result slot.</summary>
-public sealed class OrderTest
+public sealed class OrderTest : IJurisdictionOwned
 {
     public long Id { get; set; }
+    public string CountyCode { get; set; } = "";
+    /// <summary>The order's scope key, copied so the row is scoped on its own (ledgers query tests directly).</summary>
+    public string ScopeKey { get; set; } = "";
     public long OrderId { get; set; }
     public int Day { get; set; }
     public DateOnly Date { get; set; }
@@ -85,9 +91,12 @@ public sealed class OrderTest
 }
 
 /// <summary>One of the five-to-one owners (五包一): roles are data (township cadre, village cadre, doctor, police, volunteer).</summary>
-public sealed class OrderOwner
+public sealed class OrderOwner : IJurisdictionOwned
 {
     public long Id { get; set; }
+    public string CountyCode { get; set; } = "";
+    /// <summary>The order's scope key, copied so the row is scoped on its own (ledgers query tests directly).</summary>
+    public string ScopeKey { get; set; } = "";
     public long OrderId { get; set; }
     public string Role { get; set; } = "";
     public string Name { get; set; } = "";

@@ -32,6 +32,11 @@ public sealed class RiskArea : ICountyOwned
     public DateOnly? LiftedOn { get; set; }
     /// <summary>Where the designation was published (a notice, a provincial push).</summary>
     public string? Source { get; set; }
+    /// <summary>
+    /// A reason of the county's local layer this listing raises on top of its level (seed 000: "expert-judged-risk-area"
+    /// for places the provincial experts judged risky); null for the national list.
+    /// </summary>
+    public string? LocalReason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

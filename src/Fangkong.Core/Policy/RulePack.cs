@@ -20,6 +20,15 @@ public static class MeasureKinds
     /// <summary>Measures that keep a person in one place (a site or home); the others only ask for tests and reports.</summary>
     public static bool Confines(string kind) => kind is CentralizedQuarantine or HomeQuarantine or InPlaceIsolation or HomeIsolation or ClosedLoopWork;
 
+    /// <summary>How hard a measure bears on a person: a site over home quarantine over monitoring; unknown kinds rank as monitoring.</summary>
+    public static int Severity(string kind) => kind switch
+    {
+        CentralizedQuarantine => 4,
+        InPlaceIsolation or HomeIsolation or HomeQuarantine => 3,
+        ClosedLoopWork => 2,
+        _ => 1,
+    };
+
     /// <summary>Measures carried out at a quarantine site rather than at home.</summary>
     public static bool AtSite(string kind) => kind == CentralizedQuarantine;
 }

@@ -1,0 +1,127 @@
+using Fangkong.Core.Policy;
+
+namespace Fangkong.Core.Orders;
+
+/// <summary>A person's control status as checkpoints and venues read it, derived from their orders.</summary>
+public enum ControlStatus
+{
+    /// <summary>No order in force.</summary>
+    Clear = 0,
+    /// <summary>A measure that only asks for reports and tests (home health monitoring, three days two tests).</summary>
+    Monitoring = 1,
+    /// <summary>A measure that keeps the person in one place (quarantine at a site or at home, isolation, closed loop).</summary>
+    UnderMeasure = 2,
+}
+
+/// <summary>What the sweep finds an order must do on a date.</summary>
+public enum OrderStep { None, Convert, ReleaseDue }
+
+/// <summary>
+/// The rules of a control order, in plain C#: building one from an evaluation, which measure is in force on a
+/// date, when it converts, when it may be released, and the status it gives the person.
+/// </summary>
+public static class OrderRules
+{
+    /// <summary>
+    /// Lays an evaluation out as an order: the measures with their dates, one test slot per test day (a day shared by
+    /// two measures is one test), the rule as the legal basis. Status starts as proposed.
+    /// </summary>
+    public static ControlOrder Build(PolicyEvaluation evaluation, IEnumerable<string> reasons, string countyCode, string scopeKey, long personId, DateTime now)
+    {
+        if (!evaluation.Managed) throw new ArgumentException("the rules ask for no measure", nameof(evaluation));
+        var order = new ControlOrder
+        {
+            CountyCode = countyCode,
+            ScopeKey = scopeKey,
+            PersonId = personId,
+            Reasons = string.Join(",", reasons.Distinct()),
+            ExposureDate = evaluation.ExposureDate,
+            RulePackId = evaluation.Local ? RulePackVersion.LocalLayerId : evaluation.Pack.Id,
+            RuleReference = evaluation.RuleReference,
+            Local = evaluation.Local,
+            Basis = evaluation.Rule?.Basis,
+            Status = OrderStatus.Proposed,
+            StartDate = evaluation.Measures[0].From,
+            EndDate = evaluation.End!.Value,
+            CurrentKind = evaluation.Measures[0].Kind,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var sequence = 0;
+        var testDays = new SortedSet<int>();
+        foreach (var m in evaluation.Measures)
+        {
+            order.Measures.Add(new OrderMeasure
+            {
+                CountyCode = countyCode, ScopeKey = scopeKey, Sequence = ++sequence, Kind = m.Kind,
+                FromDay = m.FromDay, ToDay = m.ToDay, From = m.From, To = m.To,
+            });
+            testDays.UnionWith(m.TestDays);
+        }
+        foreach (var day in testDays)
+            order.Tests.Add(new OrderTest { CountyCode = countyCode, ScopeKey = scopeKey, Day = day, Date = evaluation.ExposureDate.AddDays(day - 1) });
+        return order;
+    }
+
+    /// <summary>The measure in force on a date, or null before the start and after the end.</summary>
+    public static OrderMeasure? MeasureOn(ControlOrder order, DateOnly date)
+    {
+        foreach (var m in order.Measures)
+            if (date >= m.From && date <= m.To) return m;
+        return null;
+    }
+
+    /// <summary>The status an order gives its person on a date.</summary>
+    public static ControlStatus StatusOn(ControlOrder order, DateOnly date)
+    {
+        if (!ControlOrder.IsInForce(order.Status)) return ControlStatus.Clear;
+        // Past the end but not yet released: still under the last measure until someone releases.
+        var measure = MeasureOn(order, date) ?? (date > order.EndDate ? order.Measures.LastOrDefault() : null);
+        if (measure is null) return ControlStatus.Clear;
+        return MeasureKinds.Confines(measure.Kind) ? ControlStatus.UnderMeasure : ControlStatus.Monitoring;
+    }
+
+    /// <summary>The strictest status of a person's orders.</summary>
+    public static ControlStatus StatusOf(IEnumerable<ControlOrder> orders, DateOnly date) =>
+        orders.Select(o => StatusOn(o, date)).DefaultIfEmpty(ControlStatus.Clear).Max();
+
+    /// <summary>What the daily sweep must do with an order on a date (county time).</summary>
+    public static OrderStep StepOn(ControlOrder order, DateOnly date)
+    {
+        if (order.Status is not (OrderStatus.Active or OrderStatus.Extended)) return OrderStep.None;
+        if (date > order.EndDate) return OrderStep.ReleaseDue;
+        var measure = MeasureOn(order, date);
+        if (measure is not null && measure.Kind != order.CurrentKind) return OrderStep.Convert;
+        return OrderStep.None;
+    }
+
+    /// <summary>Why an order may not be released yet; null when it may (every required test negative, the end reached).</summary>
+    public static string? ReleaseBlocker(ControlOrder order, DateOnly today)
+    {
+        if (!ControlOrder.IsInForce(order.Status)) return "order-not-in-force";
+        if (today < order.EndDate) return "measures-not-over";
+        foreach (var t in order.Tests)
+        {
+            if (t.Status == TestStatus.Cancelled) continue;
+            if (t.Status == TestStatus.Positive) return "test-positive";
+            if (t.Status != TestStatus.Negative) return "test-not-negative";
+        }
+        return null;
+    }
+
+    /// <summary>Extends the last measure by some days, with test slots on the new days the measure asks for.</summary>
+    public static void Extend(ControlOrder order, int days, IReadOnlyList<int> extraTestDays)
+    {
+        if (days is < 1 or > 60) throw new ArgumentOutOfRangeException(nameof(days), "1–60 days");
+        var last = order.Measures[^1];
+        last.ToDay += days;
+        last.To = last.To.AddDays(days);
+        order.EndDate = last.To;
+        foreach (var d in extraTestDays)
+        {
+            var day = last.ToDay - days + d;
+            if (order.Tests.Any(t => t.Day == day)) continue;
+            order.Tests.Add(new OrderTest { CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, Day = day, Date = order.ExposureDate.AddDays(day - 1) });
+        }
+    }
+}

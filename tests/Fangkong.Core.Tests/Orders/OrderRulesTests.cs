@@ -1,0 +1,80 @@
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+
+namespace Fangkong.Core.Tests.Orders;
+
+public class OrderRulesTests
+{
+    private static readonly RulePackSet Set = RulePackSet.Shipped("411326");
+    private static DateOnly D(string s) => DateOnly.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ControlOrder CloseContact(string exposure = "2022-09-01")
+    {
+        var order = OrderRules.Build(Set.Evaluate(Reasons.CloseContact, D(exposure)), [Reasons.CloseContact], "411326", "411326101", 1, DateTime.UtcNow);
+        order.Status = OrderStatus.Active;
+        return order;
+    }
+
+    [Fact]
+    public void Build_LaysOutMeasuresAndOneTestPerDay()
+    {
+        var o = CloseContact();
+        Assert.Equal(2, o.Measures.Count);
+        Assert.Equal(D("2022-09-07"), o.Measures[0].To);
+        Assert.Equal(D("2022-09-10"), o.EndDate);
+        Assert.Equal([1, 2, 3, 5, 7, 10], o.Tests.Select(t => t.Day));
+        Assert.Equal("cn-9th#close-contact", o.RuleReference);
+        Assert.All(o.Tests, t => Assert.Equal("411326101", t.ScopeKey));
+    }
+
+    [Fact]
+    public void StatusAndConversion_FollowTheCalendar()
+    {
+        var o = CloseContact();
+        Assert.Equal(ControlStatus.UnderMeasure, OrderRules.StatusOn(o, D("2022-09-07")));
+        Assert.Equal(OrderStep.None, OrderRules.StepOn(o, D("2022-09-07")));
+        Assert.Equal(OrderStep.Convert, OrderRules.StepOn(o, D("2022-09-08")));
+        o.CurrentKind = MeasureKinds.HomeHealthMonitoring;
+        Assert.Equal(ControlStatus.Monitoring, OrderRules.StatusOn(o, D("2022-09-08")));
+        Assert.Equal(OrderStep.ReleaseDue, OrderRules.StepOn(o, D("2022-09-11")));
+        o.Status = OrderStatus.Released;
+        Assert.Equal(ControlStatus.Clear, OrderRules.StatusOn(o, D("2022-09-08")));
+    }
+
+    [Fact]
+    public void Release_OnlyWhenEveryTestIsNegative_AndTheEndIsReached()
+    {
+        var o = CloseContact();
+        Assert.Equal("measures-not-over", OrderRules.ReleaseBlocker(o, D("2022-09-09")));
+        Assert.Equal("test-not-negative", OrderRules.ReleaseBlocker(o, D("2022-09-10")));
+        foreach (var t in o.Tests) t.Status = TestStatus.Negative;
+        o.Tests[2].Status = TestStatus.Missed;
+        Assert.Equal("test-not-negative", OrderRules.ReleaseBlocker(o, D("2022-09-10")));
+        o.Tests[2].Status = TestStatus.Positive;
+        Assert.Equal("test-positive", OrderRules.ReleaseBlocker(o, D("2022-09-10")));
+        o.Tests[2].Status = TestStatus.Negative;
+        Assert.Null(OrderRules.ReleaseBlocker(o, D("2022-09-10")));
+    }
+
+    [Fact]
+    public void Extend_MovesTheEnd_AndAddsTests()
+    {
+        var o = CloseContact();
+        OrderRules.Extend(o, 4, [2, 4]);
+        Assert.Equal(D("2022-09-14"), o.EndDate);
+        Assert.Equal([1, 2, 3, 5, 7, 10, 12, 14], o.Tests.Select(t => t.Day));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OrderRules.Extend(o, 0, []));
+    }
+
+    [Fact]
+    public void StrictestStatus_OverSeveralOrders()
+    {
+        var a = CloseContact("2022-09-01");
+        var b = OrderRules.Build(Set.Evaluate(Reasons.LowRiskArea, D("2022-09-09")), [Reasons.LowRiskArea], "411326", "411326101", 1, DateTime.UtcNow);
+        b.Status = OrderStatus.Active;
+        Assert.Equal(ControlStatus.UnderMeasure, OrderRules.StatusOf([a, b], D("2022-09-05")));
+        a.Status = OrderStatus.Released;
+        Assert.Equal(ControlStatus.Monitoring, OrderRules.StatusOf([a, b], D("2022-09-09")));
+        Assert.Equal(ControlStatus.Clear, OrderRules.StatusOf([], D("2022-09-09")));
+    }
+}
