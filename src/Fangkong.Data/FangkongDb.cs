@@ -1,5 +1,9 @@
 using System.Reflection;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Tasks;
 using Fangkong.Core.Audit;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.People;
@@ -64,6 +68,18 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    public DbSet<RiskArea> RiskAreas => Set<RiskArea>();
+    public DbSet<RulePackVersion> RulePackVersions => Set<RulePackVersion>();
+    public DbSet<Arrival> Arrivals => Set<Arrival>();
+    public DbSet<ControlOrder> Orders => Set<ControlOrder>();
+    public DbSet<OrderMeasure> OrderMeasures => Set<OrderMeasure>();
+    public DbSet<OrderTest> OrderTests => Set<OrderTest>();
+    public DbSet<OrderOwner> OrderOwners => Set<OrderOwner>();
+    public DbSet<HealthReport> HealthReports => Set<HealthReport>();
+    public DbSet<ReportLink> ReportLinks => Set<ReportLink>();
+    public DbSet<SpotCheck> SpotChecks => Set<SpotCheck>();
+    public DbSet<WorkTask> Tasks => Set<WorkTask>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     // Read by the query filters; EF turns these into parameters of every query.
     private string ScopeCounty => Actor.Scope.CountyCode;

@@ -1,5 +1,9 @@
 using System.Globalization;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Tasks;
 using Fangkong.Core.Audit;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.People;
@@ -222,7 +226,45 @@ internal static class AuditPolicies
         },
     };
 
-    public static AuditPolicy? For(object entity) => Policies.GetValueOrDefault(entity.GetType());
+    private static readonly Dictionary<Type, AuditPolicy> ClosedLoop = new()
+    {
+        [typeof(RiskArea)] = new AuditPolicy { Name = "risk-area", EntityType = "RiskArea", Ignored = new HashSet<string> { nameof(RiskArea.PlaceKey), nameof(RiskArea.CreatedAt), nameof(RiskArea.UpdatedAt) } },
+        [typeof(RulePackVersion)] = new AuditPolicy { Name = "rule-pack", EntityType = "RulePackVersion", Ignored = new HashSet<string> { nameof(RulePackVersion.CreatedAt) } },
+        [typeof(Arrival)] = new AuditPolicy
+        {
+            Name = "arrival",
+            EntityType = "Arrival",
+            Ignored = new HashSet<string> { nameof(Arrival.DocumentHash), nameof(Arrival.PhoneHash), nameof(Arrival.DocumentMasked), nameof(Arrival.PhoneMasked), nameof(Arrival.Version), nameof(Arrival.UpdatedAt) },
+            Masks = new Dictionary<string, Func<string?, string?>>
+            {
+                [nameof(Arrival.DocumentNumber)] = Core.Identifiers.Masking.IdNumber,
+                [nameof(Arrival.Phone)] = Core.Identifiers.Masking.Phone,
+            },
+            Secret = new HashSet<string> { nameof(Arrival.DestinationText), nameof(Arrival.TravelJson) },
+        },
+        [typeof(ControlOrder)] = new AuditPolicy { Name = "order", EntityType = "ControlOrder", Ignored = new HashSet<string> { nameof(ControlOrder.Version), nameof(ControlOrder.UpdatedAt), nameof(ControlOrder.CreatedAt) } },
+        [typeof(OrderMeasure)] = OrderPart<OrderMeasure>("order.measure", m => m.OrderId),
+        [typeof(OrderTest)] = OrderPart<OrderTest>("order.test", t => t.OrderId),
+        [typeof(OrderOwner)] = OrderPart<OrderOwner>("order.owner", o => o.OrderId, nameof(OrderOwner.Phone)),
+        [typeof(HealthReport)] = new AuditPolicy { Name = "health-report", EntityType = "ControlOrder", IdOf = e => Id(((HealthReport)e.Entity).OrderId) },
+        [typeof(ReportLink)] = new AuditPolicy { Name = "report-link", EntityType = "ControlOrder", Kind = AuditKind.Security, Ignored = new HashSet<string> { nameof(ReportLink.TokenHash) }, IdOf = e => Id(((ReportLink)e.Entity).OrderId) },
+        [typeof(SpotCheck)] = new AuditPolicy { Name = "spot-check", EntityType = "ControlOrder", IdOf = e => Id(((SpotCheck)e.Entity).OrderId) },
+        [typeof(WorkTask)] = new AuditPolicy { Name = "task", EntityType = "WorkTask", Ignored = new HashSet<string> { nameof(WorkTask.Version), nameof(WorkTask.DedupKey) } },
+    };
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A part of an order (measure, test, owner) appears in the trail under its order.</summary>
+    private static AuditPolicy OrderPart<T>(string name, Func<T, long> orderId, string? phone = null) => new()
+    {
+        Name = name,
+        EntityType = "ControlOrder",
+        Ignored = new HashSet<string> { "OrderId", "CountyCode", "ScopeKey" },
+        IdOf = e => Id(orderId((T)e.Entity)),
+        Masks = phone is null ? new Dictionary<string, Func<string?, string?>>() : new Dictionary<string, Func<string?, string?>> { [phone] = Core.Identifiers.Masking.Phone },
+    };
+
+    public static AuditPolicy? For(object entity) => Policies.GetValueOrDefault(entity.GetType()) ?? ClosedLoop.GetValueOrDefault(entity.GetType());
 
     private static (string, string) PersonScope(EntityEntry entry, long personId, Actor actor)
     {
