@@ -22,7 +22,13 @@ public static class DataServiceCollectionExtensions
     {
         services.AddOptions<FangkongOptions>().Bind(configuration.GetSection(FangkongOptions.Section));
         services.TryAddSingleton(KeyStore.LoadFor);
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<FangkongOptions>>().Value;
+            return new ExerciseClock(o.Clock.ExerciseDate, o.TimeZone);
+        });
+        services.TryAddSingleton<TimeProvider>(sp => sp.GetRequiredService<ExerciseClock>());
+        services.TryAddSingleton<Policy.PolicyCache>();
         services.TryAddScoped<ActorAccessor>();
         services.TryAddScoped<IActorAccessor>(sp => sp.GetRequiredService<ActorAccessor>());
         services.AddDbContextFactory<FangkongDb>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<FangkongOptions>>().Value), ServiceLifetime.Scoped);

@@ -20,6 +20,9 @@ public sealed class FangkongOptions
     public KeyOptions Keys { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
     public ImportOptions Import { get; set; } = new();
+    public MonitoringOptions Monitoring { get; set; } = new();
+    public ClockOptions Clock { get; set; } = new();
+    public ArrivalOptions Arrivals { get; set; } = new();
     /// <summary>The county's time zone: deadlines, "today" and day boundaries are county days.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
@@ -71,4 +74,34 @@ public sealed class ImportOptions
     public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
     /// <summary>How many rejected rows an import keeps in detail (the count is always exact).</summary>
     public int MaxRowErrors { get; set; } = 10_000;
+}
+
+/// <summary>Twice-daily monitoring and the deadlines of the tasks it raises.</summary>
+public sealed class MonitoringOptions
+{
+    /// <summary>By when (county time) the morning report is due; a missing one raises a task after this.</summary>
+    public TimeOnly MorningDue { get; set; } = new(11, 0);
+    public TimeOnly EveningDue { get; set; } = new(21, 0);
+    /// <summary>How long a fever or a positive test may wait for the transfer before the task escalates.</summary>
+    public int AlertMinutes { get; set; } = 60;
+    /// <summary>How long a missed report may wait for the grid worker before the task escalates.</summary>
+    public int MissedReportMinutes { get; set; } = 120;
+    /// <summary>After an escalation, how long the next level has before the task goes higher again.</summary>
+    public int EscalationMinutes { get; set; } = 120;
+    /// <summary>How often the background sweep runs (conversions, due releases, missed reports, escalations).</summary>
+    public int SweepSeconds { get; set; } = 60;
+}
+
+public sealed class ArrivalOptions
+{
+    /// <summary>Self-registrations accepted from one network address per hour (a flood is refused, not stored).</summary>
+    public int PublicPerAddressPerHour { get; set; } = 20;
+    /// <summary>How many days back an arrival date may lie.</summary>
+    public int MaxDaysBack { get; set; } = 14;
+}
+
+public sealed class ClockOptions
+{
+    /// <summary>Run the county on an exercise date (a drill, the demo): "today" starts on this date. Empty for the real date.</summary>
+    public DateOnly? ExerciseDate { get; set; }
 }

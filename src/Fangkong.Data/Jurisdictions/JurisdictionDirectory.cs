@@ -37,6 +37,13 @@ public sealed class JurisdictionDirectory(IServiceScopeFactory scopes, TimeProvi
         };
     }
 
+    /// <summary>Every official node (county, townships, villages) in key order: the public pickers list them.</summary>
+    public IReadOnlyList<PlaceStep> Officials()
+    {
+        EnsureLoaded();
+        return _official.Values.OrderBy(s => s.ScopeKey, StringComparer.Ordinal).ToList();
+    }
+
     public PlaceStep? Official(string scopeKey)
     {
         EnsureLoaded();

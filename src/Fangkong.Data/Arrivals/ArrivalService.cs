@@ -1,0 +1,362 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.People;
+using Fangkong.Core.Policy;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Jurisdictions;
+using Fangkong.Data.Orders;
+using Fangkong.Data.Policy;
+using Fangkong.Data.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Arrivals;
+
+public sealed record StopInput(string? Place, DateOnly? From, DateOnly? To);
+
+public sealed record ArrivalInput(
+    string? Name,
+    DocumentType DocumentType = DocumentType.ResidentId,
+    string? DocumentNumber = null,
+    string? Phone = null,
+    string? Origin = null,
+    bool Inbound = false,
+    IReadOnlyList<StopInput>? Stops = null,
+    DateOnly? ArrivalDate = null,
+    long? DestinationNodeId = null,
+    string? DestinationText = null,
+    string? Vehicle = null,
+    string? HealthCode = null,
+    bool TravelCardStar = false,
+    DateTime? LandingTestAt = null);
+
+public sealed record ArrivalReceipt(long Id, string Reference, bool Merged, ArrivalStatus Status, string? AppliedReason, string? MeasureKind, DateOnly? EndDate);
+
+public sealed record ArrivalQuery(ArrivalStatus? Status = null, bool PendingOnly = false, DateOnly? From = null, DateOnly? To = null, string? Text = null,
+    ArrivalChannel? Channel = null, int Page = 1, int PageSize = 50);
+
+public sealed record ArrivalItem(long Id, string Reference, string Name, string? DocumentMasked, string? PhoneMasked, string OriginText, string? OriginCountyName,
+    bool Inbound, DateOnly ArrivalDate, string ScopeKey, string? Place, ArrivalChannel Channel, ArrivalStatus Status, string? Reasons, string? RuleReference,
+    DateOnly? ExposureDate, long? OrderId, long? PersonId, int Submissions, DateTime SubmittedAt);
+
+public sealed record ArrivalDetail(ArrivalItem Arrival, IReadOnlyList<TravelStop> Stops, string? Vehicle, string? HealthCode, bool TravelCardStar,
+    DateTime? LandingTestAt, string? ClassificationNote, string? DecidedBy, DateTime? DecidedAt, string? DecisionNote, string? PointCode, int Version);
+
+/// <summary>
+/// Arrivals (报备): registered by the person on the public page or by staff; merged when the same person registers
+/// twice the same day; classified against the risk-area list and the rule pack in force into a proposed order or
+/// a proposed release, which the township confirms.
+/// </summary>
+public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, PolicyCache cache, JurisdictionDirectory directory,
+    CountyResolvers resolvers, IOptions<FangkongOptions> options, TimeProvider time)
+{
+    public const int MaxStops = 10;
+    private Actor Actor => actor.Current;
+    private FangkongOptions Options => options.Value;
+    private DateOnly Today => CountyClock.Today(time, Options.TimeZone);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<ArrivalReceipt> RegisterAsync(ArrivalInput input, ArrivalChannel channel, string? pointCode, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.ArrivalsRegister);
+        var today = Today;
+        var errors = new List<FieldError>();
+        var name = PersonRules.NormalizeName(input.Name, out var nameError);
+        if (nameError is not null) errors.Add(new FieldError("name", nameError));
+        var doc = PersonRules.NormalizeDocument(input.DocumentType, input.DocumentNumber, today, NationalDivisions.Shared.IsKnownAddressCode);
+        if (doc.Number is null) errors.Add(new FieldError("documentNumber", "required"));
+        else if (!doc.Valid) errors.Add(new FieldError("documentNumber", doc.Issue ?? "id.invalid"));
+        var phone = PersonRules.NormalizePhone(input.Phone, out var phoneError);
+        if (phoneError is not null) errors.Add(new FieldError("phone", phoneError));
+        else if (phone is null) errors.Add(new FieldError("phone", "required"));
+
+        var arrivalDate = input.ArrivalDate ?? today;
+        if (arrivalDate > today) errors.Add(new FieldError("arrivalDate", "date.future"));
+        else if (arrivalDate < today.AddDays(-Options.Arrivals.MaxDaysBack)) errors.Add(new FieldError("arrivalDate", "date.too-early"));
+
+        var originText = Text.Tidy(input.Origin);
+        string? originCounty = null, originName = null, originPlace = null;
+        if (originText is null) errors.Add(new FieldError("origin", "required"));
+        else if (originText.Length > 200) errors.Add(new FieldError("origin", "too-long"));
+        else if (!input.Inbound)
+        {
+            var place = NationalDivisions.Shared.ResolvePlace(originText);
+            if (place.IsAmbiguous) errors.Add(new FieldError("origin", "place.ambiguous"));
+            else if (place.CountyCode6 is null) errors.Add(new FieldError("origin", "place.unknown"));
+            else { originCounty = place.CountyCode6; originName = place.FullName; originPlace = Text.Tidy(place.Remainder); }
+        }
+
+        var stops = new List<TravelStop>();
+        foreach (var (s, i) in (input.Stops ?? []).Take(MaxStops + 1).Select((s, i) => (s, i)))
+        {
+            if (i == MaxStops) { errors.Add(new FieldError("stops", "too-many")); break; }
+            if (Text.Tidy(s.Place) is null && s.From is null && s.To is null) continue;
+            var place = NationalDivisions.Shared.ResolvePlace(s.Place);
+            if (place.IsAmbiguous) errors.Add(new FieldError($"stops[{i}].place", "place.ambiguous"));
+            else if (place.CountyCode6 is null) errors.Add(new FieldError($"stops[{i}].place", "place.unknown"));
+            if (s.From is null) errors.Add(new FieldError($"stops[{i}].from", "required"));
+            var to = s.To ?? arrivalDate;
+            if (s.From is { } from && from > to) errors.Add(new FieldError($"stops[{i}].to", "date.before-from"));
+            if (to > arrivalDate) errors.Add(new FieldError($"stops[{i}].to", "date.after-arrival"));
+            if (place.CountyCode6 is { } code && s.From is { } f && f <= to)
+                stops.Add(new TravelStop(code, Text.Tidy(place.Remainder), f, to));
+        }
+
+        var health = Text.Tidy(input.HealthCode)?.ToLowerInvariant();
+        if (health is not (null or "green" or "yellow" or "red")) errors.Add(new FieldError("healthCode", "health-code.invalid"));
+        var vehicle = Text.Tidy(input.Vehicle);
+        if (vehicle is { Length: > 100 }) errors.Add(new FieldError("vehicle", "too-long"));
+        var destinationText = Text.Tidy(input.DestinationText);
+        if (destinationText is { Length: > 200 }) errors.Add(new FieldError("destinationText", "too-long"));
+        if (input.LandingTestAt is { } landing && landing.ToUniversalTime() > time.GetUtcNow().UtcDateTime.AddMinutes(5)) errors.Add(new FieldError("landingTestAt", "date.future"));
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = Actor.Scope.All ? Options.County : Actor.Scope.CountyCode;
+        var destination = await DestinationAsync(db, county, input.DestinationNodeId, destinationText, errors, ct);
+        ValidationFailedException.ThrowIfAny(errors);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var hash = db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number!);
+        var phoneHash = db.Protector.Hash(BlindIndex.Phone, phone);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        // The same person registering again the same day updates the first registration (scanning a second code, a retry).
+        var arrival = await db.Arrivals.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(a => a.CountyCode == county && a.DocumentHash == hash && a.ArrivalDate == arrivalDate && a.Status != ArrivalStatus.Cancelled, ct);
+        var merged = arrival is not null;
+        if (arrival is null)
+        {
+            arrival = new Arrival { CountyCode = county, Reference = NewReference(arrivalDate), SubmittedAt = now, Version = 1, Channel = channel, PointCode = Text.Tidy(pointCode) };
+            db.Arrivals.Add(arrival);
+        }
+        else
+        {
+            if (!Actor.Scope.Contains(arrival.CountyCode, arrival.ScopeKey) || !Actor.Scope.Contains(county, destination.ScopeKey))
+                throw new ConflictException("arrival.registered-elsewhere", "this person's arrival today is already registered under another township");
+            arrival.Submissions++;
+            arrival.Version++;
+        }
+        var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.CountyCode == county && p.DocumentHash == hash, ct);
+        if (person is null)
+        {
+            person = new Person
+            {
+                CountyCode = county, ScopeKey = destination.ScopeKey, NodeId = destination.Id, Name = name!, DocumentType = doc.Type,
+                DocumentNumber = doc.Number, DocumentHash = hash, DocumentMasked = doc.Masked, IdValid = doc.Valid, IdIssue = doc.Issue,
+                BirthDate = doc.BirthDate, Sex = doc.Sex, Residence = ResidenceStatus.Incoming, Unregistered = true,
+                AddressText = destinationText, Note = $"registered by arrival {arrival.Reference}", CreatedAt = now, UpdatedAt = now, Version = 1,
+            };
+            person.SetPhone(phone, phoneHash);
+            person.Vulnerable = PersonRules.AgeFlags(person.BirthDate, today);
+            db.People.Add(person);
+        }
+
+        var undecided = arrival.Status is ArrivalStatus.Submitted or ArrivalStatus.OrderProposed or ArrivalStatus.ReleaseProposed;
+        arrival.Name = name!;
+        arrival.DocumentType = doc.Type;
+        arrival.DocumentNumber = doc.Number;
+        arrival.DocumentHash = hash;
+        arrival.DocumentMasked = doc.Masked;
+        arrival.Phone = phone;
+        arrival.PhoneHash = phoneHash;
+        arrival.PhoneMasked = Masking.Phone(phone);
+        arrival.OriginText = originText!;
+        arrival.OriginCountyCode = originCounty;
+        arrival.OriginCountyName = input.Inbound ? originText : originName;
+        arrival.Inbound = input.Inbound;
+        arrival.TravelJson = JsonSerializer.Serialize(stops, Json);
+        arrival.ArrivalDate = arrivalDate;
+        arrival.ScopeKey = destination.ScopeKey;
+        arrival.DestinationNodeId = destination.Id;
+        arrival.DestinationText = destinationText;
+        arrival.Vehicle = vehicle;
+        arrival.HealthCode = health;
+        arrival.TravelCardStar = input.TravelCardStar;
+        arrival.LandingTestAt = input.LandingTestAt?.ToUniversalTime() ?? arrival.LandingTestAt;
+        arrival.UpdatedAt = now;
+        if (merged && channel != ArrivalChannel.Self) arrival.Channel = channel;
+
+        string? applied = null;
+        PolicyEvaluation? evaluation = null;
+        if (undecided)
+        {
+            var rules = await PolicyService.RulesAsync(db, county, cache, ct);
+            var areas = await RiskAreaService.IndexAsync(db, county, cache, ct);
+            var classifier = new ArrivalClassifier(rules, areas, c => NationalDivisions.Shared.County(c)?.FullName);
+            var result = classifier.Classify(new ArrivalFacts(arrivalDate, originCounty, originPlace, input.Inbound, stops, health, input.TravelCardStar));
+            applied = result.Applied?.Reason;
+            evaluation = result.Order;
+            arrival.Reasons = result.Found.Count == 0 ? null : string.Join(",", result.Found.Select(f => f.Reason).Distinct());
+            arrival.ExposureDate = result.Order?.ExposureDate;
+            arrival.RuleReference = result.ProposesOrder ? result.Order!.RuleReference : $"{result.Pack.Id}#release";
+            arrival.ClassificationNote = Cut(result.Note, 2000);
+
+            // A resubmission replaces the earlier proposal; a decided arrival keeps its decision.
+            if (arrival.OrderId is { } previous)
+            {
+                var old = await db.Orders.FirstOrDefaultAsync(o => o.Id == previous && o.Status == OrderStatus.Proposed, ct);
+                if (old is not null) { old.Status = OrderStatus.Cancelled; old.StatusReason = "superseded by a new registration"; old.UpdatedAt = now; old.Version++; }
+                arrival.OrderId = null;
+            }
+            if (result.ProposesOrder)
+            {
+                if (person.Id == 0) await db.SaveChangesAsync(ct);
+                if (arrival.Id == 0) await db.SaveChangesAsync(ct);
+                var order = OrderRules.Build(result.Order!, [result.Applied!.Reason], county, person.ScopeKey, person.Id, now);
+                order.ArrivalId = arrival.Id;
+                order.Version = 1;
+                db.Orders.Add(order);
+                await db.SaveChangesAsync(ct);
+                arrival.OrderId = order.Id;
+                arrival.Status = ArrivalStatus.OrderProposed;
+            }
+            else
+            {
+                arrival.Status = ArrivalStatus.ReleaseProposed;
+            }
+        }
+        arrival.PersonId = person.Id == 0 ? null : person.Id;
+        db.Audit.Reason = merged ? "registered again the same day (merged)" : $"arrival registered ({channel.ToString().ToLowerInvariant()})";
+        db.Audit.Rule = arrival.RuleReference ?? "arrival";
+        await db.SaveChangesAsync(ct);
+        if (arrival.PersonId is null) { arrival.PersonId = person.Id; await db.SaveChangesAsync(ct); }
+        await transaction.CommitAsync(ct);
+        var measure = evaluation?.Managed == true ? evaluation.Measures[0].Kind : null;
+        return new ArrivalReceipt(arrival.Id, arrival.Reference, merged, arrival.Status, applied, measure, evaluation?.End);
+    }
+
+    /// <summary>
+    /// The township's decision on a classified arrival: confirm the proposed order (it becomes active) or the
+    /// release; or turn the proposal down with a reason (the order is cancelled, the person released).
+    /// </summary>
+    public async Task<bool> DecideAsync(long id, bool confirm, string? note, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.ArrivalsDecide);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var arrival = await db.Arrivals.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (arrival is null) return false;
+        var why = Text.Tidy(note);
+        if (!confirm && why is null) throw new ValidationFailedException([new FieldError("note", "reason.required")]);
+        var now = time.GetUtcNow().UtcDateTime;
+        ControlOrder? order = arrival.OrderId is { } orderId ? await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct) : null;
+        switch (arrival.Status)
+        {
+            case ArrivalStatus.OrderProposed when order is { Status: OrderStatus.Proposed }:
+                order.Status = confirm ? OrderStatus.Active : OrderStatus.Cancelled;
+                order.StatusReason = confirm ? null : why;
+                order.UpdatedAt = now;
+                order.Version++;
+                arrival.Status = confirm ? ArrivalStatus.OrderConfirmed : ArrivalStatus.Released;
+                break;
+            case ArrivalStatus.ReleaseProposed when confirm:
+                arrival.Status = ArrivalStatus.Released;
+                break;
+            default:
+                throw new ConflictException("arrival.not-pending", "the arrival has no pending proposal");
+        }
+        arrival.DecidedBy = Actor.Name;
+        arrival.DecidedAt = now;
+        arrival.DecisionNote = why;
+        arrival.UpdatedAt = now;
+        arrival.Version++;
+        db.Audit.Reason = why ?? (confirm ? "confirmed by the township" : "turned down");
+        db.Audit.Rule = order?.RuleReference ?? arrival.RuleReference ?? "arrival";
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("arrival.version", "the arrival was changed by someone else; reload"); }
+        return true;
+    }
+
+    public async Task<Page<ArrivalItem>> SearchAsync(ArrivalQuery query, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.ArrivalsRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = Filter(db.Arrivals.AsNoTracking(), query);
+        var size = Math.Clamp(query.PageSize, 1, 200);
+        var page = Math.Max(1, query.Page);
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderByDescending(a => a.SubmittedAt).ThenByDescending(a => a.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return new Page<ArrivalItem>(rows.Select(Item).ToList(), total, page, size);
+    }
+
+    /// <summary>Streams every arrival matching the query (ledger exports), oldest first.</summary>
+    public async IAsyncEnumerable<ArrivalItem> StreamAsync(ArrivalQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.LedgersExport);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await foreach (var a in Filter(db.Arrivals.AsNoTracking(), query).OrderBy(a => a.ArrivalDate).ThenBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
+            yield return Item(a);
+    }
+
+    private static IQueryable<Arrival> Filter(IQueryable<Arrival> q, ArrivalQuery query)
+    {
+        if (query.Status is { } status) q = q.Where(a => a.Status == status);
+        else if (query.PendingOnly) q = q.Where(a => a.Status == ArrivalStatus.OrderProposed || a.Status == ArrivalStatus.ReleaseProposed);
+        if (query.From is { } from) q = q.Where(a => a.ArrivalDate >= from);
+        if (query.To is { } to) q = q.Where(a => a.ArrivalDate <= to);
+        if (query.Channel is { } channel) q = q.Where(a => a.Channel == channel);
+        if (Text.Tidy(query.Text) is { } text) q = q.Where(a => a.Name.Contains(text) || a.Reference == text || a.OriginText.Contains(text));
+        return q;
+    }
+
+    public async Task<ArrivalDetail?> GetAsync(long id, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.ArrivalsRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var a = await db.Arrivals.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (a is null) return null;
+        var stops = JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? [];
+        return new ArrivalDetail(Item(a), stops, a.Vehicle, a.HealthCode, a.TravelCardStar, a.LandingTestAt, a.ClassificationNote, a.DecidedBy,
+            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version);
+    }
+
+    /// <summary>The receipt shown again on the public confirmation page: reference, status and measure only, nothing personal.</summary>
+    public async Task<ArrivalReceipt?> ReceiptAsync(string reference, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var a = await db.Arrivals.AsNoTracking().FirstOrDefaultAsync(x => x.Reference == reference, ct);
+        if (a is null) return null;
+        var order = a.OrderId is { } id ? await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct) : null;
+        return new ArrivalReceipt(a.Id, a.Reference, a.Submissions > 1, a.Status, order?.Reasons, order?.CurrentKind, order?.EndDate);
+    }
+
+    private ArrivalItem Item(Arrival a) => new(a.Id, a.Reference, a.Name, a.DocumentMasked, a.PhoneMasked, a.OriginText, a.OriginCountyName, a.Inbound,
+        a.ArrivalDate, a.ScopeKey, directory.PlaceLabel(a.ScopeKey), a.Channel, a.Status, a.Reasons, a.RuleReference, a.ExposureDate, a.OrderId, a.PersonId,
+        a.Submissions, a.SubmittedAt);
+
+    private async Task<PlaceStep> DestinationAsync(FangkongDb db, string county, long? nodeId, string? text, List<FieldError> errors, CancellationToken ct)
+    {
+        if (nodeId is { } id)
+        {
+            var node = await db.Nodes.AsNoTracking().Where(n => n.Id == id).Select(n => new PlaceStep(n.Id, n.Level, n.Name, n.ScopeKey)).FirstOrDefaultAsync(ct);
+            if (node is null) errors.Add(new FieldError("destinationNodeId", "node.not-found"));
+            else if (node.Level < JurisdictionLevel.Village) errors.Add(new FieldError("destinationNodeId", "node.too-high"));
+            else return node;
+        }
+        else if (text is not null)
+        {
+            var resolved = resolvers.For(county).Resolve(text);
+            if (resolved.VillageCode12 is { } village && directory.Official(ScopeKey.FromDivisionCode(village, JurisdictionLevel.Village)) is { } step
+                && Actor.Scope.Contains(county, step.ScopeKey)) return step;
+            errors.Add(new FieldError("destinationText", resolved.Outcome == AddressOutcome.OtherCounty ? "address.outside-county" : "address.unresolved"));
+        }
+        else errors.Add(new FieldError("destinationNodeId", "required"));
+        return new PlaceStep(0, JurisdictionLevel.Village, "", county);
+    }
+
+    private static string NewReference(DateOnly date)
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        Span<char> tail = stackalloc char[6];
+        for (var i = 0; i < tail.Length; i++) tail[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        return $"FK{date:yyMMdd}{tail}";
+    }
+
+    private static string? Cut(string? s, int max) => s is { Length: > 0 } ? (s.Length > max ? s[..max] : s) : null;
+}

@@ -1,0 +1,155 @@
+using Fangkong.Core;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Tasks;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Orders;
+
+public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int MissedReports, int Escalated);
+
+/// <summary>
+/// The closed loop's clock, run by a background worker on whichever node holds the county's lease: orders
+/// convert on schedule (7 days at a site → 3 days home monitoring) and become release-pending after their last day;
+/// a slot without a report past its deadline raises a task for the grid worker; a task not handled in time
+/// escalates to the township, then to the county. Every step is a state change guarded by the row's version, so
+/// a step runs once even if two nodes ever overlap, and a restart simply picks up where the clock is.
+/// </summary>
+public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOptions<FangkongOptions> options)
+{
+    private FangkongOptions Options => options.Value;
+
+    public async Task<SweepResult> SweepAsync(string county, DateTime nowUtc, string holder, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var lease = $"closed-loop:{county}";
+        if (!await JobLeases.TryAcquireAsync(db, lease, holder, nowUtc, TimeSpan.FromMinutes(5), ct)) return new SweepResult(false, 0, 0, 0, 0);
+        try
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(Options.TimeZone);
+            var local = TimeZoneInfo.ConvertTimeFromUtc(nowUtc, zone);
+            var today = DateOnly.FromDateTime(local);
+            var (converted, releaseDue) = await OrdersAsync(county, today, nowUtc, ct);
+            var missed = await MissedReportsAsync(county, nowUtc, today, local, zone, ct);
+            var escalated = await EscalateAsync(county, nowUtc, ct);
+            return new SweepResult(true, converted, releaseDue, missed, escalated);
+        }
+        finally
+        {
+            await JobLeases.ReleaseAsync(db, lease, holder, nowUtc, CancellationToken.None);
+        }
+    }
+
+    private async Task<(int Converted, int ReleaseDue)> OrdersAsync(string county, DateOnly today, DateTime nowUtc, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var orders = await db.Orders.Include(o => o.Measures).Include(o => o.Tests).AsSplitQuery()
+            .Where(o => o.CountyCode == county && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended))
+            .ToListAsync(ct);
+        int converted = 0, due = 0;
+        foreach (var o in orders)
+        {
+            switch (OrderRules.StepOn(o, today))
+            {
+                case OrderStep.Convert:
+                    var measure = OrderRules.MeasureOn(o, today)!;
+                    var leavingSite = MeasureKinds.AtSite(o.CurrentKind) && !MeasureKinds.AtSite(measure.Kind);
+                    o.CurrentKind = measure.Kind;
+                    if (leavingSite) o.SiteNodeId = null;
+                    o.StatusReason = $"day {measure.FromDay}: {measure.Kind}";
+                    converted++;
+                    break;
+                case OrderStep.ReleaseDue:
+                    o.Status = OrderStatus.ReleasePending;
+                    o.StatusReason = OrderRules.ReleaseBlocker(o, today) is { } blocker ? blocker : "ready-for-release";
+                    due++;
+                    break;
+                default:
+                    continue;
+            }
+            o.Version++;
+            o.UpdatedAt = nowUtc;
+            // One save per order: its audit entry carries its own rule, and a conflict skips only that order.
+            db.Audit.Reason = o.Status == OrderStatus.ReleasePending ? "measures over: release pending" : "conversion on schedule";
+            db.Audit.Rule = o.RuleReference;
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); }
+        }
+        return (converted, due);
+    }
+
+    private async Task<int> MissedReportsAsync(string county, DateTime nowUtc, DateOnly today, DateTime local, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var slots = new List<(DateOnly Date, ReportSlot Slot, DateTime DeadlineUtc)>();
+        void Add(DateOnly date, ReportSlot slot, TimeOnly due)
+        {
+            var deadline = TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(due), zone);
+            if (deadline <= nowUtc) slots.Add((date, slot, deadline));
+        }
+        Add(today.AddDays(-1), ReportSlot.Evening, Options.Monitoring.EveningDue);
+        Add(today, ReportSlot.Morning, Options.Monitoring.MorningDue);
+        Add(today, ReportSlot.Evening, Options.Monitoring.EveningDue);
+        var raised = 0;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        foreach (var (date, slot, deadline) in slots)
+        {
+            // In force on that date, created before the deadline, and no report for the slot: set-based, one query.
+            var missing = await db.Orders.AsNoTracking()
+                .Where(o => o.CountyCode == county
+                    && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending)
+                    && o.StartDate <= date && o.EndDate >= date && o.CreatedAt < deadline
+                    && !db.HealthReports.Any(r => r.OrderId == o.Id && r.Date == date && r.Slot == slot))
+                .ToListAsync(ct);
+            foreach (var o in missing)
+            {
+                var key = TaskRaiser.Key("missed", o.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), slot);
+                if (await TaskRaiser.RaiseAsync(db, o, "missed-report", $"{date:yyyy-MM-dd} {slot.ToString().ToLowerInvariant()} report missing", key,
+                        deadline, TimeSpan.FromMinutes(Options.Monitoring.MissedReportMinutes), ct) is not null) raised++;
+            }
+            db.Audit.Reason = $"{slot.ToString().ToLowerInvariant()} report of {date:yyyy-MM-dd} not received by the deadline";
+            db.Audit.Rule = "monitoring#twice-daily";
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException) { db.ChangeTracker.Clear(); raised = 0; } // another node raised them first
+        }
+        return raised;
+    }
+
+    private async Task<int> EscalateAsync(string county, DateTime nowUtc, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var overdue = await db.Tasks
+            .Where(t => t.CountyCode == county && (t.Status == Core.Tasks.TaskStatus.Open || t.Status == Core.Tasks.TaskStatus.InProgress)
+                && t.DueAt < nowUtc && t.EscalationLevel < 2)
+            .OrderBy(t => t.DueAt).Take(2000).ToListAsync(ct);
+        var escalated = 0;
+        foreach (var t in overdue)
+        {
+            var from = t.ScopeKey;
+            var up = Escalation.Target(t.OriginalScopeKey, t.EscalationLevel + 1);
+            t.EscalationLevel++;
+            t.ScopeKey = up;
+            t.EscalatedAt = nowUtc;
+            t.DueAt = nowUtc.AddMinutes(Options.Monitoring.EscalationMinutes);
+            t.Version++;
+            db.Audit.Reason = $"not handled by {from} in time: escalated to {up}";
+            db.Audit.Rule = $"escalation#level-{t.EscalationLevel}";
+            try { await db.SaveChangesAsync(ct); escalated++; }
+            catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); }
+        }
+        return escalated;
+    }
+}
+
+/// <summary>Where an unhandled task goes: level 1 is the township of the node first responsible, level 2 the county.</summary>
+public static class Escalation
+{
+    public static string Target(string originalScopeKey, int level) => level switch
+    {
+        <= 0 => originalScopeKey,
+        1 when originalScopeKey.Length > ScopeKey.TownshipLength => originalScopeKey[..ScopeKey.TownshipLength],
+        _ => originalScopeKey[..ScopeKey.CountyLength],
+    };
+}

@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Audit;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Orders;
+using Fangkong.Core.People;
+using Fangkong.Core.Tasks;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Orders;
+
+public sealed record ReportInput(ReportSlot Slot, decimal Temperature, Symptoms Symptoms = Symptoms.None, DateOnly? Date = null, string? Note = null);
+public sealed record ReportOutcome(bool Alarming, long? TaskId);
+public sealed record SpotCheckInput(string? Method, SpotCheckOutcome Outcome, string? Note);
+/// <summary>What the person's own link page shows: their masked name, the order's end, and which slots are done today.</summary>
+public sealed record LinkView(string NameMasked, string CurrentKind, DateOnly EndDate, DateOnly Today, bool MorningDone, bool EveningDone);
+
+/// <summary>
+/// Morning and evening temperature and symptom reports, by staff or by the person through a tokenised link
+/// (only its hash is stored; it works while the order is in force). A fever or a symptom raises a transfer task
+/// at once; a supervisor's spot check that finds the person away or unwell raises one too.
+/// </summary>
+public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, IOptions<FangkongOptions> options, TimeProvider time)
+{
+    private Actor Actor => actor.Current;
+    private FangkongOptions Options => options.Value;
+    private DateOnly Today => CountyClock.Today(time, Options.TimeZone);
+
+    public async Task<ReportOutcome?> ReportAsync(long orderId, ReportInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.MonitoringReport);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null) return null;
+        return await RecordAsync(db, order, input, Actor.Name, ct);
+    }
+
+    /// <summary>A report through the person's link; null when the link is unknown, revoked or its order is over.</summary>
+    public async Task<ReportOutcome?> ReportByLinkAsync(string token, ReportInput input, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var order = await OrderOfLinkAsync(db, token, ct);
+        if (order is null) return null;
+        return await RecordAsync(db, order, input, "self", ct);
+    }
+
+    public async Task<LinkView?> LinkViewAsync(string token, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var order = await OrderOfLinkAsync(db, token, ct);
+        if (order is null) return null;
+        var today = Today;
+        var name = await db.People.Where(p => p.Id == order.PersonId).Select(p => p.Name).FirstAsync(ct);
+        var slots = await db.HealthReports.Where(r => r.OrderId == order.Id && r.Date == today).Select(r => r.Slot).ToListAsync(ct);
+        return new LinkView(Masking.Name(name) ?? "", order.CurrentKind, order.EndDate, today, slots.Contains(ReportSlot.Morning), slots.Contains(ReportSlot.Evening));
+    }
+
+    /// <summary>Issues a new link for an order in force (earlier links stop working); returns the token to put in the URL.</summary>
+    public async Task<string?> IssueLinkAsync(long orderId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.MonitoringReport);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null) return null;
+        if (!ControlOrder.IsInForce(order.Status)) throw new ConflictException("order.not-in-force", "the order is not in force");
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var old in await db.ReportLinks.Where(l => l.OrderId == orderId && l.RevokedAt == null).ToListAsync(ct)) old.RevokedAt = now;
+        var token = Base64Url(RandomNumberGenerator.GetBytes(24));
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Options.TimeZone);
+        var expires = TimeZoneInfo.ConvertTimeToUtc(order.EndDate.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        db.ReportLinks.Add(new ReportLink { CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = orderId, TokenHash = Hash(token), ExpiresAt = expires, CreatedAt = now });
+        db.Audit.Reason = "reporting link issued";
+        db.Audit.Rule = order.RuleReference;
+        await db.SaveChangesAsync(ct);
+        return token;
+    }
+
+    public async Task<bool> SpotCheckAsync(long orderId, SpotCheckInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SpotChecks);
+        var method = Text.Tidy(input.Method) ?? "phone";
+        if (method is not ("phone" or "video" or "visit")) throw new ValidationFailedException([new FieldError("method", "spot-check.method")]);
+        if (!Enum.IsDefined(input.Outcome)) throw new ValidationFailedException([new FieldError("outcome", "spot-check.outcome")]);
+        if (Text.Tidy(input.Note) is { Length: > 500 }) throw new ValidationFailedException([new FieldError("note", "too-long")]);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null) return false;
+        var now = time.GetUtcNow().UtcDateTime;
+        db.SpotChecks.Add(new SpotCheck { CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = orderId, Method = method, Outcome = input.Outcome, Note = Text.Tidy(input.Note), CheckedBy = Actor.Name, CheckedAt = now });
+        if (input.Outcome is SpotCheckOutcome.AwayFromPlace or SpotCheckOutcome.Unwell)
+            await TaskRaiser.RaiseAsync(db, order, input.Outcome == SpotCheckOutcome.Unwell ? "fever-transfer" : "spot-check-finding",
+                $"spot check: {input.Outcome}", TaskRaiser.Key("spot", orderId, now.Ticks), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
+        db.Audit.Reason = $"spot check ({method}): {input.Outcome}";
+        db.Audit.Rule = "spot-check";
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<ControlOrder?> OrderOfLinkAsync(FangkongDb db, string token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 64) return null;
+        var hash = Hash(token);
+        var link = await db.ReportLinks.FirstOrDefaultAsync(l => l.TokenHash == hash, ct);
+        if (link is null || link.RevokedAt is not null) return null;
+        var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == link.OrderId, ct);
+        // The link ends with the order: released, cancelled or past its last day, it no longer accepts reports.
+        if (order is null || !ControlOrder.IsInForce(order.Status) || Today > order.EndDate) return null;
+        return order;
+    }
+
+    private async Task<ReportOutcome> RecordAsync(FangkongDb db, ControlOrder order, ReportInput input, string reportedBy, CancellationToken ct)
+    {
+        var today = Today;
+        var date = input.Date ?? today;
+        var errors = new List<FieldError>();
+        if (!ControlOrder.IsInForce(order.Status)) throw new ConflictException("order.not-in-force", "the order is not in force");
+        if (input.Temperature is < 34.0m or > 43.0m) errors.Add(new FieldError("temperature", "range:34.0-43.0"));
+        if (!Enum.IsDefined(input.Slot)) errors.Add(new FieldError("slot", "slot.invalid"));
+        if (date > today) errors.Add(new FieldError("date", "date.future"));
+        else if (date < today.AddDays(-1) || date < order.StartDate) errors.Add(new FieldError("date", "date.out-of-order"));
+        if (Text.Tidy(input.Note) is { Length: > 500 }) errors.Add(new FieldError("note", "too-long"));
+        ValidationFailedException.ThrowIfAny(errors);
+        var now = time.GetUtcNow().UtcDateTime;
+        var report = await db.HealthReports.FirstOrDefaultAsync(r => r.OrderId == order.Id && r.Date == date && r.Slot == input.Slot, ct);
+        if (report is null)
+        {
+            report = new HealthReport { CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = order.Id, PersonId = order.PersonId, Date = date, Slot = input.Slot };
+            db.HealthReports.Add(report);
+        }
+        report.Temperature = Math.Round(input.Temperature, 1);
+        report.Symptoms = input.Symptoms;
+        report.ReportedBy = reportedBy;
+        report.ReportedAt = now;
+        report.Note = Text.Tidy(input.Note);
+        long? taskId = null;
+        var alarming = MonitoringRules.IsAlarming(report.Temperature, report.Symptoms);
+        WorkTask? task = null;
+        if (alarming)
+            task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", $"{report.Temperature:0.0}°C {report.Symptoms}",
+                TaskRaiser.Key("fever", order.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), input.Slot), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
+        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} report {date:yyyy-MM-dd}{(alarming ? ": alarming" : "")}";
+        db.Audit.Rule = alarming ? "monitoring#fever-or-symptom" : order.RuleReference;
+        await db.SaveChangesAsync(ct);
+        taskId = task?.Id;
+        return new ReportOutcome(alarming, taskId);
+    }
+
+    internal static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,307 @@
+using System.Globalization;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Orders;
+using Fangkong.Core.People;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Tasks;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Jurisdictions;
+using Fangkong.Data.Policy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Orders;
+
+public sealed record OrderQuery(OrderStatus? Status = null, bool OpenOnly = false, string? Kind = null, string? Text = null, long? PersonId = null,
+    bool ReleaseDue = false, int Page = 1, int PageSize = 50);
+
+public sealed record OrderListItem(long Id, long PersonId, string PersonName, string? DocumentMasked, string? Place, string ScopeKey,
+    string Reasons, string RuleReference, bool Local, OrderStatus Status, string CurrentKind, DateOnly ExposureDate, DateOnly StartDate,
+    DateOnly EndDate, int DayNumber, ControlStatus ControlStatus, int TestsDue, int TestsNegative, int TestsTotal);
+
+public sealed record OrderMeasureItem(int Sequence, string Kind, int FromDay, int ToDay, DateOnly From, DateOnly To, bool Current);
+public sealed record OrderTestItem(long Id, int Day, DateOnly Date, TestStatus Status, DateTime? SampledAt, DateTime? ResultAt, decimal? Ct, string? RecordedBy);
+public sealed record OrderOwnerItem(long Id, string Role, string Name, string? PhoneMasked);
+public sealed record HealthReportItem(DateOnly Date, ReportSlot Slot, decimal Temperature, Symptoms Symptoms, bool Alarming, string ReportedBy, DateTime ReportedAt);
+public sealed record SpotCheckItem(string Method, SpotCheckOutcome Outcome, string? Note, string CheckedBy, DateTime CheckedAt);
+
+public sealed record OrderDetail(OrderListItem Order, string? Basis, string? StatusReason, long? ArrivalId, string? ReleaseBlocker,
+    IReadOnlyList<OrderMeasureItem> Measures, IReadOnlyList<OrderTestItem> Tests, IReadOnlyList<OrderOwnerItem> Owners,
+    IReadOnlyList<HealthReportItem> Reports, IReadOnlyList<SpotCheckItem> SpotChecks, bool HasActiveLink, DateTime? LinkExpiresAt, int Version);
+
+public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null);
+public sealed record OwnerInput(string Role, string Name, string? Phone);
+public sealed record TestResultInput(int Day, TestStatus Status, decimal? Ct = null, DateTime? At = null);
+
+/// <summary>
+/// Control orders: created from the rules in force (never typed in by hand), confirmed, extended, converted on
+/// schedule, transferred to hospital, cancelled with a reason, released only when every required test is negative.
+/// Every change is audited with the rule that required it.
+/// </summary>
+public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, PolicyCache cache, JurisdictionDirectory directory,
+    IOptions<FangkongOptions> options, TimeProvider time)
+{
+    private Actor Actor => actor.Current;
+    private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
+
+    public async Task<Page<OrderListItem>> SearchAsync(OrderQuery query, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = db.Orders.AsNoTracking();
+        if (query.Status is { } status) q = q.Where(o => o.Status == status);
+        else if (query.OpenOnly) q = q.Where(o => o.Status == OrderStatus.Proposed || o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+        if (Text.Tidy(query.Kind) is { } kind) q = q.Where(o => o.CurrentKind == kind);
+        if (query.PersonId is { } personId) q = q.Where(o => o.PersonId == personId);
+        var today = Today;
+        if (query.ReleaseDue) q = q.Where(o => (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending) && o.EndDate <= today);
+        if (Text.Tidy(query.Text) is { } text) q = q.Where(o => db.People.Any(p => p.Id == o.PersonId && p.Name.Contains(text)));
+        var size = Math.Clamp(query.PageSize, 1, 200);
+        var page = Math.Max(1, query.Page);
+        var total = await q.CountAsync(ct);
+        var orders = await q.OrderBy(o => o.EndDate).ThenBy(o => o.Id).Skip((page - 1) * size).Take(size).Include(o => o.Tests).Include(o => o.Measures).AsSplitQuery().ToListAsync(ct);
+        return new Page<OrderListItem>(await ItemsAsync(db, orders, ct), total, page, size);
+    }
+
+    private async Task<List<OrderListItem>> ItemsAsync(FangkongDb db, List<ControlOrder> orders, CancellationToken ct)
+    {
+        var ids = orders.Select(o => o.PersonId).Distinct().ToList();
+        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Name, p.DocumentMasked }).ToDictionaryAsync(p => p.Id, ct);
+        var today = Today;
+        return orders.Select(o =>
+        {
+            var p = people.GetValueOrDefault(o.PersonId);
+            return new OrderListItem(o.Id, o.PersonId, p?.Name ?? "?", p?.DocumentMasked, directory.PlaceLabel(o.ScopeKey), o.ScopeKey, o.Reasons,
+                o.RuleReference, o.Local, o.Status, o.CurrentKind, o.ExposureDate, o.StartDate, o.EndDate, today.DayNumber - o.ExposureDate.DayNumber + 1,
+                OrderRules.StatusOn(o, today), o.Tests.Count(t => t.Status is TestStatus.Due or TestStatus.Sampled && t.Date <= today),
+                o.Tests.Count(t => t.Status == TestStatus.Negative), o.Tests.Count(t => t.Status != TestStatus.Cancelled));
+        }).ToList();
+    }
+
+    public async Task<OrderDetail?> GetAsync(long id, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var o = await Load(db, id).AsNoTracking().FirstOrDefaultAsync(ct);
+        if (o is null) return null;
+        var item = (await ItemsAsync(db, [o], ct))[0];
+        var reports = await db.HealthReports.AsNoTracking().Where(r => r.OrderId == id).OrderByDescending(r => r.Date).ThenByDescending(r => r.Slot).Take(60).ToListAsync(ct);
+        var checks = await db.SpotChecks.AsNoTracking().Where(s => s.OrderId == id).OrderByDescending(s => s.CheckedAt).ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var link = await db.ReportLinks.AsNoTracking().Where(l => l.OrderId == id && l.RevokedAt == null && l.ExpiresAt > now).OrderByDescending(l => l.ExpiresAt).FirstOrDefaultAsync(ct);
+        var today = Today;
+        var current = OrderRules.MeasureOn(o, today);
+        return new OrderDetail(item, o.Basis, o.StatusReason, o.ArrivalId, OrderRules.ReleaseBlocker(o, today),
+            o.Measures.OrderBy(m => m.Sequence).Select(m => new OrderMeasureItem(m.Sequence, m.Kind, m.FromDay, m.ToDay, m.From, m.To, m == current)).ToList(),
+            o.Tests.OrderBy(t => t.Day).Select(t => new OrderTestItem(t.Id, t.Day, t.Date, t.Status, t.SampledAt, t.ResultAt, t.Ct, t.RecordedBy)).ToList(),
+            o.Owners.Select(w => new OrderOwnerItem(w.Id, w.Role, w.Name, Masking.Phone(w.Phone))).ToList(),
+            reports.Select(r => new HealthReportItem(r.Date, r.Slot, r.Temperature, r.Symptoms, MonitoringRules.IsAlarming(r.Temperature, r.Symptoms), r.ReportedBy, r.ReportedAt)).ToList(),
+            checks.Select(s => new SpotCheckItem(s.Method, s.Outcome, s.Note, s.CheckedBy, s.CheckedAt)).ToList(),
+            link is not null, link?.ExpiresAt, o.Version);
+    }
+
+    /// <summary>The person's control status today, derived from their orders: what checkpoints and venues read.</summary>
+    public async Task<ControlStatus?> ControlStatusAsync(long personId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!await db.People.AnyAsync(p => p.Id == personId, ct)) return null;
+        var orders = await db.Orders.AsNoTracking().Include(o => o.Measures)
+            .Where(o => o.PersonId == personId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending))
+            .ToListAsync(ct);
+        return OrderRules.StatusOf(orders, Today);
+    }
+
+    /// <summary>
+    /// Opens an order for a registered person (a close contact, a positive pool) under the rules in force today.
+    /// The exposure date defaults to today; an order the rules do not ask for is refused with the reason.
+    /// </summary>
+    public async Task<long> CreateAsync(OrderCreate input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersManage);
+        var errors = new List<FieldError>();
+        var reasons = input.Reasons.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct().ToList();
+        if (reasons.Count == 0) errors.Add(new FieldError("reasons", "required"));
+        var today = Today;
+        var exposure = input.ExposureDate ?? today;
+        if (exposure > today) errors.Add(new FieldError("exposureDate", "date.future"));
+        else if (exposure < today.AddDays(-60)) errors.Add(new FieldError("exposureDate", "date.too-early"));
+        ValidationFailedException.ThrowIfAny(errors);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == input.PersonId, ct)
+            ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
+        var rules = await PolicyService.RulesAsync(db, person.CountyCode, cache, ct);
+        var evaluation = reasons.Select(r => rules.Evaluate(r, exposure, today)).Where(e => e.Managed && e.End >= today)
+            .OrderByDescending(e => e.Measures.Max(m => MeasureKinds.Severity(m.Kind))).ThenByDescending(e => e.End).FirstOrDefault();
+        if (evaluation is null) throw new ValidationFailedException([new FieldError("reasons", "rules.not-managed")]);
+        var order = OrderRules.Build(evaluation, reasons, person.CountyCode, person.ScopeKey, person.Id, time.GetUtcNow().UtcDateTime);
+        order.Status = input.Confirm ? OrderStatus.Active : OrderStatus.Proposed;
+        order.Version = 1;
+        db.Orders.Add(order);
+        db.Audit.Reason = Text.Tidy(input.Note) ?? (input.Confirm ? "order opened" : "order proposed");
+        db.Audit.Rule = order.RuleReference;
+        await db.SaveChangesAsync(ct);
+        return order.Id;
+    }
+
+    public Task<bool> ConfirmAsync(long id, string? note, CancellationToken ct = default) =>
+        ChangeAsync(id, Permissions.OrdersManage, note ?? "confirmed", (o, _) =>
+        {
+            if (o.Status != OrderStatus.Proposed) Refuse("order.not-proposed");
+            o.Status = OrderStatus.Active;
+        }, ct);
+
+    public Task<bool> ExtendAsync(long id, int days, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
+        {
+            if (!ControlOrder.IsInForce(o.Status)) Refuse("order.not-in-force");
+            if (days is < 1 or > 30) throw new ValidationFailedException([new FieldError("days", "range:1-30")]);
+            // The extra days keep the last measure's test rhythm: a test on the last day, and every third day before it.
+            var tests = Enumerable.Range(1, days).Where(d => d == days || (days - d) % 3 == 0).ToList();
+            OrderRules.Extend(o, days, tests);
+            o.Status = OrderStatus.Extended;
+            o.StatusReason = Text.Tidy(reason);
+        }, ct);
+
+    public Task<bool> TransferToHospitalAsync(long id, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
+        {
+            if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
+            o.Status = OrderStatus.TransferredToHospital;
+            o.StatusReason = Text.Tidy(reason);
+        }, ct);
+
+    public Task<bool> CancelAsync(long id, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
+        {
+            if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
+            o.Status = OrderStatus.Cancelled;
+            o.StatusReason = Text.Tidy(reason);
+            foreach (var t in o.Tests.Where(t => t.Status == TestStatus.Due)) t.Status = TestStatus.Cancelled;
+        }, ct);
+
+    /// <summary>Releases an order whose measures are over and whose every required test is negative; refuses otherwise, naming why.</summary>
+    public Task<bool> ReleaseAsync(long id, string? note, CancellationToken ct = default) =>
+        ChangeAsync(id, Permissions.OrdersManage, note ?? "released", (o, today) =>
+        {
+            if (OrderRules.ReleaseBlocker(o, today) is { } blocker) Refuse("release." + blocker);
+            o.Status = OrderStatus.Released;
+            o.StatusReason = Text.Tidy(note);
+        }, ct);
+
+    /// <summary>Records a sample or a result in a test's slot (by day number). A positive result opens a hospital-transfer task.</summary>
+    public async Task<bool> RecordTestAsync(long id, TestResultInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersTests);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var o = await Load(db, id).FirstOrDefaultAsync(ct);
+        if (o is null) return false;
+        var test = o.Tests.FirstOrDefault(t => t.Day == input.Day) ?? throw new ValidationFailedException([new FieldError("day", "test.not-scheduled")]);
+        if (input.Status is TestStatus.Due or TestStatus.Cancelled) throw new ValidationFailedException([new FieldError("status", "test.status-invalid")]);
+        if (input.Ct is < 0 or > 50) throw new ValidationFailedException([new FieldError("ct", "range:0-50")]);
+        var now = time.GetUtcNow().UtcDateTime;
+        var at = input.At?.ToUniversalTime() ?? now;
+        if (at > now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
+        if (input.Status == TestStatus.Sampled) test.SampledAt = at;
+        else { test.ResultAt = at; test.SampledAt ??= at; test.Ct = input.Ct; }
+        test.Status = input.Status;
+        test.RecordedBy = Actor.Name;
+        o.UpdatedAt = now;
+        if (input.Status == TestStatus.Positive)
+            await TaskRaiser.RaiseAsync(db, o, "positive-transfer", $"day {input.Day} test positive", $"positive:{o.Id}:{input.Day}", now, TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes));
+        db.Audit.Reason = $"test day {input.Day}: {input.Status.ToString().ToLowerInvariant()}";
+        db.Audit.Rule = o.RuleReference;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>Replaces the five-to-one owners (roles are data; each role at most once, a name required).</summary>
+    public async Task<bool> SetOwnersAsync(long id, IReadOnlyList<OwnerInput> owners, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersManage);
+        var errors = new List<FieldError>();
+        var clean = new List<(string Role, string Name, string? Phone)>();
+        foreach (var (w, i) in owners.Select((w, i) => (w, i)))
+        {
+            var role = Text.Tidy(w.Role);
+            var name = Text.Tidy(w.Name);
+            if (role is null || role.Length > 40) errors.Add(new FieldError($"owners[{i}].role", "required"));
+            if (name is null || name.Length > 100) errors.Add(new FieldError($"owners[{i}].name", "required"));
+            var phone = PersonRules.NormalizePhone(w.Phone, out var phoneError);
+            if (phoneError is not null) errors.Add(new FieldError($"owners[{i}].phone", phoneError));
+            if (role is not null && clean.Any(c => c.Role == role)) errors.Add(new FieldError($"owners[{i}].role", "duplicate"));
+            if (role is not null && name is not null) clean.Add((role, name, phone));
+        }
+        ValidationFailedException.ThrowIfAny(errors);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var o = await Load(db, id).FirstOrDefaultAsync(ct);
+        if (o is null) return false;
+        db.OrderOwners.RemoveRange(o.Owners);
+        foreach (var (role, name, phone) in clean)
+            o.Owners.Add(new OrderOwner { CountyCode = o.CountyCode, ScopeKey = o.ScopeKey, Role = role, Name = name, Phone = phone });
+        db.Audit.Reason = "five-to-one owners";
+        db.Audit.Rule = o.RuleReference;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<bool> ChangeAsync(long id, string permission, string reason, Action<ControlOrder, DateOnly> change, CancellationToken ct)
+    {
+        Actor.Require(permission);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var o = await Load(db, id).FirstOrDefaultAsync(ct);
+        if (o is null) return false;
+        change(o, Today);
+        o.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        o.Version++;
+        db.Audit.Reason = reason;
+        db.Audit.Rule = o.RuleReference;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("order.version", "the order was changed by someone else; reload");
+        }
+        return true;
+    }
+
+    internal static IQueryable<ControlOrder> Load(FangkongDb db, long id) =>
+        db.Orders.Where(o => o.Id == id).Include(o => o.Measures).Include(o => o.Tests).Include(o => o.Owners).AsSplitQuery();
+
+    private static string Required(string? reason) =>
+        Text.Tidy(reason) ?? throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
+
+    private static void Refuse(string code) => throw new ConflictException(code, code);
+}
+
+/// <summary>Opens a task once per subject (the dedup key), owned by the order's node, due after a window.</summary>
+internal static class TaskRaiser
+{
+    public static Task<WorkTask?> RaiseAsync(FangkongDb db, ControlOrder order, string kind, string title, string dedupKey, DateTime now, TimeSpan window, CancellationToken ct = default) =>
+        RaiseAsync(db, order.CountyCode, order.ScopeKey, kind, title, dedupKey, now, window, order.PersonId, order.Id, null, ct);
+
+    /// <summary>
+    /// Adds the task unless one with the same key exists (whoever can see it now: an escalated task sits higher up).
+    /// Two nodes racing past this check still make one task: the unique index refuses the second.
+    /// </summary>
+    public static async Task<WorkTask?> RaiseAsync(FangkongDb db, string county, string scopeKey, string kind, string title, string dedupKey, DateTime now, TimeSpan window,
+        long? personId = null, long? orderId = null, long? arrivalId = null, CancellationToken ct = default)
+    {
+        if (db.Tasks.Local.Any(t => t.CountyCode == county && t.DedupKey == dedupKey)
+            || await db.Tasks.IgnoreQueryFilters().AnyAsync(t => t.CountyCode == county && t.DedupKey == dedupKey, ct)) return null;
+        var task = new WorkTask
+        {
+            CountyCode = county, ScopeKey = scopeKey, OriginalScopeKey = scopeKey, Kind = kind, Title = title, DedupKey = dedupKey,
+            PersonId = personId, OrderId = orderId, ArrivalId = arrivalId, Status = Core.Tasks.TaskStatus.Open, DueAt = now + window,
+            CreatedAt = now, Version = 1,
+        };
+        db.Tasks.Add(task);
+        return task;
+    }
+
+    internal static string Key(params object[] parts) => string.Join(":", parts.Select(p => Convert.ToString(p, CultureInfo.InvariantCulture)));
+}

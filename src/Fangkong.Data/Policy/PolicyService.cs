@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.People;
+using Fangkong.Core.Policy;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Policy;
+
+public sealed record RulePackSummary(string PackId, string Name, int Version, DateOnly? EffectiveFrom, DateOnly? EffectiveTo, bool Local, int Reasons, string CreatedBy, DateTime CreatedAt, string? Reason);
+public sealed record RulePackDetail(RulePackSummary Summary, string Json, IReadOnlyList<RulePackSummary> History);
+
+/// <summary>
+/// The rules in force for a county: the national packs and the county's local layer as saved versions in the
+/// database (seeded from the shipped files), edited by the command centre with history. Evaluation reads the
+/// newest version of each; the in-memory copy is only a cache checked against the newest version id at every use.
+/// </summary>
+public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, PolicyCache cache, IOptions<FangkongOptions> options)
+{
+    private Actor Actor => actor.Current;
+    private string County => Actor.Scope.All ? options.Value.County : Actor.Scope.CountyCode;
+
+    /// <summary>The rules in force for the actor's county (or the configured county for the system).</summary>
+    public async Task<RulePackSet> RulesAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await RulesAsync(db, County, cache, ct);
+    }
+
+    internal static async Task<RulePackSet> RulesAsync(FangkongDb db, string county, PolicyCache cache, CancellationToken ct)
+    {
+        var stamp = await db.RulePackVersions.Where(v => v.CountyCode == county).MaxAsync(v => (long?)v.Id, ct) ?? 0;
+        if (cache.Rules.TryGetValue(county, out var cached) && cached.Stamp == stamp) return cached.Set;
+        RulePackSet set;
+        if (stamp == 0)
+        {
+            set = RulePackSet.Shipped(county);
+        }
+        else
+        {
+            var newest = Newest(await db.RulePackVersions.AsNoTracking().Where(v => v.CountyCode == county).ToListAsync(ct));
+            var packs = newest.Where(v => v.PackId != RulePackVersion.LocalLayerId).Select(v => RulePackJson.ReadPack(v.Json));
+            var local = newest.FirstOrDefault(v => v.PackId == RulePackVersion.LocalLayerId) is { } l ? RulePackJson.ReadLocal(l.Json) : LocalLayer.Empty(county);
+            set = new RulePackSet(packs, local);
+        }
+        cache.Rules[county] = (stamp, set);
+        return set;
+    }
+
+    public async Task<IReadOnlyList<RulePackSummary>> ListAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var newest = Newest(await db.RulePackVersions.AsNoTracking().ToListAsync(ct));
+        return newest.Select(Summary).OrderBy(s => s.Local).ThenBy(s => s.EffectiveFrom).ToList();
+    }
+
+    public async Task<RulePackDetail?> GetAsync(string packId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var versions = await db.RulePackVersions.AsNoTracking().Where(v => v.PackId == packId).OrderByDescending(v => v.Version).ToListAsync(ct);
+        if (versions.Count == 0) return null;
+        return new RulePackDetail(Summary(versions[0]), versions[0].Json, versions.Select(Summary).ToList());
+    }
+
+    /// <summary>
+    /// Saves a new version of a pack (or of the local layer, id "local"). The JSON is validated as a pack, and the
+    /// whole set must still make sense (no two packs in force on one day) before anything is written.
+    /// </summary>
+    public async Task<RulePackSummary> SaveAsync(string packId, string json, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyManage);
+        var why = Text.Tidy(reason);
+        if (why is null) throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = County;
+        var current = await RulesAsync(db, county, cache, ct);
+        string name;
+        DateOnly? from;
+        try
+        {
+            if (packId == RulePackVersion.LocalLayerId)
+            {
+                var local = RulePackJson.ReadLocal(json);
+                if (local.County != county) throw new RulePackException($"county must be {county}");
+                _ = new RulePackSet(current.Packs, local);
+                (name, from) = (local.Name, null);
+            }
+            else
+            {
+                var pack = RulePackJson.ReadPack(json);
+                if (pack.Id != packId) throw new RulePackException($"id must be {packId}");
+                _ = new RulePackSet(current.Packs.Where(p => p.Id != packId).Append(pack), current.Local);
+                (name, from) = (pack.Name, pack.EffectiveFrom);
+            }
+        }
+        catch (RulePackException e)
+        {
+            throw new ValidationFailedException([new FieldError("json", "rule-pack.invalid: " + e.Message)]);
+        }
+        var version = (await db.RulePackVersions.Where(v => v.PackId == packId).MaxAsync(v => (int?)v.Version, ct) ?? 0) + 1;
+        var row = new RulePackVersion
+        {
+            CountyCode = county, PackId = packId, Version = version, Name = name, EffectiveFrom = from, Json = json,
+            CreatedBy = Actor.Name, CreatedAt = DateTime.UtcNow, Reason = why,
+        };
+        db.RulePackVersions.Add(row);
+        db.Audit.Reason = why;
+        db.Audit.Rule = $"{packId} v{version}";
+        await db.SaveChangesAsync(ct);
+        return Summary(row);
+    }
+
+    /// <summary>Writes the shipped packs as version 1 for a county that has none yet (first start, new county).</summary>
+    public static async Task SeedShippedAsync(FangkongDb db, string county, CancellationToken ct = default)
+    {
+        if (await db.RulePackVersions.AnyAsync(v => v.CountyCode == county, ct)) return;
+        var now = DateTime.UtcNow;
+        foreach (var (_, json) in RulePackJson.ShippedPacks())
+        {
+            var pack = RulePackJson.ReadPack(json);
+            db.RulePackVersions.Add(new RulePackVersion
+            {
+                CountyCode = county, PackId = pack.Id, Version = 1, Name = pack.Name, EffectiveFrom = pack.EffectiveFrom,
+                Json = json, CreatedBy = "system", CreatedAt = now, Reason = "shipped with Fangkong",
+            });
+        }
+        if (RulePackJson.ShippedLocal(county) is { } localJson)
+        {
+            var local = RulePackJson.ReadLocal(localJson);
+            db.RulePackVersions.Add(new RulePackVersion
+            {
+                CountyCode = county, PackId = RulePackVersion.LocalLayerId, Version = 1, Name = local.Name, Json = localJson,
+                CreatedBy = "system", CreatedAt = now, Reason = "shipped with Fangkong",
+            });
+        }
+        db.Audit.Reason = "shipped rule packs";
+        db.Audit.Rule = "reference-data";
+        await db.SaveChangesAsync(ct);
+    }
+
+    // A handful of packs with a few versions each: picking the newest in memory is simpler than a window query.
+    private static List<RulePackVersion> Newest(List<RulePackVersion> all) =>
+        all.GroupBy(v => v.PackId).Select(g => g.MaxBy(v => v.Version)!).ToList();
+
+    private static RulePackSummary Summary(RulePackVersion v)
+    {
+        if (v.PackId == RulePackVersion.LocalLayerId)
+        {
+            var local = RulePackJson.ReadLocal(v.Json);
+            return new RulePackSummary(v.PackId, v.Name, v.Version, local.Rules.Select(r => (DateOnly?)r.EffectiveFrom).Min(),
+                local.Rules.Any(r => r.EffectiveTo is null) ? null : local.Rules.Max(r => r.EffectiveTo), true, local.Rules.Count, v.CreatedBy, v.CreatedAt, v.Reason);
+        }
+        var pack = RulePackJson.ReadPack(v.Json);
+        return new RulePackSummary(v.PackId, v.Name, v.Version, pack.EffectiveFrom, pack.EffectiveTo, false, pack.Reasons.Count, v.CreatedBy, v.CreatedAt, v.Reason);
+    }
+}
+
+/// <summary>
+/// Per-county caches of the parsed rule set and the risk-area index, each tagged with the database stamp it was
+/// built from; a stale stamp rebuilds. Several nodes each keep their own copy; the database stays the truth.
+/// </summary>
+public sealed class PolicyCache
+{
+    internal ConcurrentDictionary<string, (long Stamp, RulePackSet Set)> Rules { get; } = new();
+    internal ConcurrentDictionary<string, (string Stamp, RiskAreaIndex Index)> Areas { get; } = new();
+}

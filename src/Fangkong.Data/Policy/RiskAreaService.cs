@@ -1,0 +1,281 @@
+using System.Globalization;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.People;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Tabular;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Policy;
+
+public sealed record RiskAreaInput(string? AreaCounty, string? Place, RiskLevel Level, DateOnly? DesignatedOn, DateOnly? LiftedOn = null, string? Source = null, string? LocalReason = null);
+public sealed record RiskAreaItem(long Id, string AreaCountyCode, string AreaCountyName, string Place, RiskLevel Level, DateOnly DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, bool ActiveToday);
+public sealed record RiskAreaQuery(string? Text = null, RiskLevel? Level = null, bool ActiveOnly = false, DateOnly? On = null, int Page = 1, int PageSize = 50);
+public sealed record RiskAreaImportResult(int Rows, int Added, int Updated, int Rejected, IReadOnlyList<RowError> Errors);
+public sealed record RowError(int Row, string Field, string Code, string? Value);
+
+/// <summary>
+/// The risk-area list: every period a place had a level, imported from the published lists or edited by hand. A
+/// change of level closes the current period and opens the next, so history is kept row by row.
+/// </summary>
+public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, PolicyCache cache, IOptions<FangkongOptions> options, TimeProvider time)
+{
+    public const int MaxErrors = 1000;
+    private Actor Actor => actor.Current;
+    private string County => Actor.Scope.All ? options.Value.County : Actor.Scope.CountyCode;
+    private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
+
+    public static readonly TabularSchema Schema = new(
+    [
+        new TabularField("county", true, "所在县区", "所在地区", "地区", "县区", "区县", "所属地区", "county", "area"),
+        new TabularField("place", true, "风险区", "风险地区", "具体地点", "地点", "小区", "区域", "place", "name"),
+        new TabularField("level", true, "风险等级", "等级", "级别", "level"),
+        new TabularField("designated", true, "划定日期", "划定时间", "公布日期", "开始日期", "designatedOn", "from"),
+        new TabularField("lifted", false, "解除日期", "解封日期", "结束日期", "liftedOn", "to"),
+        new TabularField("source", false, "来源", "发布来源", "依据", "source"),
+        new TabularField("localReason", false, "本地原因", "本地规则", "localReason"),
+    ]);
+
+    /// <summary>The index used to classify arrivals: cached per county, rebuilt when the list changed.</summary>
+    public async Task<RiskAreaIndex> IndexAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await IndexAsync(db, County, cache, ct);
+    }
+
+    internal static async Task<RiskAreaIndex> IndexAsync(FangkongDb db, string county, PolicyCache cache, CancellationToken ct)
+    {
+        var rows = db.RiskAreas.Where(a => a.CountyCode == county);
+        var count = await rows.CountAsync(ct);
+        var last = count == 0 ? null : await rows.MaxAsync(a => (DateTime?)a.UpdatedAt, ct);
+        var maxId = count == 0 ? 0 : await rows.MaxAsync(a => a.Id, ct);
+        var stamp = $"{count}:{maxId}:{last?.Ticks}";
+        if (cache.Areas.TryGetValue(county, out var cached) && cached.Stamp == stamp) return cached.Index;
+        var index = count == 0 ? RiskAreaIndex.Empty : new RiskAreaIndex(await rows.AsNoTracking().ToListAsync(ct));
+        cache.Areas[county] = (stamp, index);
+        return index;
+    }
+
+    public async Task<Page<RiskAreaItem>> SearchAsync(RiskAreaQuery query, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = db.RiskAreas.AsNoTracking();
+        if (Text.Tidy(query.Text) is { } text)
+            q = text.All(char.IsAsciiDigit) ? q.Where(a => a.AreaCountyCode.StartsWith(text)) : q.Where(a => a.Place.Contains(text) || a.AreaCountyName.Contains(text));
+        if (query.Level is { } level) q = q.Where(a => a.Level == level);
+        var on = query.On ?? Today;
+        if (query.ActiveOnly || query.On is not null) q = q.Where(a => a.DesignatedOn <= on && (a.LiftedOn == null || a.LiftedOn >= on));
+        var size = Math.Clamp(query.PageSize, 1, 200);
+        var page = Math.Max(1, query.Page);
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderByDescending(a => a.DesignatedOn).ThenBy(a => a.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        var today = Today;
+        return new Page<RiskAreaItem>(rows.Select(a => Item(a, today)).ToList(), total, page, size);
+    }
+
+    /// <summary>All the periods of one place (the history shown on the edit page).</summary>
+    public async Task<IReadOnlyList<RiskAreaItem>> HistoryAsync(long id, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var area = await db.RiskAreas.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (area is null) return [];
+        var rows = await db.RiskAreas.AsNoTracking().Where(a => a.AreaCountyCode == area.AreaCountyCode && a.PlaceKey == area.PlaceKey)
+            .OrderBy(a => a.DesignatedOn).ToListAsync(ct);
+        var today = Today;
+        return rows.Select(a => Item(a, today)).ToList();
+    }
+
+    public async Task<long> CreateAsync(RiskAreaInput input, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var errors = new List<FieldError>();
+        var area = Validate(input, errors, f => f);
+        ValidationFailedException.ThrowIfAny(errors);
+        var (row, _) = await ApplyAsync(db, area!, ct);
+        db.Audit.Reason = Text.Tidy(reason) ?? area!.Source ?? "risk area listed";
+        db.Audit.Rule = "risk-area-list";
+        await db.SaveChangesAsync(ct);
+        return row.Id;
+    }
+
+    /// <summary>Ends a period: the place is no longer at that level after <paramref name="liftedOn"/>.</summary>
+    public async Task<bool> LiftAsync(long id, DateOnly liftedOn, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var area = await db.RiskAreas.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (area is null) return false;
+        if (liftedOn < area.DesignatedOn) throw new ValidationFailedException([new FieldError("liftedOn", "date.before-designated")]);
+        area.LiftedOn = liftedOn;
+        area.UpdatedAt = DateTime.UtcNow;
+        db.Audit.Reason = Text.Tidy(reason) ?? "lifted";
+        db.Audit.Rule = "risk-area-list";
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Imports a published list (xlsx or csv, Chinese headers or English). A row equal to a listed period is left
+    /// alone; a new level for a place closes its open period the day before; bad rows are reported by row and field.
+    /// </summary>
+    public async Task<RiskAreaImportResult> ImportAsync(Stream stream, string fileName, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var errors = new List<RowError>();
+        int rows = 0, added = 0, updated = 0, rejected = 0;
+        using var source = TabularFile.Open(stream, fileName);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var sheet in source.Sheets)
+        {
+            using var enumerator = sheet.Rows.GetEnumerator();
+            HeaderMap header;
+            try { header = HeaderMap.Detect(enumerator, Schema); }
+            catch (TabularFormatException) when (source.Format == "xlsx") { continue; }
+            if (header.MissingRequired.Count > 0)
+                throw new ValidationFailedException(header.MissingRequired.Select(f => new FieldError(f, "header.missing")).ToList());
+            foreach (var row in header.Pending.Concat(Rest(enumerator)))
+            {
+                if (row.IsBlank) continue;
+                rows++;
+                var rowErrors = new List<FieldError>();
+                var input = new RiskAreaInput(header.Get(row, "county"), header.Get(row, "place"), ParseLevel(header.Get(row, "level"), rowErrors),
+                    ParseDate(header.Get(row, "designated"), "designated", rowErrors), ParseDate(header.Get(row, "lifted"), "lifted", rowErrors),
+                    header.Get(row, "source"), header.Get(row, "localReason"));
+                var area = rowErrors.Count == 0 ? Validate(input, rowErrors, MapField) : null;
+                if (area is null)
+                {
+                    rejected++;
+                    foreach (var e in rowErrors.Take(3))
+                        if (errors.Count < MaxErrors) errors.Add(new RowError(row.RowNumber, e.Field, e.Code, Cut(header.Get(row, e.Field))));
+                    continue;
+                }
+                var (_, outcome) = await ApplyAsync(db, area, ct);
+                if (outcome == Applied.Added) added++;
+                else if (outcome == Applied.Updated) updated++;
+                if (db.ChangeTracker.Entries().Count() >= 500) await db.SaveChangesAsync(ct);
+            }
+        }
+        db.Audit.Reason = Text.Tidy(reason) ?? $"imported {fileName}";
+        db.Audit.Rule = "risk-area-list";
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new RiskAreaImportResult(rows, added, updated, rejected, errors);
+    }
+
+    private static string MapField(string field) => field switch
+    {
+        "areaCounty" => "county",
+        "designatedOn" => "designated",
+        "liftedOn" => "lifted",
+        _ => field,
+    };
+
+    private static string? Cut(string? v) => v is { Length: > 100 } ? v[..100] : v;
+
+    private static IEnumerable<TabularRow> Rest(IEnumerator<TabularRow> e)
+    {
+        while (e.MoveNext()) yield return e.Current;
+    }
+
+    private RiskArea? Validate(RiskAreaInput input, List<FieldError> errors, Func<string, string> field)
+    {
+        var resolution = NationalDivisions.Shared.ResolvePlace(input.AreaCounty);
+        string? countyCode = null;
+        if (string.IsNullOrWhiteSpace(input.AreaCounty)) errors.Add(new FieldError(field("areaCounty"), "required"));
+        else if (input.AreaCounty.Trim() is { Length: 6 } code && code.All(char.IsAsciiDigit) && NationalDivisions.Shared.County(code) is not null) countyCode = code;
+        else if (resolution.IsAmbiguous) errors.Add(new FieldError(field("areaCounty"), "place.ambiguous"));
+        else if (resolution.CountyCode6 is null) errors.Add(new FieldError(field("areaCounty"), "place.unknown"));
+        else countyCode = resolution.CountyCode6;
+        var countyName = countyCode is null ? null : NationalDivisions.Shared.County(countyCode)!.FullName;
+        // The place may repeat the county ("郑州市金水区XX小区"), or be given in the county column's remainder.
+        var place = Text.Tidy(input.Place) ?? Text.Tidy(resolution.Remainder);
+        var key = RiskAreaIndex.PlaceKey(place, countyName);
+        if (place is null || key.Length < 2) errors.Add(new FieldError(field("place"), "required"));
+        else if (place.Length > 200) errors.Add(new FieldError(field("place"), "too-long"));
+        if (!Enum.IsDefined(input.Level)) errors.Add(new FieldError(field("level"), "risk-level.unknown"));
+        if (input.DesignatedOn is null) errors.Add(new FieldError(field("designatedOn"), "required"));
+        else if (input.DesignatedOn > Today) errors.Add(new FieldError(field("designatedOn"), "date.future"));
+        else if (input.DesignatedOn < new DateOnly(2019, 12, 1)) errors.Add(new FieldError(field("designatedOn"), "date.too-early"));
+        if (input.LiftedOn is { } lifted && input.DesignatedOn is { } from && lifted < from) errors.Add(new FieldError(field("liftedOn"), "date.before-designated"));
+        var local = Text.Tidy(input.LocalReason);
+        if (local is not null && (local.Length > 60 || !local.All(c => c is >= 'a' and <= 'z' or '-'))) errors.Add(new FieldError(field("localReason"), "reason.invalid"));
+        if (Text.Tidy(input.Source) is { Length: > 300 }) errors.Add(new FieldError(field("source"), "too-long"));
+        if (errors.Count > 0) return null;
+        var now = DateTime.UtcNow;
+        return new RiskArea
+        {
+            CountyCode = County, AreaCountyCode = countyCode!, AreaCountyName = countyName!, Place = place!, PlaceKey = key, Level = input.Level,
+            DesignatedOn = input.DesignatedOn!.Value, LiftedOn = input.LiftedOn, Source = Text.Tidy(input.Source), LocalReason = local,
+            CreatedAt = now, UpdatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// Adds a period, or recognises one already listed (same place, level and designation date: the lifted date and
+    /// source are updated). An open period of the same place at another level is closed the day before. Returns the
+    /// row the period ended up in and what happened.
+    /// </summary>
+    private enum Applied { Added, Updated, Unchanged }
+
+    private static async Task<(RiskArea Row, Applied Outcome)> ApplyAsync(FangkongDb db, RiskArea area, CancellationToken ct)
+    {
+        var same = await db.RiskAreas.Where(a => a.AreaCountyCode == area.AreaCountyCode && a.PlaceKey == area.PlaceKey).ToListAsync(ct);
+        same.AddRange(db.ChangeTracker.Entries<RiskArea>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+            .Where(a => a.AreaCountyCode == area.AreaCountyCode && a.PlaceKey == area.PlaceKey));
+        var match = same.FirstOrDefault(a => a.Level == area.Level && a.DesignatedOn == area.DesignatedOn);
+        if (match is not null)
+        {
+            // An empty lifted date in a file means "not lifted as far as this list knows": it never reopens a period
+            // that a later level (or an edit) closed.
+            if ((area.LiftedOn is not null && match.LiftedOn != area.LiftedOn) || (area.Source is not null && match.Source != area.Source))
+            {
+                match.LiftedOn = area.LiftedOn ?? match.LiftedOn;
+                match.Source = area.Source ?? match.Source;
+                match.UpdatedAt = DateTime.UtcNow;
+                return (match, Applied.Updated);
+            }
+            return (match, Applied.Unchanged);
+        }
+        foreach (var open in same.Where(a => a.LiftedOn is null && a.DesignatedOn < area.DesignatedOn))
+        {
+            open.LiftedOn = area.DesignatedOn.AddDays(-1);
+            open.UpdatedAt = DateTime.UtcNow;
+        }
+        db.RiskAreas.Add(area);
+        return (area, Applied.Added);
+    }
+
+    private static RiskLevel ParseLevel(string? text, List<FieldError> errors)
+    {
+        switch (Text.Compact(text).ToLowerInvariant())
+        {
+            case "高" or "高风险" or "高风险区" or "high" or "3": return RiskLevel.High;
+            case "中" or "中风险" or "中风险区" or "medium" or "2": return RiskLevel.Medium;
+            case "低" or "低风险" or "低风险区" or "low" or "1": return RiskLevel.Low;
+            default:
+                errors.Add(new FieldError("level", "risk-level.unknown"));
+                return 0;
+        }
+    }
+
+    private static DateOnly? ParseDate(string? text, string field, List<FieldError> errors)
+    {
+        var t = Text.Compact(text);
+        if (t.Length == 0) return null;
+        string[] formats = ["yyyy-MM-dd", "yyyy/M/d", "yyyy-M-d", "yyyy.M.d", "yyyyMMdd", "yyyy年M月d日"];
+        if (DateOnly.TryParseExact(t, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        if (t.Length > 10 && DateTime.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt)) return DateOnly.FromDateTime(dt);
+        errors.Add(new FieldError(field, "date.invalid"));
+        return null;
+    }
+
+    private static RiskAreaItem Item(RiskArea a, DateOnly today) =>
+        new(a.Id, a.AreaCountyCode, a.AreaCountyName, a.Place, a.Level, a.DesignatedOn, a.LiftedOn, a.Source, a.LocalReason, a.ActiveOn(today));
+}

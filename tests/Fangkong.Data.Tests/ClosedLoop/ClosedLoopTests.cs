@@ -1,0 +1,269 @@
+using System.Globalization;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Data.Arrivals;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
+using Fangkong.Data.Policy;
+using Fangkong.Data.Tasks;
+using Fangkong.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaskStatus = Fangkong.Core.Tasks.TaskStatus;
+
+namespace Fangkong.Data.Tests.ClosedLoop;
+
+/// <summary>The closed loop on both engines: arrival → classification → township decision → order → reports → tasks → release.</summary>
+public class ClosedLoopTests
+{
+    private const string County = "411326";
+    private static DateOnly D(string s) => DateOnly.Parse(s, CultureInfo.InvariantCulture);
+    private static string Id(int sequence) => ResidentId.Compose("410105", new DateOnly(1990, 3, 4), sequence);
+
+    private static Actor As(string role, string scopeKey) =>
+        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
+
+    private static Actor Command => As(Roles.CommandCentre, County);
+
+    /// <summary>Puts the county's clock on a date and time (county time) for this database's services.</summary>
+    private static void SetNow(TestDatabase db, string localDateTime)
+    {
+        var clock = db.Services.GetRequiredService<ExerciseClock>();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
+        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
+    }
+
+    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = db.Scope(actor);
+        return await work(scope.ServiceProvider);
+    }
+
+    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
+
+    private static async Task<(long VillageId, string VillageKey)> AVillageAsync(TestDatabase db)
+    {
+        await using var ctx = await db.ContextAsync();
+        var v = await ctx.Nodes.Where(n => n.CountyCode == County && n.Level == JurisdictionLevel.Village).OrderBy(n => n.ScopeKey).FirstAsync();
+        return (v.Id, v.ScopeKey);
+    }
+
+    private static async Task ListHighRiskAsync(TestDatabase db) =>
+        await Run(db, Command, sp => Make<RiskAreaService>(sp).CreateAsync(
+            new RiskAreaInput("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.High, D("2022-10-01"), Source: "郑州市疫情防控指挥部通告"), "test"));
+
+    private static ArrivalInput FromJinshui(int person, long villageId, string arrival = "2022-10-05") => new(
+        "王晓明", DocumentNumber: Id(person), Phone: "13912345678", Origin: "河南省郑州市金水区花园路街道锦绣小区",
+        Stops: [new StopInput("郑州市金水区锦绣小区", D("2022-09-28"), D("2022-10-04"))], ArrivalDate: D(arrival), DestinationNodeId: villageId);
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task HighRiskArrival_BecomesCentralizedOrder_WithTestsOnTheRightDays_ConfirmedByTheTownship(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, villageKey) = await AVillageAsync(db);
+        var township = villageKey[..ScopeKey.TownshipLength];
+
+        var receipt = await Run(db, As(Roles.CheckpointStaff, township), sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(1, villageId), ArrivalChannel.Checkpoint, "卡点1"));
+        Assert.Equal(ArrivalStatus.OrderProposed, receipt.Status);
+        Assert.Equal(Reasons.HighRiskArea, receipt.AppliedReason);
+        Assert.Equal(MeasureKinds.CentralizedQuarantine, receipt.MeasureKind);
+        Assert.Equal(D("2022-10-10"), receipt.EndDate);
+
+        var arrival = await Run(db, Command, sp => Make<ArrivalService>(sp).GetAsync(receipt.Id));
+        var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(arrival!.Arrival.OrderId!.Value));
+        Assert.Equal(OrderStatus.Proposed, order!.Order.Status);
+        Assert.Equal("cn-9th#high-risk-area", order.Order.RuleReference);
+        Assert.Equal(D("2022-10-04"), order.Order.ExposureDate);
+        Assert.Equal(["2022-10-04", "2022-10-05", "2022-10-06", "2022-10-08", "2022-10-10"], order.Tests.Select(t => t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+
+        // Another township cannot see it, let alone decide it.
+        var other = await OtherTownshipAsync(db, township);
+        Assert.Null(await Run(db, As(Roles.TownshipTeam, other), sp => Make<ArrivalService>(sp).GetAsync(receipt.Id)));
+        Assert.False(await Run(db, As(Roles.TownshipTeam, other), sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, null)));
+
+        Assert.True(await Run(db, As(Roles.TownshipTeam, township), sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, "核实无误")));
+        order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(order.Order.Id));
+        Assert.Equal(OrderStatus.Active, order!.Order.Status);
+        Assert.Equal(ControlStatus.UnderMeasure, await Run(db, Command, sp => Make<OrderService>(sp).ControlStatusAsync(order.Order.PersonId)));
+
+        // Every status change is in the trail with its rule.
+        await using var ctx = await db.ContextAsync();
+        var entries = await ctx.AuditEntries.Where(e => e.EntityType == "ControlOrder" && e.EntityId == order.Order.Id.ToString(CultureInfo.InvariantCulture) && e.Action == "order.update").ToListAsync();
+        Assert.Contains(entries, e => e.Rule == "cn-9th#high-risk-area" && e.Reason == "核实无误" && e.Changes!.Contains("Status"));
+    }
+
+    private static async Task<string> OtherTownshipAsync(TestDatabase db, string township)
+    {
+        await using var ctx = await db.ContextAsync();
+        return await ctx.Nodes.Where(n => n.CountyCode == County && n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync();
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task BadRegistrations_GetClearAnswers_AndASecondOneTheSameDayIsMerged(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, _) = await AVillageAsync(db);
+        var self = new Actor(null, "self-registration", JurisdictionScope.Of(County, County), new HashSet<string> { Permissions.ArrivalsRegister });
+
+        var future = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(2, villageId, "2022-10-06"), ArrivalChannel.Self, null)));
+        Assert.Contains(future.Errors, e => e.Field == "arrivalDate" && e.Code == "date.future");
+        var unknown = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(
+            FromJinshui(2, villageId) with { Origin = "火星乌托邦平原" }, ArrivalChannel.Self, null)));
+        Assert.Contains(unknown.Errors, e => e.Field == "origin" && e.Code == "place.unknown");
+        var badId = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(
+            FromJinshui(2, villageId) with { DocumentNumber = Id(2)[..17] + (Id(2)[17] == '1' ? '2' : '1') }, ArrivalChannel.Self, null)));
+        Assert.Contains(badId.Errors, e => e.Field == "documentNumber");
+
+        var first = await Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(2, villageId), ArrivalChannel.Self, "411326100"));
+        var second = await Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(2, villageId) with { Vehicle = "豫R12345" }, ArrivalChannel.Self, "411326100"));
+        Assert.False(first.Merged);
+        Assert.True(second.Merged);
+        Assert.Equal(first.Reference, second.Reference);
+        await using var ctx = await db.ContextAsync();
+        Assert.Equal(1, await ctx.Arrivals.CountAsync());
+        Assert.Equal(2, (await ctx.Arrivals.SingleAsync()).Submissions);
+        // One proposal stands; the earlier one was superseded, not duplicated.
+        Assert.Equal(1, await ctx.Orders.CountAsync(o => o.Status == OrderStatus.Proposed));
+        Assert.Equal(1, await ctx.People.CountAsync(p => p.Unregistered && p.Name == "王晓明"));
+    }
+
+    private static async Task<long> ActiveCloseContactAsync(TestDatabase db, string exposure)
+    {
+        await using var ctx = await db.ContextAsync();
+        var personId = await ctx.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+        return await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(personId, [Reasons.CloseContact], D(exposure), Note: "流调判定密接")));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task MissedEveningReport_RaisesATask_ThatEscalatesOnce_EvenWithTwoSweepers(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 08:00");
+        var orderId = await ActiveCloseContactAsync(db, "2022-10-05");
+        await Run(db, As(Roles.VillageCadre, County), sp => Make<MonitoringService>(sp).ReportAsync(orderId, new ReportInput(ReportSlot.Morning, 36.5m)));
+
+        SetNow(db, "2022-10-05 21:30");
+        var system = new Actor("system", "sweeper", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node-" + i))));
+        Assert.Contains(results, r => r.Ran);
+
+        await using (var ctx = await db.ContextAsync())
+        {
+            var task = await ctx.Tasks.SingleAsync(t => t.OrderId == orderId);
+            Assert.Equal("missed-report", task.Kind);
+            Assert.Contains("evening", task.Title);
+            Assert.Equal(0, task.EscalationLevel);
+        }
+
+        // Not handled within the configured time: two nodes sweep at once, the task goes up exactly one level.
+        SetNow(db, "2022-10-06 00:00");
+        now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(i => Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node-" + i))));
+        await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node-0"));
+        await using (var ctx = await db.ContextAsync())
+        {
+            var task = await ctx.Tasks.SingleAsync(t => t.OrderId == orderId && t.Kind == "missed-report");
+            Assert.Equal(1, task.EscalationLevel);
+            Assert.Equal(task.OriginalScopeKey[..ScopeKey.TownshipLength], task.ScopeKey);
+            Assert.Equal(1, await ctx.AuditEntries.CountAsync(e => e.Action == "task.update" && e.Rule == "escalation#level-1"));
+        }
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Fever_RaisesTransferTask_LinkWorksUntilTheOrderEnds_ReleaseOnlyWhenAllNegative(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-09-01 08:00");
+        var orderId = await ActiveCloseContactAsync(db, "2022-09-01");
+        var village = As(Roles.VillageCadre, County);
+        var token = await Run(db, village, sp => Make<MonitoringService>(sp).IssueLinkAsync(orderId));
+        var anonymous = Actor.Anonymous with { Scope = JurisdictionScope.Of(County, County) };
+        var outcome = await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, new ReportInput(ReportSlot.Morning, 37.8m, Symptoms.DryCough)));
+        Assert.True(outcome!.Alarming);
+        Assert.NotNull(outcome.TaskId);
+        var task = await Run(db, Command, sp => Make<TaskService>(sp).GetAsync(outcome.TaskId!.Value));
+        Assert.Equal("fever-transfer", task!.Kind);
+        Assert.Null(await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync("not-a-token", new ReportInput(ReportSlot.Evening, 36.5m))));
+        var tooHot = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, new ReportInput(ReportSlot.Evening, 45m))));
+        Assert.Contains(tooHot.Errors, e => e.Field == "temperature");
+
+        var orders = (IServiceProvider sp) => Make<OrderService>(sp);
+        var health = As(Roles.Health, County);
+        SetNow(db, "2022-09-10 10:00");
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => orders(sp).ReleaseAsync(orderId, "到期")));
+        foreach (var day in new[] { 1, 2, 3, 5, 7 })
+            await Run(db, health, sp => orders(sp).RecordTestAsync(orderId, new TestResultInput(day, TestStatus.Negative, 38m)));
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => orders(sp).ReleaseAsync(orderId, "到期")));
+        Assert.Equal("release.test-not-negative", refused.Code);
+        await Run(db, health, sp => orders(sp).RecordTestAsync(orderId, new TestResultInput(10, TestStatus.Negative)));
+        Assert.True(await Run(db, Command, sp => orders(sp).ReleaseAsync(orderId, "期满且核酸均阴性")));
+        Assert.Equal(ControlStatus.Clear, await Run(db, Command, async sp => (await orders(sp).GetAsync(orderId))!.Order.ControlStatus));
+        // The link ended with the order.
+        Assert.Null(await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, new ReportInput(ReportSlot.Evening, 36.5m))));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Conversion_HappensOnSchedule_AndTheMeasureEndsReleasePending(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-09-01 08:00");
+        var orderId = await ActiveCloseContactAsync(db, "2022-09-01");
+        var system = new Actor("system", "sweeper", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        async Task Sweep(string at)
+        {
+            SetNow(db, at);
+            var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+            await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node"));
+        }
+        await Sweep("2022-09-07 23:00");
+        Assert.Equal(MeasureKinds.CentralizedQuarantine, (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!.Order.CurrentKind);
+        await Sweep("2022-09-08 00:05");
+        var o = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId));
+        Assert.Equal(MeasureKinds.HomeHealthMonitoring, o!.Order.CurrentKind);
+        Assert.Equal(ControlStatus.Monitoring, o.Order.ControlStatus);
+        await Sweep("2022-09-11 00:05");
+        o = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId));
+        Assert.Equal(OrderStatus.ReleasePending, o!.Order.Status);
+        Assert.Equal("test-not-negative", o.StatusReason);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RiskAreas_ImportKeepsHistory_AndAnswersTheQueries(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-20 09:00");
+        var csv = string.Join("\r\n",
+            "所在地区,风险区,风险等级,划定日期,解除日期,来源",
+            "河南省郑州市金水区,锦绣小区,高风险,2022-10-01,,通告1",
+            "郑州市金水区,锦绣小区,中风险,2022/10/08,,通告2",
+            "北京市朝阳区,某某小区,高,2022-10-02,2022-10-09,通告3",
+            "火星,某地,高,2022-10-02,,坏行",
+            "河南省郑州市金水区,某大厦,极高,2022-10-02,,坏等级",
+            "河南省郑州市金水区,某村,低,2022-13-02,,坏日期");
+        var result = await Run(db, Command, sp => Make<RiskAreaService>(sp).ImportAsync(new MemoryStream(Core.Tabular.TabularFile.Gbk.GetBytes(csv)), "风险区.csv", null));
+        Assert.Equal((6, 3, 3), (result.Rows, result.Added, result.Rejected));
+        Assert.Contains(result.Errors, e => e.Row == 5 && e.Field == "county");
+        Assert.Contains(result.Errors, e => e.Row == 6 && e.Field == "level");
+        Assert.Contains(result.Errors, e => e.Row == 7 && e.Field == "designated");
+        var again = await Run(db, Command, sp => Make<RiskAreaService>(sp).ImportAsync(new MemoryStream(Core.Tabular.TabularFile.Gbk.GetBytes(csv)), "风险区.csv", null));
+        Assert.Equal(0, again.Added);
+
+        var index = await Run(db, Command, sp => Make<RiskAreaService>(sp).IndexAsync());
+        Assert.True(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-10-07")));
+        Assert.False(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-10-08")));
+        Assert.True(index.WasAtLevel("410105", "锦绣小区", RiskLevel.Medium, D("2022-10-08")));
+        Assert.Single(index.ActiveIn("110105", D("2022-10-01"), D("2022-10-31")));
+        Assert.Empty(index.ActiveIn("110105", D("2022-10-10"), D("2022-10-31")));
+    }
+}
