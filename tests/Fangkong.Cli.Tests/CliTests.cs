@@ -135,4 +135,32 @@ public class CliTests
         Assert.Equal(2, code);
         Assert.Contains("no such node", error);
     }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task PolicyEvaluate_Json_UsesThePackInForce_FromTheDatabase(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var (code, output, error) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "2022-11-10", "--json");
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("shipped", error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("cn-9th", doc.RootElement.GetProperty("rulePack").GetProperty("id").GetString());
+        Assert.Equal("2022-06-28", doc.RootElement.GetProperty("rulePack").GetProperty("effectiveFrom").GetString());
+        var measures = doc.RootElement.GetProperty("measures");
+        Assert.Equal(2, measures.GetArrayLength());
+        Assert.Equal("centralized-quarantine", measures[0].GetProperty("kind").GetString());
+        Assert.Equal(7, measures[0].GetProperty("toDay").GetInt32());
+        Assert.Equal("2022-11-16", measures[0].GetProperty("to").GetString());
+        Assert.Equal("[1,2,3,5,7]", measures[0].GetProperty("testDays").GetRawText());
+        Assert.Equal("2022-11-19", measures[1].GetProperty("testDates")[0].GetString());
+
+        // --on picks the rules of another day; a reason the pack does not manage has no measures.
+        (code, output, _) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "2022-11-10", "--on", "2022-11-11", "--json");
+        using (var next = JsonDocument.Parse(output)) Assert.Equal("cn-20-measures", next.RootElement.GetProperty("rulePack").GetProperty("id").GetString());
+        (code, output, _) = await RunAsync(db, "policy", "evaluate", "--reason", "high-risk-area", "--exposure-date", "2022-12-07", "--json");
+        using (var none = JsonDocument.Parse(output)) Assert.Equal(0, none.RootElement.GetProperty("measures").GetArrayLength());
+        (code, _, error) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "2022-13-01");
+        Assert.Equal(2, code);
+        Assert.Contains("--exposure-date", error);
+    }
 }
