@@ -1,5 +1,6 @@
 using Fangkong.Web.Accounts;
 using Fangkong.Web.Audit;
+using Fangkong.Web.ClosedLoop;
 using Fangkong.Web.Infrastructure;
 using Fangkong.Web.Jurisdictions;
 using Fangkong.Web.People;
@@ -13,6 +14,7 @@ builder.Services.AddAccounts();
 builder.Services.AddJurisdictions();
 builder.Services.AddPeople();
 builder.Services.AddAudit();
+builder.Services.AddClosedLoop();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
@@ -24,6 +26,8 @@ api.MapAccountsEndpoints();
 api.MapJurisdictionsEndpoints();
 api.MapPeopleEndpoints();
 api.MapAuditEndpoints();
+api.MapClosedLoopEndpoints();
+app.MapPublicClosedLoop();
 app.MapFangkongPages();
 
 app.Run();

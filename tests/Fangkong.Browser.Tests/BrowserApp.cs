@@ -39,6 +39,7 @@ public sealed class BrowserApp : IAsyncDisposable
     public IBrowser Browser { get; }
     public string BaseUrl { get; }
     public TestDatabase Database => _host.Database;
+    public IServiceProvider Services => _host.Services;
 
     public static string ScreenshotDirectory
     {
@@ -52,10 +53,11 @@ public sealed class BrowserApp : IAsyncDisposable
         }
     }
 
-    public static async Task<BrowserApp> StartAsync()
+    /// <param name="settings">extra configuration (an exercise date for the closed loop's 2022 rules)</param>
+    public static async Task<BrowserApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(Engine.Sqlite);
-        var host = new Host(database);
+        var host = new Host(database, settings ?? new Dictionary<string, string?>());
         host.UseKestrel(0);
         host.StartServer();
         var playwright = await Playwright.CreateAsync();
@@ -98,19 +100,20 @@ public sealed class BrowserApp : IAsyncDisposable
         await _host.Database.DisposeAsync();
     }
 
-    private sealed class Host(TestDatabase database) : WebApplicationFactory<Program>
+    private sealed class Host(TestDatabase database, IReadOnlyDictionary<string, string?> extra) : WebApplicationFactory<Program>
     {
         public TestDatabase Database { get; } = database;
+        private IEnumerable<KeyValuePair<string, string?>> Settings => Database.Settings.Concat(extra);
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
-            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Database.Settings));
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
         }
 
         protected override IHost CreateHost(IHostBuilder builder)
         {
-            builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(Database.Settings));
+            builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(Settings));
             return base.CreateHost(builder);
         }
     }

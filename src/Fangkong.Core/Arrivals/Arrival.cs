@@ -84,6 +84,8 @@ public sealed class Arrival : IJurisdictionOwned
     public DateTime? DecidedAt { get; set; }
     public string? DecisionNote { get; set; }
     public DateTime SubmittedAt { get; set; }
+    /// <summary>The network address a self-registration came from (the per-address limit counts these).</summary>
+    public string? ClientAddress { get; set; }
     public DateTime UpdatedAt { get; set; }
     /// <summary>How many submissions were merged into this one (a second registration the same day is not a second arrival).</summary>
     public int Submissions { get; set; } = 1;

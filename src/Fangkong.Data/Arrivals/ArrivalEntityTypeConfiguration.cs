@@ -37,6 +37,8 @@ internal sealed class ArrivalEntityTypeConfiguration : IEntityTypeConfiguration<
         b.HasIndex(a => new { a.CountyCode, a.DocumentHash, a.ArrivalDate });
         b.HasIndex(a => new { a.CountyCode, a.Status });
         b.HasIndex(a => a.PersonId);
+        b.Property(a => a.ClientAddress).HasMaxLength(64);
+        b.HasIndex(a => new { a.CountyCode, a.ClientAddress, a.SubmittedAt });
         b.HasOne<Person>().WithMany().HasForeignKey(a => a.PersonId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -133,7 +133,11 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         var merged = arrival is not null;
         if (arrival is null)
         {
-            arrival = new Arrival { CountyCode = county, Reference = NewReference(arrivalDate), SubmittedAt = now, Version = 1, Channel = channel, PointCode = Text.Tidy(pointCode) };
+            arrival = new Arrival
+            {
+                CountyCode = county, Reference = NewReference(arrivalDate), SubmittedAt = now, Version = 1, Channel = channel, PointCode = Text.Tidy(pointCode),
+                ClientAddress = channel == ArrivalChannel.Self ? Actor.ClientAddress : null,
+            };
             db.Arrivals.Add(arrival);
         }
         else
@@ -324,6 +328,14 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (a is null) return null;
         var order = a.OrderId is { } id ? await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct) : null;
         return new ArrivalReceipt(a.Id, a.Reference, a.Submissions > 1, a.Status, order?.Reasons, order?.CurrentKind, order?.EndDate);
+    }
+
+    /// <summary>How many self-registrations came from one network address since a time (the public page's flood limit).</summary>
+    public async Task<int> CountFromAddressAsync(string address, DateTime since, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = Actor.Scope.All ? Options.County : Actor.Scope.CountyCode;
+        return await db.Arrivals.IgnoreQueryFilters().CountAsync(a => a.CountyCode == county && a.ClientAddress == address && a.SubmittedAt >= since, ct);
     }
 
     private ArrivalItem Item(Arrival a) => new(a.Id, a.Reference, a.Name, a.DocumentMasked, a.PhoneMasked, a.OriginText, a.OriginCountyName, a.Inbound,

@@ -61,6 +61,8 @@ public sealed class AuditRecorder(FangkongDb db)
                 var name = property.Metadata.Name;
                 if (!policy.Audits(name)) continue;
                 if (entry.State == EntityState.Modified && !property.IsModified) continue;
+                // A new row's generated key is a temporary value here; the entry's EntityId carries the real one.
+                if (entry.State == EntityState.Added && property.Metadata.IsPrimaryKey() && property.IsTemporary) continue;
                 var oldValue = entry.State == EntityState.Added ? null : policy.Show(entry, name, original: true);
                 var newValue = entry.State == EntityState.Deleted ? null : policy.Show(entry, name, original: false);
                 changes.Set(name, oldValue, newValue);

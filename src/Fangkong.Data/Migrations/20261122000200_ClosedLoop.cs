@@ -146,6 +146,7 @@ public sealed class ClosedLoop : Migration
                 DecidedAt = table.Column<System.DateTime>(nullable: true),
                 DecisionNote = table.Column<string>(maxLength: 500, nullable: true),
                 SubmittedAt = table.Column<System.DateTime>(nullable: false),
+                ClientAddress = table.Column<string>(maxLength: 64, nullable: true),
                 UpdatedAt = table.Column<System.DateTime>(nullable: false),
                 Submissions = table.Column<int>(nullable: false),
                 Version = table.Column<int>(nullable: false),
@@ -325,6 +326,8 @@ public sealed class ClosedLoop : Migration
                 table.PrimaryKey("PK_SpotChecks", x => x.Id);
                 table.ForeignKey(name: "FK_SpotChecks_ControlOrders_OrderId", column: x => x.OrderId, principalTable: "ControlOrders", principalColumn: "Id", onDelete: ReferentialAction.Cascade);
             });
+
+        migrationBuilder.CreateIndex(name: "IX_Arrivals_CountyCode_ClientAddress_SubmittedAt", table: "Arrivals", columns: new[] { "CountyCode", "ClientAddress", "SubmittedAt" });
 
         migrationBuilder.CreateIndex(name: "IX_Arrivals_CountyCode_DocumentHash_ArrivalDate", table: "Arrivals", columns: new[] { "CountyCode", "DocumentHash", "ArrivalDate" });
 

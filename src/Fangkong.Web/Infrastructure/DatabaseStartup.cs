@@ -34,6 +34,8 @@ public static class DatabaseStartup
                 if (!result.Skipped)
                     log.LogInformation("Demo county generated: {People} people in {Households} households ({Ms} ms)", result.People, result.Households, result.ElapsedMs);
                 accounts = result.Accounts;
+                var arrivals = await Fangkong.Data.Demo.ClosedLoopDemo.SeedAsync(scope.ServiceProvider, options.Demo.Seed);
+                if (arrivals > 0) log.LogInformation("Demo closed loop: {Arrivals} arrivals classified, orders, reports and tasks", arrivals);
             }
         }
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, accounts));
@@ -50,6 +52,7 @@ public static class DatabaseStartup
             $"  URL:       {urls}",
             $"  Database:  {database}",
             $"  County:    {options.County}",
+            $"  Today:     {Fangkong.Core.CountyClock.Today(app.Services.GetRequiredService<TimeProvider>(), options.TimeZone):yyyy-MM-dd}{(options.Clock.ExerciseDate is null ? "" : "  (exercise clock, Fangkong:Clock:ExerciseDate)")}",
         };
         if (accounts.Count > 0)
         {

@@ -24,7 +24,7 @@ public sealed class StringCatalog
     public static IReadOnlyList<Type> Sections { get; } =
     [
         typeof(SharedStrings), typeof(ErrorStrings), typeof(Accounts.AccountStrings), typeof(People.PeopleStrings),
-        typeof(Jurisdictions.JurisdictionStrings), typeof(Audit.AuditStrings),
+        typeof(Jurisdictions.JurisdictionStrings), typeof(Audit.AuditStrings), typeof(ClosedLoop.ClosedLoopStrings),
     ];
 
     public string? Find(Type section, string key, CultureInfo culture)

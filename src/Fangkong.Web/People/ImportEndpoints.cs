@@ -117,7 +117,7 @@ public static partial class PeopleModule
     /// Written to a temporary file first: a validation or scope error still becomes a clean problem response, and the
     /// download starts only once the file is complete. The file deletes itself when the response is done.
     /// </summary>
-    private static async Task<FileStreamHttpResult> TemporaryFileAsync(Func<Stream, Task> write, string contentType, string name)
+    internal static async Task<FileStreamHttpResult> TemporaryFileAsync(Func<Stream, Task> write, string contentType, string name)
     {
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
+using Fangkong.Core.Audit;
+using Fangkong.Core.Orders;
+using Fangkong.Core.People;
+using Fangkong.Core.Tabular;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Jurisdictions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TaskStatus = Fangkong.Core.Tasks.TaskStatus;
+
+namespace Fangkong.Data.Orders;
+
+/// <summary>The ledger counts of a node (the dashboard cards and the ledger page).</summary>
+public sealed record LedgerCounts(int ArrivalsToday, int PendingDecisions, int UnderMeasure, int Monitoring, int TestsDueToday, int ReleasesDue, int OverdueReports, int OpenTasks, int Away);
+
+/// <summary>
+/// The ledgers (台账) a township or village keeps, from the live records: arrivals, people under each measure, tests
+/// due, releases due, overdue reports, and the two ledgers of seed 003 (locals outside the county; arrivals from key
+/// areas). One xlsx workbook, one sheet per ledger, in the column layout counties use; identifiers masked unless
+/// the role may reveal and a reason is given (then the export is in the access log).
+/// </summary>
+public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, IOptions<FangkongOptions> options, TimeProvider time)
+{
+    private Actor Actor => actor.Current;
+    private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
+
+    public async Task<LedgerCounts> CountsAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var today = Today;
+        var now = time.GetUtcNow().UtcDateTime;
+        var inForce = db.Orders.Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+        var kinds = await inForce.GroupBy(o => o.CurrentKind).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var confined = kinds.Where(k => Core.Policy.MeasureKinds.Confines(k.Key)).Sum(k => k.Count);
+        return new LedgerCounts(
+            await db.Arrivals.CountAsync(a => a.ArrivalDate == today, ct),
+            await db.Arrivals.CountAsync(a => a.Status == ArrivalStatus.OrderProposed || a.Status == ArrivalStatus.ReleaseProposed, ct),
+            confined,
+            kinds.Sum(k => k.Count) - confined,
+            await db.OrderTests.CountAsync(t => t.Date == today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled)
+                && db.Orders.Any(o => o.Id == t.OrderId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending)), ct),
+            await inForce.CountAsync(o => o.EndDate <= today, ct),
+            await db.Tasks.CountAsync(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
+            await db.Tasks.CountAsync(t => (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
+            await db.People.CountAsync(p => p.Residence == ResidenceStatus.Away, ct));
+    }
+
+    public async Task ExportAsync(Stream output, DateOnly? from, DateOnly? to, bool reveal, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.LedgersExport);
+        if (reveal)
+        {
+            Actor.Require(Permissions.PeopleReveal);
+            if (Text.Tidy(reason) is not { Length: >= 2 }) throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
+        }
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var today = Today;
+        var start = from ?? today.AddDays(-13);
+        var end = to ?? today;
+        string? Id(string? plain, string? masked) => reveal ? plain : masked;
+        string? Phone(string? plain, string? masked) => reveal ? plain : masked;
+        string Date(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+        using var xlsx = new XlsxWriter(output);
+        xlsx.AddSheet("外来人员台账", ["序号", "报备编号", "姓名", "身份证号", "联系电话", "来源地", "途经地", "抵达日期", "目的地（乡镇 村）", "交通工具", "报备方式", "判定原因", "依据", "状态"]);
+        var n = 0;
+        await foreach (var a in db.Arrivals.AsNoTracking().Where(a => a.ArrivalDate >= start && a.ArrivalDate <= end).OrderBy(a => a.ArrivalDate).ThenBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, a.Reference, a.Name, Id(a.DocumentNumber, a.DocumentMasked), Phone(a.Phone, a.PhoneMasked), a.OriginCountyName ?? a.OriginText,
+                a.TravelJson == "[]" ? "" : a.TravelJson, Date(a.ArrivalDate), directory.PlaceLabel(a.ScopeKey), a.Vehicle, a.Channel.ToString(), a.Reasons, a.RuleReference, a.Status.ToString());
+
+        var inForce = db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending || o.Status == OrderStatus.Proposed);
+        var people = db.People.AsNoTracking();
+        xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "管控原因", "暴露日期", "当前措施", "开始", "解除日期", "状态", "规则依据", "本地加严"]);
+        n = 0;
+        await foreach (var row in inForce.Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).ThenBy(x => x.o.Id).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.o.ScopeKey), row.o.Reasons,
+                Date(row.o.ExposureDate), row.o.CurrentKind, Date(row.o.StartDate), Date(row.o.EndDate), row.o.Status.ToString(), row.o.RuleReference, row.o.Local ? "是" : "");
+
+        xlsx.AddSheet("今日应检", ["序号", "姓名", "身份证号", "乡镇 村", "第几天", "应检日期", "状态"]);
+        n = 0;
+        var tests = db.OrderTests.AsNoTracking().Where(t => t.Date <= today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled))
+            .Join(inForce, t => t.OrderId, o => o.Id, (t, o) => new { t, o }).Join(people, x => x.o.PersonId, p => p.Id, (x, p) => new { x.t, x.o, p });
+        await foreach (var row in tests.OrderBy(x => x.t.Date).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), row.t.Day, Date(row.t.Date), row.t.Status.ToString());
+
+        xlsx.AddSheet("到期解除", ["序号", "姓名", "身份证号", "乡镇 村", "解除日期", "状态", "说明"]);
+        n = 0;
+        await foreach (var row in inForce.Where(o => o.EndDate <= today).Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), Date(row.o.EndDate), row.o.Status.ToString(), row.o.StatusReason);
+
+        xlsx.AddSheet("漏报人员", ["序号", "事项", "乡镇 村", "应完成时间", "升级", "状态"]);
+        n = 0;
+        await foreach (var t in db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress)).OrderBy(t => t.DueAt).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, t.Title, directory.PlaceLabel(t.OriginalScopeKey), t.DueAt, t.EscalationLevel, t.Status.ToString());
+
+        xlsx.AddSheet("外出人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "外出地点"]);
+        n = 0;
+        await foreach (var p in people.Where(p => p.Residence == ResidenceStatus.Away).OrderBy(p => p.ScopeKey).ThenBy(p => p.Id).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), Phone(p.Phone, p.PhoneMasked), directory.PlaceLabel(p.ScopeKey), p.AwayLocation);
+
+        if (reveal)
+        {
+            db.Audit.Record(AuditKind.Access, "ledger.export-revealed", Actor.Scope.CountyCode, Actor.Scope.Prefix, reason: Text.Tidy(reason), rule: "reveal");
+            await db.SaveChangesAsync(ct);
+        }
+    }
+}

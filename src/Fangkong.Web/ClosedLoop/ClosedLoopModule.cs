@@ -1,0 +1,163 @@
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Data.Arrivals;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
+using Fangkong.Data.Policy;
+using Fangkong.Data.Tasks;
+using Fangkong.Web.People;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using QRCoder;
+
+namespace Fangkong.Web.ClosedLoop;
+
+public sealed record RulePackWrite(string Json, string? Reason);
+public sealed record LiftRequest(DateOnly LiftedOn, string? Reason);
+public sealed record DecisionRequest(bool Confirm, string? Note);
+public sealed record ReasonRequest(string? Reason);
+public sealed record ExtendRequest(int Days, string? Reason);
+public sealed record LinkResponse(string Token, string Url);
+public sealed record EvaluationResponse(string RulePack, string RuleReference, bool Local, IReadOnlyList<EvaluatedMeasure> Measures);
+public sealed record CheckResponse(bool Listed);
+public sealed record ControlStatusResponse(ControlStatus Status);
+
+/// <summary>
+/// The closed loop over HTTP: policy (rule packs, risk areas), arrivals, control orders with their tests, owners and
+/// reports, tasks and ledgers; every endpoint behind a permission and the caller's jurisdiction.
+/// </summary>
+public static class ClosedLoopModule
+{
+    public static IServiceCollection AddClosedLoop(this IServiceCollection services)
+    {
+        services.AddScoped<PolicyService>();
+        services.AddScoped<RiskAreaService>();
+        services.AddScoped<ArrivalService>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<MonitoringService>();
+        services.AddScoped<TaskService>();
+        services.AddScoped<LedgerService>();
+        services.AddScoped<PublicArrivals>();
+        services.AddSingleton<PublicChallenge>();
+        services.AddHostedService<SweepWorker>();
+        return services;
+    }
+
+    public static RouteGroupBuilder MapClosedLoopEndpoints(this RouteGroupBuilder api)
+    {
+        var packs = api.MapGroup("/rule-packs").WithTags("Policy");
+        packs.MapGet("/", async (PolicyService s) => TypedResults.Ok(await s.ListAsync())).RequireAuthorization(Permissions.PolicyRead).WithName("RulePacks_List");
+        packs.MapGet("/{packId}", async Task<Results<Ok<RulePackDetail>, NotFound>> (string packId, PolicyService s) =>
+            await s.GetAsync(packId) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.PolicyRead).WithName("RulePacks_Get");
+        packs.MapPut("/{packId}", async (string packId, RulePackWrite body, PolicyService s) => TypedResults.Ok(await s.SaveAsync(packId, body.Json, body.Reason)))
+            .RequireAuthorization(Permissions.PolicyManage).WithName("RulePacks_Save").WithSummary("Save a new version of a pack or of the local layer (\"local\"); validated first.");
+        api.MapGet("/policy/evaluate", async (string reason, DateOnly exposureDate, DateOnly? on, PolicyService s) =>
+        {
+            var e = (await s.RulesAsync()).Evaluate(reason, exposureDate, on);
+            return TypedResults.Ok(new EvaluationResponse(e.Pack.Id, e.RuleReference, e.Local, e.Measures));
+        }).RequireAuthorization(Permissions.PolicyRead).WithTags("Policy").WithName("Policy_Evaluate")
+            .WithSummary("The measures a reason brings under the rules in force (day 1 = the exposure date).");
+
+        var areas = api.MapGroup("/risk-areas").WithTags("Policy");
+        areas.MapGet("/", async (RiskAreaService s, string? q, RiskLevel? level, bool activeOnly = false, DateOnly? on = null, int page = 1, int pageSize = 50) =>
+            TypedResults.Ok(await s.SearchAsync(new RiskAreaQuery(q, level, activeOnly, on, page, pageSize)))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Search");
+        areas.MapPost("/", async (RiskAreaInput body, RiskAreaService s) => TypedResults.Ok(new { id = await s.CreateAsync(body, null) }))
+            .RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Create");
+        areas.MapPost("/{id:long}/lift", async Task<Results<NoContent, NotFound>> (long id, LiftRequest body, RiskAreaService s) =>
+            await s.LiftAsync(id, body.LiftedOn, body.Reason) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Lift");
+        areas.MapPost("/import", async (IFormFile file, RiskAreaService s, [FromForm] string? reason) =>
+        {
+            await using var stream = file.OpenReadStream();
+            return TypedResults.Ok(await s.ImportAsync(stream, file.FileName, reason));
+        }).RequireAuthorization(Permissions.PolicyManage).DisableAntiforgery().WithName("RiskAreas_Import")
+            .WithSummary("Import a published list (xlsx or csv: 所在地区, 风险区, 风险等级, 划定日期, 解除日期, 来源).");
+        areas.MapGet("/check", async (string county, string place, RiskLevel level, DateOnly date, RiskAreaService s) =>
+            TypedResults.Ok(new CheckResponse((await s.IndexAsync()).WasAtLevel(county, place, level, date)))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Check")
+            .WithSummary("Was place P (in county C) at level L on date D?");
+        areas.MapGet("/active", async (string county, DateOnly from, DateOnly to, RiskAreaService s) =>
+            TypedResults.Ok((await s.IndexAsync()).ActiveIn(county, from, to).Select(a => new { a.Id, a.Place, a.Level, a.DesignatedOn, a.LiftedOn }).ToList()))
+            .RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Active").WithSummary("The areas of county C in force at some time during [from, to].");
+
+        var arrivals = api.MapGroup("/arrivals").WithTags("Arrivals");
+        arrivals.MapGet("/", async (ArrivalService s, ArrivalStatus? status, bool pendingOnly = false, DateOnly? from = null, DateOnly? to = null, string? q = null,
+            ArrivalChannel? channel = null, int page = 1, int pageSize = 50) =>
+            TypedResults.Ok(await s.SearchAsync(new ArrivalQuery(status, pendingOnly, from, to, q, channel, page, pageSize)))).RequireAuthorization(Permissions.ArrivalsRead).WithName("Arrivals_Search");
+        arrivals.MapGet("/{id:long}", async Task<Results<Ok<ArrivalDetail>, NotFound>> (long id, ArrivalService s) =>
+            await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.ArrivalsRead).WithName("Arrivals_Get");
+        arrivals.MapPost("/", async (ArrivalInput body, ArrivalService s, ArrivalChannel channel = ArrivalChannel.Checkpoint, string? point = null) =>
+            TypedResults.Ok(await s.RegisterAsync(body, channel, point))).RequireAuthorization(Permissions.ArrivalsRegister).WithName("Arrivals_Register")
+            .WithSummary("Staff registration (checkpoint, station, village, point-to-point pick-up); classified at once.");
+        arrivals.MapPost("/{id:long}/decision", async Task<Results<NoContent, NotFound>> (long id, DecisionRequest body, ArrivalService s) =>
+            await s.DecideAsync(id, body.Confirm, body.Note) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.ArrivalsDecide).WithName("Arrivals_Decide");
+
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+        orders.MapGet("/", async (OrderService s, OrderStatus? status, bool openOnly = false, string? kind = null, string? q = null, long? personId = null,
+            bool releaseDue = false, int page = 1, int pageSize = 50) =>
+            TypedResults.Ok(await s.SearchAsync(new OrderQuery(status, openOnly, kind, q, personId, releaseDue, page, pageSize)))).RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Search");
+        orders.MapGet("/{id:long}", async Task<Results<Ok<OrderDetail>, NotFound>> (long id, OrderService s) =>
+            await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Get");
+        orders.MapPost("/", async (OrderCreate body, OrderService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
+            .RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Create").WithSummary("Open an order for a registered person under the rules in force.");
+        orders.MapPost("/{id:long}/confirm", (long id, ReasonRequest body, OrderService s) => Done(s.ConfirmAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Confirm");
+        orders.MapPost("/{id:long}/extend", (long id, ExtendRequest body, OrderService s) => Done(s.ExtendAsync(id, body.Days, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Extend");
+        orders.MapPost("/{id:long}/transfer", (long id, ReasonRequest body, OrderService s) => Done(s.TransferToHospitalAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Transfer");
+        orders.MapPost("/{id:long}/cancel", (long id, ReasonRequest body, OrderService s) => Done(s.CancelAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Cancel");
+        orders.MapPost("/{id:long}/release", (long id, ReasonRequest body, OrderService s) => Done(s.ReleaseAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Release")
+            .WithSummary("Release: refused (409, naming why) until the measures are over and every required test is negative.");
+        orders.MapPost("/{id:long}/tests", (long id, TestResultInput body, OrderService s) => Done(s.RecordTestAsync(id, body))).RequireAuthorization(Permissions.OrdersTests).WithName("Orders_RecordTest");
+        orders.MapPut("/{id:long}/owners", (long id, List<OwnerInput> body, OrderService s) => Done(s.SetOwnersAsync(id, body))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_SetOwners");
+        orders.MapPost("/{id:long}/reports", async Task<Results<Ok<ReportOutcome>, NotFound>> (long id, ReportInput body, MonitoringService s) =>
+            await s.ReportAsync(id, body) is { } r ? TypedResults.Ok(r) : TypedResults.NotFound()).RequireAuthorization(Permissions.MonitoringReport).WithName("Orders_Report");
+        orders.MapPost("/{id:long}/link", async Task<Results<Ok<LinkResponse>, NotFound>> (long id, MonitoringService s, HttpContext http) =>
+            await s.IssueLinkAsync(id) is { } token ? TypedResults.Ok(new LinkResponse(token, $"{http.Request.Scheme}://{http.Request.Host}/report/{token}")) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.MonitoringReport).WithName("Orders_IssueLink").WithSummary("A new reporting link for the person (earlier links stop working).");
+        orders.MapPost("/{id:long}/spot-checks", (long id, SpotCheckInput body, MonitoringService s) => Done(s.SpotCheckAsync(id, body))).RequireAuthorization(Permissions.SpotChecks).WithName("Orders_SpotCheck");
+        api.MapGet("/people/{id:long}/control-status", async Task<Results<Ok<ControlStatusResponse>, NotFound>> (long id, OrderService s) =>
+            await s.ControlStatusAsync(id) is { } st ? TypedResults.Ok(new ControlStatusResponse(st)) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.OrdersRead).WithTags("Orders").WithName("People_ControlStatus").WithSummary("Under measure, monitoring or clear, derived from the person's orders.");
+
+        var tasks = api.MapGroup("/tasks").WithTags("Tasks");
+        tasks.MapGet("/", async (TaskService s, Core.Tasks.TaskStatus? status, bool openOnly = true, string? kind = null, bool overdueOnly = false, int page = 1, int pageSize = 50) =>
+            TypedResults.Ok(await s.SearchAsync(new TaskQuery(status, openOnly, kind, overdueOnly, page, pageSize)))).RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Search");
+        tasks.MapGet("/{id:long}", async Task<Results<Ok<TaskItem>, NotFound>> (long id, TaskService s) =>
+            await s.GetAsync(id) is { } t ? TypedResults.Ok(t) : TypedResults.NotFound()).RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Get");
+        tasks.MapPost("/{id:long}/start", (long id, TaskService s) => Done(s.StartAsync(id))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Start");
+        tasks.MapPost("/{id:long}/close", (long id, ReasonRequest body, TaskService s) => Done(s.CloseAsync(id, body.Reason))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Close");
+
+        var ledgers = api.MapGroup("/ledgers").WithTags("Orders");
+        ledgers.MapGet("/counts", async (LedgerService s) => TypedResults.Ok(await s.CountsAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Counts");
+        ledgers.MapGet("/export", async (HttpContext http, LedgerService s, DateOnly? from, DateOnly? to, bool reveal = false, string? reason = null) =>
+            await PeopleModule.TemporaryFileAsync(stream => s.ExportAsync(stream, from, to, reveal, reason, http.RequestAborted),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"防控台账-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx"))
+            .RequireAuthorization(Permissions.LedgersExport).WithName("Ledgers_Export")
+            .WithSummary("The ledgers as one xlsx: arrivals, people under measures, tests due, releases due, missed reports, locals outside the county.");
+        return api;
+    }
+
+    /// <summary>The public QR code of a registration point: a PNG of the page's absolute address, for printing.</summary>
+    public static WebApplication MapPublicClosedLoop(this WebApplication app)
+    {
+        app.MapGet("/arrive/{point}/qr.png", (string point, HttpContext http) =>
+        {
+            if (point.Length > 32 || !point.All(char.IsAsciiLetterOrDigit)) return Results.NotFound();
+            var url = $"{http.Request.Scheme}://{http.Request.Host}/arrive/{point}";
+            using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
+            var png = new PngByteQRCode(data).GetGraphic(8);
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.File(png, "image/png");
+        }).AllowAnonymous().ExcludeFromDescription();
+
+        // The risk-area page's upload: a plain form post (antiforgery-checked), answered with a redirect carrying the counts.
+        app.MapPost("/risk-areas/upload", async (IFormFile file, RiskAreaService s) =>
+        {
+            await using var stream = file.OpenReadStream();
+            var result = await s.ImportAsync(stream, file.FileName, null);
+            return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}");
+        }).RequireAuthorization(Permissions.PolicyManage).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<Results<NoContent, NotFound>> Done(Task<bool> work) => await work ? TypedResults.NoContent() : TypedResults.NotFound();
+}

@@ -1,0 +1,110 @@
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Policy;
+using Fangkong.Data;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Policy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Fangkong.Browser.Tests;
+
+/// <summary>
+/// The closed loop in Chromium, on the 2022 rules (exercise clock): a person self-registers on a phone, the
+/// township confirms the proposed order, the person reports a fever through their link, the alert appears.
+/// </summary>
+public class ClosedLoopBrowserTests
+{
+    private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
+
+    [BrowserFact]
+    public async Task SelfRegistration_OnAPhone_TownshipConfirms_FeverThroughTheLink_RaisesTheAlert()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        string township;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
+            await scope.ServiceProvider.GetRequiredService<RiskAreaService>().CreateAsync(
+                new RiskAreaInput("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.High, new DateOnly(2022, 10, 1), Source: "郑州市通告"), "test");
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
+            township = await db.Users.Where(u => u.UserName == "township").Select(u => u.ScopeKey).FirstAsync();
+        }
+
+        // 1. The person, on a phone, scans the township's code.
+        var phone = await app.NewPageAsync(phone: true);
+        await phone.GotoAsync($"{app.BaseUrl}/arrive/{township}");
+        await phone.WaitForSelectorAsync("#arrive-submit");
+        await BrowserApp.ShotAsync(phone, "20-arrive-phone");
+        await phone.FillAsync("#name", "王晓明");
+        await phone.FillAsync("#idNumber", Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1990, 3, 4), 11));
+        await phone.FillAsync("#phone", "13912345678");
+        await phone.FillAsync("#origin", "河南省郑州市金水区花园路街道锦绣小区");
+        await phone.FillAsync("#stop0-place", "郑州市金水区锦绣小区");
+        await phone.FillAsync("#stop0-from", "2022-09-28");
+        await phone.FillAsync("#stop0-to", "2022-10-04");
+        var village = await phone.EvalOnSelectorAsync<string>("#destination", "s => s.querySelector('optgroup option').value");
+        await phone.SelectOptionAsync("#destination", village);
+        await phone.CheckAsync("input[type=radio][value=green]");
+        await SolveAsync(phone, wrong: true);
+        await phone.ClickAsync("#arrive-submit");
+        await phone.WaitForSelectorAsync("#arrive-error");
+        Assert.Equal("王晓明", await phone.InputValueAsync("#name")); // nothing typed is lost
+        await SolveAsync(phone, wrong: false);
+        await phone.ClickAsync("#arrive-submit");
+        await phone.WaitForSelectorAsync("#reference");
+        var reference = (await phone.InnerTextAsync("#reference")).Trim();
+        Assert.StartsWith("FK221005", reference);
+        Assert.Contains("集中隔离", await phone.InnerTextAsync("#measure"));
+        await BrowserApp.ShotAsync(phone, "21-arrive-done-phone");
+
+        // 2. The township confirms the proposed order.
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "township");
+        await desk.GotoAsync(app.BaseUrl + "/arrivals?status=pending");
+        await desk.WaitForSelectorAsync($"tr[data-reference='{reference}']");
+        await BrowserApp.ShotAsync(desk, "22-township-arrivals");
+        await desk.ClickAsync($"tr[data-reference='{reference}'] button[data-action=confirm]");
+        await desk.WaitForSelectorAsync("#arrivals-message");
+        await desk.GotoAsync(app.BaseUrl + "/arrivals?q=" + reference);
+        await desk.ClickAsync($"tr[data-reference='{reference}'] a:text-is('管控措施')");
+        await desk.WaitForSelectorAsync("#order-status");
+        Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
+        Assert.Contains("cn-9th#high-risk-area", await desk.InnerTextAsync("#rule-reference"));
+        Assert.Contains("order.update", await desk.InnerTextAsync("#timeline"));
+
+        // 3. The village side hands the person a reporting link; the person reports a fever with it.
+        await desk.ClickAsync("#issue-link");
+        await desk.WaitForSelectorAsync("#report-link-url");
+        var link = (await desk.InnerTextAsync("#report-link-url")).Trim();
+        await BrowserApp.ShotAsync(desk, "23-order-page");
+        await phone.GotoAsync(link);
+        await phone.WaitForSelectorAsync("#report-submit");
+        await phone.FillAsync("#temperature", "38.2");
+        await phone.CheckAsync("input[value=DryCough]");
+        await phone.ClickAsync("#report-submit");
+        await phone.WaitForSelectorAsync("#report-done");
+        Assert.Contains("已通知", await phone.InnerTextAsync("#report-done"));
+        await BrowserApp.ShotAsync(phone, "24-report-fever-phone");
+
+        // 4. The fever alert is in the township's tasks.
+        await desk.GotoAsync(app.BaseUrl + "/tasks");
+        await desk.WaitForSelectorAsync(".fk-task[data-kind=fever-transfer]");
+        Assert.Contains("王晓明", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer]"));
+        await BrowserApp.ShotAsync(desk, "25-tasks-fever");
+        await desk.GotoAsync(app.BaseUrl + "/ledgers");
+        await desk.WaitForSelectorAsync("#ledger-counts");
+        await BrowserApp.ShotAsync(desk, "26-ledgers");
+    }
+
+    /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>
+    private static async Task SolveAsync(IPage page, bool wrong)
+    {
+        var text = await page.EvalOnSelectorAsync<string>(".fk-challenge svg", "s => Array.from(s.querySelectorAll('text')).map(t => t.textContent).join('')");
+        var parts = text.Split('=')[0].Split('+');
+        var sum = int.Parse(parts[0]) + int.Parse(parts[1]);
+        await page.FillAsync("#answer", (wrong ? sum + 1 : sum).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
