@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text.Json;
+using Fangkong.Core.Tabular;
+using Fangkong.Testing;
+
+namespace Fangkong.Web.Tests.ClosedLoop;
+
+/// <summary>
+/// The closed loop over HTTP on the 2022 rules (exercise clock): an arrival, its order, reports and tasks belong to
+/// one township; an account of another township gets 404 (or 403) for every operation and never sees them in lists,
+/// counts or exports. Policy (rule packs, risk areas) is county reference data that only the command centre edits.
+/// </summary>
+public class ClosedLoopApiTests
+{
+    private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+
+        // Policy: the command centre lists a high-risk area; a township may read but not edit the county's rules.
+        var area = new { areaCounty = "河南省郑州市金水区", place = "花园路街道锦绣小区", level = "High", designatedOn = "2022-10-01", source = "通告" };
+        Assert.Equal(HttpStatusCode.OK, (await command.PostJsonAsync("/api/v1/risk-areas", area)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/risk-areas", area)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/risk-areas/1/lift", new { liftedOn = "2022-10-04" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostAsync("/api/v1/risk-areas/import", new MultipartFormDataContent())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync("/api/v1/rule-packs/cn-9th", new { json = "{}", reason = "x" })).StatusCode);
+        var packs = await (await township.GetAsync("/api/v1/rule-packs")).JsonAsync();
+        Assert.Contains(packs.EnumerateArray(), p => p.GetProperty("packId").GetString() == "cn-9th");
+        Assert.Equal("cn-9th", (await (await township.GetAsync("/api/v1/rule-packs/cn-9th")).JsonAsync()).GetProperty("summary").GetProperty("packId").GetString());
+        var evaluation = await (await township.GetAsync("/api/v1/policy/evaluate?reason=close-contact&exposureDate=2022-10-01")).JsonAsync();
+        Assert.Equal("cn-9th#close-contact", evaluation.GetProperty("ruleReference").GetString());
+        Assert.True((await (await township.GetAsync("/api/v1/risk-areas/check?county=410105&place=锦绣小区&level=High&date=2022-10-02")).JsonAsync()).GetProperty("listed").GetBoolean());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/risk-areas/active?county=410105&from=2022-10-01&to=2022-10-05")).JsonAsync()).GetArrayLength());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/risk-areas?q=锦绣")).JsonAsync()).GetProperty("total").GetInt32());
+
+        // The township registers an arrival at a checkpoint, into one of its villages.
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var village = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("id").GetInt64();
+        var input = new
+        {
+            name = "王晓明", documentNumber = Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1990, 3, 4), 11), phone = "13912345678",
+            origin = "河南省郑州市金水区花园路街道锦绣小区", arrivalDate = "2022-10-05", destinationNodeId = village,
+            stops = new[] { new { place = "郑州市金水区锦绣小区", from = "2022-09-28", to = "2022-10-04" } },
+        };
+        // Another township cannot register someone into this township's village.
+        var refused = await other.PostJsonAsync("/api/v1/arrivals?channel=Checkpoint", input);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var receipt = await (await township.PostJsonAsync("/api/v1/arrivals?channel=Checkpoint&point=卡点1", input)).JsonAsync();
+        var arrivalId = receipt.GetProperty("id").GetInt64();
+        Assert.Equal("OrderProposed", receipt.GetProperty("status").GetString());
+
+        await AssertHiddenAsync(other, $"/api/v1/arrivals/{arrivalId}");
+        await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/decision", new { confirm = true }));
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/arrivals")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/decision", new { confirm = true, note = "核实" })).StatusCode);
+        var arrival = await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync();
+        var orderId = arrival.GetProperty("arrival").GetProperty("orderId").GetInt64();
+        var personId = arrival.GetProperty("arrival").GetProperty("personId").GetInt64();
+
+        // The order and everything done to it.
+        await AssertHiddenAsync(other, $"/api/v1/orders/{orderId}");
+        await AssertHiddenAsync(other, $"/api/v1/people/{personId}/control-status");
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/orders?openOnly=true")).JsonAsync()).GetProperty("total").GetInt32());
+        foreach (var (url, body) in new (string, object)[]
+        {
+            ($"/api/v1/orders/{orderId}/confirm", new { reason = "x" }), ($"/api/v1/orders/{orderId}/extend", new { days = 3, reason = "x" }),
+            ($"/api/v1/orders/{orderId}/transfer", new { reason = "x" }), ($"/api/v1/orders/{orderId}/cancel", new { reason = "x" }),
+            ($"/api/v1/orders/{orderId}/release", new { reason = "x" }), ($"/api/v1/orders/{orderId}/tests", new { day = 1, status = "Negative" }),
+            ($"/api/v1/orders/{orderId}/reports", new { slot = "Morning", temperature = 36.5 }), ($"/api/v1/orders/{orderId}/link", new { }),
+            ($"/api/v1/orders/{orderId}/spot-checks", new { method = "phone", outcome = "AtHomeAndWell" }),
+        })
+            await AssertRefusedAsync(other.PostJsonAsync(url, body));
+        await AssertRefusedAsync(other.PutJsonAsync($"/api/v1/orders/{orderId}/owners", new[] { new { role = "doctor", name = "李医生", phone = "13800001111" } }));
+        var created = await other.PostJsonAsync("/api/v1/orders", new { personId, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" });
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.DoesNotContain("王晓明", await created.Content.ReadAsStringAsync());
+
+        // In the township: owners, a fever report raising a task, the person's status.
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PutJsonAsync($"/api/v1/orders/{orderId}/owners", new[] { new { role = "doctor", name = "李医生", phone = "13800001111" } })).StatusCode);
+        var fever = await (await township.PostJsonAsync($"/api/v1/orders/{orderId}/reports", new { slot = "Morning", temperature = 38.1, symptoms = "DryCough" })).JsonAsync();
+        Assert.True(fever.GetProperty("alarming").GetBoolean());
+        var taskId = fever.GetProperty("taskId").GetInt64();
+        Assert.Equal("UnderMeasure", (await (await township.GetAsync($"/api/v1/people/{personId}/control-status")).JsonAsync()).GetProperty("status").GetString());
+        var link = await (await township.PostJsonAsync($"/api/v1/orders/{orderId}/link", new { })).JsonAsync();
+        Assert.Contains("/report/", link.GetProperty("url").GetString());
+        var orderCount = await (await township.PostJsonAsync("/api/v1/orders", new { personId, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync();
+        Assert.True(orderCount.GetProperty("id").GetInt64() > orderId);
+
+        await AssertHiddenAsync(other, $"/api/v1/tasks/{taskId}");
+        await AssertRefusedAsync(other.PostAsync($"/api/v1/tasks/{taskId}/start", null));
+        await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { reason = "x" }));
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/tasks")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/tasks?kind=fever-transfer")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostAsync($"/api/v1/tasks/{taskId}/start", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { reason = "120 转运至县人民医院" })).StatusCode);
+
+        // Ledgers: counts and the workbook of another township hold nothing of this one.
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/ledgers/counts")).JsonAsync()).GetProperty("underMeasure").GetInt32());
+        Assert.True((await (await township.GetAsync("/api/v1/ledgers/counts")).JsonAsync()).GetProperty("underMeasure").GetInt32() >= 1);
+        Assert.DoesNotContain("王晓明", await LedgerTextAsync(other));
+        var own = await LedgerTextAsync(township);
+        Assert.Contains("王晓明", own);
+        Assert.DoesNotContain(input.documentNumber, own); // masked
+    }
+
+    private static async Task<string> LedgerTextAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/api/v1/ledgers/export");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var source = TabularFile.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), "ledger.xlsx");
+        var text = new System.Text.StringBuilder();
+        foreach (var sheet in source.Sheets)
+            foreach (var row in sheet.Rows)
+                for (var i = 0; i < row.Count; i++) text.Append(row[i]).Append('|');
+        return text.ToString();
+    }
+
+    private static async Task AssertHiddenAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{url}: {(int)response.StatusCode}");
+        Assert.DoesNotContain("王晓明", await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task AssertRefusedAsync(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode}");
+        Assert.DoesNotContain("王晓明", await response.Content.ReadAsStringAsync());
+    }
+}
