@@ -15,8 +15,14 @@ switch (command)
     case "import":
         await ImportBenchmark.RunAsync(options);
         break;
+    case "classify":
+        ClosedLoopBenchmark.Classify(100_000, 50_000, options.Seed);
+        break;
+    case "orders":
+        await ClosedLoopBenchmark.OrdersAsync(options);
+        break;
     default:
-        Console.WriteLine("usage: Fangkong.Bench generate --people 600000 --file people.csv | import --engine sqlite|postgres --file people.csv [--searches 2000]");
+        Console.WriteLine("usage: Fangkong.Bench generate --people 600000 --file people.csv | import --engine sqlite|postgres --file people.csv [--searches 2000] | classify | orders --engine sqlite|postgres --people 100000");
         break;
 }
 

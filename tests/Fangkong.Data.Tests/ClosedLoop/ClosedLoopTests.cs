@@ -266,4 +266,43 @@ public class ClosedLoopTests
         Assert.Single(index.ActiveIn("110105", D("2022-10-01"), D("2022-10-31")));
         Assert.Empty(index.ActiveIn("110105", D("2022-10-10"), D("2022-10-31")));
     }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task BulkOrders_AreTheSameAsOneByOne_InOneTransaction_WithOneAuditEntry(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        List<long> people;
+        await using (var ctx = await db.ContextAsync())
+            people = await ctx.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Select(p => p.Id).Take(300).ToListAsync();
+        var requests = people.Select((id, i) => new BulkOrderRequest(id, i % 3 == 0 ? Reasons.LowRiskArea : Reasons.CloseContact, D("2022-10-04"))).ToList();
+        requests.Add(new BulkOrderRequest(999_999_999, Reasons.CloseContact, D("2022-10-04")));   // nobody
+        requests.Add(new BulkOrderRequest(people[0], "no-such-reason", D("2022-10-04")));          // not managed
+        var result = await Run(db, Command, sp => Make<OrderBulkCreator>(sp).CreateAsync(requests, confirm: true, "密接批量判定"));
+        Assert.Equal((302, 300, 1, 1), (result.Requested, result.Created, result.NotManaged, result.UnknownPeople));
+
+        await using (var ctx = await db.ContextAsync())
+        {
+            Assert.Equal(300, await ctx.Orders.CountAsync());
+            Assert.Equal(200 * 2 + 100, await ctx.OrderMeasures.CountAsync());
+            Assert.Equal(200 * 6 + 100 * 2, await ctx.OrderTests.CountAsync());
+            var entry = await ctx.AuditEntries.SingleAsync(e => e.Action == "order.bulk-create");
+            Assert.Contains("cn-9th#close-contact ×200", entry.Rule);
+            Assert.Equal("密接批量判定", entry.Reason);
+        }
+        // A bulk-created order reads and works like any other (and new rows after it get fresh keys).
+        var first = await Run(db, Command, sp => Make<OrderService>(sp).SearchAsync(new OrderQuery(PersonId: people[1])));
+        var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(first.Items[0].Id));
+        Assert.Equal(["2022-10-04", "2022-10-05", "2022-10-06", "2022-10-08", "2022-10-10", "2022-10-13"], order!.Tests.Select(t => t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        var another = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(people[2], [Reasons.CloseContact], D("2022-10-05"))));
+        Assert.True(another > first.Items[0].Id);
+
+        // Out of reach: a township's bulk request for people of the whole county creates only its own.
+        var township = await OtherTownshipAsync(db, "x");
+        var scoped = await Run(db, As(Roles.TownshipTeam, township), sp => Make<OrderBulkCreator>(sp).CreateAsync(
+            people.Select(id => new BulkOrderRequest(id, Reasons.CloseContact, D("2022-10-05"))).ToList(), confirm: false, "test"));
+        Assert.Equal(300, scoped.Created + scoped.UnknownPeople);
+        await using (var ctx = await db.ContextAsync())
+            Assert.True(await ctx.Orders.Where(o => o.Status == OrderStatus.Proposed).AllAsync(o => o.ScopeKey.StartsWith(township)));
+    }
 }
