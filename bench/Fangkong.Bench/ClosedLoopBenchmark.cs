@@ -107,6 +107,14 @@ public static class ClosedLoopBenchmark
         }
 
         var actor = new Actor("bench", "bench", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+        if (Environment.GetEnvironmentVariable("FANGKONG_BENCH_EXPERIMENT") is { Length: > 0 } experiment && engine == Engine.Postgres)
+        {
+            await using var c = new NpgsqlConnection(database.ConnectionString);
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand(experiment, c);
+            await cmd.ExecuteNonQueryAsync();
+            Console.WriteLine("experiment: " + experiment);
+        }
         BulkOrderResult result;
         var clock = Stopwatch.StartNew();
         await using (var scope = database.Scope(actor))
