@@ -99,6 +99,41 @@ public class ClosedLoopBrowserTests
         await BrowserApp.ShotAsync(desk, "26-ledgers");
     }
 
+    [BrowserFact]
+    public async Task DemoClosedLoop_FillsTheTownshipsQueues_AndThePagesShowThem()
+    {
+        await using var app = await BrowserApp.StartAsync(new Dictionary<string, string?> { ["Fangkong:Clock:ExerciseDate"] = "2022-10-12" });
+        int arrivals;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("demo");
+            arrivals = await Fangkong.Data.Demo.ClosedLoopDemo.SeedAsync(scope.ServiceProvider, 2022);
+        }
+        Assert.True(arrivals >= 30, $"{arrivals} arrivals");
+
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "township");
+        await desk.GotoAsync(app.BaseUrl + "/orders");
+        await desk.WaitForSelectorAsync("#orders-table");
+        Assert.True(await desk.Locator("#orders-table tbody tr").CountAsync() >= 5);
+        await BrowserApp.ShotAsync(desk, "27-demo-orders");
+        await desk.GotoAsync(app.BaseUrl + "/tasks");
+        await desk.WaitForSelectorAsync(".fk-task[data-kind=fever-transfer]");
+        await BrowserApp.ShotAsync(desk, "28-demo-tasks");
+        await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+        await desk.WaitForSelectorAsync("#risk-table");
+        await BrowserApp.ShotAsync(desk, "29-risk-areas");
+        await desk.GotoAsync(app.BaseUrl + "/rule-packs/cn-9th");
+        await desk.WaitForSelectorAsync("#packs-table");
+        await BrowserApp.ShotAsync(desk, "30-rule-packs");
+
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "village");
+        await phone.GotoAsync(app.BaseUrl + "/orders");
+        await phone.WaitForSelectorAsync("h1");
+        await BrowserApp.ShotAsync(phone, "31-village-orders-phone");
+    }
+
     /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>
     private static async Task SolveAsync(IPage page, bool wrong)
     {
