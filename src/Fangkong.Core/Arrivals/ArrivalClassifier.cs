@@ -66,7 +66,7 @@ public sealed class ArrivalClassifier(RulePackSet rules, RiskAreaIndex areas, Fu
         {
             var evaluation = rules.Evaluate(reason.Reason, reason.Exposure, arrival);
             if (!evaluation.Managed || evaluation.End < arrival) continue;
-            if (order is null || Stricter(evaluation, order)) (applied, order) = (reason, evaluation);
+            if (order is null || evaluation.IsStricterThan(order)) (applied, order) = (reason, evaluation);
         }
         return new ArrivalClassification(pack, found, applied, order);
 
@@ -99,25 +99,4 @@ public sealed class ArrivalClassifier(RulePackSet rules, RiskAreaIndex areas, Fu
         RiskLevel.Medium => Reasons.MediumRiskArea,
         _ => Reasons.LowRiskArea,
     };
-
-    /// <summary>The harsher measure wins (a site over home), then longer confinement, then the later end, then more tests.</summary>
-    private static bool Stricter(PolicyEvaluation a, PolicyEvaluation b)
-    {
-        var severityA = a.Measures.Max(m => MeasureKinds.Severity(m.Kind));
-        var severityB = b.Measures.Max(m => MeasureKinds.Severity(m.Kind));
-        if (severityA != severityB) return severityA > severityB;
-        var confinedA = Confined(a);
-        var confinedB = Confined(b);
-        if (confinedA != confinedB) return confinedA > confinedB;
-        if (a.End != b.End) return a.End > b.End;
-        return a.Measures.Sum(m => m.TestDays.Count) > b.Measures.Sum(m => m.TestDays.Count);
-    }
-
-    private static int Confined(PolicyEvaluation e)
-    {
-        var days = 0;
-        foreach (var m in e.Measures)
-            if (MeasureKinds.Confines(m.Kind)) days += m.ToDay - m.FromDay + 1;
-        return days;
-    }
 }

@@ -26,6 +26,22 @@ public sealed record PolicyEvaluation(
     /// <summary>A stable reference to the rule, written on orders and in the audit trail: "cn-9th#close-contact".</summary>
     public string RuleReference => $"{(Local ? "local" : Pack.Id)}#{Rule?.Reason ?? "none"}";
     public DateOnly? End => Measures.Count == 0 ? null : Measures[^1].To;
+
+    /// <summary>
+    /// Whether this evaluation asks more of the person than another: the harsher measure (a site over home quarantine
+    /// over monitoring), then longer confinement, then the later end, then more tests. One person, several reasons,
+    /// one order under the strictest.
+    /// </summary>
+    public bool IsStricterThan(PolicyEvaluation other)
+    {
+        if (Severity != other.Severity) return Severity > other.Severity;
+        if (ConfinedDays != other.ConfinedDays) return ConfinedDays > other.ConfinedDays;
+        if (End != other.End) return End > other.End;
+        return Measures.Sum(m => m.TestDays.Count) > other.Measures.Sum(m => m.TestDays.Count);
+    }
+
+    private int Severity => Measures.Count == 0 ? 0 : Measures.Max(m => MeasureKinds.Severity(m.Kind));
+    private int ConfinedDays => Measures.Where(m => MeasureKinds.Confines(m.Kind)).Sum(m => m.ToDay - m.FromDay + 1);
 }
 
 /// <summary>
@@ -96,14 +112,7 @@ public sealed class RulePackSet
         return new PolicyEvaluation(pack, rule, exposure, date, measures);
     }
 
-    /// <summary>
-    /// The strictest of several reasons (longest confinement, then most tests): an arrival from a high-risk area who
-    /// is also a close contact gets one order, under the rule that asks most.
-    /// </summary>
+    /// <summary>The strictest of several reasons (see <see cref="PolicyEvaluation.IsStricterThan"/>).</summary>
     public PolicyEvaluation Strictest(IEnumerable<string> reasons, DateOnly exposure, DateOnly? on = null) =>
-        reasons.Select(r => Evaluate(r, exposure, on))
-            .OrderByDescending(e => e.Measures.Where(m => MeasureKinds.Confines(m.Kind)).Sum(m => m.ToDay - m.FromDay + 1))
-            .ThenByDescending(e => e.Measures.Sum(m => m.ToDay - m.FromDay + 1))
-            .ThenByDescending(e => e.Measures.Sum(m => m.TestDays.Count))
-            .First();
+        reasons.Select(r => Evaluate(r, exposure, on)).Aggregate((best, next) => next.IsStricterThan(best) ? next : best);
 }

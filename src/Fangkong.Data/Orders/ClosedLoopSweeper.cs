@@ -103,11 +103,17 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
                     && o.StartDate <= date && o.EndDate >= date && o.CreatedAt < deadline
                     && !db.HealthReports.Any(r => r.OrderId == o.Id && r.Date == date && r.Slot == slot))
                 .ToListAsync(ct);
-            foreach (var o in missing)
+            // The keys already raised (by an earlier sweep or another node) in one query, not one per order.
+            var stamp = date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+            var keys = missing.ToDictionary(o => TaskRaiser.Key("missed", o.Id, stamp, slot));
+            var raisedBefore = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in keys.Keys.Chunk(1000))
+                raisedBefore.UnionWith(await db.Tasks.IgnoreQueryFilters().Where(t => t.CountyCode == county && chunk.Contains(t.DedupKey)).Select(t => t.DedupKey).ToListAsync(ct));
+            foreach (var (key, o) in keys.Where(k => !raisedBefore.Contains(k.Key)))
             {
-                var key = TaskRaiser.Key("missed", o.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), slot);
-                if (await TaskRaiser.RaiseAsync(db, o, "missed-report", $"{date:yyyy-MM-dd} {slot.ToString().ToLowerInvariant()} report missing", key,
-                        deadline, TimeSpan.FromMinutes(Options.Monitoring.MissedReportMinutes), ct) is not null) raised++;
+                TaskRaiser.Add(db, o.CountyCode, o.ScopeKey, "missed-report", $"{date:yyyy-MM-dd} {slot.ToString().ToLowerInvariant()} report missing", key,
+                    deadline, TimeSpan.FromMinutes(Options.Monitoring.MissedReportMinutes), o.PersonId, o.Id);
+                raised++;
             }
             db.Audit.Reason = $"{slot.ToString().ToLowerInvariant()} report of {date:yyyy-MM-dd} not received by the deadline";
             db.Audit.Rule = "monitoring#twice-daily";

@@ -134,7 +134,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
         var rules = await PolicyService.RulesAsync(db, person.CountyCode, cache, ct);
         var evaluation = reasons.Select(r => rules.Evaluate(r, exposure, today)).Where(e => e.Managed && e.End >= today)
-            .OrderByDescending(e => e.Measures.Max(m => MeasureKinds.Severity(m.Kind))).ThenByDescending(e => e.End).FirstOrDefault();
+            .Aggregate((PolicyEvaluation?)null, (best, next) => best is null || next.IsStricterThan(best) ? next : best);
         if (evaluation is null) throw new ValidationFailedException([new FieldError("reasons", "rules.not-managed")]);
         var order = OrderRules.Build(evaluation, reasons, person.CountyCode, person.ScopeKey, person.Id, time.GetUtcNow().UtcDateTime);
         order.Status = input.Confirm ? OrderStatus.Active : OrderStatus.Proposed;
@@ -293,6 +293,13 @@ internal static class TaskRaiser
     {
         if (db.Tasks.Local.Any(t => t.CountyCode == county && t.DedupKey == dedupKey)
             || await db.Tasks.IgnoreQueryFilters().AnyAsync(t => t.CountyCode == county && t.DedupKey == dedupKey, ct)) return null;
+        return Add(db, county, scopeKey, kind, title, dedupKey, now, window, personId, orderId, arrivalId);
+    }
+
+    /// <summary>Adds the task without looking for an existing one (callers that checked a whole batch of keys at once).</summary>
+    public static WorkTask Add(FangkongDb db, string county, string scopeKey, string kind, string title, string dedupKey, DateTime now, TimeSpan window,
+        long? personId = null, long? orderId = null, long? arrivalId = null)
+    {
         var task = new WorkTask
         {
             CountyCode = county, ScopeKey = scopeKey, OriginalScopeKey = scopeKey, Kind = kind, Title = title, DedupKey = dedupKey,

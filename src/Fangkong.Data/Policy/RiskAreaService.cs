@@ -49,10 +49,10 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
     internal static async Task<RiskAreaIndex> IndexAsync(FangkongDb db, string county, PolicyCache cache, CancellationToken ct)
     {
         var rows = db.RiskAreas.Where(a => a.CountyCode == county);
-        var count = await rows.CountAsync(ct);
-        var last = count == 0 ? null : await rows.MaxAsync(a => (DateTime?)a.UpdatedAt, ct);
-        var maxId = count == 0 ? 0 : await rows.MaxAsync(a => a.Id, ct);
-        var stamp = $"{count}:{maxId}:{last?.Ticks}";
+        // One round trip decides whether the cached index is still the list's.
+        var shape = await rows.GroupBy(_ => 1).Select(g => new { Count = g.Count(), MaxId = g.Max(a => a.Id), Last = g.Max(a => a.UpdatedAt) }).FirstOrDefaultAsync(ct);
+        var count = shape?.Count ?? 0;
+        var stamp = $"{count}:{shape?.MaxId}:{shape?.Last.Ticks}";
         if (cache.Areas.TryGetValue(county, out var cached) && cached.Stamp == stamp) return cached.Index;
         var index = count == 0 ? RiskAreaIndex.Empty : new RiskAreaIndex(await rows.AsNoTracking().ToListAsync(ct));
         cache.Areas[county] = (stamp, index);

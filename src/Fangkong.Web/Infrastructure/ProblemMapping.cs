@@ -67,6 +67,10 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
         ["codes"] = fieldErrors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()),
     };
 
+    /// <summary>Field errors as one line for a page's message: "field: sentence; …" (or sentences only).</summary>
+    public static string Describe(IStringLocalizer<ErrorStrings> errors, IEnumerable<FieldError> fieldErrors, bool withFields = false) =>
+        string.Join("; ", fieldErrors.Select(e => withFields ? $"{e.Field}: {Describe(errors, e.Code)}" : Describe(errors, e.Code)));
+
     /// <summary>A code like "category.unknown:teachr" is localized by its part before the colon, with the rest appended.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, string code)
     {
