@@ -31,6 +31,7 @@ public static class FangkongCli
         root.Subcommands.Add(SeedCommands.Create());
         root.Subcommands.Add(PeopleCommands.Create());
         root.Subcommands.Add(Policy.PolicyCommands.Create());
+        root.Subcommands.Add(Tasks.TaskCommands.Create());
         root.Subcommands.Add(DevCommands.Create());
         return root;
     }

@@ -80,6 +80,11 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<SpotCheck> SpotChecks => Set<SpotCheck>();
     public DbSet<WorkTask> Tasks => Set<WorkTask>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<VerificationBatch> VerificationBatches => Set<VerificationBatch>();
+    public DbSet<VerificationTask> VerificationTasks => Set<VerificationTask>();
+    public DbSet<VerificationSourceRow> VerificationSourceRows => Set<VerificationSourceRow>();
+    public DbSet<VerificationMiss> VerificationMisses => Set<VerificationMiss>();
+    public DbSet<DeadlineProfileVersion> DeadlineProfileVersions => Set<DeadlineProfileVersion>();
 
     // Read by the query filters; EF turns these into parameters of every query.
     private string ScopeCounty => Actor.Scope.CountyCode;

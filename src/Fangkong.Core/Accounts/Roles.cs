@@ -53,28 +53,34 @@ public static class Permissions
     public const string TasksWork = "tasks.work";
     /// <summary>Export ledgers (台账) with masked identifiers.</summary>
     public const string LedgersExport = "ledgers.export";
+    /// <summary>See pushed verification tasks (协查) and their batches in one's subtree.</summary>
+    public const string VerificationRead = "verification.read";
+    /// <summary>Work a task: name the team, record the four clears, outcome, sample, result and measure; return or transfer.</summary>
+    public const string VerificationWork = "verification.work";
+    /// <summary>Import pushed lists, route the unroutable, edit the deadline profile (the county command centre).</summary>
+    public const string VerificationManage = "verification.manage";
 
     public static IReadOnlyList<string> All { get; } =
     [
         PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage,
         CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage,
         PolicyRead, PolicyManage, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests,
-        MonitoringReport, SpotChecks, TasksRead, TasksWork, LedgersExport,
+        MonitoringReport, SpotChecks, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork, VerificationManage,
     ];
 
     private static readonly string[] ClosedLoop =
-        [PolicyRead, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport];
+        [PolicyRead, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork];
 
     /// <summary>The default grants of each role. Checkpoint staff look people up by ID; they do not browse lists.</summary>
     public static IReadOnlyDictionary<string, string[]> ByRole { get; } = new Dictionary<string, string[]>
     {
-        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, .. ClosedLoop],
+        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, VerificationManage, .. ClosedLoop],
         [Roles.TownshipTeam] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, .. ClosedLoop],
-        [Roles.VillageCadre] = [PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport],
+        [Roles.VillageCadre] = [PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
         [Roles.CheckpointStaff] = [PeopleLookup, PolicyRead, ArrivalsRegister],
         [Roles.SiteStaff] = [PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork],
-        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport],
-        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport],
+        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
+        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport, VerificationRead],
         [Roles.Administrator] = [PeopleRead, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage, PolicyRead],
     };
 

@@ -11,6 +11,7 @@ public static class ErrorText
         ["name.required"] = "the name is missing",
         ["name.too-long"] = "the name is longer than 50 characters",
         ["name.characters"] = "the name contains characters a name cannot have (digits, symbols or markup)",
+        ["identity.missing"] = "the row has none of name, ID number and phone: nobody can be looked for",
         ["id.required"] = "the ID number is missing",
         ["id.length"] = "an ID number has 18 characters (or 15 in the old form)",
         ["id.characters"] = "an ID number has only digits, and X as the last character",

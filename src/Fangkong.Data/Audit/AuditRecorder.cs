@@ -252,6 +252,20 @@ internal static class AuditPolicies
         [typeof(ReportLink)] = new AuditPolicy { Name = "report-link", EntityType = "ControlOrder", Kind = AuditKind.Security, Ignored = new HashSet<string> { nameof(ReportLink.TokenHash) }, IdOf = e => Id(((ReportLink)e.Entity).OrderId) },
         [typeof(SpotCheck)] = new AuditPolicy { Name = "spot-check", EntityType = "ControlOrder", IdOf = e => Id(((SpotCheck)e.Entity).OrderId) },
         [typeof(WorkTask)] = new AuditPolicy { Name = "task", EntityType = "WorkTask", Ignored = new HashSet<string> { nameof(WorkTask.Version), nameof(WorkTask.DedupKey) } },
+        [typeof(VerificationTask)] = new AuditPolicy
+        {
+            Name = "verification",
+            EntityType = "VerificationTask",
+            Ignored = new HashSet<string> { nameof(VerificationTask.Version), nameof(VerificationTask.UpdatedAt), nameof(VerificationTask.IdHash), nameof(VerificationTask.IdMasked), nameof(VerificationTask.PhoneMasked) },
+            Masks = new Dictionary<string, Func<string?, string?>>
+            {
+                [nameof(VerificationTask.IdNumber)] = Core.Identifiers.Masking.IdNumber,
+                [nameof(VerificationTask.Phone)] = Core.Identifiers.Masking.Phone,
+            },
+            Secret = new HashSet<string> { nameof(VerificationTask.Address), nameof(VerificationTask.Team) },
+        },
+        [typeof(VerificationBatch)] = new AuditPolicy { Name = "verification.batch", EntityType = "VerificationBatch", Ignored = new HashSet<string> { nameof(VerificationBatch.Summary) } },
+        [typeof(DeadlineProfileVersion)] = new AuditPolicy { Name = "deadline-profile", EntityType = "DeadlineProfileVersion", Ignored = new HashSet<string> { nameof(DeadlineProfileVersion.CreatedAt) } },
     };
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -180,7 +180,8 @@ public sealed class BulkWriter
             if (await probe.ExecuteScalarAsync(ct) is not null) return null;
         }
         var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
-        var indexes = entity.GetIndexes().Select(i => (Name: i.GetDatabaseName(store)!, i.IsUnique, Columns: i.Properties.Select(p => p.GetColumnName(store)!).ToList())).ToList();
+        var indexes = entity.GetIndexes().Select(i => (Name: i.GetDatabaseName(store)!, i.IsUnique, Columns: i.Properties.Select(p => p.GetColumnName(store)!).ToList(),
+            Include: _postgres ? (i.GetIncludeProperties() ?? []).Select(name => entity.FindProperty(name)!.GetColumnName(store)!).ToList() : [])).ToList();
         foreach (var index in indexes) await ExecuteAsync($"DROP INDEX \"{index.Name}\"", ct);
         // PostgreSQL checks each foreign key with a trigger per row; re-adding the constraint checks all rows in one
         // join. (SQLite keeps its foreign keys inside the table definition; its per-row checks are cheap index probes.)
@@ -211,10 +212,11 @@ public sealed class BulkWriter
     /// Refreshes the planner's statistics after a bulk load, outside any transaction. Without them SQLite walks the
     /// scope index in order and filters, instead of seeking the selective blind-index or phone-tail index.
     /// </summary>
-    public static async Task AnalyzeAsync(FangkongDb db, CancellationToken ct = default)
+    public static async Task AnalyzeAsync(FangkongDb db, CancellationToken ct = default, params string[] vacuumTables)
     {
+        // VACUUM also marks the new pages all-visible on PostgreSQL, so aggregates can answer from an index alone.
         var sql = db.Database.IsNpgsql()
-            ? "ANALYZE \"People\"; ANALYZE \"JurisdictionNodes\"; ANALYZE \"PersonCategories\";"
+            ? "ANALYZE \"People\"; ANALYZE \"JurisdictionNodes\"; ANALYZE \"PersonCategories\";" + string.Concat(vacuumTables.Select(t => $" VACUUM (ANALYZE) \"{t}\";"))
             : "ANALYZE;";
         await db.Database.ExecuteSqlRawAsync(sql, ct);
     }
@@ -228,12 +230,13 @@ public sealed class BulkWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed class IndexRebuild(BulkWriter writer, string table, List<(string Name, bool IsUnique, List<string> Columns)> indexes, List<string> foreignKeys) : IAsyncDisposable
+    private sealed class IndexRebuild(BulkWriter writer, string table, List<(string Name, bool IsUnique, List<string> Columns, List<string> Include)> indexes, List<string> foreignKeys) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
-            foreach (var (name, unique, columns) in indexes)
-                await writer.ExecuteAsync($"CREATE {(unique ? "UNIQUE " : "")}INDEX \"{name}\" ON \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))})", CancellationToken.None);
+            foreach (var (name, unique, columns, include) in indexes)
+                await writer.ExecuteAsync($"CREATE {(unique ? "UNIQUE " : "")}INDEX \"{name}\" ON \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))})"
+                    + (include.Count > 0 ? $" INCLUDE ({string.Join(", ", include.Select(c => $"\"{c}\""))})" : ""), CancellationToken.None);
             foreach (var sql in foreignKeys) await writer.ExecuteAsync(sql, CancellationToken.None);
         }
     }

@@ -23,6 +23,7 @@ public sealed class FangkongOptions
     public MonitoringOptions Monitoring { get; set; } = new();
     public ClockOptions Clock { get; set; } = new();
     public ArrivalOptions Arrivals { get; set; } = new();
+    public VerificationOptions Verification { get; set; } = new();
     /// <summary>The county's time zone: deadlines, "today" and day boundaries are county days.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
@@ -104,4 +105,13 @@ public sealed class ClockOptions
 {
     /// <summary>Run the county on an exercise date (a drill, the demo): "today" starts on this date. Empty for the real date.</summary>
     public DateOnly? ExerciseDate { get; set; }
+}
+
+/// <summary>Pushed verification tasks (协查): the team a township names, and how fast a missed deadline climbs.</summary>
+public sealed class VerificationOptions
+{
+    /// <summary>The roles of the three-person team (seed 004: a cadre, a police officer, a health worker). Data, not code.</summary>
+    public string[] TeamRoles { get; set; } = ["cadre", "police", "health-worker"];
+    /// <summary>Minutes after a missed deadline (owner notified) before the township lead is told, and again before the county.</summary>
+    public int EscalationMinutes { get; set; } = 30;
 }

@@ -1,0 +1,348 @@
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.People;
+using Fangkong.Core.Tasks;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Jurisdictions;
+using Fangkong.Data.Orders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Tasks;
+
+public sealed record VerificationQuery(VerificationStatus? Status = null, bool OpenOnly = true, long? BatchId = null, bool OverdueOnly = false,
+    string? Text = null, int Page = 1, int PageSize = 50);
+
+public sealed record VerificationItem(long Id, long BatchId, string Name, string? IdMasked, string? PhoneMasked, string ScopeKey, string? Place,
+    VerificationStatus Status, VerificationStage? NextStage, DateTime? NextDueAt, bool Overdue, VerificationFlags Flags, string? Reason, string? Origin,
+    int EscalationLevel, DateTime DispatchedAt, int Version);
+
+public sealed record StageClock(VerificationStage Stage, DateTime DueAt, DateTime? DoneAt, bool Missed);
+public sealed record TeamMember(string Role, string Name, string? Phone);
+public sealed record SourceRowItem(int RowNumber, SourceRowDisposition Disposition);
+public sealed record MissItem(VerificationStage Stage, string ScopeKey, string? Place, DateTime DueAt, DateTime RecordedAt, int Level);
+
+public sealed record VerificationDetail(VerificationItem Task, string BatchName, long? PersonId, string? AddressMasked, DateTime? PushedAt,
+    IReadOnlyList<StageClock> Clocks, IReadOnlyList<TeamMember> Team, bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl,
+    VerificationOutcome Outcome, string? OutcomeNote, DateTime? SampledAt, DateTime? ResultAt, string? Result, string? Measure, long? OrderId,
+    string? ReturnReason, DateTime? ClosedAt, IReadOnlyList<SourceRowItem> SourceRows, IReadOnlyList<MissItem> Misses, string? Extra);
+
+public sealed record VerifyInput(bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl, VerificationOutcome Outcome, string? Note);
+public sealed record CloseInput(string? Measure, DateOnly? ExposureDate, string? Note);
+
+/// <summary>
+/// Working a pushed verification task: the township names its team, the team records the four clears and the
+/// outcome, the sample and the result, and the control measure decided under the rule pack (which opens a control
+/// order); a task goes back to the county with a reason, or over to another township. Every step is version-guarded
+/// and audited with the deadline rule it answers.
+/// </summary>
+public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, TimeProvider time,
+    IOptions<FangkongOptions> options, IServiceScopeFactory scopes)
+{
+    private Actor Actor => actor.Current;
+    private VerificationOptions Settings => options.Value.Verification;
+
+    public IReadOnlyList<string> TeamRoles => Settings.TeamRoles;
+
+    public async Task<Page<VerificationItem>> SearchAsync(VerificationQuery query, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = db.VerificationTasks.AsNoTracking();
+        if (query.Status is { } s) q = q.Where(t => t.Status == s);
+        else if (query.OpenOnly) q = q.Where(t => t.Status >= VerificationStatus.Routing && t.Status <= VerificationStatus.Resulted);
+        if (query.BatchId is { } b) q = q.Where(t => t.BatchId == b);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (query.OverdueOnly) q = q.Where(t => t.NextDueAt < now);
+        if (Text.Tidy(query.Text) is { } text) q = q.Where(t => t.Name.Contains(text));
+        var size = Math.Clamp(query.PageSize, 1, 200);
+        var page = Math.Max(1, query.Page);
+        var total = await q.CountAsync(ct);
+        // The most urgent first: whatever is due soonest (overdue included) heads the queue.
+        var rows = await q.OrderBy(t => t.NextDueAt == null).ThenBy(t => t.NextDueAt).ThenBy(t => t.Id)
+            .Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return new Page<VerificationItem>(rows.Select(t => Item(t, now)).ToList(), total, page, size);
+    }
+
+    private VerificationItem Item(VerificationTask t, DateTime now) =>
+        new(t.Id, t.BatchId, t.Name, t.IdMasked, t.PhoneMasked, t.ScopeKey, directory.PlaceLabel(t.ScopeKey), t.Status, t.NextStage, t.NextDueAt,
+            t.NextDueAt is { } due && due < now, t.Flags, t.Reason, t.Origin, t.EscalationLevel, t.DispatchedAt, t.Version);
+
+    public async Task<VerificationDetail?> GetAsync(long id, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var t = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (t is null) return null;
+        var now = time.GetUtcNow().UtcDateTime;
+        var batch = await db.VerificationBatches.AsNoTracking().Where(b => b.Id == t.BatchId).Select(b => b.Name).FirstOrDefaultAsync(ct) ?? "";
+        var profile = await DeadlineProfiles.VersionAsync(db, t.CountyCode, t.DeadlineProfileVersion, ct);
+        // Source rows and misses of a visible task are the task's own, wherever they were recorded.
+        var sources = await db.VerificationSourceRows.IgnoreQueryFilters().AsNoTracking().Where(r => r.TaskId == id && r.CountyCode == t.CountyCode)
+            .OrderBy(r => r.BatchId).ThenBy(r => r.RowNumber).Take(200).Select(r => new SourceRowItem(r.RowNumber, r.Disposition)).ToListAsync(ct);
+        var misses = await db.VerificationMisses.IgnoreQueryFilters().AsNoTracking().Where(m => m.TaskId == id && m.CountyCode == t.CountyCode)
+            .OrderBy(m => m.RecordedAt).ThenBy(m => m.Level).ToListAsync(ct);
+        var missed = misses.Select(m => m.Stage).ToHashSet();
+        var clocks = t.Status is VerificationStatus.Routing or VerificationStatus.Upstream
+            ? []
+            : profile.Clocks(t.DispatchedAt).Select(c => new StageClock(c.Stage, c.DueAt, DoneAt(t, c.Stage), missed.Contains(c.Stage))).ToList();
+        return new VerificationDetail(Item(t, now), batch, t.PersonId, Masking.Address(t.Address, 8), t.PushedAt, clocks, ParseTeam(t.Team),
+            t.ClearCount, t.ClearIdentity, t.ClearLocation, t.ClearControl, t.Outcome, t.OutcomeNote, t.SampledAt, t.ResultAt, t.Result, t.Measure,
+            t.OrderId, t.ReturnReason, t.ClosedAt, sources,
+            misses.Select(m => new MissItem(m.Stage, m.ScopeKey, directory.PlaceLabel(m.ScopeKey), m.DueAt, m.RecordedAt, m.Level)).ToList(), t.Extra);
+    }
+
+    private static DateTime? DoneAt(VerificationTask t, VerificationStage stage) => stage switch
+    {
+        VerificationStage.Team => t.TeamNamedAt,
+        VerificationStage.Verify => t.VerifiedAt,
+        VerificationStage.Sample => t.SampledAt,
+        VerificationStage.Result => t.ResultAt,
+        _ => t.ClosedAt,
+    };
+
+    public static IReadOnlyList<TeamMember> ParseTeam(string? team) =>
+        (team ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Select(p => new TeamMember(p[0], p.Length > 1 ? p[1] : "", p.Length > 2 && p[2].Length > 0 ? p[2] : null)).ToList();
+
+    /// <summary>The township names its three-person team (seed 004): one member per team role, names required.</summary>
+    public Task<bool> NameTeamAsync(long id, IReadOnlyList<TeamMember> members, int? version = null, CancellationToken ct = default)
+    {
+        var errors = new List<FieldError>();
+        var roles = Settings.TeamRoles;
+        var clean = new List<TeamMember>();
+        foreach (var role in roles)
+        {
+            var m = members.FirstOrDefault(x => string.Equals(x.Role, role, StringComparison.Ordinal));
+            var name = PersonRules.NormalizeName(m?.Name, out var nameError);
+            if (nameError is not null) { errors.Add(new FieldError($"team.{role}.name", nameError)); continue; }
+            var phone = PersonRules.NormalizePhone(m!.Phone, out var phoneError);
+            if (phoneError is not null) errors.Add(new FieldError($"team.{role}.phone", phoneError));
+            clean.Add(new TeamMember(role, name!, phone));
+        }
+        foreach (var m in members.Where(m => !roles.Contains(m.Role))) errors.Add(new FieldError("team.role", "team.role-unknown:" + m.Role));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        return ChangeAsync(id, version, VerificationStage.Team, t =>
+        {
+            RequireWorking(t);
+            t.Team = string.Join('\n', clean.Select(m => $"{m.Role}\t{m.Name}\t{m.Phone}"));
+            t.TeamNamedAt ??= Now;
+            if (t.Status == VerificationStatus.Dispatched) t.Status = VerificationStatus.TeamNamed;
+            return "team named: " + string.Join(", ", clean.Select(m => $"{m.Role} {m.Name}"));
+        }, ct);
+    }
+
+    /// <summary>The four clears and the outcome. Found in the county needs identity and location clear; the other outcomes need a note.</summary>
+    public Task<bool> VerifyAsync(long id, VerifyInput input, int? version = null, CancellationToken ct = default)
+    {
+        var errors = new List<FieldError>();
+        var note = Text.Tidy(input.Note);
+        if (input.Outcome == VerificationOutcome.None) errors.Add(new FieldError("outcome", "required"));
+        if (input.Outcome == VerificationOutcome.FoundInCounty && !(input.ClearIdentity && input.ClearLocation))
+            errors.Add(new FieldError("clears", "verification.found-needs-identity-and-location"));
+        if (input.Outcome is VerificationOutcome.LeftCounty or VerificationOutcome.NotFound or VerificationOutcome.Duplicate or VerificationOutcome.WrongData && note is null)
+            errors.Add(new FieldError("note", input.Outcome switch
+            {
+                VerificationOutcome.LeftCounty => "verification.destination-required",
+                VerificationOutcome.NotFound => "verification.tried-required",
+                _ => "required",
+            }));
+        if (note is { Length: > 500 }) errors.Add(new FieldError("note", "field.too-long"));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        return ChangeAsync(id, version, VerificationStage.Verify, t =>
+        {
+            RequireWorking(t);
+            if (t.TeamNamedAt is null) throw new ConflictException("verification.team-first", "name the team first");
+            t.ClearCount = input.ClearCount;
+            t.ClearIdentity = input.ClearIdentity;
+            t.ClearLocation = input.ClearLocation;
+            t.ClearControl = input.ClearControl;
+            t.Outcome = input.Outcome;
+            t.OutcomeNote = note;
+            t.VerifiedAt ??= Now;
+            if (t.Status < VerificationStatus.Verified) t.Status = VerificationStatus.Verified;
+            return $"verified: {input.Outcome}" + (note is null ? "" : $" ({note})");
+        }, ct);
+    }
+
+    public Task<bool> SampleAsync(long id, DateTime? at = null, int? version = null, CancellationToken ct = default) =>
+        ChangeAsync(id, version, VerificationStage.Sample, t =>
+        {
+            RequireWorking(t);
+            if (t.VerifiedAt is null || t.Outcome != VerificationOutcome.FoundInCounty)
+                throw new ConflictException("verification.sample-needs-found", "only a person found in the county is sampled");
+            var when = at ?? Now;
+            if (when > Now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
+            t.SampledAt ??= when;
+            if (t.Status < VerificationStatus.Sampled) t.Status = VerificationStatus.Sampled;
+            return "sampled";
+        }, ct);
+
+    public Task<bool> ResultAsync(long id, string? result, int? version = null, CancellationToken ct = default)
+    {
+        var r = Text.Tidy(result)?.ToLowerInvariant();
+        if (r is not ("negative" or "positive")) throw new ValidationFailedException([new FieldError("result", "verification.result-values")]);
+        return ChangeAsync(id, version, VerificationStage.Result, t =>
+        {
+            RequireWorking(t);
+            if (t.SampledAt is null) throw new ConflictException("verification.result-needs-sample", "record the sample first");
+            t.Result = r;
+            t.ResultAt ??= Now;
+            if (t.Status < VerificationStatus.Resulted) t.Status = VerificationStatus.Resulted;
+            return "result: " + r;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Closes the task with the control measure decided: a rule-pack reason (close-contact, high-risk-area…) opens a
+    /// control order for the person under the pack in force; "none" closes without one (negative, left, not found…).
+    /// </summary>
+    public async Task<bool> CloseAsync(long id, CloseInput input, OrderService orders, int? version = null, CancellationToken ct = default)
+    {
+        var measure = Text.Tidy(input.Measure)?.ToLowerInvariant() ?? throw new ValidationFailedException([new FieldError("measure", "required")]);
+        VerificationTask? task;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            task = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (task is null) return false;
+        if (VerificationClock.NextStage(task) != VerificationStage.Close)
+            throw new ConflictException("verification.not-ready", "the task is not ready to close: " + (VerificationClock.NextStage(task)?.ToString() ?? task.Status.ToString()));
+        long? orderId = null;
+        if (measure != "none")
+        {
+            if (task.PersonId is not { } personId) throw new ConflictException("verification.no-person", "the task has no person");
+            orderId = await orders.CreateAsync(new OrderCreate(personId, [measure], input.ExposureDate ?? DateOnly.FromDateTime(task.DispatchedAt.AddHours(8)),
+                Confirm: true, Note: $"协查 task {id}" + (Text.Tidy(input.Note) is { } n ? ": " + n : "")), ct);
+        }
+        return await ChangeAsync(id, version, VerificationStage.Close, t =>
+        {
+            RequireWorking(t);
+            t.Measure = measure;
+            t.OrderId = orderId;
+            t.ClosedAt = Now;
+            t.Status = VerificationStatus.Closed;
+            return measure == "none" ? "closed: no measure needed" : $"closed: {measure}, order {orderId}";
+        }, ct, rule: measure == "none" ? null : $"order#{orderId}");
+    }
+
+    /// <summary>Hands the task back to the county's routing queue with a reason (wrong township, not ours).</summary>
+    public Task<bool> ReturnAsync(long id, string? reason, int? version = null, CancellationToken ct = default)
+    {
+        var why = Required(reason, "reason");
+        return MoveAsync(id, version, t =>
+        {
+            RequireWorking(t);
+            t.Status = VerificationStatus.Routing;
+            t.ReturnReason = why;
+            t.ScopeKey = t.CountyCode;
+            t.Township = "";
+            return "returned to the county: " + why;
+        }, ct);
+    }
+
+    /// <summary>Sends the task to another township (or a village): the new unit's clocks start now.</summary>
+    public Task<bool> TransferAsync(long id, string? targetScopeKey, string? reason, int? version = null, CancellationToken ct = default)
+    {
+        var why = Required(reason, "reason");
+        var target = Target(targetScopeKey);
+        return MoveAsync(id, version, t =>
+        {
+            RequireWorking(t);
+            if (t.Status == VerificationStatus.Routing) throw new ConflictException("verification.route-instead", "a task in the routing queue is routed by the county");
+            Dispatch(t, target);
+            return $"transferred to {directory.PlaceLabel(target) ?? target}: {why}";
+        }, ct);
+    }
+
+    /// <summary>The command centre routes a task from its manual queue to a township or village; the clocks start now.</summary>
+    public Task<bool> RouteAsync(long id, string? targetScopeKey, int? version = null, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationManage);
+        var target = Target(targetScopeKey);
+        return MoveAsync(id, version, t =>
+        {
+            if (t.Status != VerificationStatus.Routing) throw new ConflictException("verification.not-routing", "the task is not in the routing queue");
+            Dispatch(t, target);
+            return $"routed to {directory.PlaceLabel(target) ?? target}";
+        }, ct);
+    }
+
+    private string Target(string? scopeKey)
+    {
+        var key = Text.Tidy(scopeKey);
+        if (key is null || key.Length is not (ScopeKey.TownshipLength or ScopeKey.VillageLength) || directory.Official(key) is null
+            || !key.StartsWith(Actor.Scope.CountyCode, StringComparison.Ordinal))
+            throw new ValidationFailedException([new FieldError("target", "verification.target-unknown")]);
+        return key;
+    }
+
+    private void Dispatch(VerificationTask t, string target)
+    {
+        t.ScopeKey = target;
+        t.Township = target[..ScopeKey.TownshipLength];
+        t.Status = VerificationStatus.Dispatched;
+        t.DispatchedAt = VerificationImporter.WholeSeconds(Now);
+        t.Team = null;
+        t.TeamNamedAt = t.VerifiedAt = t.SampledAt = t.ResultAt = null;
+        t.Outcome = VerificationOutcome.None;
+        t.MissedStage = null;
+        t.EscalationLevel = 0;
+        t.EscalatedAt = null;
+    }
+
+    private static string Required(string? text, string field)
+    {
+        var t = Text.Tidy(text) ?? throw new ValidationFailedException([new FieldError(field, "required")]);
+        if (t.Length > 500) throw new ValidationFailedException([new FieldError(field, "field.too-long")]);
+        return t;
+    }
+
+    private static void RequireWorking(VerificationTask t)
+    {
+        if (!VerificationTask.IsOpen(t.Status)) throw new ConflictException("verification.closed", "the task is closed");
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private Task<bool> ChangeAsync(long id, int? version, VerificationStage stage, Func<VerificationTask, string> change, CancellationToken ct, string? rule = null) =>
+        SaveAsync(Actor, id, version, change, $"deadline#{stage.ToString().ToLowerInvariant()}", rule, ct);
+
+    /// <summary>
+    /// Moving a task out of one's own subtree (back to the county, over to another township) is a legitimate hand-over:
+    /// the actor must see the task, and the write itself runs with a county-wide scope under the actor's name.
+    /// </summary>
+    private async Task<bool> MoveAsync(long id, int? version, Func<VerificationTask, string> change, CancellationToken ct)
+    {
+        Actor.Require(Permissions.VerificationWork);
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            if (!await db.VerificationTasks.AnyAsync(t => t.Id == id, ct)) return false;
+        await using var scope = scopes.CreateAsyncScope();
+        var county = Actor with { Scope = JurisdictionScope.Of(Actor.Scope.CountyCode, Actor.Scope.CountyCode) };
+        scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
+        var wide = scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>();
+        return await SaveAsync(county, id, version, change, "verification#hand-over", null, ct, wide);
+    }
+
+    private async Task<bool> SaveAsync(Actor who, long id, int? version, Func<VerificationTask, string> change, string rule, string? extraRule, CancellationToken ct,
+        IDbContextFactory<FangkongDb>? other = null)
+    {
+        who.Require(Permissions.VerificationWork);
+        await using var db = await (other ?? factory).CreateDbContextAsync(ct);
+        var task = await db.VerificationTasks.FirstOrDefaultAsync(t => t.Id == id, ct);
+        if (task is null) return false;
+        if (version is { } v && v != task.Version) throw new ConflictException("verification.version", "the task was changed by someone else; reload");
+        var reason = change(task);
+        var profile = await DeadlineProfiles.VersionAsync(db, task.CountyCode, task.DeadlineProfileVersion, ct);
+        VerificationClock.Refresh(task, profile);
+        task.UpdatedAt = Now;
+        task.Version++;
+        db.Audit.Reason = reason.Length > 500 ? reason[..500] : reason;
+        db.Audit.Rule = extraRule is null ? rule : $"{rule}; {extraRule}";
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("verification.version", "the task was changed by someone else; reload"); }
+        return true;
+    }
+}

@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Text;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Tabular;
+using Fangkong.Core.Tasks;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
+using Fangkong.Data.Tasks;
+using Fangkong.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fangkong.Data.Tests.Tasks;
+
+/// <summary>Pushed verification lists on both engines: the import rules and counts, idempotence, working a task, deadlines.</summary>
+public class VerificationTests
+{
+    private const string County = "411326";
+
+    private static Actor As(string role, string scopeKey) =>
+        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
+
+    private static Actor Command => As(Roles.CommandCentre, County);
+
+    private static void SetNow(TestDatabase db, string localDateTime)
+    {
+        var clock = db.Services.GetRequiredService<ExerciseClock>();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
+        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
+    }
+
+    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = db.Scope(actor);
+        return await work(scope.ServiceProvider);
+    }
+
+    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
+
+    private static string Id(int sequence) => ResidentId.Compose("410105", new DateOnly(1990, 3, 4), sequence);
+
+    private static string BadCheck(string id) => id[..17] + (id[17] == '1' ? '2' : '1');
+
+    /// <summary>Two registered people of the demo county (plain identifiers read through the context) and their village.</summary>
+    private static async Task<(string Name, string Id, string Phone, string Village)[]> RegisteredAsync(TestDatabase db)
+    {
+        await using var ctx = await db.ContextAsync(Command);
+        var people = await ctx.People.Where(p => p.IdValid && p.Phone != null && p.ScopeKey.Length >= 12).OrderBy(p => p.Id).Take(2).ToListAsync();
+        return people.Select(p => (p.Name, p.DocumentNumber!, p.Phone!, p.ScopeKey[..12])).ToArray();
+    }
+
+    private static string WriteCsv(TestDatabase db, string name, IEnumerable<string> lines, Encoding encoding)
+    {
+        var path = Path.Combine(db.DataDirectory, name);
+        File.WriteAllText(path, string.Join("\r\n", lines) + "\r\n", encoding);
+        return path;
+    }
+
+    private static Task<VerificationImportSummary> ImportAsync(TestDatabase db, string path, string? batch = null) =>
+        Run(db, Command, sp => Make<VerificationImporter>(sp).ImportFileAsync(path, Path.GetFileName(path), new VerificationImportOptions(batch)));
+
+    /// <summary>A GBK list with every kind of row the issue names, and the exact counts its rules give.</summary>
+    private static async Task<(string Path, (string Name, string Id, string Phone, string Village)[] Known)> DirtyListAsync(TestDatabase db)
+    {
+        var known = await RegisteredAsync(db);
+        var lines = new[]
+        {
+            "序号,姓名,身份证号,手机号,现住址,来源地,推送原因,推送时间,推送批次,核查单位",
+            // 2: a registered person by ID (routed by the household, whatever the address says)
+            $"1,{known[0].Name},{known[0].Id},,湖北省武汉市,上海市浦东新区,时空伴随,2022-11-10 08:00,沪协1110,公安",
+            // 3: the same ID again with another phone: a duplicate in the file
+            $"2,{known[0].Name},{known[0].Id},13911112222,,上海市浦东新区,时空伴随,2022-11-10 08:00,沪协1110,公安",
+            // 4: a registered person by name and phone (no ID)
+            $"3,{known[1].Name},,{known[1].Phone},,北京市朝阳区,密接,2022-11-10 08:00,沪协1110,电信",
+            // 5: nobody: none of name, ID, phone
+            "4,,,,淅川县上集镇,,,,沪协1110,",
+            // 6: a new person whose ID fails its check character, routed by the address (a village with 3组)
+            $"5,钱七,{BadCheck(Id(7))},13700001111,河南省南阳市淅川县上集镇上集村3组,郑州市,时空伴随,,沪协1110,",
+            // 7: the same name and phone without a valid ID: a duplicate of row 6
+            "6,钱七,,13700001111,上集村,郑州市,时空伴随,,沪协1110,",
+            // 8: a new person in another county: back upstream
+            $"7,孙八,{Id(8)},13700002222,湖北省十堰市丹江口市均州路1号,,密接,,沪协1110,",
+            // 9: an address naming no township of ours: the county's routing queue
+            $"8,周九,{Id(9)},,某某小区5栋,,密接,,沪协1110,",
+            // 10: a township without a village (full-width spaces)
+            $"9,吴十,{Id(10)},13700003333,淅川县　老城镇,,密接,,沪协1110,",
+            // 11: blank line between rows is skipped, not counted
+            ",,,,,,,,,",
+        };
+        return (WriteCsv(db, "list-1110.csv", lines, TabularFile.Gbk), known);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task DirtyList_IsCountedByTheRules_AndTheSameFileAgainChangesNothing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+
+        var s = await ImportAsync(db, path);
+        Assert.Equal("沪协1110", s.Batch);
+        Assert.Equal("csv/gbk", s.Format);
+        Assert.Equal(9, s.Rows);
+        Assert.Equal(1, s.Rejected);
+        Assert.Equal(5, Assert.Single(s.FirstRejections).Row);
+        Assert.Equal("identity.missing", s.FirstRejections[0].Code);
+        Assert.Equal(1, s.IdInvalid);
+        Assert.Equal(2, s.DuplicatesInFile);
+        Assert.Equal(0, s.AlreadyOpen);
+        Assert.Equal(1, s.MatchedById);
+        Assert.Equal(1, s.MatchedByPhone);
+        Assert.Equal(4, s.NewPersons);
+        Assert.Equal(1, s.OutsideCounty);
+        Assert.Equal(1, s.Unroutable);
+        Assert.Equal(6, s.TasksCreated);
+        Assert.Equal(s.TasksCreated, s.OutsideCounty + s.Unroutable + s.Routed.Values.Sum());
+        Assert.Equal(s.TasksCreated + s.AlreadyOpen, s.MatchedById + s.MatchedByPhone + s.NewPersons);
+        Assert.Equal(["序号", "核查单位"], s.UnknownColumns);
+        // The registered person goes to the township of the household; 钱七 to 上集镇 (…110), 吴十 to 老城镇 (…102).
+        Assert.True(s.Routed.ContainsKey(known[0].Village[..9] + "000"));
+        Assert.True(s.Routed.ContainsKey("411326102000"));
+        Assert.True(s.Routed.ContainsKey("411326110000"));
+
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            Assert.Equal(6, await ctx.VerificationTasks.CountAsync());
+            Assert.Equal(9, await ctx.VerificationSourceRows.CountAsync());
+            Assert.Equal(4, await ctx.People.CountAsync(p => p.Unregistered && p.Note == "协查推送"));
+            var byId = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name && t.Flags.HasFlag(VerificationFlags.MatchedById));
+            Assert.Equal(known[0].Village, byId.ScopeKey);
+            Assert.True(byId.Flags.HasFlag(VerificationFlags.RoutedByHousehold));
+            Assert.Equal(VerificationStatus.Dispatched, byId.Status);
+            Assert.Equal(VerificationStage.Team, byId.NextStage);
+            Assert.Equal(byId.DispatchedAt.AddMinutes(20), byId.NextDueAt);
+            Assert.Equal(2, await ctx.VerificationSourceRows.CountAsync(r => r.TaskId == byId.Id));
+            var qian = await ctx.VerificationTasks.SingleAsync(t => t.Name == "钱七");
+            Assert.True(qian.Flags.HasFlag(VerificationFlags.IdInvalid));
+            Assert.StartsWith("411326110", qian.ScopeKey);
+            Assert.Equal(VerificationStatus.Upstream, (await ctx.VerificationTasks.SingleAsync(t => t.Name == "孙八")).Status);
+            var zhou = await ctx.VerificationTasks.SingleAsync(t => t.Name == "周九");
+            Assert.Equal((VerificationStatus.Routing, County, (DateTime?)null), (zhou.Status, zhou.ScopeKey, zhou.NextDueAt));
+            var wu = await ctx.VerificationTasks.SingleAsync(t => t.Name == "吴十");
+            Assert.Equal(("411326102", true), (wu.ScopeKey, wu.Flags.HasFlag(VerificationFlags.TownshipOnly)));
+            // Identifiers are encrypted at rest: the raw column holds no digits of the ID.
+            Assert.DoesNotContain(known[0].Id, await RawCellsAsync(ctx));
+        }
+
+        var again = await ImportAsync(db, path);
+        Assert.True(again.Reimported);
+        Assert.Equal((s.Batch, s.Rows, s.Rejected, s.IdInvalid, s.DuplicatesInFile, s.AlreadyOpen, s.MatchedById, s.MatchedByPhone, s.NewPersons, s.OutsideCounty, s.Unroutable, s.TasksCreated),
+            (again.Batch, again.Rows, again.Rejected, again.IdInvalid, again.DuplicatesInFile, again.AlreadyOpen, again.MatchedById, again.MatchedByPhone, again.NewPersons, again.OutsideCounty, again.Unroutable, again.TasksCreated));
+        Assert.Equal(s.Routed.OrderBy(x => x.Key), again.Routed.OrderBy(x => x.Key));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            Assert.Equal(6, await ctx.VerificationTasks.CountAsync());
+            Assert.Equal(1, await ctx.VerificationBatches.CountAsync());
+        }
+
+        // A second batch from another source naming the same people: attached to their open tasks, nothing new.
+        var second = WriteCsv(db, "list-1111.csv", ["姓名,身份证号,手机号,现住址", $"{known[0].Name},{known[0].Id},,", "钱七,,13700001111,上集村"], new UTF8Encoding(true));
+        var s2 = await ImportAsync(db, second, "省协1111");
+        Assert.Equal((2, 2, 0, "csv/utf-8-bom"), (s2.Rows, s2.AlreadyOpen, s2.TasksCreated, s2.Format));
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(6, await ctx.VerificationTasks.CountAsync());
+    }
+
+    private static async Task<string> RawCellsAsync(FangkongDb ctx)
+    {
+        await using var command = ctx.Database.GetDbConnection().CreateCommand();
+        await ctx.Database.OpenConnectionAsync();
+        command.CommandText = "SELECT \"IdNumber\" FROM \"VerificationTasks\" WHERE \"IdNumber\" IS NOT NULL";
+        var sb = new StringBuilder();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) sb.Append(Convert.ToHexString((byte[])reader[0])).Append(Encoding.Latin1.GetString((byte[])reader[0]));
+        return sb.ToString();
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task WorkingATask_TeamClearsSampleResultAndMeasure_OpensAnOrder_AndOtherTownshipsSeeNothing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 23:50");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        var village = known[0].Village;
+        var township = village[..ScopeKey.TownshipLength];
+        var mine = As(Roles.TownshipTeam, township);
+        var page = await Run(db, mine, sp => Make<VerificationService>(sp).SearchAsync(new VerificationQuery()));
+        var item = Assert.Single(page.Items, t => t.Name == known[0].Name);
+        Assert.All(page.Items, t => Assert.StartsWith(township, t.ScopeKey));
+        // Dispatched 23:50 Beijing time: the team is due at 00:10 the next day.
+        var detail = await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id));
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        Assert.Equal(new DateTime(2022, 11, 11, 0, 10, 0), VerificationClock.Local(detail!.Clocks[0].DueAt, zone));
+        Assert.Equal(new DateTime(2022, 11, 11, 7, 50, 0), VerificationClock.Local(detail.Clocks[3].DueAt, zone));
+
+        var other = await Run(db, Command, async sp =>
+        {
+            await using var ctx = await db.ContextAsync();
+            return await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync();
+        });
+        var stranger = As(Roles.TownshipTeam, other);
+        Assert.Null(await Run(db, stranger, sp => Make<VerificationService>(sp).GetAsync(item.Id)));
+        Assert.False(await Run(db, stranger, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+
+        var missing = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", null)])));
+        Assert.Contains(missing.Errors, e => e.Field == "team.police.name");
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, null))));
+
+        SetNow(db, "2022-11-11 00:05");
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", "13800001111"), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+        var notFound = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, false, false, false, VerificationOutcome.NotFound, null))));
+        Assert.Contains(notFound.Errors, e => e.Code == "verification.tried-required");
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, "在家"))));
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(item.Id)));
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", null, null), Make<OrderService>(sp))));
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).ResultAsync(item.Id, "negative")));
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), "时空伴随判定"), Make<OrderService>(sp))));
+
+        detail = await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id));
+        Assert.Equal(VerificationStatus.Closed, detail!.Task.Status);
+        Assert.Equal(3, detail.Team.Count);
+        Assert.NotNull(detail.OrderId);
+        var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(detail.OrderId!.Value));
+        Assert.Equal(OrderStatus.Active, order!.Order.Status);
+        Assert.StartsWith("cn-20-measures#close-contact", order.Order.RuleReference);
+
+        // Every step is in the audit trail with the deadline rule it answered.
+        await using var ctx = await db.ContextAsync(Command);
+        var rules = await ctx.AuditEntries.Where(e => e.EntityType == "VerificationTask" && e.EntityId == item.Id.ToString(CultureInfo.InvariantCulture)).Select(e => e.Rule).ToListAsync();
+        Assert.Contains("deadline#team", rules);
+        Assert.Contains("deadline#verify", rules);
+        Assert.True(rules.Any(r => r != null && r.StartsWith("deadline#close; order#", StringComparison.Ordinal)), string.Join(" / ", rules));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ReturnAndTransfer_MoveTheTask_AndTheCountyRoutesItsQueue(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        await using var ctx0 = await db.ContextAsync(Command);
+        var qian = await ctx0.VerificationTasks.SingleAsync(t => t.Name == "钱七");
+        var zhou = await ctx0.VerificationTasks.SingleAsync(t => t.Name == "周九");
+        var township = qian.ScopeKey[..9];
+        var mine = As(Roles.TownshipTeam, township);
+
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).ReturnAsync(qian.Id, " ")));
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).ReturnAsync(qian.Id, "地址不在本镇")));
+        Assert.Null(await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(qian.Id)));
+        var back = await Run(db, Command, sp => Make<VerificationService>(sp).GetAsync(qian.Id));
+        Assert.Equal((VerificationStatus.Routing, County, "地址不在本镇"), (back!.Task.Status, back.Task.ScopeKey, back.ReturnReason));
+
+        // The county routes both from its queue; a township cannot.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, mine, sp => Make<VerificationService>(sp).RouteAsync(zhou.Id, "411326110")));
+        SetNow(db, "2022-11-10 10:00");
+        Assert.True(await Run(db, Command, sp => Make<VerificationService>(sp).RouteAsync(zhou.Id, "411326110")));
+        var routed = await Run(db, Command, sp => Make<VerificationService>(sp).GetAsync(zhou.Id));
+        Assert.Equal((VerificationStatus.Dispatched, "411326110"), (routed!.Task.Status, routed.Task.ScopeKey));
+        Assert.Equal(routed.Task.DispatchedAt.AddMinutes(20), routed.Task.NextDueAt);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<VerificationService>(sp).RouteAsync(qian.Id, "999999999")));
+
+        // 上集镇 hands 周九 over to 老城镇.
+        var laocheng = As(Roles.TownshipTeam, "411326110");
+        Assert.True(await Run(db, laocheng, sp => Make<VerificationService>(sp).TransferAsync(zhou.Id, "411326102", "本人住上集镇")));
+        Assert.Null(await Run(db, laocheng, sp => Make<VerificationService>(sp).GetAsync(zhou.Id)));
+        Assert.NotNull(await Run(db, As(Roles.TownshipTeam, "411326102"), sp => Make<VerificationService>(sp).GetAsync(zhou.Id)));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task MissedDeadlines_AreRecordedOnce_AndEscalate_EvenWithTwoSweepersAtOnce(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        var system = new Actor("system", "sweep", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+
+        async Task<VerificationSweepResult[]> SweepTwiceAtOnce(string at)
+        {
+            SetNow(db, at);
+            var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+            return await Task.WhenAll(
+                Run(db, system, sp => Make<VerificationSweeper>(sp).SweepAsync(County, now, "node-a")),
+                Run(db, system, sp => Make<VerificationSweeper>(sp).SweepAsync(County, now, "node-b")));
+        }
+
+        // 09:15: nothing due yet.
+        Assert.All(await SweepTwiceAtOnce("2022-11-10 09:15"), r => Assert.Equal(0, r.Missed));
+        // 09:21: the four dispatched tasks (not the routing queue, not upstream) missed the 20-minute team deadline.
+        var first = await SweepTwiceAtOnce("2022-11-10 09:21");
+        Assert.Equal(4, first.Sum(r => r.Missed));
+        // Again at 09:30 (sequentially, both nodes): nothing new.
+        Assert.Equal(0, (await SweepTwiceAtOnce("2022-11-10 09:30")).Sum(r => r.Missed + r.Escalated));
+        // 09:52: 30 minutes on, still no team: escalated to the township lead, once.
+        Assert.Equal(4, (await SweepTwiceAtOnce("2022-11-10 09:52")).Sum(r => r.Escalated));
+        Assert.Equal(4, (await SweepTwiceAtOnce("2022-11-10 10:23")).Sum(r => r.Escalated));
+        Assert.Equal(0, (await SweepTwiceAtOnce("2022-11-10 11:30")).Sum(r => r.Escalated));
+
+        await using var ctx = await db.ContextAsync(Command);
+        var misses = await ctx.VerificationMisses.ToListAsync();
+        Assert.Equal(12, misses.Count);
+        Assert.Equal(4, misses.Count(m => m.Level == 0 && m.Stage == VerificationStage.Team));
+        Assert.Equal(4, misses.Count(m => m.Level == 2));
+        // Recorded against the unit responsible.
+        var task = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+        Assert.All(misses.Where(m => m.TaskId == task.Id), m => Assert.Equal(known[0].Village, m.ScopeKey));
+        Assert.Equal(2, task.EscalationLevel);
+        // The township sees the misses of its villages on its board.
+        var board = await Run(db, As(Roles.TownshipTeam, known[0].Village[..9]), sp => Make<VerificationBoard>(sp).GetAsync());
+        Assert.True(board.Overdue >= 1);
+        Assert.All(board.Townships, t => Assert.Equal(known[0].Village[..9], t.Township));
+        var county = await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync());
+        Assert.Equal((6, 5, 1, 1), (county.Total, county.Open, county.Routing, county.Upstream));
+        Assert.Equal(4, county.Overdue);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task FeedbackFile_HasOneRowPerSourceRow_Masked(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        var s = await ImportAsync(db, path);
+        using var stream = new MemoryStream();
+        Assert.True(await Run(db, Command, sp => Make<VerificationBoard>(sp).FeedbackAsync(s.BatchId, stream, false, null)));
+        stream.Position = 0;
+        using var source = TabularFile.Open(stream, "feedback.xlsx");
+        var rows = source.Sheets.Single().Rows.Select(r => r.Clone()).ToList();
+        Assert.Equal(1 + 9, rows.Count);
+        Assert.Equal("行号", rows[0][0]);
+        Assert.Equal(["2", "3", "4", "5", "6", "7", "8", "9", "10"], rows.Skip(1).Select(r => r[0]));
+        Assert.DoesNotContain(rows, r => r[2] == known[0].Id);
+        Assert.Contains(rows, r => r[4] == "文件内重复");
+        Assert.Contains(rows, r => r[4]!.StartsWith("无法识别", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r[6] == "非本县(退回)");
+        // A village cadre may not reveal in bulk without the reveal permission and a reason.
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<VerificationBoard>(sp).FeedbackAsync(s.BatchId, new MemoryStream(), true, null)));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task MachinePush_UsesTheSameRules(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        PushedRow Row(int n, string? name, string? id, string? phone, string? address) => new(n, name, id, phone, address, "上海", "时空伴随", null, null);
+        IReadOnlyList<PushedRow> rows = [Row(1, "甲", Id(21), null, "淅川县上集镇上集村"), Row(2, "甲", Id(21), null, null), Row(3, null, null, null, "上集村")];
+        var s = await Run(db, Command, sp => Make<VerificationImporter>(sp).ImportRowsAsync("push-1", rows, new VerificationImportOptions("机推-1")));
+        Assert.Equal((3, 1, 1, 1, "json"), (s.Rows, s.Rejected, s.DuplicatesInFile, s.TasksCreated, s.Format));
+        var again = await Run(db, Command, sp => Make<VerificationImporter>(sp).ImportRowsAsync("push-1", rows, new VerificationImportOptions("机推-1")));
+        Assert.True(again.Reimported);
+        // Only the county imports.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, "411326102"), sp => Make<VerificationImporter>(sp).ImportRowsAsync("x", rows)));
+    }
+}
