@@ -1,3 +1,4 @@
+using Fangkong.Web.Tasks;
 using Fangkong.Web.Accounts;
 using Fangkong.Web.Audit;
 using Fangkong.Web.ClosedLoop;
@@ -15,6 +16,7 @@ builder.Services.AddJurisdictions();
 builder.Services.AddPeople();
 builder.Services.AddAudit();
 builder.Services.AddClosedLoop();
+builder.Services.AddVerification();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
@@ -27,7 +29,9 @@ api.MapJurisdictionsEndpoints();
 api.MapPeopleEndpoints();
 api.MapAuditEndpoints();
 api.MapClosedLoopEndpoints();
+api.MapVerificationEndpoints();
 app.MapPublicClosedLoop();
+app.MapVerificationPages();
 app.MapFangkongPages();
 
 app.Run();

@@ -77,9 +77,17 @@ public sealed class VerificationBoard(IDbContextFactory<FangkongDb> factory, IAc
         using var xlsx = new XlsxWriter(output);
         xlsx.AddSheet("协查反馈", ["行号", "姓名", "身份证号", "手机号", "处理", "任务编号", "状态", "乡镇 村", "核查结果", "说明/去向", "四清", "采样时间", "检测结果", "管控措施", "办结时间"],
             [8, 10, 22, 16, 10, 10, 10, 24, 12, 24, 10, 18, 10, 14, 18]);
-        var rows = from r in db.VerificationSourceRows.AsNoTracking().Where(r => r.BatchId == batchId)
-                   join t0 in db.VerificationTasks.AsNoTracking() on r.TaskId equals (long?)t0.Id into tj
+        // A row follows its task (routed, transferred, returned); refused rows belong to the county. The scope test is
+        // on the task (written out: ignoring the filters ignores them for the whole query), so a township's file holds
+        // exactly the rows of the tasks it sees.
+        var scope = Actor.Scope;
+        var county = scope.Prefix == scope.CountyCode;
+        var (lower, upper) = (scope.Lower, scope.Upper);
+        var rows = from r in db.VerificationSourceRows.IgnoreQueryFilters().AsNoTracking().Where(r => r.BatchId == batchId && r.CountyCode == scope.CountyCode)
+                   join t0 in db.VerificationTasks.IgnoreQueryFilters().AsNoTracking() on r.TaskId equals (long?)t0.Id into tj
                    from t in tj.DefaultIfEmpty()
+                   where (t != null && t.CountyCode == scope.CountyCode && string.Compare(t.ScopeKey, lower) >= 0 && string.Compare(t.ScopeKey, upper) < 0)
+                       || (county && r.TaskId == null)
                    orderby r.RowNumber
                    select new { r.RowNumber, r.Disposition, r.Cells, Task = t };
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))

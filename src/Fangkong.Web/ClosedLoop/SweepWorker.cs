@@ -56,6 +56,11 @@ public sealed class SweepWorker(IServiceScopeFactory scopes, IOptions<FangkongOp
             if (result.Ran && (result.Converted + result.ReleaseDue + result.MissedReports + result.Escalated) > 0)
                 log.LogInformation("county {County}: {Converted} converted, {Due} release due, {Missed} missed reports, {Escalated} escalated",
                     county, result.Converted, result.ReleaseDue, result.MissedReports, result.Escalated);
+            // The deadlines of pushed verification tasks: their own lease, so another node may run them meanwhile.
+            var deadlines = await ActivatorUtilities.CreateInstance<Data.Tasks.VerificationSweeper>(scope.ServiceProvider)
+                .SweepAsync(county, time.GetUtcNow().UtcDateTime, _holder, ct);
+            if (deadlines.Ran && deadlines.Missed + deadlines.Escalated > 0)
+                log.LogInformation("county {County}: {Missed} verification deadlines missed, {Escalated} escalated", county, deadlines.Missed, deadlines.Escalated);
         }
     }
 }

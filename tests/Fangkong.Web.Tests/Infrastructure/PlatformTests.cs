@@ -103,6 +103,22 @@ public class PlatformTests
         ["Tasks_Close"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Ledgers_Counts"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Ledgers_Export"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
+        ["Verification_Push"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Import"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Board"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Feedback"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Search"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Get"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Team"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Verify"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Sample"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Result"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Close"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Return"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Transfer"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Route"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_DeadlineProfile"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_SaveDeadlineProfile"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
     };
 
     [Fact]

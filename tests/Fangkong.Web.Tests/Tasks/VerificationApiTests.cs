@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Fangkong.Core.Tabular;
+using Fangkong.Testing;
+
+namespace Fangkong.Web.Tests.Tasks;
+
+/// <summary>
+/// Pushed verification tasks over HTTP: the county pushes and imports; a township works only its own tasks; another
+/// township gets 404 for every operation and never sees them in its queue, board or feedback file.
+/// </summary>
+public class VerificationApiTests
+{
+    private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-11-10" };
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var townshipName = root.GetProperty("name").GetString();
+        var villageName = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("name").GetString();
+        var otherRoot = await (await other.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var otherKey = otherRoot.GetProperty("scopeKey").GetString();
+        var push = new
+        {
+            batch = "省协-1110",
+            rows = new object[]
+            {
+                new { name = "欧阳协查", phone = "13755550001", address = $"淅川县{townshipName}{villageName}3组", origin = "上海", reason = "时空伴随" },
+                new { name = "司马无址", phone = "13755550002", address = "某某小区", reason = "密接" },
+                new { name = (string?)null, phone = (string?)null, address = "无人" },
+            },
+        };
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/verification/push", push)).StatusCode);
+        var summary = await (await command.PostJsonAsync("/api/v1/verification/push", push)).JsonAsync();
+        Assert.Equal((3, 1, 2, 1), (summary.GetProperty("rows").GetInt32(), summary.GetProperty("rejected").GetInt32(), summary.GetProperty("tasksCreated").GetInt32(), summary.GetProperty("unroutable").GetInt32()));
+        Assert.True((await (await command.PostJsonAsync("/api/v1/verification/push", push)).JsonAsync()).GetProperty("reimported").GetBoolean());
+
+        var mine = await (await township.GetAsync("/api/v1/verification/tasks")).JsonAsync();
+        Assert.Equal(1, mine.GetProperty("total").GetInt32());
+        var id = mine.GetProperty("items")[0].GetProperty("id").GetInt64();
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/verification/tasks")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/verification/board")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/verification/board")).JsonAsync()).GetProperty("total").GetInt32());
+        await Hidden(other.GetAsync($"/api/v1/verification/tasks/{id}"));
+        var team = new { members = new[] { new { role = "cadre", name = "张干部" }, new { role = "police", name = "李警官" }, new { role = "health-worker", name = "王医生" } } };
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "FoundInCounty", clearIdentity = true, clearLocation = true }));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/sample", new { }));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/result", new { result = "negative" }));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/close", new { measure = "none" }));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/return", new { reason = "不是我们的" }));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/transfer", new { target = otherKey, reason = "x" }));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "NotFound" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "FoundInCounty", clearCount = true, clearIdentity = true, clearLocation = true, clearControl = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/sample", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/result", new { result = "negative" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/close", new { measure = "none" })).StatusCode);
+        Assert.Equal("Closed", (await (await township.GetAsync($"/api/v1/verification/tasks/{id}")).JsonAsync()).GetProperty("task").GetProperty("status").GetString());
+
+        // The county routes its queue to the township; the township hands it on; the other township returns it.
+        var queue = await (await command.GetAsync("/api/v1/verification/tasks?status=Routing")).JsonAsync();
+        var routing = queue.GetProperty("items")[0].GetProperty("id").GetInt64();
+        var rootKey = root.GetProperty("scopeKey").GetString();
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync($"/api/v1/verification/tasks/{routing}/route", new { target = rootKey })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/verification/tasks/{routing}/route", new { target = rootKey })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{routing}/transfer", new { target = otherKey, reason = "住在邻镇" })).StatusCode);
+        await Hidden(township.GetAsync($"/api/v1/verification/tasks/{routing}"));
+        Assert.Equal(HttpStatusCode.NoContent, (await other.PostJsonAsync($"/api/v1/verification/tasks/{routing}/return", new { reason = "查无此址" })).StatusCode);
+        Assert.Equal("Routing", (await (await command.GetAsync($"/api/v1/verification/tasks/{routing}")).JsonAsync()).GetProperty("task").GetProperty("status").GetString());
+
+        // The feedback file: the county's has every source row; a township's only the rows of its own tasks.
+        var batch = summary.GetProperty("batchId").GetInt64();
+        Assert.Equal(3, await RowsAsync(command, batch, null));
+        Assert.Equal(1, await RowsAsync(township, batch, "司马无址"));
+        Assert.Equal(0, await RowsAsync(other, batch, "欧阳协查"));
+        Assert.Equal(HttpStatusCode.NotFound, (await command.GetAsync("/api/v1/verification/batches/999999/feedback")).StatusCode);
+
+        // A file import (GBK csv) by the county only.
+        var csv = new ByteArrayContent(TabularFile.Gbk.GetBytes("姓名,手机号,现住址\r\n上官甲,13755550003,淅川县" + townshipName + "\r\n"));
+        csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        MultipartFormDataContent Form() => new() { { csv, "file", "协查名单.csv" } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostAsync("/api/v1/verification/import", Form())).StatusCode);
+        var imported = await (await command.PostAsync("/api/v1/verification/import?batch=文件-1", Form())).JsonAsync();
+        Assert.Equal(1, imported.GetProperty("tasksCreated").GetInt32());
+
+        // The deadline profile: everyone reads it, the county edits it with a reason.
+        var profile = new { name = "加急", reason = "指挥部决定加快", stages = new[] { new { stage = "Team", minutes = 15 }, new { stage = "Verify", minutes = 60 }, new { stage = "Sample", minutes = 180 }, new { stage = "Result", minutes = 480 }, new { stage = "Close", minutes = 1440 } } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync("/api/v1/verification/deadline-profile", profile)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await command.PutJsonAsync("/api/v1/verification/deadline-profile", profile)).StatusCode);
+        var history = await (await township.GetAsync("/api/v1/verification/deadline-profile")).JsonAsync();
+        Assert.Equal(1, history[0].GetProperty("version").GetInt32());
+        Assert.Equal(15, history[0].GetProperty("profile").GetProperty("stages")[0].GetProperty("minutes").GetInt32());
+    }
+
+    private static async Task<int> RowsAsync(HttpClient client, long batch, string? absent)
+    {
+        var response = await client.GetAsync($"/api/v1/verification/batches/{batch}/feedback");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var source = TabularFile.Open(new MemoryStream(await response.Content.ReadAsByteArrayAsync()), "f.xlsx");
+        var rows = source.Sheets.Single().Rows.Select(r => r.Clone()).Skip(1).ToList();
+        if (absent is not null) Assert.DoesNotContain(rows, r => r[1] == absent);
+        return rows.Count;
+    }
+
+    private static async Task Hidden(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode}");
+        Assert.DoesNotContain("欧阳", await response.Content.ReadAsStringAsync());
+    }
+}
