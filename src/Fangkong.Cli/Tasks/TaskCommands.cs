@@ -7,6 +7,12 @@ namespace Fangkong.Cli.Tasks;
 
 internal static class TaskCommands
 {
+    /// <summary>Reports on the importing thread, in order (the framework's Progress posts to the thread pool).</summary>
+    private sealed class Progress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
     public static Command Create()
     {
         var tasks = new Command("tasks", "Pushed verification tasks (协查).");
@@ -32,7 +38,9 @@ internal static class TaskCommands
             }
             await host.ActAsync(parse, ct);
             var importer = ActivatorUtilities.CreateInstance<VerificationImporter>(host.Services);
-            var s = await importer.ImportFileAsync(path.FullName, path.Name, new VerificationImportOptions(parse.GetValue(batch), pushed), null, ct);
+            // Progress on stderr (every 50,000 rows), so stdout stays the summary alone.
+            var progress = new Progress(n => { if (n / 50_000 != (n - VerificationImporter.BatchSize) / 50_000) Console.Error.WriteLine($"  {n:N0} rows…"); });
+            var s = await importer.ImportFileAsync(path.FullName, path.Name, new VerificationImportOptions(parse.GetValue(batch), pushed), progress, ct);
             if (parse.GetValue(json))
             {
                 await CommandRunner.WriteJsonAsync(output, new

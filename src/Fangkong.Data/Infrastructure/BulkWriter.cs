@@ -214,11 +214,20 @@ public sealed class BulkWriter
     /// </summary>
     public static async Task AnalyzeAsync(FangkongDb db, CancellationToken ct = default, params string[] vacuumTables)
     {
-        // VACUUM also marks the new pages all-visible on PostgreSQL, so aggregates can answer from an index alone.
-        var sql = db.Database.IsNpgsql()
-            ? "ANALYZE \"People\"; ANALYZE \"JurisdictionNodes\"; ANALYZE \"PersonCategories\";" + string.Concat(vacuumTables.Select(t => $" VACUUM (ANALYZE) \"{t}\";"))
-            : "ANALYZE;";
-        await db.Database.ExecuteSqlRawAsync(sql, ct);
+        if (!db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("ANALYZE;", ct);
+            return;
+        }
+        await db.Database.ExecuteSqlRawAsync("ANALYZE \"People\"; ANALYZE \"JurisdictionNodes\"; ANALYZE \"PersonCategories\";", ct);
+        // VACUUM also marks the new pages all-visible, so aggregates can answer from an index alone. It refuses to run
+        // inside a multi-statement command, so one command per table.
+        foreach (var table in vacuumTables)
+        {
+            // Table names come from the EF model, never from input.
+            var sql = "VACUUM (ANALYZE) \"" + table.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            await db.Database.ExecuteSqlRawAsync(sql, ct);
+        }
     }
 
     private async Task ExecuteAsync(string sql, CancellationToken ct)
