@@ -21,14 +21,17 @@ switch (command)
     case "orders":
         await ClosedLoopBenchmark.OrdersAsync(options);
         break;
+    case "verify":
+        await VerificationBenchmark.RunAsync(options);
+        break;
     default:
-        Console.WriteLine("usage: Fangkong.Bench generate --people 600000 --file people.csv | import --engine sqlite|postgres --file people.csv [--searches 2000] | classify | orders --engine sqlite|postgres --people 100000");
+        Console.WriteLine("usage: Fangkong.Bench generate --people 600000 --file people.csv | import --engine sqlite|postgres --file people.csv [--searches 2000] | classify | orders --engine sqlite|postgres --people 100000 | verify --engine sqlite|postgres --rows 1000000 --registry 600000");
         break;
 }
 
 namespace Fangkong.Bench
 {
-    public sealed record Options(string File, int People, int Seed, string Engine, int Searches)
+    public sealed record Options(string File, int People, int Seed, string Engine, int Searches, int Rows, int Registry)
     {
         public static Options Parse(string[] args)
         {
@@ -38,7 +41,8 @@ namespace Fangkong.Bench
                 return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
             }
             return new Options(Get("file", "people.csv"), int.Parse(Get("people", "600000"), CultureInfo.InvariantCulture),
-                int.Parse(Get("seed", "2022"), CultureInfo.InvariantCulture), Get("engine", "sqlite"), int.Parse(Get("searches", "2000"), CultureInfo.InvariantCulture));
+                int.Parse(Get("seed", "2022"), CultureInfo.InvariantCulture), Get("engine", "sqlite"), int.Parse(Get("searches", "2000"), CultureInfo.InvariantCulture),
+                int.Parse(Get("rows", "1000000"), CultureInfo.InvariantCulture), int.Parse(Get("registry", "600000"), CultureInfo.InvariantCulture));
         }
     }
 
