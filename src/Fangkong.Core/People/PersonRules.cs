@@ -81,8 +81,9 @@ public static class PersonRules
     public static string? NormalizePhone(string? raw, out string? error)
     {
         error = null;
-        if (string.IsNullOrWhiteSpace(raw)) return null;
-        var check = PhoneNumber.Check(raw);
+        // A cell holding only invisible characters (zero-width space, BOM) is an empty cell, not a wrong number.
+        if (Text.Tidy(raw) is null) return null;
+        var check = PhoneNumber.Check(raw!);
         if (!check.Valid) { error = "phone.invalid"; return null; }
         return check.Normalized;
     }

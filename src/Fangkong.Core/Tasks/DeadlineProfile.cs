@@ -62,8 +62,9 @@ public sealed record DeadlineProfile(string Id, string Name, IReadOnlyList<Deadl
         var previous = 0;
         foreach (var s in Stages.OrderBy(s => s.Stage))
         {
-            if (s.Minutes <= 0 || s.Minutes > 14 * 1440) errors.Add(new($"stages.{s.Stage.ToString().ToLowerInvariant()}", "minutes-range"));
-            else if (s.Minutes < previous) errors.Add(new($"stages.{s.Stage.ToString().ToLowerInvariant()}", "before-previous-stage"));
+            // An out-of-range stage is reported once and not used as the bar for the stages after it.
+            if (s.Minutes <= 0 || s.Minutes > 14 * 1440) { errors.Add(new($"stages.{s.Stage.ToString().ToLowerInvariant()}", "minutes-range")); continue; }
+            if (s.Minutes < previous) errors.Add(new($"stages.{s.Stage.ToString().ToLowerInvariant()}", "before-previous-stage"));
             previous = Math.Max(previous, s.Minutes);
         }
         return errors;
@@ -111,8 +112,9 @@ public static class VerificationClock
     /// <summary>"12:05" style countdown, "-0:07" when overdue, hours beyond a day kept as hours ("25:00").</summary>
     public static string Countdown(TimeSpan left)
     {
+        // Time left is shown in whole minutes rounded down; time overdue rounded up, so a missed deadline never reads "-0:00".
         var sign = left < TimeSpan.Zero ? "-" : "";
-        var abs = left.Duration();
+        var abs = left < TimeSpan.Zero ? TimeSpan.FromMinutes(Math.Ceiling(left.Duration().TotalMinutes)) : left;
         return $"{sign}{(int)abs.TotalHours}:{abs.Minutes:00}";
     }
 

@@ -48,7 +48,7 @@ public static class PushedListRules
             if (raw.IdLossy)
             {
                 id = ResidentId.Clean(raw.IdNumber);
-                issue = "id.lossy-number";
+                issue = id is null ? null : "id.lossy-number";
             }
             else
             {
@@ -71,7 +71,7 @@ public static class PushedListRules
             IdNumber = id,
             IdValid = valid,
             IdInvalid = id is not null && !valid,
-            IdIssue = valid ? null : issue,
+            IdIssue = valid || id is null ? null : issue,
             Phone = phone,
             PhoneInvalid = phoneInvalid,
             DedupKey = DedupKey(valid ? id : null, name, phone),
