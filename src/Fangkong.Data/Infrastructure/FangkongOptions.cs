@@ -114,4 +114,6 @@ public sealed class VerificationOptions
     public string[] TeamRoles { get; set; } = ["cadre", "police", "health-worker"];
     /// <summary>Minutes after a missed deadline (owner notified) before the township lead is told, and again before the county.</summary>
     public int EscalationMinutes { get; set; } = 30;
+    /// <summary>How often the command board refreshes itself on screen, in seconds.</summary>
+    public int BoardRefreshSeconds { get; set; } = 10;
 }

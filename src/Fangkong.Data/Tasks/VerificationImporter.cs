@@ -62,6 +62,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 {
     public const int BatchSize = 5000;
     public const int SummaryRejections = 20;
+    /// <summary>The kind of this importer's jobs in the shared import-job table.</summary>
+    public const string JobKind = "verification";
 
     public static readonly TabularSchema Schema = new(
     [
@@ -201,7 +203,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         await using var db = await factory.CreateDbContextAsync(ct);
         var job = new ImportJob
         {
-            CountyCode = actor.Scope.CountyCode, ScopeKey = actor.Scope.Prefix, Kind = "verification", FileName = fileName, FileSha256 = sha,
+            CountyCode = actor.Scope.CountyCode, ScopeKey = actor.Scope.Prefix, Kind = JobKind, FileName = fileName, FileSha256 = sha,
             FileBytes = bytes, Status = ImportStatus.Running, ActorId = actor.Id, ActorName = actor.Name, StartedAt = time.GetUtcNow().UtcDateTime,
         };
         db.ImportJobs.Add(job);

@@ -67,6 +67,23 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         return new Page<VerificationItem>(rows.Select(t => Item(t, now)).ToList(), total, page, size);
     }
 
+    /// <summary>The stored figures of a batch's import (what the queue page shows after an upload), or null.</summary>
+    public async Task<VerificationImportSummary?> BatchSummaryAsync(long batchId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var json = await db.VerificationBatches.AsNoTracking().Where(b => b.Id == batchId).Select(b => b.Summary).FirstOrDefaultAsync(ct);
+        return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<VerificationImportSummary>(json, VerificationImporter.SummaryJson);
+    }
+
+    /// <summary>Why an import job of this actor's scope failed (as recorded on the job), or null.</summary>
+    public async Task<string?> ImportErrorAsync(long jobId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.ImportJobs.AsNoTracking().Where(j => j.Id == jobId && j.Kind == VerificationImporter.JobKind).Select(j => j.Error).FirstOrDefaultAsync(ct);
+    }
+
     private VerificationItem Item(VerificationTask t, DateTime now) =>
         new(t.Id, t.BatchId, t.Name, t.IdMasked, t.PhoneMasked, t.ScopeKey, directory.PlaceLabel(t.ScopeKey), t.Status, t.NextStage, t.NextDueAt,
             t.NextDueAt is { } due && due < now, t.Flags, t.Reason, t.Origin, t.EscalationLevel, t.DispatchedAt, t.Version);

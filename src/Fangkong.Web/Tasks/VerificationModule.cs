@@ -100,21 +100,24 @@ public static class VerificationModule
         return api;
     }
 
-    /// <summary>The queue page's upload: a plain form post (antiforgery-checked), answered with a redirect carrying the figures.</summary>
+    /// <summary>
+    /// The queue page's upload: a plain form post (antiforgery-checked) answered with a redirect to the batch, whose
+    /// stored figures the page shows; a failed upload or import redirects with what went wrong (an upload problem code,
+    /// or the job whose recorded error is shown). Nothing but ids and codes travels in the address.
+    /// </summary>
     public static WebApplication MapVerificationPages(this WebApplication app)
     {
-        app.MapPost("/verification/upload", async (HttpContext http, ImportUploads uploads, VerificationImporter importer,
-            Microsoft.Extensions.Localization.IStringLocalizer<VerificationStrings> v, CancellationToken ct) =>
+        app.MapPost("/verification/upload", async (HttpContext http, ImportUploads uploads, VerificationImporter importer, CancellationToken ct) =>
         {
             var saved = await uploads.ReceiveAsync(http, ct);
-            if (saved.Problem is not null) return Results.LocalRedirect("/verification/tasks?imported=" + Uri.EscapeDataString("✗ " + (saved.Problem.ProblemDetails.Detail ?? saved.Problem.ProblemDetails.Title)));
+            if (saved.Problem is not null)
+                return Results.LocalRedirect("/verification/tasks?failed=" + (saved.Problem.StatusCode == StatusCodes.Status413PayloadTooLarge ? "too-large" : "no-file"));
             try
             {
                 var batch = http.Request.Form["batch"].ToString();
                 var s = await importer.ImportFileAsync(saved.Path!, saved.FileName!, new VerificationImportOptions(string.IsNullOrWhiteSpace(batch) ? null : batch), null, ct);
-                var text = s.Error is not null ? "✗ " + s.Error
-                    : string.Format(v["Imported"], s.Batch, s.Rows, s.TasksCreated, s.DuplicatesInFile, s.AlreadyOpen, s.Rejected, s.Unroutable, s.OutsideCounty, s.Reimported ? v["Reimported"] : "");
-                return Results.LocalRedirect("/verification/tasks?imported=" + Uri.EscapeDataString(text));
+                return Results.LocalRedirect(s.Error is not null ? $"/verification/tasks?failed=job&job={s.JobId}"
+                    : $"/verification/tasks?batch={s.BatchId}&imported=1{(s.Reimported ? "&again=1" : "")}");
             }
             finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.VerificationManage).ExcludeFromDescription();

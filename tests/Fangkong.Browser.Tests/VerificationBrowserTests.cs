@@ -1,0 +1,111 @@
+using System.Text;
+using Fangkong.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Fangkong.Browser.Tests;
+
+/// <summary>
+/// Pushed verification tasks in Chromium: the county uploads a GBK list on the queue page; the township sees its queue
+/// with ticking countdowns on a phone, names the team and records the four clears; the command board, open on the
+/// desk, shows the change without a reload.
+/// </summary>
+public class VerificationBrowserTests
+{
+    private static readonly Dictionary<string, string?> Drill = new()
+    {
+        ["Fangkong:Clock:ExerciseDate"] = "2022-11-10",
+        ["Fangkong:Verification:BoardRefreshSeconds"] = "1",
+    };
+
+    [BrowserFact]
+    public async Task CountyUploads_TownshipWorksOnAPhone_BoardUpdatesLive()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        string townshipName, villageName;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
+            var key = await db.Users.Where(u => u.UserName == "township").Select(u => u.ScopeKey).FirstAsync();
+            var township = await db.Nodes.IgnoreQueryFilters().FirstAsync(n => n.ScopeKey == key);
+            townshipName = township.Name;
+            villageName = await db.Nodes.IgnoreQueryFilters().Where(n => n.ParentId == township.Id).OrderBy(n => n.Code).Select(n => n.Name).FirstAsync();
+        }
+
+        // 1. The county uploads the pushed list (GBK csv, as it comes from the provincial system).
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var csv = new StringBuilder("序号,姓名,身份证号,手机号,现住址,来源地,推送原因,推送批次\r\n")
+            .Append($"1,欧阳协查,,13755550001,淅川县{townshipName}{villageName}3组,上海市,时空伴随,\r\n")
+            .Append($"2,司马协查,,13755550002,{townshipName}{villageName},北京市,密接的密接,\r\n")
+            .Append($"3,欧阳协查,,137 5555 0001,{townshipName}{villageName},上海市,时空伴随,\r\n") // a duplicate of row 1
+            .Append("4,无址之人,,13755550004,某某小区,郑州市,健康码异常,\r\n")
+            .Append("5,,,,无人,,,\r\n"); // no identity: refused
+        var file = Path.Combine(Path.GetTempPath(), $"协查-{Guid.NewGuid():N}.csv");
+        await File.WriteAllBytesAsync(file, Encoding.GetEncoding("GBK").GetBytes(csv.ToString()));
+        try
+        {
+            var desk = await app.NewPageAsync();
+            await app.SignInAsync(desk, "command");
+            await desk.GotoAsync(app.BaseUrl + "/verification/tasks");
+            await desk.SetInputFilesAsync("#import-form input[type=file]", file);
+            await desk.FillAsync("#import-form input[name=batch]", "省协-1110");
+            await desk.ClickAsync("#import-form button[type=submit]");
+            await desk.WaitForSelectorAsync("#import-summary");
+            var summary = await desk.InnerTextAsync("#import-summary");
+            Assert.Contains("省协-1110", summary);
+            Assert.Contains("新建任务 3", summary); // rows 1+3 merged, 2, 4 (to the county's routing queue)
+            Assert.Contains("待分派 1", summary);
+            await BrowserApp.ShotAsync(desk, "40-verification-import");
+
+            // 2. The command board, left open on the desk.
+            await desk.GotoAsync(app.BaseUrl + "/verification");
+            await desk.WaitForSelectorAsync(".fk-batch");
+            await desk.EvaluateAsync("() => window.fkNoReload = true");
+            Assert.DoesNotContain("已核实", await desk.InnerTextAsync(".fk-batch"));
+            await BrowserApp.ShotAsync(desk, "41-verification-board");
+
+            // 3. The township's queue on a phone: its two tasks, the most urgent first, with countdowns that tick.
+            var phone = await app.NewPageAsync(phone: true);
+            await app.SignInAsync(phone, "township");
+            await phone.GotoAsync(app.BaseUrl + "/verification/tasks");
+            await phone.WaitForSelectorAsync("#queue .fk-task");
+            Assert.Equal(2, await phone.Locator("#queue .fk-task").CountAsync());
+            var clock = phone.Locator("#queue .fk-task .fk-countdown").First;
+            Assert.Matches(@"组队 · 剩余 0:(19|20)", await clock.InnerTextAsync());
+            // The browser keeps counting: a deadline moved 4.5 minutes into the past reads "5 minutes overdue" at the next tick.
+            await phone.EvaluateAsync("() => document.querySelector('#queue .fk-countdown').dataset.due = new Date(Date.now() - 270000 - Number(document.getElementById('countdown-texts').dataset.skew)).toISOString()");
+            await phone.WaitForFunctionAsync("() => document.querySelector('#queue .fk-countdown').textContent.includes('超时 0:05')", null, new() { Timeout = 20_000 });
+            await phone.ReloadAsync();
+            await BrowserApp.ShotAsync(phone, "42-verification-queue-phone");
+
+            // 4. Open a task, name the three-person team, record the four clears.
+            await phone.ClickAsync("#queue .fk-task >> text=欧阳协查");
+            await phone.WaitForSelectorAsync("#team-form");
+            var names = phone.Locator("#team-form input[name^='Team.Names']");
+            Assert.Equal(3, await names.CountAsync());
+            await names.Nth(0).FillAsync("张干部");
+            await names.Nth(1).FillAsync("李警官");
+            await names.Nth(2).FillAsync("王医生");
+            await phone.Locator("#team-form input[name^='Team.Phones']").Nth(0).FillAsync("13800000001");
+            await phone.ClickAsync("#team-form button[type=submit]");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已组队')");
+            await BrowserApp.ShotAsync(phone, "43-verification-team-phone");
+
+            foreach (var clear in new[] { "Count", "Identity", "Location", "Control" })
+                await phone.CheckAsync($"#verify-form input[name='Check.{clear}']");
+            await phone.SelectOptionAsync("#verify-form select[name='Check.Outcome']", "FoundInCounty");
+            await phone.FillAsync("#verify-form input[name='Check.Note']", "本人在家,已落实居家健康监测");
+            await phone.ClickAsync("#verify-form button[type=submit]");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已核实')");
+            Assert.Contains("✓", await phone.InnerTextAsync("#task-clocks"));
+            await BrowserApp.ShotAsync(phone, "44-verification-four-clears-phone");
+
+            // 5. The board shows the verified task without a reload.
+            await desk.WaitForFunctionAsync("() => document.querySelector('.fk-batch').textContent.includes('已核实 1')", null, new() { Timeout = 20_000 });
+            Assert.True(await desk.EvaluateAsync<bool>("() => window.fkNoReload === true"));
+            await BrowserApp.ShotAsync(desk, "45-verification-board-updated");
+        }
+        finally { File.Delete(file); }
+    }
+}
