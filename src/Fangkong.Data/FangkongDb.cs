@@ -13,6 +13,7 @@ using Fangkong.Data.Audit;
 using Fangkong.Data.Imports;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Security;
+using Fangkong.Data.Tasks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -81,6 +82,7 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<WorkTask> Tasks => Set<WorkTask>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<VerificationBatch> VerificationBatches => Set<VerificationBatch>();
+    public DbSet<VerificationCount> VerificationCounts => Set<VerificationCount>();
     public DbSet<VerificationTask> VerificationTasks => Set<VerificationTask>();
     public DbSet<VerificationSourceRow> VerificationSourceRows => Set<VerificationSourceRow>();
     public DbSet<VerificationMiss> VerificationMisses => Set<VerificationMiss>();
@@ -151,14 +153,16 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
         ChangeTracker.DetectChanges();
         ScopeGuard.Check(this);
         var pending = Audit.Capture();
-        if (pending.IsEmpty) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var counts = VerificationCounters.Collect(ChangeTracker);
+        if (pending.IsEmpty && counts.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
 
         var ownTransaction = Database.CurrentTransaction is null;
         var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            await AuditChain.AppendAsync(this, pending.Complete(), cancellationToken);
+            await VerificationCounters.ApplyAsync(this, counts, cancellationToken);
+            if (!pending.IsEmpty) await AuditChain.AppendAsync(this, pending.Complete(), cancellationToken);
             if (transaction is not null) await transaction.CommitAsync(cancellationToken);
             return written;
         }

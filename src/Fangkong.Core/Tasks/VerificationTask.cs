@@ -128,6 +128,32 @@ public sealed class VerificationTask : IJurisdictionOwned
     public int Version { get; set; }
 
     public static bool IsOpen(VerificationStatus s) => s is >= VerificationStatus.Routing and <= VerificationStatus.Resulted;
+
+    /// <summary>The unit a task is counted under on the board: its township, or the county for the routing queue and upstream.</summary>
+    public static string CountScope(string township, string scopeKey) => township.Length > 0 ? township : scopeKey;
+
+    /// <summary>
+    /// Overdue as the sweep has recorded it: the stage the task is on now is the one it missed. The board counts these
+    /// from the kept counts, and only the tasks past due that no sweep has reached yet from the tasks themselves.
+    /// </summary>
+    public static bool MarkedOverdue(VerificationStage? missedStage, VerificationStage? nextStage) => missedStage is not null && missedStage == nextStage;
+}
+
+/// <summary>
+/// How many tasks of a batch are in one state under one township (or the county): the board's counts, kept in step
+/// with the tasks in the same transaction as every change (import, work, transfer, routing), so the command board
+/// reads a few hundred rows instead of aggregating a million tasks. Scoped like the tasks it counts.
+/// </summary>
+public sealed class VerificationCount : Jurisdictions.IJurisdictionOwned
+{
+    public string CountyCode { get; set; } = "";
+    /// <summary>The township key, or the county's for tasks the county holds (routing queue, upstream).</summary>
+    public string ScopeKey { get; set; } = "";
+    public long BatchId { get; set; }
+    public VerificationStatus Status { get; set; }
+    /// <summary>Tasks the sweep has marked overdue on their current stage (<see cref="VerificationTask.MarkedOverdue"/>).</summary>
+    public bool Overdue { get; set; }
+    public int Count { get; set; }
 }
 
 /// <summary>

@@ -181,7 +181,8 @@ public sealed class BulkWriter
         }
         var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
         var indexes = entity.GetIndexes().Select(i => (Name: i.GetDatabaseName(store)!, i.IsUnique, Columns: i.Properties.Select(p => p.GetColumnName(store)!).ToList(),
-            Include: _postgres ? (i.GetIncludeProperties() ?? []).Select(name => entity.FindProperty(name)!.GetColumnName(store)!).ToList() : [])).ToList();
+            Include: _postgres ? (i.GetIncludeProperties() ?? []).Select(name => entity.FindProperty(name)!.GetColumnName(store)!).ToList() : [],
+            Filter: i.GetFilter())).ToList();
         foreach (var index in indexes) await ExecuteAsync($"DROP INDEX \"{index.Name}\"", ct);
         // PostgreSQL checks each foreign key with a trigger per row; re-adding the constraint checks all rows in one
         // join. (SQLite keeps its foreign keys inside the table definition; its per-row checks are cheap index probes.)
@@ -239,13 +240,15 @@ public sealed class BulkWriter
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed class IndexRebuild(BulkWriter writer, string table, List<(string Name, bool IsUnique, List<string> Columns, List<string> Include)> indexes, List<string> foreignKeys) : IAsyncDisposable
+    private sealed class IndexRebuild(BulkWriter writer, string table, List<(string Name, bool IsUnique, List<string> Columns, List<string> Include, string? Filter)> indexes, List<string> foreignKeys) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
-            foreach (var (name, unique, columns, include) in indexes)
+            // Rebuilt exactly as the model declares them: unique, INCLUDE columns (PostgreSQL), partial filter.
+            foreach (var (name, unique, columns, include, filter) in indexes)
                 await writer.ExecuteAsync($"CREATE {(unique ? "UNIQUE " : "")}INDEX \"{name}\" ON \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))})"
-                    + (include.Count > 0 ? $" INCLUDE ({string.Join(", ", include.Select(c => $"\"{c}\""))})" : ""), CancellationToken.None);
+                    + (include.Count > 0 ? $" INCLUDE ({string.Join(", ", include.Select(c => $"\"{c}\""))})" : "")
+                    + (filter is null ? "" : $" WHERE {filter}"), CancellationToken.None);
             foreach (var sql in foreignKeys) await writer.ExecuteAsync(sql, CancellationToken.None);
         }
     }

@@ -30,16 +30,30 @@ internal sealed class VerificationTaskEntityTypeConfiguration : IEntityTypeConfi
         b.Property(t => t.ReturnReason).HasMaxLength(500);
         b.Property(t => t.Extra).HasMaxLength(4000);
         b.Property(t => t.Version).IsConcurrencyToken();
-        // Queues (a township or village sees its open tasks by deadline), the sweep (open tasks by deadline), the
-        // board (counts by batch, township and state in one pass over this index), matching (a person's open task).
+        // Queues (a township or village sees its open tasks by deadline), the sweep (open tasks by deadline), matching
+        // (a person's open task).
         b.HasIndex(t => new { t.CountyCode, t.ScopeKey, t.Status, t.NextDueAt });
         b.HasIndex(t => new { t.CountyCode, t.Status, t.NextDueAt });
-        // The board reads only this index (PostgreSQL: an index-only scan; the scope columns are carried along).
-        b.HasIndex(t => new { t.BatchId, t.Township, t.Status, t.NextDueAt }).IncludeProperties(t => new { t.CountyCode, t.ScopeKey });
+        // The board's live overdue count: tasks past due that no sweep has marked yet (the marked ones are in
+        // VerificationCounts). Partial, so it holds only tasks with a deadline not yet recorded as missed, and covering
+        // (PostgreSQL: an index-only scan with the batch, township and scope carried along).
+        b.HasIndex(t => new { t.CountyCode, t.NextDueAt }, "IX_VerificationTasks_Unswept")
+            .HasFilter(VerificationBoard.UnsweptSql)
+            .IncludeProperties(t => new { t.BatchId, t.Township, t.ScopeKey });
         b.HasIndex(t => t.PersonId);
         b.HasIndex(t => new { t.CountyCode, t.IdHash });
         b.HasOne<VerificationBatch>().WithMany().HasForeignKey(t => t.BatchId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(t => t.PersonId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class VerificationCountEntityTypeConfiguration : IEntityTypeConfiguration<VerificationCount>
+{
+    public void Configure(EntityTypeBuilder<VerificationCount> b)
+    {
+        b.ToTable("VerificationCounts");
+        b.ScopedColumns();
+        b.HasKey(c => new { c.CountyCode, c.BatchId, c.ScopeKey, c.Status, c.Overdue });
     }
 }
 

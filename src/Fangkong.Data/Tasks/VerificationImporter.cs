@@ -299,6 +299,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         private VerificationBatch _batch = null!;
         private string? _format;
         private int _rows, _rejected, _idInvalid, _duplicates, _alreadyOpen, _byIdCount, _byPhoneCount, _newPersons, _outside, _unroutable, _created;
+        /// <summary>Tasks created per (board unit, state), applied to the board counts when the import finishes.</summary>
+        private readonly Dictionary<(string, VerificationStatus), int> _counts = [];
 
         public void NoteHeader(HeaderMap header)
         {
@@ -574,6 +576,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                 CreatedAt = now, UpdatedAt = now, Version = 1,
             };
             VerificationClock.Refresh(task, profile);
+            var key = (VerificationTask.CountScope(task.Township, task.ScopeKey), status);
+            _counts[key] = _counts.GetValueOrDefault(key) + 1;
             return task;
         }
 
@@ -625,6 +629,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                 clock.ElapsedMilliseconds, false,
                 _errors.Take(SummaryRejections).Select(e => new ImportRejection(null, e.RowNumber, e.Field, e.Code, e.Message, e.Value)).ToList(),
                 _unknownColumns.ToList());
+            await VerificationCounters.ApplyAsync(db, VerificationCounters.Merge(_counts.Select(c => new CountDelta(_county, _batch.Id, c.Key.Item1, c.Key.Item2, false, c.Value))), ct);
             var batch = await db.VerificationBatches.FirstAsync(b => b.Id == _batch.Id, ct);
             batch.Summary = JsonSerializer.Serialize(summary, SummaryJson);
             db.Audit.Record(AuditKind.System, "verification.import", _county, _county, "VerificationBatch", batch.Id.ToString(CultureInfo.InvariantCulture),

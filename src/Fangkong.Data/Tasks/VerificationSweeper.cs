@@ -63,6 +63,8 @@ public sealed class VerificationSweeper(IDbContextFactory<FangkongDb> factory, I
             SELECT "CountyCode", "ScopeKey", "Id", "NextStage", "NextDueAt", @now, 0 FROM "{T(db)}" WHERE {due}
             ON CONFLICT DO NOTHING
             """, county, now, ct);
+        // The board's kept counts move these tasks to "overdue" in the same transaction, before they are marked.
+        await ExecuteAsync(db, VerificationCounters.MarkOverdueSql(due), county, now, ct);
         return await ExecuteAsync(db, $"""
             UPDATE "{T(db)}" SET "MissedStage" = "NextStage", "EscalationLevel" = 0, "EscalatedAt" = @now, "Version" = "Version" + 1 WHERE {due}
             """, county, now, ct);

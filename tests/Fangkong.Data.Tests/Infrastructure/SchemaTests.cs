@@ -59,10 +59,13 @@ public class SchemaTests(ITestOutputHelper output)
                 lines.Add($"table {table} autoincrement={sql.Contains("AUTOINCREMENT", StringComparison.OrdinalIgnoreCase)}");
                 foreach (var c in await Rows(connection, $"PRAGMA table_info(\"{table}\")", r => $"column {table}.{r.GetString(1)} {r.GetString(2)} notnull={r.GetInt64(3)} pk={r.GetInt64(5)}"))
                     lines.Add(c);
-                foreach (var (name, unique) in await Rows(connection, $"PRAGMA index_list(\"{table}\")", r => (r.GetString(1), r.GetInt64(2))))
+                foreach (var (name, unique, partial) in await Rows(connection, $"PRAGMA index_list(\"{table}\")", r => (r.GetString(1), r.GetInt64(2), r.GetInt64(4))))
                 {
                     var columns = await Rows(connection, $"PRAGMA index_info(\"{name}\")", r => r.GetString(2));
-                    lines.Add($"index {table}.{name} unique={unique} ({string.Join(",", columns)})");
+                    // A partial index carries its WHERE clause (normalised spacing), so a lost filter shows as a difference.
+                    var where = partial == 0 ? "" : " where " + string.Join(" ", ((string)(await Rows(connection, $"SELECT sql FROM sqlite_master WHERE type = 'index' AND name = '{name}'", r => r.GetString(0)))[0])
+                        .Split(" WHERE ", 2)[1].Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+                    lines.Add($"index {table}.{name} unique={unique} ({string.Join(",", columns)}){where}");
                 }
                 foreach (var fk in await Rows(connection, $"PRAGMA foreign_key_list(\"{table}\")", r => $"fk {table}.{r.GetString(3)} -> {r.GetString(2)}.{r.GetString(4)} on delete {r.GetString(6)}"))
                     lines.Add(fk);

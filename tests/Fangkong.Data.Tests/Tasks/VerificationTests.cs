@@ -41,6 +41,24 @@ public class VerificationTests
 
     private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
 
+    /// <summary>
+    /// The board's kept counts equal a live count of the tasks (per batch, township or county, state), and the board a
+    /// county or township reads from them equals the one counted directly.
+    /// </summary>
+    private static async Task AssertCountsMatchTheTasksAsync(TestDatabase db)
+    {
+        await using var ctx = await db.ContextAsync(Command);
+        var live = (await ctx.VerificationTasks.Select(t => new { t.BatchId, t.Township, t.ScopeKey, t.Status, t.MissedStage, t.NextStage }).ToListAsync())
+            .GroupBy(t => (t.BatchId, Scope: VerificationTask.CountScope(t.Township, t.ScopeKey), t.Status, Overdue: VerificationTask.MarkedOverdue(t.MissedStage, t.NextStage)))
+            .Select(g => (g.Key.BatchId, g.Key.Scope, g.Key.Status, g.Key.Overdue, Count: g.Count()))
+            .OrderBy(x => x.BatchId).ThenBy(x => x.Scope, StringComparer.Ordinal).ThenBy(x => x.Status).ThenBy(x => x.Overdue).ToList();
+        var kept = (await ctx.VerificationCounts.Where(c => c.Count != 0).ToListAsync())
+            .Select(c => (c.BatchId, Scope: c.ScopeKey, c.Status, c.Overdue, c.Count))
+            .OrderBy(x => x.BatchId).ThenBy(x => x.Scope, StringComparer.Ordinal).ThenBy(x => x.Status).ThenBy(x => x.Overdue).ToList();
+        Assert.Equal(live, kept);
+        Assert.DoesNotContain(await ctx.VerificationCounts.ToListAsync(), c => c.Count < 0);
+    }
+
     private static string Id(int sequence) => ResidentId.Compose("410105", new DateOnly(1990, 3, 4), sequence);
 
     private static string BadCheck(string id) => id[..17] + (id[17] == '1' ? '2' : '1');
@@ -235,6 +253,9 @@ public class VerificationTests
         Assert.Contains("deadline#team", rules);
         Assert.Contains("deadline#verify", rules);
         Assert.True(rules.Any(r => r != null && r.StartsWith("deadline#close; order#", StringComparison.Ordinal)), string.Join(" / ", rules));
+        await AssertCountsMatchTheTasksAsync(db);
+        var board = await Run(db, mine, sp => Make<VerificationBoard>(sp).GetAsync());
+        Assert.Equal(1, Assert.Single(board.Townships).Closed);
     }
 
     [Theory, OnSqlite, OnPostgres]
@@ -270,6 +291,12 @@ public class VerificationTests
         Assert.True(await Run(db, laocheng, sp => Make<VerificationService>(sp).TransferAsync(zhou.Id, "411326102", "本人住上集镇")));
         Assert.Null(await Run(db, laocheng, sp => Make<VerificationService>(sp).GetAsync(zhou.Id)));
         Assert.NotNull(await Run(db, As(Roles.TownshipTeam, "411326102"), sp => Make<VerificationService>(sp).GetAsync(zhou.Id)));
+        await AssertCountsMatchTheTasksAsync(db);
+
+        // A village's board is counted directly from its tasks and agrees with the township's kept counts for it.
+        var village = await Run(db, As(Roles.VillageCadre, known[0].Village), sp => Make<VerificationBoard>(sp).GetAsync());
+        await using var ctx = await db.ContextAsync(Command);
+        Assert.Equal(await ctx.VerificationTasks.CountAsync(t => t.ScopeKey.StartsWith(known[0].Village)), village.Total);
     }
 
     [Theory, OnSqlite, OnPostgres]
@@ -292,6 +319,9 @@ public class VerificationTests
 
         // 09:15: nothing due yet.
         Assert.All(await SweepTwiceAtOnce("2022-11-10 09:15"), r => Assert.Equal(0, r.Missed));
+        // 09:21, before any sweep: the board counts the four past-due tasks live; after the sweep, from the kept counts.
+        SetNow(db, "2022-11-10 09:21");
+        Assert.Equal(4, (await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync())).Overdue);
         // 09:21: the four dispatched tasks (not the routing queue, not upstream) missed the 20-minute team deadline.
         var first = await SweepTwiceAtOnce("2022-11-10 09:21");
         Assert.Equal(4, first.Sum(r => r.Missed));
@@ -318,6 +348,17 @@ public class VerificationTests
         var county = await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync());
         Assert.Equal((6, 5, 1, 1), (county.Total, county.Open, county.Routing, county.Upstream));
         Assert.Equal(4, county.Overdue);
+        await AssertCountsMatchTheTasksAsync(db);
+
+        // The team is named: the task is on its next stage (verify, due 10:00 — already passed at 11:30, not yet swept),
+        // so it still counts as overdue, live; the next sweep records that miss and the kept counts take it over.
+        var mine = As(Roles.TownshipTeam, known[0].Village[..9]);
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+        await AssertCountsMatchTheTasksAsync(db);
+        Assert.Equal(4, (await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync())).Overdue);
+        Assert.Equal(1, (await SweepTwiceAtOnce("2022-11-10 11:31")).Sum(r => r.Missed));
+        Assert.Equal(4, (await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync())).Overdue);
+        await AssertCountsMatchTheTasksAsync(db);
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -1,0 +1,65 @@
+namespace Fangkong.Core.Sites;
+
+/// <summary>
+/// The stable error codes of sites, rooms, stays and trips. Core returns them; the web layer and the CLI turn them
+/// into sentences in the user's language, so the codes never change once shipped.
+/// </summary>
+public static class SiteErrors
+{
+    public const string SiteNotInService = "site.not-in-service";
+    public const string SiteStatusNotAllowed = "site.status-not-allowed";
+    public const string SiteInspectionRequired = "site.inspection-required";
+    public const string SiteHasOccupants = "site.has-occupants";
+
+    public const string RoomTransitionNotAllowed = "room.transition-not-allowed";
+    public const string RoomReasonRequired = "room.reason-required";
+    public const string RoomOccupied = "room.occupied";
+    public const string RoomCheckInRequired = "room.check-in-required";
+    public const string RoomCheckOutRequired = "room.check-out-required";
+    public const string RoomNotReady = "room.not-ready";
+    public const string RoomEmpty = "room.empty";
+    public const string RoomOtherHousehold = "room.other-household";
+    public const string RoomWrongSite = "room.wrong-site";
+
+    public const string StayOrderNotCentralized = "stay.order-not-centralized";
+    public const string StayOrderNotActive = "stay.order-not-active";
+    public const string StayPersonAlreadyAllocated = "stay.person-already-allocated";
+    public const string StayBedRange = "stay.bed-range";
+    public const string StayBedTaken = "stay.bed-taken";
+    public const string StayNotAllocated = "stay.not-allocated";
+    public const string StayNotCheckedIn = "stay.not-checked-in";
+    public const string StayWrongRoom = "stay.wrong-room";
+    public const string StayOutcomeInvalid = "stay.outcome-invalid";
+    public const string StayReasonRequired = "stay.reason-required";
+
+    public const string TripTransitionNotAllowed = "trip.transition-not-allowed";
+    public const string TripVehicleRequired = "trip.vehicle-required";
+    public const string TripDriverRequired = "trip.driver-required";
+    public const string TripReasonRequired = "trip.reason-required";
+    public const string TripTimeOrder = "trip.time-order";
+    public const string TripPassengersRequired = "trip.passengers-required";
+    public const string TripDuplicatePassenger = "trip.duplicate-passenger";
+    public const string TripMixedHouseholds = "trip.mixed-households";
+    public const string TripDestinationKind = "trip.destination-kind";
+    public const string TripSiteRequired = "trip.site-required";
+    public const string TripOriginRequired = "trip.origin-required";
+    public const string VehicleNotAvailable = "vehicle.not-available";
+    public const string VehicleSeats = "vehicle.seats";
+    public const string VehicleNotAwaitingDisinfection = "vehicle.not-awaiting-disinfection";
+    public const string DriverInactive = "driver.inactive";
+    public const string DriverTestOverdue = "driver.test-overdue";
+    public const string DriverTestNotNegative = "driver.test-not-negative";
+}
+
+/// <summary>
+/// What a rule gives back when it changes something: the value it produced (an event, a new stay), or the error code
+/// that refused the change. A refused change leaves every object as it was.
+/// </summary>
+public readonly record struct RuleResult<T>(T? Value, string? Error) where T : class
+{
+    public bool Ok => Error is null;
+
+    public static RuleResult<T> Success(T? value) => new(value, null);
+
+    public static RuleResult<T> Fail(string error) => new(null, error);
+}

@@ -1,0 +1,160 @@
+using Fangkong.Core.People;
+
+namespace Fangkong.Core.Sites;
+
+/// <summary>
+/// The rules of closed-loop trips: what a request must say, who may ride together, the steps requested → assigned
+/// → departed → arrived (or cancelled), the vehicle's closed loop (on a trip, then disinfected before the next), the
+/// driver's own test cadence, and the durations the board shows. Each refusal is a stable error code and changes
+/// nothing; the caller bumps the versions of what it saves.
+/// </summary>
+public static class TripRules
+{
+    public const int MaxReasonLength = 200;
+
+    /// <summary>
+    /// Field errors of a new trip: an origin (text, node or site), a destination that is a site, a hospital or home
+    /// ("trip.destination-kind"), the site named when it is a site, and passengers as
+    /// <see cref="ValidatePassengers"/> wants them.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateRequest(Trip trip)
+    {
+        var errors = new List<FieldError>();
+        if (Text.Tidy(trip.FromText) is null && trip.FromNodeId is null && trip.FromSiteId is null)
+            errors.Add(new("from", SiteErrors.TripOriginRequired));
+        if (trip.FromKind == TripPlaceKind.Site && trip.FromSiteId is null) errors.Add(new("fromSiteId", SiteErrors.TripSiteRequired));
+        if (trip.ToKind is not (TripPlaceKind.Site or TripPlaceKind.Hospital or TripPlaceKind.Home))
+            errors.Add(new("toKind", SiteErrors.TripDestinationKind));
+        else if (trip.ToKind == TripPlaceKind.Site && trip.ToSiteId is null) errors.Add(new("toSiteId", SiteErrors.TripSiteRequired));
+        if (ValidatePassengers(trip.Passengers, trip.IsPointToPoint) is { } passengers) errors.Add(new("passengers", passengers));
+        return errors;
+    }
+
+    /// <summary>
+    /// Who may ride together. At least one passenger, each person once. A trip carries one household only: people
+    /// under measures from different homes are not put in one vehicle, where one of them may be infected and the
+    /// others not. A passenger without a household key is a household of their own. The exception is a point-to-point
+    /// pick-up (点对点接返) of arrivals at their landing point: they travelled together already (same train, same
+    /// coach), the township collects them in one run, and a group pick-up was the practice, so any mix is allowed.
+    /// </summary>
+    public static string? ValidatePassengers(IReadOnlyCollection<TripPassenger> passengers, bool pointToPoint)
+    {
+        if (passengers.Count == 0) return SiteErrors.TripPassengersRequired;
+        if (passengers.Select(p => p.PersonId).Distinct().Count() != passengers.Count) return SiteErrors.TripDuplicatePassenger;
+        if (pointToPoint || passengers.Count == 1) return null;
+        var first = passengers.First().HouseholdKey;
+        return first is null || passengers.Any(p => p.HouseholdKey != first) ? SiteErrors.TripMixedHouseholds : null;
+    }
+
+    /// <summary>
+    /// Why a driver may not drive now, or null: inactive, no test, a last test that is not negative, or a last test
+    /// sampled longer ago than the driver's cadence (1 day = 24 hours since the sampling, as certificate windows are
+    /// counted; a test exactly at the limit still counts).
+    /// </summary>
+    public static string? DriverBlocker(Driver driver, DateTime at)
+    {
+        if (!driver.Active) return SiteErrors.DriverInactive;
+        if (driver.LastTestAt is not { } tested) return SiteErrors.DriverTestOverdue;
+        if (!driver.LastTestNegative) return SiteErrors.DriverTestNotNegative;
+        return at - tested > TimeSpan.FromDays(Math.Max(1, driver.TestCadenceDays)) ? SiteErrors.DriverTestOverdue : null;
+    }
+
+    /// <summary>
+    /// Requested → assigned: a vehicle and a driver are required; the vehicle must be available (not on another trip,
+    /// not waiting for disinfection) and seat every passenger; the driver must pass <see cref="DriverBlocker"/>. The
+    /// vehicle goes on the trip.
+    /// </summary>
+    public static string? Assign(Trip trip, Vehicle? vehicle, Driver? driver, DateTime at)
+    {
+        if (trip.Status != TripStatus.Requested) return SiteErrors.TripTransitionNotAllowed;
+        if (vehicle is null) return SiteErrors.TripVehicleRequired;
+        if (driver is null) return SiteErrors.TripDriverRequired;
+        if (at < trip.RequestedAt) return SiteErrors.TripTimeOrder;
+        if (trip.Passengers.Count == 0) return SiteErrors.TripPassengersRequired;
+        if (vehicle.Status != VehicleStatus.Available) return SiteErrors.VehicleNotAvailable;
+        if (trip.Passengers.Count > vehicle.Seats) return SiteErrors.VehicleSeats;
+        if (DriverBlocker(driver, at) is { } blocked) return blocked;
+        trip.Status = TripStatus.Assigned;
+        trip.AssignedAt = at;
+        trip.VehicleId = vehicle.Id;
+        trip.DriverId = driver.Id;
+        trip.UpdatedAt = at;
+        vehicle.Status = VehicleStatus.OnTrip;
+        vehicle.UpdatedAt = at;
+        return null;
+    }
+
+    /// <summary>Assigned → departed (the passengers are aboard).</summary>
+    public static string? Depart(Trip trip, DateTime at)
+    {
+        if (trip.Status != TripStatus.Assigned) return SiteErrors.TripTransitionNotAllowed;
+        if (at < trip.AssignedAt) return SiteErrors.TripTimeOrder;
+        trip.Status = TripStatus.Departed;
+        trip.DepartedAt = at;
+        trip.UpdatedAt = at;
+        return null;
+    }
+
+    /// <summary>Departed → arrived (handed over at the destination); the vehicle now waits for disinfection.</summary>
+    public static string? Arrive(Trip trip, Vehicle? vehicle, DateTime at)
+    {
+        if (trip.Status != TripStatus.Departed) return SiteErrors.TripTransitionNotAllowed;
+        if (at < trip.DepartedAt) return SiteErrors.TripTimeOrder;
+        trip.Status = TripStatus.Arrived;
+        trip.ArrivedAt = at;
+        trip.UpdatedAt = at;
+        Release(trip, vehicle, VehicleStatus.AwaitingDisinfection, at);
+        return null;
+    }
+
+    /// <summary>
+    /// Any open trip → cancelled, with a reason. A vehicle that never left is free again; one that left (people may
+    /// have been aboard) waits for disinfection.
+    /// </summary>
+    public static string? Cancel(Trip trip, Vehicle? vehicle, string? reason, DateTime at)
+    {
+        if (!Trip.IsOpen(trip.Status)) return SiteErrors.TripTransitionNotAllowed;
+        var why = Text.Tidy(reason);
+        if (why is null) return SiteErrors.TripReasonRequired;
+        if (at < trip.RequestedAt) return SiteErrors.TripTimeOrder;
+        var departed = trip.Status == TripStatus.Departed;
+        trip.Status = TripStatus.Cancelled;
+        trip.CancelledAt = at;
+        trip.CancelReason = why.Length > MaxReasonLength ? why[..MaxReasonLength] : why;
+        trip.UpdatedAt = at;
+        Release(trip, vehicle, departed ? VehicleStatus.AwaitingDisinfection : VehicleStatus.Available, at);
+        return null;
+    }
+
+    /// <summary>A vehicle disinfected after a trip: available again.</summary>
+    public static string? VehicleDisinfected(Vehicle vehicle, DateTime at)
+    {
+        if (vehicle.Status != VehicleStatus.AwaitingDisinfection) return SiteErrors.VehicleNotAwaitingDisinfection;
+        vehicle.Status = VehicleStatus.Available;
+        vehicle.LastDisinfectedAt = at;
+        vehicle.UpdatedAt = at;
+        return null;
+    }
+
+    private static void Release(Trip trip, Vehicle? vehicle, VehicleStatus to, DateTime at)
+    {
+        // Only the trip's own vehicle, and only while it is on the trip (an out-of-service flag set meanwhile stays).
+        if (vehicle is null || trip.VehicleId != vehicle.Id || vehicle.Status != VehicleStatus.OnTrip) return;
+        vehicle.Status = to;
+        vehicle.UpdatedAt = at;
+    }
+
+    /// <summary>From the request to the vehicle and driver named; null until assigned.</summary>
+    public static TimeSpan? RequestToAssignment(Trip trip) => trip.AssignedAt - trip.RequestedAt;
+
+    /// <summary>From the request to the hand-over at the destination; null until arrived.</summary>
+    public static TimeSpan? RequestToArrival(Trip trip) => trip.Status == TripStatus.Arrived ? trip.ArrivedAt - trip.RequestedAt : null;
+
+    /// <summary>The board's figures over trips: request → assignment of those assigned, request → arrival of those arrived.</summary>
+    public static (DurationSummary ToAssignment, DurationSummary ToArrival) Summarize(IEnumerable<Trip> trips)
+    {
+        var list = trips.ToList();
+        return (DurationSummary.Of(list.Select(RequestToAssignment).OfType<TimeSpan>()),
+                DurationSummary.Of(list.Select(RequestToArrival).OfType<TimeSpan>()));
+    }
+}
