@@ -44,9 +44,8 @@ public sealed class VerificationCounts : Migration
         // The batch foreign key keeps an index of its own (the dropped index began with it).
         migrationBuilder.CreateIndex(name: "IX_VerificationTasks_BatchId", table: "VerificationTasks", column: "BatchId");
 
-        migrationBuilder.CreateIndex(name: "IX_VerificationTasks_Unswept", table: "VerificationTasks", columns: new[] { "CountyCode", "NextDueAt" },
-                filter: "\"NextDueAt\" IS NOT NULL AND (\"MissedStage\" IS NULL OR \"MissedStage\" <> \"NextStage\")")
-            .Annotation("Npgsql:IndexInclude", new[] { "BatchId", "Township", "ScopeKey" });
+        migrationBuilder.CreateIndex(name: "IX_VerificationTasks_Unswept", table: "VerificationTasks", columns: new[] { "CountyCode", "NextDueAt", "BatchId", "Township", "ScopeKey", "NextStage", "MissedStage" },
+            filter: "\"NextDueAt\" IS NOT NULL AND (\"MissedStage\" IS NULL OR \"MissedStage\" <> \"NextStage\")");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

@@ -26,9 +26,23 @@ public sealed record Board(DateTime At, int Total, int Open, int Overdue, int Ro
 public sealed class VerificationBoard(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, TimeProvider time)
 {
     /// <summary>A task with a deadline the sweep has not recorded as missed: the filter of the partial index and of the live query.</summary>
+    public const string UnsweptIndex = "IX_VerificationTasks_Unswept";
     public const string UnsweptSql = "\"NextDueAt\" IS NOT NULL AND (\"MissedStage\" IS NULL OR \"MissedStage\" <> \"NextStage\")";
+    private const string UnsweptSelect = "SELECT * FROM \"VerificationTasks\" WHERE \"CountyCode\" = {0} AND \"NextDueAt\" < {1} AND " + UnsweptSql;
+    private const string UnsweptSelectSqlite = "SELECT * FROM \"VerificationTasks\" INDEXED BY \"" + UnsweptIndex + "\" WHERE \"CountyCode\" = {0} AND \"NextDueAt\" < {1} AND " + UnsweptSql;
 
     private Actor Actor => actor.Current;
+
+    /// <summary>
+    /// The open tasks past due that no sweep has marked, from the partial index (named for SQLite, whose planner may
+    /// otherwise prefer the scope index and read every task of the county).
+    /// </summary>
+    public static IQueryable<VerificationTask> UnsweptQuery(FangkongDb db, string county, DateTime now)
+    {
+        // Constant SQL (the hint and the filter are constants of this class); the county and the time are parameters.
+        var sql = db.Database.IsNpgsql() ? UnsweptSelect : UnsweptSelectSqlite;
+        return db.VerificationTasks.FromSqlRaw(sql, county, now).AsNoTracking();
+    }
 
     public async Task<Board> GetAsync(CancellationToken ct = default)
     {
@@ -50,10 +64,7 @@ public sealed class VerificationBoard(IDbContextFactory<FangkongDb> factory, IAc
                 .Select(g => (g.BatchId, g.Township, g.Status, g.Count, g.Overdue)).ToList();
         // Past due but not reached by a sweep yet (the sweep runs every minute): counted live from the partial index,
         // so the board is exact between sweeps and reads only those few tasks.
-        var county = Actor.Scope.CountyCode;
-        var unswept = (await db.VerificationTasks
-                .FromSql($"""SELECT * FROM "VerificationTasks" WHERE "CountyCode" = {county} AND "NextDueAt" < {now} AND "NextDueAt" IS NOT NULL AND ("MissedStage" IS NULL OR "MissedStage" <> "NextStage")""")
-                .AsNoTracking().GroupBy(t => new { t.BatchId, t.Township }).Select(g => new { g.Key.BatchId, g.Key.Township, Count = g.Count() }).ToListAsync(ct))
+        var unswept = (await UnsweptQuery(db, Actor.Scope.CountyCode, now).GroupBy(t => new { t.BatchId, t.Township }).Select(g => new { g.Key.BatchId, g.Key.Township, Count = g.Count() }).ToListAsync(ct))
             .Select(o => (o.BatchId, o.Township, o.Count)).ToList();
         var overdue = groups.Where(g => g.Overdue > 0).Select(g => (g.BatchId, g.Township, Count: g.Overdue)).Concat(unswept).ToList();
         var batchIds = groups.Select(g => g.BatchId).Distinct().ToList();

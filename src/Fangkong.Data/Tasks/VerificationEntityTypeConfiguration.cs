@@ -36,10 +36,9 @@ internal sealed class VerificationTaskEntityTypeConfiguration : IEntityTypeConfi
         b.HasIndex(t => new { t.CountyCode, t.Status, t.NextDueAt });
         // The board's live overdue count: tasks past due that no sweep has marked yet (the marked ones are in
         // VerificationCounts). Partial, so it holds only tasks with a deadline not yet recorded as missed, and covering
-        // (PostgreSQL: an index-only scan with the batch, township and scope carried along).
-        b.HasIndex(t => new { t.CountyCode, t.NextDueAt }, "IX_VerificationTasks_Unswept")
-            .HasFilter(VerificationBoard.UnsweptSql)
-            .IncludeProperties(t => new { t.BatchId, t.Township, t.ScopeKey });
+        // on both engines (the batch, township, scope and the stages the filter reads are key columns: SQLite has no INCLUDE).
+        b.HasIndex(t => new { t.CountyCode, t.NextDueAt, t.BatchId, t.Township, t.ScopeKey, t.NextStage, t.MissedStage }, VerificationBoard.UnsweptIndex)
+            .HasFilter(VerificationBoard.UnsweptSql);
         b.HasIndex(t => t.PersonId);
         b.HasIndex(t => new { t.CountyCode, t.IdHash });
         b.HasOne<VerificationBatch>().WithMany().HasForeignKey(t => t.BatchId).OnDelete(DeleteBehavior.Restrict);
