@@ -1,0 +1,239 @@
+using Fangkong.Core.Sites;
+using static Fangkong.Core.Tests.Sites.SiteTestData;
+
+namespace Fangkong.Core.Tests.Sites;
+
+public class SiteRulesTests
+{
+    // The site record ----------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Validate_CountyAndTownshipSites()
+    {
+        Assert.Empty(SiteRules.Validate(Site(level: SiteLevel.Township, scope: Township)));
+        Assert.Empty(SiteRules.Validate(Site(level: SiteLevel.County, scope: County)));
+    }
+
+    [Theory]
+    [InlineData(SiteLevel.County, Township, "level", "site.level-scope-mismatch")]
+    [InlineData(SiteLevel.Township, County, "level", "site.level-scope-mismatch")]
+    [InlineData(SiteLevel.Township, "411326101200", "level", "site.level-scope-mismatch")]
+    [InlineData(SiteLevel.Township, "411327101", "scopeKey", "scope.outside-county")]
+    public void Validate_ScopeMustFitTheLevel(SiteLevel level, string scope, string field, string code)
+    {
+        Assert.Equal([new Fangkong.Core.People.FieldError(field, code)], SiteRules.Validate(Site(level: level, scope: scope)));
+    }
+
+    [Fact]
+    public void Validate_NameAndReserve()
+    {
+        var site = Site(reserve: -1);
+        site.Name = "  ";
+        var errors = SiteRules.Validate(site);
+        Assert.Contains(errors, e => e.Field == "name" && e.Code == "name.required");
+        Assert.Contains(errors, e => e.Field == "reserveRooms" && e.Code == "reserve-rooms.range");
+        site.Name = new string('宾', 101);
+        Assert.Contains(SiteRules.Validate(site), e => e.Code == "name.too-long");
+    }
+
+    public static TheoryData<SiteStatus, SiteStatus, bool> StatusPairs()
+    {
+        var allowed = new HashSet<(SiteStatus, SiteStatus)>
+        {
+            (SiteStatus.Preparing, SiteStatus.InService), (SiteStatus.Preparing, SiteStatus.StandbyReserve), (SiteStatus.Preparing, SiteStatus.Closed),
+            (SiteStatus.InService, SiteStatus.StandbyReserve), (SiteStatus.InService, SiteStatus.Closed),
+            (SiteStatus.StandbyReserve, SiteStatus.InService), (SiteStatus.StandbyReserve, SiteStatus.Closed),
+            (SiteStatus.Closed, SiteStatus.Preparing),
+        };
+        var data = new TheoryData<SiteStatus, SiteStatus, bool>();
+        foreach (var from in Enum.GetValues<SiteStatus>())
+            foreach (var to in Enum.GetValues<SiteStatus>())
+                data.Add(from, to, allowed.Contains((from, to)));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StatusPairs))]
+    public void Status_EveryPair(SiteStatus from, SiteStatus to, bool allowed)
+    {
+        var site = Site(status: from);
+        var error = SiteRules.ChangeStatus(site, to, Passed(), activeStays: 0, T0);
+        Assert.Equal(allowed ? null : "site.status-not-allowed", error);
+        Assert.Equal(allowed ? to : from, site.Status);
+    }
+
+    private static SiteInspection Passed(bool passed = true) => new() { SiteId = 1, Inspector = "县卫健局", InspectedAt = T0, Passed = passed };
+
+    [Fact]
+    public void Status_IntoServiceOnlyAfterAPassedInspection()
+    {
+        var site = Site(status: SiteStatus.Preparing);
+        Assert.Equal("site.inspection-required", SiteRules.ChangeStatus(site, SiteStatus.InService, null, 0, T0));
+        Assert.Equal("site.inspection-required", SiteRules.ChangeStatus(site, SiteStatus.StandbyReserve, Passed(false), 0, T0));
+        Assert.Equal(SiteStatus.Preparing, site.Status);
+        Assert.Null(SiteRules.ChangeStatus(site, SiteStatus.InService, Passed(), 0, T0));
+        Assert.Equal(T0, site.UpdatedAt);
+        // Closing a site being prepared needs no inspection.
+        Assert.Null(SiteRules.ChangeStatus(Site(status: SiteStatus.Preparing), SiteStatus.Closed, null, 0, T0));
+    }
+
+    [Fact]
+    public void Status_StandbyBackIntoService_NeedsNoNewInspection()
+    {
+        Assert.Null(SiteRules.ChangeStatus(Site(status: SiteStatus.StandbyReserve), SiteStatus.InService, null, 0, T0));
+    }
+
+    [Fact]
+    public void Status_ASiteWithPeopleIsNotClosed()
+    {
+        var site = Site();
+        Assert.Equal("site.has-occupants", SiteRules.ChangeStatus(site, SiteStatus.Closed, null, activeStays: 3, T0));
+        Assert.Equal(SiteStatus.InService, site.Status);
+        // Put on standby with people still in: they stay until they leave.
+        Assert.Null(SiteRules.ChangeStatus(site, SiteStatus.StandbyReserve, null, activeStays: 3, T0));
+    }
+
+    [Theory]
+    [InlineData(SiteStatus.InService, true)]
+    [InlineData(SiteStatus.StandbyReserve, true)]
+    [InlineData(SiteStatus.Preparing, false)]
+    [InlineData(SiteStatus.Closed, false)]
+    public void Receives(SiteStatus status, bool expected)
+    {
+        Assert.Equal(expected, QuarantineSite.Receives(status));
+    }
+
+    // Standards and inspections -------------------------------------------------------------------------------------
+
+    [Fact]
+    public void DefaultStandards_SixCodesInOrder()
+    {
+        Assert.Equal(
+            ["three-zones-two-channels", "single-room-own-bathroom", "ventilation", "staffing-groups", "waste-handling", "fire-safety"],
+            SiteStandards.Default.OrderBy(s => s.Sequence).Select(s => s.Code));
+        Assert.Equal(SiteStandards.Default.Count, SiteStandards.Default.Select(s => s.Sequence).Distinct().Count());
+    }
+
+    [Fact]
+    public void DefaultStandards_SeedACountyWithoutNames()
+    {
+        var rows = SiteStandards.Seed(County);
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows, r => Assert.Equal((County, "", true), (r.CountyCode, r.Name, r.Active)));
+    }
+
+    private static List<SiteInspectionItem> AllPassed() =>
+        SiteStandards.Default.Select(s => new SiteInspectionItem { StandardCode = s.Code, Passed = true }).ToList();
+
+    [Fact]
+    public void Evaluate_PassesWhenEveryActiveItemPassed()
+    {
+        var verdict = InspectionRules.Evaluate(SiteStandards.Seed(County), AllPassed());
+        Assert.True(verdict.Passed);
+        Assert.Empty(verdict.Failed);
+        Assert.Empty(verdict.Missing);
+    }
+
+    [Fact]
+    public void Evaluate_AFailedItemFails()
+    {
+        var items = AllPassed();
+        items[4].Passed = false;
+        var verdict = InspectionRules.Evaluate(SiteStandards.Seed(County), items);
+        Assert.False(verdict.Passed);
+        Assert.Equal(["waste-handling"], verdict.Failed);
+    }
+
+    [Fact]
+    public void Evaluate_AMissingItemFails_InChecklistOrder()
+    {
+        var items = AllPassed().Where(i => i.StandardCode is not ("fire-safety" or "ventilation")).ToList();
+        var verdict = InspectionRules.Evaluate(SiteStandards.Seed(County), items);
+        Assert.False(verdict.Passed);
+        Assert.Equal(["ventilation", "fire-safety"], verdict.Missing);
+    }
+
+    [Fact]
+    public void Evaluate_RetiredAndUnknownStandardsDoNotCount()
+    {
+        var standards = SiteStandards.Seed(County).ToList();
+        standards.Single(s => s.Code == "fire-safety").Active = false;
+        var items = AllPassed().Where(i => i.StandardCode != "fire-safety").ToList();
+        items.Add(new SiteInspectionItem { StandardCode = "something-else", Passed = false });
+        Assert.True(InspectionRules.Evaluate(standards, items).Passed);
+    }
+
+    [Fact]
+    public void Evaluate_AStandardReportedTwice_PassesOnlyIfBothPassed()
+    {
+        var items = AllPassed();
+        items.Add(new SiteInspectionItem { StandardCode = "ventilation", Passed = false });
+        Assert.Equal(["ventilation"], InspectionRules.Evaluate(SiteStandards.Seed(County), items).Failed);
+    }
+
+    [Fact]
+    public void ValidateInspection_InspectorKnownStandardsOnceAndNotesOnFailures()
+    {
+        var inspection = Passed();
+        inspection.Inspector = " ";
+        inspection.Items =
+        [
+            new() { StandardCode = "ventilation", Passed = true },
+            new() { StandardCode = "ventilation", Passed = true },
+            new() { StandardCode = "made-up", Passed = true },
+            new() { StandardCode = "fire-safety", Passed = false },
+            new() { StandardCode = "waste-handling", Passed = false, Note = "no sealed bins on floor 3" },
+        ];
+        var errors = InspectionRules.Validate(inspection, SiteStandards.Seed(County));
+        Assert.Equal(
+            [("inspector", "inspector.required"), ("items.ventilation", "standard.duplicate"), ("items.made-up", "standard.unknown"), ("items.fire-safety", "note.required")],
+            errors.Select(e => (e.Field, e.Code)));
+    }
+
+    // Small pieces -----------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("2", "10", -1)]
+    [InlineData("302", "1001", -1)]
+    [InlineData("A-2", "A-10", -1)]
+    [InlineData("a-2", "A-2", 1)]      // equal but for case: still a total order
+    [InlineData("B1", "A9", 1)]
+    [InlineData("007", "7", 1)]
+    [InlineData("301", "301", 0)]
+    [InlineData("1号楼", "2号楼", -1)]
+    [InlineData("10号楼", "9号楼", 1)]
+    [InlineData("30", "301", -1)]
+    public void RoomNumbers_OrderAsPeopleReadThem(string a, string b, int sign)
+    {
+        Assert.Equal(sign, Math.Sign(RoomNumberComparer.Instance.Compare(a, b)));
+        Assert.Equal(-sign, Math.Sign(RoomNumberComparer.Instance.Compare(b, a)));
+    }
+
+    [Fact]
+    public void RoomCapacity_OnlyFamilyRoomsHoldMore()
+    {
+        Assert.Equal(1, Room(beds: 2).Capacity);
+        Assert.Equal(4, Room(family: true, beds: 4).Capacity);
+        Assert.Equal(1, Room(family: true, beds: 0).Capacity);
+    }
+
+    [Fact]
+    public void DurationSummary_OneValueAndTwoValues()
+    {
+        var one = DurationSummary.Of([TimeSpan.FromMinutes(42)]);
+        Assert.Equal((1, TimeSpan.FromMinutes(42), TimeSpan.FromMinutes(42), TimeSpan.FromMinutes(42)), (one.Count, one.Median, one.P90, one.Max));
+        var two = DurationSummary.Of([TimeSpan.FromHours(3), TimeSpan.FromHours(1)]);
+        Assert.Equal(TimeSpan.FromHours(2), two.Median);
+        Assert.Equal(TimeSpan.FromHours(2.8), two.P90);
+        Assert.Equal(DurationSummary.Empty, DurationSummary.Of([]));
+    }
+
+    [Fact]
+    public void RuleResult_OkOnlyWithoutAnError()
+    {
+        Assert.True(RuleResult<RoomEvent>.Success(null).Ok);
+        var failed = RuleResult<RoomEvent>.Fail("room.occupied");
+        Assert.False(failed.Ok);
+        Assert.Null(failed.Value);
+    }
+}
