@@ -83,6 +83,15 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<VerificationBatch> VerificationBatches => Set<VerificationBatch>();
     public DbSet<VerificationCount> VerificationCounts => Set<VerificationCount>();
+    public DbSet<Core.Sites.QuarantineSite> QuarantineSites => Set<Core.Sites.QuarantineSite>();
+    public DbSet<Core.Sites.SiteStandard> SiteStandards => Set<Core.Sites.SiteStandard>();
+    public DbSet<Core.Sites.SiteInspection> SiteInspections => Set<Core.Sites.SiteInspection>();
+    public DbSet<Core.Sites.Room> Rooms => Set<Core.Sites.Room>();
+    public DbSet<Core.Sites.RoomEvent> RoomEvents => Set<Core.Sites.RoomEvent>();
+    public DbSet<Core.Sites.Stay> Stays => Set<Core.Sites.Stay>();
+    public DbSet<Core.Sites.Vehicle> Vehicles => Set<Core.Sites.Vehicle>();
+    public DbSet<Core.Sites.Driver> Drivers => Set<Core.Sites.Driver>();
+    public DbSet<Core.Sites.Trip> Trips => Set<Core.Sites.Trip>();
     public DbSet<VerificationTask> VerificationTasks => Set<VerificationTask>();
     public DbSet<VerificationSourceRow> VerificationSourceRows => Set<VerificationSourceRow>();
     public DbSet<VerificationMiss> VerificationMisses => Set<VerificationMiss>();

@@ -59,6 +59,12 @@ public static class Permissions
     public const string VerificationWork = "verification.work";
     /// <summary>Import pushed lists, route the unroutable, edit the deadline profile (the county command centre).</summary>
     public const string VerificationManage = "verification.manage";
+    /// <summary>See quarantine sites, their rooms, stays, trips and capacity in one's subtree.</summary>
+    public const string SitesRead = "sites.read";
+    /// <summary>Work a site: allocate rooms, check people in and out, move rooms through turnover, run trips.</summary>
+    public const string SitesWork = "sites.work";
+    /// <summary>Set up sites: create them, import rooms, inspect against the standards, change status; vehicles and drivers.</summary>
+    public const string SitesManage = "sites.manage";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -66,6 +72,7 @@ public static class Permissions
         CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage,
         PolicyRead, PolicyManage, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests,
         MonitoringReport, SpotChecks, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork, VerificationManage,
+        SitesRead, SitesWork, SitesManage,
     ];
 
     private static readonly string[] ClosedLoop =
@@ -74,13 +81,13 @@ public static class Permissions
     /// <summary>The default grants of each role. Checkpoint staff look people up by ID; they do not browse lists.</summary>
     public static IReadOnlyDictionary<string, string[]> ByRole { get; } = new Dictionary<string, string[]>
     {
-        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, VerificationManage, .. ClosedLoop],
-        [Roles.TownshipTeam] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, .. ClosedLoop],
+        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, VerificationManage, SitesRead, SitesWork, SitesManage, .. ClosedLoop],
+        [Roles.TownshipTeam] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, SitesRead, SitesWork, .. ClosedLoop],
         [Roles.VillageCadre] = [PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
         [Roles.CheckpointStaff] = [PeopleLookup, PolicyRead, ArrivalsRegister],
-        [Roles.SiteStaff] = [PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork],
-        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
-        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport, VerificationRead],
+        [Roles.SiteStaff] = [PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork, SitesRead, SitesWork],
+        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork, SitesRead],
+        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport, VerificationRead, SitesRead],
         [Roles.Administrator] = [PeopleRead, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage, PolicyRead],
     };
 

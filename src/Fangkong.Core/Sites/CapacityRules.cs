@@ -93,17 +93,28 @@ public static class CapacityRules
                 case RoomState.OutOfService: outOfService++; break;
             }
         }
-        var available = ready - held;
-        var reserve = Math.Min(Math.Max(0, site.ReserveRooms), available);
-        return new SiteCapacity(site.Id, site.Status, total, ready, held, occupied, awaiting, disinfected, supplies, outOfService,
-            Math.Max(0, site.ReserveRooms), reserve, available - reserve);
+        return Summarize(site, new Dictionary<RoomState, int>
+        {
+            [RoomState.Ready] = ready, [RoomState.Occupied] = occupied, [RoomState.AwaitingDisinfection] = awaiting,
+            [RoomState.Disinfected] = disinfected, [RoomState.SuppliesReplaced] = supplies, [RoomState.OutOfService] = outOfService,
+        }, held);
     }
 
     /// <summary>
-    /// The county's figures: in-service sites make the capacity, standby sites only their <see cref="CountyCapacity.StandbyFree"/>;
-    /// preparing and closed sites are left out. Occupied rooms count wherever they are (a site put on standby still
-    /// has its people).
+    /// The same summary from counts the database aggregated: rooms per state, and how many ready rooms are held by an
+    /// allocation not yet checked in.
     /// </summary>
+    public static SiteCapacity Summarize(QuarantineSite site, IReadOnlyDictionary<RoomState, int> roomsByState, int held)
+    {
+        int Of(RoomState state) => roomsByState.TryGetValue(state, out var n) ? n : 0;
+        var ready = Of(RoomState.Ready);
+        held = Math.Clamp(held, 0, ready);
+        var available = ready - held;
+        var reserve = Math.Min(Math.Max(0, site.ReserveRooms), available);
+        return new SiteCapacity(site.Id, site.Status, roomsByState.Values.Sum(), ready, held, Of(RoomState.Occupied), Of(RoomState.AwaitingDisinfection),
+            Of(RoomState.Disinfected), Of(RoomState.SuppliesReplaced), Of(RoomState.OutOfService), Math.Max(0, site.ReserveRooms), reserve, available - reserve);
+    }
+
     public static CountyCapacity Summarize(IEnumerable<SiteCapacity> sites)
     {
         var list = sites.ToList();

@@ -264,6 +264,13 @@ internal static class AuditPolicies
             },
             Secret = new HashSet<string> { nameof(VerificationTask.Address), nameof(VerificationTask.Team) },
         },
+        [typeof(Core.Sites.QuarantineSite)] = new AuditPolicy { Name = "site", EntityType = "QuarantineSite", Ignored = new HashSet<string> { nameof(Core.Sites.QuarantineSite.Version), nameof(Core.Sites.QuarantineSite.CreatedAt), nameof(Core.Sites.QuarantineSite.UpdatedAt) } },
+        [typeof(Core.Sites.SiteInspection)] = new AuditPolicy { Name = "site.inspection", EntityType = "QuarantineSite", IdOf = e => Id(((Core.Sites.SiteInspection)e.Entity).SiteId), Ignored = new HashSet<string> { nameof(Core.Sites.SiteInspection.CreatedAt) } },
+        [typeof(Core.Sites.Room)] = new AuditPolicy { Name = "room", EntityType = "Room", Ignored = new HashSet<string> { nameof(Core.Sites.Room.Version), nameof(Core.Sites.Room.CreatedAt), nameof(Core.Sites.Room.UpdatedAt), nameof(Core.Sites.Room.StateChangedAt), nameof(Core.Sites.Room.StateChangedBy) } },
+        [typeof(Core.Sites.Stay)] = new AuditPolicy { Name = "stay", EntityType = "Stay", Ignored = new HashSet<string> { nameof(Core.Sites.Stay.Version), nameof(Core.Sites.Stay.CreatedAt), nameof(Core.Sites.Stay.UpdatedAt) } },
+        [typeof(Core.Sites.Vehicle)] = new AuditPolicy { Name = "vehicle", EntityType = "Vehicle", Ignored = new HashSet<string> { nameof(Core.Sites.Vehicle.Version), nameof(Core.Sites.Vehicle.CreatedAt), nameof(Core.Sites.Vehicle.UpdatedAt) } },
+        [typeof(Core.Sites.Driver)] = new AuditPolicy { Name = "driver", EntityType = "Driver", Ignored = new HashSet<string> { nameof(Core.Sites.Driver.Version), nameof(Core.Sites.Driver.CreatedAt), nameof(Core.Sites.Driver.UpdatedAt) } },
+        [typeof(Core.Sites.Trip)] = new AuditPolicy { Name = "trip", EntityType = "Trip", Ignored = new HashSet<string> { nameof(Core.Sites.Trip.Version), nameof(Core.Sites.Trip.CreatedAt), nameof(Core.Sites.Trip.UpdatedAt) } },
         [typeof(VerificationBatch)] = new AuditPolicy { Name = "verification.batch", EntityType = "VerificationBatch", Ignored = new HashSet<string> { nameof(VerificationBatch.Summary) } },
         [typeof(DeadlineProfileVersion)] = new AuditPolicy { Name = "deadline-profile", EntityType = "DeadlineProfileVersion", Ignored = new HashSet<string> { nameof(DeadlineProfileVersion.CreatedAt) } },
     };

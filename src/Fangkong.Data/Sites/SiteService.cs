@@ -1,0 +1,255 @@
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.People;
+using Fangkong.Core.Sites;
+using Fangkong.Core.Tabular;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Jurisdictions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fangkong.Data.Sites;
+
+public sealed record SiteInput(string? Name, SiteLevel Level, string? ScopeKey, string? OperatorUnit = null, string? LeadName = null, string? LeadPhone = null,
+    string? Address = null, string? Contact = null, int ReserveRooms = 0);
+public sealed record SiteItem(long Id, string Name, SiteLevel Level, SiteStatus Status, string ScopeKey, string? Place, string? OperatorUnit, string? LeadName,
+    string? Address, int ReserveRooms, SiteCapacity Capacity, int Version);
+public sealed record CapacityView(CountyCapacity County, IReadOnlyList<SiteItem> Sites, bool BelowThreshold, CapacityThreshold Threshold);
+public sealed record RoomOccupant(long StayId, long OrderId, long PersonId, string Name, StayStatus Status, int Bed, DateOnly? LeaveOn);
+public sealed record BoardRoom(long Id, string Building, int Floor, string Number, RoomState State, bool Single, bool OwnBathroom, bool Accessible,
+    bool FamilyRoom, int Beds, bool NegativePressure, string? OutOfServiceReason, DateTime StateChangedAt, int Version, IReadOnlyList<RoomOccupant> Occupants);
+public sealed record RoomBoard(SiteItem Site, IReadOnlyList<BoardRoom> Rooms, TurnoverSummary Turnover, long ElapsedMs);
+public sealed record RoomImportSummary(int Rows, int Imported, IReadOnlyList<RoomImportError> Errors);
+public sealed record InspectionInput(IReadOnlyList<InspectionItemInput> Items, string? Note);
+public sealed record InspectionItemInput(string Code, bool Passed, string? Note);
+
+/// <summary>
+/// Quarantine sites (集中隔离点): set-up (site, standards, inspection, status), rooms (file import, one board per site,
+/// turnover steps) and capacity for the county. Jurisdiction-scoped like every other read: a township team sees its
+/// township's sites, the county sees all.
+/// </summary>
+public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, TimeProvider time)
+{
+    private Actor Actor => actor.Current;
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<long> CreateAsync(SiteInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        var key = Text.Tidy(input.ScopeKey) ?? Actor.Scope.Prefix;
+        if (!Actor.Scope.Contains(Actor.Scope.CountyCode, key) || directory.Official(key) is null) throw new ValidationFailedException([new FieldError("scopeKey", "scope.outside")]);
+        var site = new QuarantineSite
+        {
+            CountyCode = Actor.Scope.CountyCode, ScopeKey = key, Name = Text.Tidy(input.Name) ?? "", Level = input.Level,
+            OperatorUnit = Text.Tidy(input.OperatorUnit), LeadName = Text.Tidy(input.LeadName), LeadPhone = PersonRules.NormalizePhone(input.LeadPhone, out _),
+            Address = Text.Tidy(input.Address), Contact = Text.Tidy(input.Contact), ReserveRooms = input.ReserveRooms,
+            Status = SiteStatus.Preparing, CreatedAt = Now, UpdatedAt = Now, Version = 1,
+        };
+        var errors = SiteRules.Validate(site);
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (await db.QuarantineSites.AnyAsync(s => s.ScopeKey == key && s.Name == site.Name, ct))
+            throw new ValidationFailedException([new FieldError("name", "site.name-taken")]);
+        await EnsureStandardsAsync(db, site.CountyCode, ct);
+        db.QuarantineSites.Add(site);
+        db.Audit.Reason = "site set up";
+        await db.SaveChangesAsync(ct);
+        return site.Id;
+    }
+
+    private static async Task EnsureStandardsAsync(FangkongDb db, string county, CancellationToken ct)
+    {
+        if (await db.SiteStandards.AnyAsync(s => s.CountyCode == county, ct)) return;
+        foreach (var s in SiteStandards.Seed(county)) { s.Name = s.Code; db.SiteStandards.Add(s); }
+    }
+
+    public async Task<IReadOnlyList<SiteStandard>> StandardsAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var list = await db.SiteStandards.AsNoTracking().Where(s => s.Active).OrderBy(s => s.Sequence).ToListAsync(ct);
+        return list.Count > 0 ? list : SiteStandards.Seed(Actor.Scope.CountyCode);
+    }
+
+    /// <summary>Records an inspection against the standards in force; the verdict is computed, never typed in.</summary>
+    public async Task<InspectionVerdict?> InspectAsync(long siteId, InspectionInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return null;
+        await EnsureStandardsAsync(db, site.CountyCode, ct);
+        await db.SaveChangesAsync(ct);
+        var standards = await db.SiteStandards.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
+        var inspection = new SiteInspection
+        {
+            CountyCode = site.CountyCode, ScopeKey = site.ScopeKey, SiteId = site.Id, InspectedAt = Now, Inspector = Actor.Name, Note = Text.Tidy(input.Note),
+            CreatedAt = Now,
+            Items = input.Items.Select(i => new SiteInspectionItem { CountyCode = site.CountyCode, ScopeKey = site.ScopeKey, StandardCode = i.Code, Passed = i.Passed, Note = Text.Tidy(i.Note) }).ToList(),
+        };
+        var problems = InspectionRules.Validate(inspection, standards);
+        if (problems.Count > 0) throw new ValidationFailedException(problems);
+        var verdict = InspectionRules.Evaluate(standards, inspection.Items);
+        inspection.Passed = verdict.Passed;
+        db.SiteInspections.Add(inspection);
+        db.Audit.Reason = verdict.Passed ? "inspection passed" : "inspection failed: " + string.Join(", ", verdict.Failed.Concat(verdict.Missing));
+        await db.SaveChangesAsync(ct);
+        return verdict;
+    }
+
+    public async Task<bool> ChangeStatusAsync(long siteId, SiteStatus to, int? version, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return false;
+        if (version is { } v && v != site.Version) throw new ConflictException("site.version", "the site was changed by someone else; reload");
+        var latest = await db.SiteInspections.AsNoTracking().Where(i => i.SiteId == siteId).OrderByDescending(i => i.InspectedAt).FirstOrDefaultAsync(ct);
+        var occupants = await db.Stays.CountAsync(s => s.SiteId == siteId && s.OccupiedRoomId != null, ct);
+        var from = site.Status;
+        if (SiteRules.ChangeStatus(site, to, latest, occupants, Now) is { } error) throw new ConflictException(error, error);
+        site.Version++;
+        db.Audit.Reason = $"site {from} → {to}";
+        db.Audit.Rule = to == SiteStatus.InService ? "site#inspection-passed" : null;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Imports a rooms file (xlsx / csv) into a site. All or nothing: a file with any bad row (a duplicate room number,
+    /// a floor that is not a number, a number already used in the site) changes nothing and names every row.
+    /// </summary>
+    public async Task<RoomImportSummary?> ImportRoomsAsync(long siteId, Stream file, string fileName, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return null;
+        List<RoomImportRow> rows;
+        try
+        {
+            using var source = TabularFile.Open(file, fileName);
+            rows = ReadRows(source).ToList();
+        }
+        catch (TabularFormatException e)
+        {
+            return new RoomImportSummary(0, 0, [new RoomImportError(e.RowNumber ?? 0, e.Column ?? "file", "file." + e.Code.ToString().ToLowerInvariant(), null)]);
+        }
+        var result = RoomImportRules.Validate(rows);
+        var errors = result.Errors.ToList();
+        var existing = (await db.Rooms.AsNoTracking().Where(r => r.SiteId == siteId).Select(r => new { r.Building, r.Number }).ToListAsync(ct))
+            .Select(r => (r.Building, r.Number)).ToHashSet();
+        foreach (var room in result.Rooms.Where(r => existing.Contains((r.Building, r.Number))))
+            errors.Add(new RoomImportError(room.RowNumber, "number", "number.exists-in-site", room.Number));
+        if (errors.Count > 0) return new RoomImportSummary(rows.Count, 0, errors.OrderBy(e => e.RowNumber).ToList());
+        foreach (var room in result.Rooms)
+        {
+            var r = room.ToRoom(site, Now);
+            r.StateChangedBy = Actor.Name;
+            r.Version = 1;
+            db.Rooms.Add(r);
+        }
+        db.Audit.Reason = $"rooms file {fileName}: {result.Rooms.Count} rooms";
+        await db.SaveChangesAsync(ct);
+        return new RoomImportSummary(rows.Count, result.Rooms.Count, []);
+    }
+
+    private static IEnumerable<RoomImportRow> ReadRows(ITabularSource source)
+    {
+        foreach (var sheet in source.Sheets)
+        {
+            using var rows = sheet.Rows.GetEnumerator();
+            HeaderMap header;
+            try { header = HeaderMap.Detect(rows, RoomImportRules.Schema); }
+            catch (TabularFormatException e) when (e.Code == TabularError.NoHeader && source.Format == "xlsx") { continue; }
+            foreach (var row in header.Pending.Concat(Remaining(rows)))
+            {
+                if (row.IsBlank) continue;
+                yield return new RoomImportRow(row.RowNumber, header.Get(row, "building"), header.Get(row, "floor"), header.Get(row, "number"), header.Get(row, "single"),
+                    header.Get(row, "ownBathroom"), header.Get(row, "accessible"), header.Get(row, "familyRoom"), header.Get(row, "beds"), header.Get(row, "negativePressure"));
+            }
+        }
+    }
+
+    private static IEnumerable<TabularRow> Remaining(IEnumerator<TabularRow> rows)
+    {
+        while (rows.MoveNext()) yield return rows.Current;
+    }
+
+    /// <summary>A turnover step or taking a room out of (or back into) service; check-in and check-out go through stays.</summary>
+    public async Task<bool> MoveRoomAsync(long roomId, RoomState to, string? reason, int? version, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, ct);
+        if (room is null) return false;
+        if (version is { } v && v != room.Version) throw new ConflictException("room.version", "the room was changed by someone else; reload");
+        if (to is RoomState.Occupied) throw new ConflictException(SiteErrors.RoomCheckInRequired, SiteErrors.RoomCheckInRequired);
+        if (to is RoomState.OutOfService or RoomState.Ready && await db.Stays.AnyAsync(s => s.OccupiedRoomId == roomId, ct))
+            throw new ConflictException(SiteErrors.RoomOccupied, SiteErrors.RoomOccupied);
+        var from = room.State;
+        var moved = RoomRules.Transition(room, to, Actor.Name, Now, reason);
+        if (!moved.Ok) throw new ConflictException(moved.Error!, moved.Error!);
+        room.UpdatedAt = Now;
+        room.Version++;
+        db.RoomEvents.Add(moved.Value!);
+        db.Audit.Reason = Text.Tidy(reason) ?? $"room {from} → {to}";
+        db.Audit.Rule = "room#turnover";
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("room.version", "the room was changed by someone else; reload"); }
+        return true;
+    }
+
+    /// <summary>Every site the actor sees with its rooms by state, and the county's totals against the alert threshold.</summary>
+    public async Task<CapacityView> CapacityAsync(CapacityThreshold threshold, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var sites = await db.QuarantineSites.AsNoTracking().OrderBy(s => s.Level).ThenBy(s => s.Name).ToListAsync(ct);
+        var byState = (await db.Rooms.AsNoTracking().GroupBy(r => new { r.SiteId, r.State }).Select(g => new { g.Key.SiteId, g.Key.State, Count = g.Count() }).ToListAsync(ct))
+            .ToLookup(x => x.SiteId);
+        var held = await HeldAsync(db, null, ct);
+        var items = sites.Select(s => Item(s, CapacityRules.Summarize(s, byState[s.Id].ToDictionary(x => x.State, x => x.Count), held.GetValueOrDefault(s.Id)))).ToList();
+        var county = CapacityRules.Summarize(items.Select(i => i.Capacity));
+        return new CapacityView(county, items, CapacityRules.IsBelow(county, threshold), threshold);
+    }
+
+    /// <summary>Ready rooms held by an allocation not yet checked in, per site.</summary>
+    private static async Task<Dictionary<long, int>> HeldAsync(FangkongDb db, long? siteId, CancellationToken ct)
+    {
+        var q = from s in db.Stays.AsNoTracking()
+                join r in db.Rooms.AsNoTracking() on s.RoomId equals r.Id
+                where s.OccupiedRoomId != null && r.State == RoomState.Ready
+                select new { s.SiteId, s.RoomId };
+        if (siteId is { } id) q = q.Where(x => x.SiteId == id);
+        return (await q.Distinct().GroupBy(x => x.SiteId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
+    }
+
+    private SiteItem Item(QuarantineSite s, SiteCapacity capacity) =>
+        new(s.Id, s.Name, s.Level, s.Status, s.ScopeKey, directory.PlaceLabel(s.ScopeKey), s.OperatorUnit, s.LeadName, s.Address, s.ReserveRooms, capacity, s.Version);
+
+    /// <summary>One site's rooms floor by floor with who is in them (names only; identifiers stay on the order page).</summary>
+    public async Task<RoomBoard?> BoardAsync(long siteId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return null;
+        var rooms = await db.Rooms.AsNoTracking().Where(r => r.SiteId == siteId).ToListAsync(ct);
+        var occupants = (await (from s in db.Stays.AsNoTracking()
+                                join p in db.People.IgnoreQueryFilters().AsNoTracking() on s.PersonId equals p.Id
+                                where s.SiteId == siteId && s.OccupiedRoomId != null && p.CountyCode == site.CountyCode
+                                select new { s.Id, s.RoomId, s.OrderId, s.PersonId, p.Name, s.Status, s.Bed, s.LeaveOn }).ToListAsync(ct))
+            .ToLookup(o => o.RoomId, o => new RoomOccupant(o.Id, o.OrderId, o.PersonId, o.Name, o.Status, o.Bed, o.LeaveOn));
+        var since = Now.AddDays(-14);
+        var events = await db.RoomEvents.AsNoTracking().Where(e => e.SiteId == siteId && e.At >= since).OrderBy(e => e.At).ToListAsync(ct);
+        var held = rooms.Where(r => r.State == RoomState.Ready && occupants[r.Id].Any()).Select(r => r.Id).ToHashSet();
+        var capacity = CapacityRules.Summarize(site, rooms, held);
+        var board = rooms.OrderBy(r => r.Building, StringComparer.Ordinal).ThenBy(r => r.Floor).ThenBy(r => r.Number, RoomNumberComparer.Instance)
+            .Select(r => new BoardRoom(r.Id, r.Building, r.Floor, r.Number, r.State, r.Single, r.OwnBathroom, r.Accessible, r.FamilyRoom, r.Beds, r.NegativePressure,
+                r.OutOfServiceReason, r.StateChangedAt, r.Version, occupants[r.Id].OrderBy(o => o.Bed).ToList()))
+            .ToList();
+        return new RoomBoard(Item(site, capacity), board, RoomRules.Summarize(events), clock.ElapsedMilliseconds);
+    }
+}

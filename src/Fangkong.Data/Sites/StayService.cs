@@ -1,0 +1,228 @@
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.People;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Sites;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Data.Sites;
+
+public sealed record StayItem(long Id, long OrderId, long PersonId, string Name, long SiteId, string SiteName, long RoomId, string Room, int Bed,
+    StayStatus Status, StayOutcome Outcome, DateTime AllocatedAt, DateTime? CheckedInAt, DateTime? CheckedOutAt, DateOnly? LeaveOn, int Version);
+public sealed record SuggestionItem(AllocationSuggestion Suggestion, string SiteName, string? Place);
+
+/// <summary>
+/// A person's stay at a site: a room suggested and allocated for an active centralized-quarantine order, check-in,
+/// check-out at release, conversion to home monitoring or transfer to hospital. No bed is ever given to two people:
+/// the partial unique index on (room, bed) of stays that hold a bed is the guarantee; on PostgreSQL the allocation
+/// also takes the room row with FOR UPDATE SKIP LOCKED, so parallel allocations spread over free rooms instead of
+/// queuing on the first one.
+/// </summary>
+public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options)
+{
+    private Actor Actor => actor.Current;
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+    private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
+    /// <summary>How many candidate rooms one allocation tries before it reloads the free rooms (and how often).</summary>
+    private const int CandidatesPerRound = 64, Rounds = 4;
+
+    private static string? HouseholdOf(Person p) => p.ScopeKey.Length >= ScopeKey.HouseholdLength ? p.ScopeKey[..ScopeKey.HouseholdLength] : null;
+
+    private static int AccessibleMembers(Person p) => (p.Vulnerable & (VulnerableFlags.Disabled | VulnerableFlags.BedRidden)) != 0 ? 1 : 0;
+
+    /// <summary>Suggested rooms for an order's person (nearest suitable first), or null when the order is not visible.</summary>
+    public async Task<IReadOnlyList<SuggestionItem>?> SuggestAsync(long orderId, int max = 10, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var facts = await FactsAsync(db, orderId, ct);
+        if (facts is null) return null;
+        var (_, person) = facts.Value;
+        var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
+        var suggestions = await SuggestionsAsync(db, person, new HashSet<long>(), max, ct);
+        return suggestions.Select(s => new SuggestionItem(s, sites[s.SiteId].Name, null)).ToList();
+    }
+
+    private async Task<(ControlOrder Order, Person Person)?> FactsAsync(FangkongDb db, long orderId, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null) return null;
+        var person = await db.People.IgnoreQueryFilters().AsNoTracking().FirstAsync(p => p.Id == order.PersonId && p.CountyCode == order.CountyCode, ct);
+        return (order, person);
+    }
+
+    /// <summary>
+    /// Free rooms of the sites the actor sees (ready and holding nobody), plus a family room already holding the
+    /// person's household with a bed free, ranked by the allocation rules.
+    /// </summary>
+    private static async Task<IReadOnlyList<AllocationSuggestion>> SuggestionsAsync(FangkongDb db, Person person, IReadOnlySet<long> tried, int max, CancellationToken ct)
+    {
+        var household = HouseholdOf(person);
+        var rows = await (from r in db.Rooms.AsNoTracking()
+                          join s in db.QuarantineSites.AsNoTracking() on r.SiteId equals s.Id
+                          where (s.Status == SiteStatus.InService || s.Status == SiteStatus.StandbyReserve)
+                                && (r.State == RoomState.Ready || (r.FamilyRoom && r.State == RoomState.Occupied))
+                          select new { Site = s, Room = r,
+                              Taken = db.Stays.Count(x => x.OccupiedRoomId == r.Id),
+                              Others = db.Stays.Count(x => x.OccupiedRoomId == r.Id && x.HouseholdKey != household) }).ToListAsync(ct);
+        var candidates = rows.Where(x => !tried.Contains(x.Room.Id))
+            .Where(x => x.Taken == 0 ? x.Room.State == RoomState.Ready : x.Others == 0 && household is not null && x.Taken < x.Room.Capacity)
+            .Select(x => RoomCandidate.Of(x.Site, x.Room, x.Room.Capacity - x.Taken));
+        var need = new AllocationNeed(1, AccessibleMembers(person), null, person.ScopeKey);
+        return AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max));
+    }
+
+    /// <summary>
+    /// Allocates a room: the one named, or the best free one. Answers the stay's id; a clear conflict when the order is
+    /// not an active centralized order, the person already has a bed, the named room is not free, or no room is left.
+    /// </summary>
+    public async Task<long?> AllocateAsync(long orderId, long? roomId = null, int? bed = null, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        (ControlOrder Order, Person Person) facts;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            var found = await FactsAsync(db, orderId, ct);
+            if (found is null) return null;
+            facts = found.Value;
+        }
+        var (order, person) = facts;
+        if (!MeasureKinds.AtSite(order.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
+        if (order.Status is not (OrderStatus.Active or OrderStatus.Extended)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
+        var leaveOn = StayRules.SitePhaseOf(order, Today)?.LeaveOn;
+        var tried = new HashSet<long>();
+        string? lastError = null;
+        for (var round = 0; round < (roomId is null ? Rounds : 1); round++)
+        {
+            IReadOnlyList<long> rooms;
+            if (roomId is { } chosen) rooms = [chosen];
+            else
+            {
+                await using var db = await factory.CreateDbContextAsync(ct);
+                rooms = (await SuggestionsAsync(db, person, tried, CandidatesPerRound, ct)).SelectMany(s => s.Rooms.Select(r => r.RoomId)).Distinct().ToList();
+                if (rooms.Count == 0) break;
+            }
+            foreach (var id in rooms)
+            {
+                tried.Add(id);
+                var (stay, error) = await TryAllocateAsync(order, person, id, bed, leaveOn, waitForLock: roomId is not null, ct);
+                if (stay is not null) return stay;
+                lastError = error;
+                if (error is SiteErrors.StayPersonAlreadyAllocated) throw new ConflictException(error, error);
+                if (roomId is not null && error is not null) throw new ConflictException(error, error);
+            }
+        }
+        throw new ConflictException("site.no-room", lastError is null ? "no free room" : $"no free room (last: {lastError})");
+    }
+
+    private async Task<(long? Stay, string? Error)> TryAllocateAsync(ControlOrder order, Person person, long roomId, int? bed, DateOnly? leaveOn, bool waitForLock, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            // Another allocation holding this room: try the next one rather than queue (a named room waits).
+            var locked = waitForLock
+                ? await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE""").ToListAsync(ct)
+                : await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE SKIP LOCKED""").ToListAsync(ct);
+            if (locked.Count == 0) return (null, "room.busy");
+        }
+        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, ct);
+        if (room is null) return (null, "room.not-found");
+        var site = await db.QuarantineSites.AsNoTracking().FirstAsync(s => s.Id == room.SiteId, ct);
+        var roomStays = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == roomId).ToListAsync(ct);
+        var personStays = await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.PersonId == order.PersonId && s.OccupiedRoomId != null && s.CountyCode == order.CountyCode).ToListAsync(ct);
+        var result = StayRules.Allocate(new AllocateRequest(OrderFacts.Of(order), site, room, roomStays, personStays, HouseholdOf(person), bed, true, leaveOn, Now, Actor.Name));
+        if (!result.Ok) return (null, result.Error);
+        var stay = result.Value!;
+        stay.Version = 1;
+        db.Stays.Add(stay);
+        // Touch the room so two allocations of one family room by two households cannot both pass the household check.
+        room.Version++;
+        room.UpdatedAt = Now;
+        db.Audit.Reason = $"room {room.Building}-{room.Number} bed {stay.Bed} allocated for order {order.Id}";
+        db.Audit.Rule = order.RuleReference;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (stay.Id, null);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || IsUniqueViolation(e))
+        {
+            return (null, e is DbUpdateConcurrencyException ? "room.version" : SiteErrors.StayBedTaken);
+        }
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException e) =>
+        e.InnerException is Npgsql.PostgresException { SqlState: "23505" }
+        || e.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
+
+    public Task<bool> CheckInAsync(long stayId, CancellationToken ct = default) =>
+        ChangeAsync(stayId, (db, stay, room, roomStays) => StayRules.CheckIn(stay, room, roomStays, Now, Actor.Name), "checked in", ct);
+
+    /// <summary>
+    /// Check-out at release, at conversion to home monitoring (not before the day the order's site phase ends: the home
+    /// measure of the same order starts then) or on transfer to hospital. The room goes to terminal disinfection.
+    /// </summary>
+    public Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, CancellationToken ct = default) =>
+        ChangeAsync(stayId, (db, stay, room, roomStays) =>
+        {
+            if (outcome == StayOutcome.ConvertedToHome && stay.LeaveOn is { } leave && Today < leave)
+                return RuleResult<RoomEvent>.Fail("stay.before-leave-day");
+            return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name);
+        }, $"checked out: {outcome}", ct);
+
+    public Task<bool> CancelAsync(long stayId, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(stayId, (db, stay, room, roomStays) => StayRules.Cancel(stay, reason, Now) is { } error ? RuleResult<RoomEvent>.Fail(error) : RuleResult<RoomEvent>.Success(null),
+            "allocation cancelled: " + reason, ct);
+
+    private async Task<bool> ChangeAsync(long stayId, Func<FangkongDb, Stay, Room, IReadOnlyCollection<Stay>, RuleResult<RoomEvent>> change, string why, CancellationToken ct)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var stay = await db.Stays.FirstOrDefaultAsync(s => s.Id == stayId, ct);
+        if (stay is null) return false;
+        var room = await db.Rooms.FirstAsync(r => r.Id == stay.RoomId, ct);
+        var roomStays = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == room.Id).ToListAsync(ct);
+        var result = change(db, stay, room, roomStays);
+        if (!result.Ok) throw new ConflictException(result.Error!, result.Error!);
+        if (result.Value is { } moved) db.RoomEvents.Add(moved);
+        stay.Version++;
+        room.Version++;
+        room.UpdatedAt = Now;
+        db.Audit.Reason = why;
+        db.Audit.Rule = "stay#" + stay.Status.ToString().ToLowerInvariant();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("stay.version", "the stay or room was changed by someone else; reload"); }
+        return true;
+    }
+
+    /// <summary>Stays of the sites the actor sees: active ones (or all), newest first.</summary>
+    public async Task<IReadOnlyList<StayItem>> ListAsync(long? siteId = null, long? orderId = null, bool activeOnly = true, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = from s in db.Stays.AsNoTracking()
+                join r in db.Rooms.AsNoTracking() on s.RoomId equals r.Id
+                join site in db.QuarantineSites.AsNoTracking() on s.SiteId equals site.Id
+                join p in db.People.IgnoreQueryFilters().AsNoTracking() on s.PersonId equals p.Id
+                where p.CountyCode == s.CountyCode
+                select new { s, r.Building, r.Number, SiteName = site.Name, p.Name };
+        if (siteId is { } sid) q = q.Where(x => x.s.SiteId == sid);
+        if (orderId is { } oid) q = q.Where(x => x.s.OrderId == oid);
+        if (activeOnly) q = q.Where(x => x.s.OccupiedRoomId != null);
+        var rows = await q.OrderByDescending(x => x.s.AllocatedAt).Take(500).ToListAsync(ct);
+        return rows.Select(x => new StayItem(x.s.Id, x.s.OrderId, x.s.PersonId, x.Name, x.s.SiteId, x.SiteName, x.s.RoomId, $"{x.Building}-{x.Number}", x.s.Bed,
+            x.s.Status, x.s.Outcome, x.s.AllocatedAt, x.s.CheckedInAt, x.s.CheckedOutAt, x.s.LeaveOn, x.s.Version)).ToList();
+    }
+}

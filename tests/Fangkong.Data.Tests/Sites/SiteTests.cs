@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Sites;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
+using Fangkong.Data.Sites;
+using Fangkong.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fangkong.Data.Tests.Sites;
+
+/// <summary>
+/// Quarantine sites on both engines: a full stay (site set up and inspected, rooms imported, order, allocation,
+/// check-in, conversion to home monitoring on the right day, check-out, terminal disinfection back to ready), bad
+/// input with clear errors and nothing changed, and on PostgreSQL 200 parallel allocations for 100 free rooms.
+/// </summary>
+public class SiteTests
+{
+    private const string County = "411326";
+
+    private static Actor As(string role, string scopeKey) =>
+        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
+
+    private static Actor Command => As(Roles.CommandCentre, County);
+    private static Actor SiteStaff => As(Roles.SiteStaff, County);
+
+    private static void SetNow(TestDatabase db, string localDateTime)
+    {
+        var clock = db.Services.GetRequiredService<ExerciseClock>();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
+        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
+    }
+
+    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = db.Scope(actor);
+        return await work(scope.ServiceProvider);
+    }
+
+    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
+
+    private static Stream Csv(string text) => new MemoryStream(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A county site in service with the given rooms file (楼栋,楼层,房号,…).</summary>
+    private static async Task<long> SiteInServiceAsync(TestDatabase db, string roomsCsv, string name = "县集中隔离点一号", int reserve = 0)
+    {
+        var site = await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput(name, SiteLevel.County, County, "县卫健委", "李站长", "13800000001", "城关镇", ReserveRooms: reserve)));
+        var imported = await Run(db, Command, sp => Make<SiteService>(sp).ImportRoomsAsync(site, Csv(roomsCsv), "rooms.csv"));
+        Assert.Empty(imported!.Errors);
+        var verdict = await Run(db, Command, sp => Make<SiteService>(sp).InspectAsync(site,
+            new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), "验收合格")));
+        Assert.True(verdict!.Passed);
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).ChangeStatusAsync(site, SiteStatus.InService, null)));
+        return site;
+    }
+
+    private static async Task<long[]> PeopleAsync(TestDatabase db, int count)
+    {
+        await using var ctx = await db.ContextAsync();
+        return await ctx.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Take(count).Select(p => p.Id).ToArrayAsync();
+    }
+
+    private static Task<long> CloseContactOrderAsync(TestDatabase db, long personId, string exposure) =>
+        Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(personId, [Reasons.CloseContact], DateOnly.Parse(exposure, CultureInfo.InvariantCulture))));
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task FullStay_FromOrderToReadyRoom_ConvertsToHomeOnTheRightDay(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号,单人间,独立卫生间,无障碍,家庭房,床位\n1号楼,1,101,是,是,否,否,1\n1号楼,1,102,是,是,是,否,1\n1号楼,2,201,否,是,否,是,3\n");
+        var person = (await PeopleAsync(db, 1))[0];
+        var orderId = await CloseContactOrderAsync(db, person, "2022-10-04");
+        var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId));
+        Assert.Equal(MeasureKinds.CentralizedQuarantine, order!.Order.CurrentKind);
+
+        // The suggestion: a single room with its own bathroom, not the accessible one, not the family room.
+        var suggestions = await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(orderId));
+        var first = Assert.Single(suggestions!.First().Suggestion.Rooms);
+        Assert.Equal("101", first.Number);
+
+        var stayId = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)))!.Value;
+        var conflict = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)));
+        Assert.Equal(SiteErrors.StayPersonAlreadyAllocated, conflict.Code);
+        var board = await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site));
+        var room = board!.Rooms.Single(r => r.Number == "101");
+        Assert.Equal(RoomState.Ready, room.State);
+        Assert.Equal(1, board.Site.Capacity.Held);
+        Assert.Single(room.Occupants);
+
+        // Checking out an empty room is refused; check-in occupies the room.
+        var empty = board.Rooms.Single(r => r.Number == "102");
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<SiteService>(sp).MoveRoomAsync(empty.Id, RoomState.AwaitingDisinfection, null, null)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stayId)));
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: orderId))).Single();
+        Assert.Equal(StayStatus.CheckedIn, stay.Status);
+        // The day the person leaves is the day the order's home measure starts (9th edition: 7 days at a site, then 3 at home).
+        var homeFrom = order.Measures.Single(m => !MeasureKinds.AtSite(m.Kind) && m.Kind == MeasureKinds.HomeHealthMonitoring).From;
+        Assert.Equal(homeFrom, stay.LeaveOn);
+        Assert.Equal(7, homeFrom.DayNumber - order.Measures.Single(m => MeasureKinds.AtSite(m.Kind)).From.DayNumber);
+
+        // Converting early is refused; on the day it is allowed, and the room goes to terminal disinfection.
+        SetNow(db, "2022-10-08 09:00");
+        var early = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.ConvertedToHome)));
+        Assert.Equal("stay.before-leave-day", early.Code);
+        SetNow(db, homeFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 09:00");
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.ConvertedToHome)));
+        var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.Released)));
+        Assert.Equal(SiteErrors.RoomEmpty, again.Code); // checking out a room nobody is in
+
+        // Turnover: skipping a step is refused; each step recorded; the turnover time is measured.
+        var roomId = room.Id;
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<SiteService>(sp).MoveRoomAsync(roomId, RoomState.Ready, null, null)));
+        SetNow(db, homeFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 10:00");
+        Assert.True(await Run(db, SiteStaff, sp => Make<SiteService>(sp).MoveRoomAsync(roomId, RoomState.Disinfected, "含氯消毒剂 1000mg/L", null)));
+        SetNow(db, homeFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 10:30");
+        Assert.True(await Run(db, SiteStaff, sp => Make<SiteService>(sp).MoveRoomAsync(roomId, RoomState.SuppliesReplaced, null, null)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<SiteService>(sp).MoveRoomAsync(roomId, RoomState.Ready, null, null)));
+        board = await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site));
+        Assert.Equal(RoomState.Ready, board!.Rooms.Single(r => r.Id == roomId).State);
+        Assert.Equal(1, board.Turnover.Completed.Count);
+        Assert.InRange(board.Turnover.Completed.Median, TimeSpan.FromMinutes(90), TimeSpan.FromMinutes(91)); // check-out 09:00 → ready 10:30
+
+        // Every step is audited with who and why.
+        await using var ctx = await db.ContextAsync(Command);
+        var entries = await ctx.AuditEntries.Where(e => e.EntityType == "Room" && e.EntityId == roomId.ToString(CultureInfo.InvariantCulture)).ToListAsync();
+        Assert.Contains(entries, e => e.Reason == "含氯消毒剂 1000mg/L" && e.Rule == "room#turnover");
+        Assert.Equal(5, await ctx.RoomEvents.CountAsync(e => e.RoomId == roomId)); // check-in, check-out, disinfected, supplies, ready
+
+        // Capacity for the county.
+        var capacity = await Run(db, Command, sp => Make<SiteService>(sp).CapacityAsync(new CapacityThreshold(MinFreeRooms: 5)));
+        Assert.Equal((3, 3, 0), (capacity.County.Total, capacity.County.Free, capacity.County.Occupied));
+        Assert.True(capacity.BelowThreshold);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task BadInput_GetsClearErrors_AndChangesNothing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput("县集中隔离点二号", SiteLevel.County, County)));
+        // A rooms file with a duplicate room number and a floor that is not a number: every bad row named, nothing kept.
+        var bad = await Run(db, Command, sp => Make<SiteService>(sp).ImportRoomsAsync(site, Csv("楼栋,楼层,房号\nA,1,101\nA,2,102\nA,1,101\nA,三,103\n"), "rooms.csv"));
+        Assert.Contains(bad!.Errors, e => e.RowNumber == 2 && e.Field == "number");
+        Assert.Contains(bad.Errors, e => e.RowNumber == 4 && e.Field == "number");
+        Assert.Contains(bad.Errors, e => e.RowNumber == 5 && e.Field == "floor");
+        Assert.Equal(0, bad.Imported);
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(0, await ctx.Rooms.CountAsync());
+        // The same numbers as rooms already in the site.
+        Assert.Empty((await Run(db, Command, sp => Make<SiteService>(sp).ImportRoomsAsync(site, Csv("楼栋,楼层,房号\nA,1,101\n"), "rooms.csv")))!.Errors);
+        var twice = await Run(db, Command, sp => Make<SiteService>(sp).ImportRoomsAsync(site, Csv("楼栋,楼层,房号\nA,1,101\nA,1,105\n"), "rooms.csv"));
+        Assert.Contains(twice!.Errors, e => e.RowNumber == 2 && e.Code == "number.exists-in-site");
+
+        // Not in service until an inspection passes.
+        var notYet = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Make<SiteService>(sp).ChangeStatusAsync(site, SiteStatus.InService, null)));
+        Assert.Equal(SiteErrors.SiteInspectionRequired, notYet.Code);
+
+        // Allocating someone without a centralized order: home monitoring is not a site measure.
+        var person = (await PeopleAsync(db, 1))[0];
+        var home = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(person, [Reasons.SecondaryContact], new DateOnly(2022, 10, 4))));
+        var kind = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(home)))!.Order.CurrentKind;
+        if (!MeasureKinds.AtSite(kind))
+        {
+            var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(home)));
+            Assert.Equal(SiteErrors.StayOrderNotCentralized, refused.Code);
+        }
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(0, await ctx.Stays.CountAsync());
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TwoStaff_CheckingTwoPeopleIntoOneRoom_AtOnce_OnlyOneGetsIt(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var people = await PeopleAsync(db, 2);
+        var orders = new List<long>();
+        foreach (var p in people) orders.Add(await CloseContactOrderAsync(db, p, "2022-10-04"));
+        var roomId = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site)))!.Rooms.Single().Id;
+
+        var attempts = await Task.WhenAll(orders.Select(o => Task.Run(async () =>
+        {
+            try { return await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(o, roomId)); }
+            catch (ConflictException) { return (long?)null; }
+        })));
+        Assert.Single(attempts, a => a is not null);
+        await using var ctx = await db.ContextAsync(Command);
+        Assert.Equal(1, await ctx.Stays.CountAsync(s => s.OccupiedRoomId == roomId));
+    }
+
+    [Theory, OnPostgres]
+    public async Task TwoHundredAllocationsAtOnce_ForAHundredRooms_ExactlyAHundredSucceed(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var rooms = new StringBuilder("楼栋,楼层,房号,单人间,独立卫生间\n");
+        for (var i = 0; i < 100; i++) rooms.Append(CultureInfo.InvariantCulture, $"A,{i / 20 + 1},{(i / 20 + 1) * 100 + i % 20 + 1},是,是\n");
+        await SiteInServiceAsync(db, rooms.ToString());
+        var people = await PeopleAsync(db, 200);
+        Assert.Equal(200, people.Length);
+        var orders = new List<long>();
+        foreach (var p in people) orders.Add(await CloseContactOrderAsync(db, p, "2022-10-04"));
+
+        var outcomes = await Task.WhenAll(orders.Select(o => Task.Run(async () =>
+        {
+            try { return (Stay: await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(o)), Code: (string?)null); }
+            catch (ConflictException e) { return (Stay: (long?)null, Code: (string?)e.Code); }
+        })));
+        Assert.Equal(100, outcomes.Count(o => o.Stay is not null));
+        Assert.All(outcomes.Where(o => o.Stay is null), o => Assert.Equal("site.no-room", o.Code));
+        await using var ctx = await db.ContextAsync(Command);
+        var held = await ctx.Stays.Where(s => s.OccupiedRoomId != null).GroupBy(s => s.OccupiedRoomId).Select(g => g.Count()).ToListAsync();
+        Assert.Equal(100, held.Count);
+        Assert.All(held, n => Assert.Equal(1, n));
+    }
+}
