@@ -1,3 +1,4 @@
+using Fangkong.Web.Sites;
 using Fangkong.Web.Tasks;
 using Fangkong.Web.Accounts;
 using Fangkong.Web.Audit;
@@ -17,6 +18,7 @@ builder.Services.AddPeople();
 builder.Services.AddAudit();
 builder.Services.AddClosedLoop();
 builder.Services.AddVerification();
+builder.Services.AddSites();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
@@ -30,6 +32,7 @@ api.MapPeopleEndpoints();
 api.MapAuditEndpoints();
 api.MapClosedLoopEndpoints();
 api.MapVerificationEndpoints();
+api.MapSitesEndpoints();
 app.MapPublicClosedLoop();
 app.MapVerificationPages();
 app.MapFangkongPages();

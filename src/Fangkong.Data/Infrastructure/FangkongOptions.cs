@@ -24,6 +24,7 @@ public sealed class FangkongOptions
     public ClockOptions Clock { get; set; } = new();
     public ArrivalOptions Arrivals { get; set; } = new();
     public VerificationOptions Verification { get; set; } = new();
+    public SitesOptions Sites { get; set; } = new();
     /// <summary>The county's time zone: deadlines, "today" and day boundaries are county days.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
@@ -116,4 +117,13 @@ public sealed class VerificationOptions
     public int EscalationMinutes { get; set; } = 30;
     /// <summary>How often the command board refreshes itself on screen, in seconds.</summary>
     public int BoardRefreshSeconds { get; set; } = 10;
+}
+
+/// <summary>Quarantine sites: when the county's free rooms count as running low.</summary>
+public sealed class SitesOptions
+{
+    /// <summary>Alert when fewer rooms than this are free in the sites in service.</summary>
+    public int? MinFreeRooms { get; set; } = 20;
+    /// <summary>Alert when less than this share (percent) of the usable rooms is free.</summary>
+    public decimal? MinFreePercent { get; set; } = 10;
 }

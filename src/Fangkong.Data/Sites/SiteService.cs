@@ -214,6 +214,56 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         return new CapacityView(county, items, CapacityRules.IsBelow(county, threshold), threshold);
     }
 
+    /// <summary>
+    /// The next 7 days of demand: people at the sites now until the day they leave (from their stays), plus new
+    /// centralized orders at the recent daily rate (last 7 days) for as long as a stay lasts under the rules in force.
+    /// </summary>
+    public async Task<IReadOnlyList<ForecastDay>> ForecastAsync(CapacityThreshold threshold, DateOnly today, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        var capacity = (await CapacityAsync(threshold, ct)).County;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var leaving = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId != null).Select(s => s.LeaveOn).ToListAsync(ct);
+        var from = today.AddDays(-7);
+        var measures = await db.Orders.AsNoTracking().SelectMany(o => o.Measures)
+            .Where(m => m.Kind == Core.Policy.MeasureKinds.CentralizedQuarantine && m.From >= from && m.From < today)
+            .Select(m => new { m.From, m.To }).ToListAsync(ct);
+        var daily = Enumerable.Range(0, 7).Select(i => measures.Count(m => m.From == from.AddDays(i))).ToList();
+        var days = measures.Count == 0 ? 7 : (int)Math.Round(measures.Average(m => m.To.DayNumber - m.From.DayNumber + 1));
+        return CapacityRules.Forecast(new ForecastInput(today, leaving, daily, 1m, Math.Max(1, days), capacity.Usable, threshold));
+    }
+
+    /// <summary>A site's roster as xlsx (who is in which room, identifiers masked), or false when the site is not visible.</summary>
+    public async Task<bool> RosterAsync(long siteId, Stream output, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return false;
+        var stays = await (from s in db.Stays.AsNoTracking()
+                           join r in db.Rooms.AsNoTracking() on s.RoomId equals r.Id
+                           where s.SiteId == siteId && s.OccupiedRoomId != null
+                           orderby r.Building, r.Floor, r.Number, s.Bed
+                           select new { r.Building, r.Floor, r.Number, s.Bed, s.PersonId, s.Status, s.AllocatedAt, s.CheckedInAt, s.LeaveOn, s.OrderId }).ToListAsync(ct);
+        var ids = stays.Select(s => s.PersonId).Distinct().ToList();
+        var people = await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id) && p.CountyCode == site.CountyCode)
+            .ToDictionaryAsync(p => p.Id, p => new { p.Name, p.DocumentMasked, p.PhoneMasked }, ct);
+        var rows = stays.Select(s => new { s.Building, s.Floor, s.Number, s.Bed, people[s.PersonId].Name, people[s.PersonId].DocumentMasked, people[s.PersonId].PhoneMasked,
+            s.Status, s.AllocatedAt, s.CheckedInAt, s.LeaveOn, s.OrderId }).ToList();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        string Local(DateTime? utc) => utc is { } u ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "";
+        using var xlsx = new XlsxWriter(output);
+        xlsx.AddSheet("隔离人员名册", ["楼栋", "楼层", "房号", "床位", "姓名", "身份证号", "手机号", "状态", "分配时间", "入住时间", "预计离点", "管控措施编号"],
+            [10, 6, 8, 6, 10, 22, 16, 10, 18, 18, 12, 12]);
+        foreach (var r in rows)
+            xlsx.WriteRow(r.Building, r.Floor, r.Number, r.Bed, r.Name, r.DocumentMasked, r.PhoneMasked, r.Status == StayStatus.CheckedIn ? "已入住" : "已分配",
+                Local(r.AllocatedAt), Local(r.CheckedInAt), r.LeaveOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.OrderId);
+        db.Audit.Record(Core.Audit.AuditKind.Access, "site.roster", site.CountyCode, site.ScopeKey, "QuarantineSite", site.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            reason: "roster export (masked)", rule: "export");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     /// <summary>Ready rooms held by an allocation not yet checked in, per site.</summary>
     private static async Task<Dictionary<long, int>> HeldAsync(FangkongDb db, long? siteId, CancellationToken ct)
     {
@@ -237,11 +287,10 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
         if (site is null) return null;
         var rooms = await db.Rooms.AsNoTracking().Where(r => r.SiteId == siteId).ToListAsync(ct);
-        var occupants = (await (from s in db.Stays.AsNoTracking()
-                                join p in db.People.IgnoreQueryFilters().AsNoTracking() on s.PersonId equals p.Id
-                                where s.SiteId == siteId && s.OccupiedRoomId != null && p.CountyCode == site.CountyCode
-                                select new { s.Id, s.RoomId, s.OrderId, s.PersonId, p.Name, s.Status, s.Bed, s.LeaveOn }).ToListAsync(ct))
-            .ToLookup(o => o.RoomId, o => new RoomOccupant(o.Id, o.OrderId, o.PersonId, o.Name, o.Status, o.Bed, o.LeaveOn));
+        var stays = await db.Stays.AsNoTracking().Where(s => s.SiteId == siteId && s.OccupiedRoomId != null)
+            .Select(s => new { s.Id, s.RoomId, s.OrderId, s.PersonId, s.Status, s.Bed, s.LeaveOn }).ToListAsync(ct);
+        var names = await StayService.NamesAsync(db, site.CountyCode, stays.Select(s => s.PersonId), ct);
+        var occupants = stays.ToLookup(o => o.RoomId, o => new RoomOccupant(o.Id, o.OrderId, o.PersonId, names.GetValueOrDefault(o.PersonId, ""), o.Status, o.Bed, o.LeaveOn));
         var since = Now.AddDays(-14);
         var events = await db.RoomEvents.AsNoTracking().Where(e => e.SiteId == siteId && e.At >= since).OrderBy(e => e.At).ToListAsync(ct);
         var held = rooms.Where(r => r.State == RoomState.Ready && occupants[r.Id].Any()).Select(r => r.Id).ToHashSet();

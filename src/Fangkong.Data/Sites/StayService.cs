@@ -158,6 +158,17 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }
     }
 
+    /// <summary>
+    /// The names of the people staying at sites the actor sees (a site's staff see who is in their rooms, wherever the
+    /// person lives), read for exactly these ids.
+    /// </summary>
+    internal static async Task<Dictionary<long, string>> NamesAsync(FangkongDb db, string county, IEnumerable<long> personIds, CancellationToken ct)
+    {
+        var ids = personIds.Distinct().ToList();
+        if (ids.Count == 0) return [];
+        return await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id) && p.CountyCode == county).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+    }
+
     private static bool IsUniqueViolation(DbUpdateException e) =>
         e.InnerException is Npgsql.PostgresException { SqlState: "23505" }
         || e.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
@@ -212,17 +223,18 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     {
         Actor.Require(Permissions.SitesRead);
         await using var db = await factory.CreateDbContextAsync(ct);
+        // Stays, rooms and sites under the actor's filters; the names are read afterwards for exactly those stays (a
+        // join with the unfiltered people would switch the filters off for the whole query).
         var q = from s in db.Stays.AsNoTracking()
                 join r in db.Rooms.AsNoTracking() on s.RoomId equals r.Id
                 join site in db.QuarantineSites.AsNoTracking() on s.SiteId equals site.Id
-                join p in db.People.IgnoreQueryFilters().AsNoTracking() on s.PersonId equals p.Id
-                where p.CountyCode == s.CountyCode
-                select new { s, r.Building, r.Number, SiteName = site.Name, p.Name };
+                select new { s, r.Building, r.Number, SiteName = site.Name };
         if (siteId is { } sid) q = q.Where(x => x.s.SiteId == sid);
         if (orderId is { } oid) q = q.Where(x => x.s.OrderId == oid);
         if (activeOnly) q = q.Where(x => x.s.OccupiedRoomId != null);
         var rows = await q.OrderByDescending(x => x.s.AllocatedAt).Take(500).ToListAsync(ct);
-        return rows.Select(x => new StayItem(x.s.Id, x.s.OrderId, x.s.PersonId, x.Name, x.s.SiteId, x.SiteName, x.s.RoomId, $"{x.Building}-{x.Number}", x.s.Bed,
+        var names = await NamesAsync(db, Actor.Scope.CountyCode, rows.Select(x => x.s.PersonId), ct);
+        return rows.Select(x => new StayItem(x.s.Id, x.s.OrderId, x.s.PersonId, names.GetValueOrDefault(x.s.PersonId, ""), x.s.SiteId, x.SiteName, x.s.RoomId, $"{x.Building}-{x.Number}", x.s.Bed,
             x.s.Status, x.s.Outcome, x.s.AllocatedAt, x.s.CheckedInAt, x.s.CheckedOutAt, x.s.LeaveOn, x.s.Version)).ToList();
     }
 }

@@ -1,0 +1,159 @@
+using Fangkong.Core;
+using Fangkong.Core.Accounts;
+using Fangkong.Core.People;
+using Fangkong.Core.Sites;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fangkong.Data.Sites;
+
+public sealed record TripRequest(TripPlaceKind FromKind, string? FromText, long? FromSiteId, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
+    IReadOnlyList<TripPassengerInput> Passengers, bool PointToPoint = false);
+public sealed record TripPassengerInput(long PersonId, long? OrderId);
+public sealed record VehicleInput(string? Plate, int Seats, VehicleKind Kind);
+public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDays = 1, DateTime? LastTestAt = null, bool LastTestNegative = false);
+public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
+    bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
+    string? CancelReason, TimeSpan? RequestToArrival, int Version);
+public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
+
+/// <summary>
+/// Closed-loop transfers (闭环转运): vehicles and drivers (tested on their own cadence), trips from a checkpoint,
+/// station, home or site to a site, hospital or home, requested → assigned → departed → arrived (or cancelled with a
+/// reason), with the time from request to arrival measured. A trip carries one household, or a point-to-point
+/// pick-up group (点对点接返).
+/// </summary>
+public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time)
+{
+    private Actor Actor => actor.Current;
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<long> AddVehicleAsync(VehicleInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        var plate = Text.Tidy(input.Plate)?.ToUpperInvariant();
+        var errors = new List<FieldError>();
+        if (plate is null || plate.Length > 20) errors.Add(new("plate", "plate.invalid"));
+        if (input.Seats is < 1 or > 60) errors.Add(new("seats", "seats.range"));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (await db.Vehicles.AnyAsync(v => v.Plate == plate, ct)) throw new ValidationFailedException([new FieldError("plate", "plate.taken")]);
+        var vehicle = new Vehicle { CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, Plate = plate!, Seats = input.Seats, Kind = input.Kind,
+            Status = VehicleStatus.Available, CreatedAt = Now, UpdatedAt = Now, Version = 1 };
+        db.Vehicles.Add(vehicle);
+        await db.SaveChangesAsync(ct);
+        return vehicle.Id;
+    }
+
+    public async Task<long> AddDriverAsync(DriverInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        var name = Text.Tidy(input.Name);
+        var errors = new List<FieldError>();
+        if (name is null || name.Length > 50) errors.Add(new("name", "name.required"));
+        var phone = PersonRules.NormalizePhone(input.Phone, out var phoneError);
+        if (phoneError is not null) errors.Add(new("phone", phoneError));
+        if (input.TestCadenceDays is < 1 or > 14) errors.Add(new("testCadenceDays", "cadence.range"));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var driver = new Driver { CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, Name = name!, Phone = phone, TestCadenceDays = input.TestCadenceDays,
+            LastTestAt = input.LastTestAt, LastTestNegative = input.LastTestNegative, Active = true, CreatedAt = Now, UpdatedAt = Now, Version = 1 };
+        db.Drivers.Add(driver);
+        await db.SaveChangesAsync(ct);
+        return driver.Id;
+    }
+
+    /// <summary>A driver's latest test (the cadence is checked when the driver is assigned).</summary>
+    public async Task<bool> RecordDriverTestAsync(long driverId, DateTime at, bool negative, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var driver = await db.Drivers.FirstOrDefaultAsync(d => d.Id == driverId, ct);
+        if (driver is null) return false;
+        driver.LastTestAt = at;
+        driver.LastTestNegative = negative;
+        driver.UpdatedAt = Now;
+        driver.Version++;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task<long> RequestAsync(TripRequest input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var people = input.Passengers.Select(p => p.PersonId).Distinct().ToList();
+        var persons = await db.People.AsNoTracking().Where(p => people.Contains(p.Id)).Select(p => new { p.Id, p.ScopeKey }).ToListAsync(ct);
+        if (persons.Count != people.Count) throw new ValidationFailedException([new FieldError("passengers", "person.not-found")]);
+        var trip = new Trip
+        {
+            CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, FromKind = input.FromKind, FromText = Text.Tidy(input.FromText), FromSiteId = input.FromSiteId,
+            ToKind = input.ToKind, ToText = Text.Tidy(input.ToText), ToSiteId = input.ToSiteId, IsPointToPoint = input.PointToPoint, Status = TripStatus.Requested,
+            RequestedAt = Now, RequestedBy = Actor.Name, CreatedAt = Now, UpdatedAt = Now, Version = 1,
+        };
+        trip.Passengers = input.Passengers.Select(p => new TripPassenger
+        {
+            CountyCode = trip.CountyCode, ScopeKey = trip.ScopeKey, PersonId = p.PersonId, OrderId = p.OrderId,
+            HouseholdKey = persons.First(x => x.Id == p.PersonId).ScopeKey is { Length: >= Core.Jurisdictions.ScopeKey.HouseholdLength } key ? key[..Core.Jurisdictions.ScopeKey.HouseholdLength] : null,
+        }).ToList();
+        var errors = TripRules.ValidateRequest(trip).ToList();
+        if (TripRules.ValidatePassengers(trip.Passengers, trip.IsPointToPoint) is { } passengerError) errors.Add(new("passengers", passengerError));
+        if (input.ToSiteId is { } siteId && !await db.QuarantineSites.AnyAsync(s => s.Id == siteId, ct)) errors.Add(new("toSiteId", "site.not-found"));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        db.Trips.Add(trip);
+        db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";
+        await db.SaveChangesAsync(ct);
+        return trip.Id;
+    }
+
+    public Task<bool> AssignAsync(long tripId, long vehicleId, long driverId, CancellationToken ct = default) =>
+        ChangeAsync(tripId, async (db, trip) =>
+        {
+            var vehicle = await db.Vehicles.FirstOrDefaultAsync(v => v.Id == vehicleId, ct);
+            var driver = await db.Drivers.FirstOrDefaultAsync(d => d.Id == driverId, ct);
+            return TripRules.Assign(trip, vehicle, driver, Now);
+        }, "assigned", ct);
+
+    public Task<bool> DepartAsync(long tripId, CancellationToken ct = default) =>
+        ChangeAsync(tripId, (db, trip) => Task.FromResult(TripRules.Depart(trip, Now)), "departed", ct);
+
+    public Task<bool> ArriveAsync(long tripId, CancellationToken ct = default) =>
+        ChangeAsync(tripId, async (db, trip) => TripRules.Arrive(trip, await VehicleOf(db, trip, ct), Now), "arrived", ct);
+
+    public Task<bool> CancelAsync(long tripId, string? reason, CancellationToken ct = default) =>
+        ChangeAsync(tripId, async (db, trip) => TripRules.Cancel(trip, await VehicleOf(db, trip, ct), reason, Now), "cancelled: " + reason, ct);
+
+    private static Task<Vehicle?> VehicleOf(FangkongDb db, Trip trip, CancellationToken ct) =>
+        trip.VehicleId is { } id ? db.Vehicles.FirstOrDefaultAsync(v => v.Id == id, ct) : Task.FromResult<Vehicle?>(null);
+
+    private async Task<bool> ChangeAsync(long tripId, Func<FangkongDb, Trip, Task<string?>> change, string why, CancellationToken ct)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var trip = await db.Trips.Include(t => t.Passengers).FirstOrDefaultAsync(t => t.Id == tripId, ct);
+        if (trip is null) return false;
+        if (await change(db, trip) is { } error) throw new ConflictException(error, error);
+        trip.UpdatedAt = Now;
+        trip.Version++;
+        db.Audit.Reason = "trip " + why;
+        db.Audit.Rule = "trip#" + trip.Status.ToString().ToLowerInvariant();
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("trip.version", "the trip, vehicle or driver was changed by someone else; reload"); }
+        return true;
+    }
+
+    public async Task<TripList> ListAsync(bool openOnly = false, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var q = db.Trips.AsNoTracking().Include(t => t.Passengers).AsQueryable();
+        if (openOnly) q = q.Where(t => t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed);
+        var trips = await q.OrderByDescending(t => t.RequestedAt).Take(300).ToListAsync(ct);
+        var vehicles = await db.Vehicles.AsNoTracking().ToDictionaryAsync(v => v.Id, v => v.Plate, ct);
+        var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var (toAssignment, toArrival) = TripRules.Summarize(trips);
+        return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId, t.IsPointToPoint, t.Passengers.Count,
+            t.VehicleId is { } v ? vehicles.GetValueOrDefault(v) : null, t.DriverId is { } d ? drivers.GetValueOrDefault(d) : null,
+            t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version)).ToList(), toAssignment, toArrival);
+    }
+}

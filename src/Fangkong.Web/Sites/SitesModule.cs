@@ -1,0 +1,113 @@
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Sites;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Sites;
+using Fangkong.Web.People;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Fangkong.Web.Sites;
+
+public sealed record StatusRequest(SiteStatus Status, int? Version);
+public sealed record RoomStateRequest(RoomState State, string? Reason, int? Version);
+public sealed record AllocateRequestBody(long OrderId, long? RoomId, int? Bed);
+public sealed record CheckOutRequest(StayOutcome Outcome);
+public sealed record ReasonRequest(string? Reason);
+public sealed record AssignRequest(long VehicleId, long DriverId);
+public sealed record DriverTestRequest(DateTime At, bool Negative);
+
+/// <summary>
+/// Quarantine sites, rooms, stays and closed-loop trips over HTTP. Everything is scoped like the rest of the
+/// platform: a township sees its township's sites, the county sees all; another township's ids answer 404.
+/// </summary>
+public static class SitesModule
+{
+    public static IServiceCollection AddSites(this IServiceCollection services)
+    {
+        services.AddScoped<SiteService>();
+        services.AddScoped<StayService>();
+        services.AddScoped<TripService>();
+        return services;
+    }
+
+    public static CapacityThreshold Threshold(this IOptions<FangkongOptions> options) =>
+        new(options.Value.Sites.MinFreeRooms, options.Value.Sites.MinFreePercent);
+
+    public static RouteGroupBuilder MapSitesEndpoints(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/sites").WithTags("Sites");
+        g.MapGet("", async (SiteService s, IOptions<FangkongOptions> o) => TypedResults.Ok(await s.CapacityAsync(o.Threshold())))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Capacity").WithSummary("Every site the caller sees with rooms by state; the county's totals and the low-capacity alert.");
+        g.MapGet("/forecast", async (SiteService s, IOptions<FangkongOptions> o, TimeProvider time) =>
+                TypedResults.Ok(await s.ForecastAsync(o.Threshold(), Fangkong.Core.CountyClock.Today(time, o.Value.TimeZone))))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Forecast").WithSummary("Demand for rooms over the next 7 days against the rooms in service.");
+        g.MapPost("", async (SiteInput body, SiteService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Create").WithSummary("Set up a county- or township-level site (status: preparing).");
+        g.MapGet("/standards", async (SiteService s) => TypedResults.Ok(await s.StandardsAsync()))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Standards").WithSummary("The standards checklist in force (data).");
+        g.MapGet("/{id:long}/board", async Task<Results<Ok<RoomBoard>, NotFound>> (long id, SiteService s) =>
+                await s.BoardAsync(id) is { } b ? TypedResults.Ok(b) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Board").WithSummary("The site's rooms floor by floor with their state and occupants.");
+        g.MapPost("/{id:long}/rooms/import", async Task<Results<Ok<RoomImportSummary>, NotFound, ProblemHttpResult>> (HttpContext http, long id, ImportUploads uploads, SiteService s) =>
+        {
+            var saved = await uploads.ReceiveAsync(http, http.RequestAborted);
+            if (saved.Problem is { } problem) return problem;
+            try
+            {
+                await using var file = File.OpenRead(saved.Path!);
+                return await s.ImportRoomsAsync(id, file, saved.FileName!, http.RequestAborted) is { } r ? TypedResults.Ok(r) : TypedResults.NotFound();
+            }
+            finally { File.Delete(saved.Path!); }
+        }).RequireAuthorization(Permissions.SitesManage).DisableAntiforgery().WithName("Sites_ImportRooms")
+            .WithSummary("Rooms file (xlsx / csv: 楼栋, 楼层, 房号, 单人间, 独立卫生间, 无障碍, 家庭房, 床位, 负压); all or nothing, every bad row named.");
+        g.MapPost("/{id:long}/inspections", async Task<Results<Ok<InspectionVerdict>, NotFound>> (long id, InspectionInput body, SiteService s) =>
+                await s.InspectAsync(id, body) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Inspect").WithSummary("An inspection against the standards; the verdict is computed.");
+        g.MapPost("/{id:long}/status", (long id, StatusRequest body, SiteService s) => Done(s.ChangeStatusAsync(id, body.Status, body.Version)))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Status").WithSummary("Preparing → in service (after a passed inspection) / standby reserve / closed (when empty).");
+        g.MapGet("/{id:long}/roster", async (HttpContext http, long id, SiteService s) =>
+        {
+            var found = true;
+            var file = await PeopleModule.TemporaryFileAsync(async stream => found = await s.RosterAsync(id, stream, http.RequestAborted),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"隔离人员名册-{id}-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx");
+            return found ? (IResult)file : TypedResults.NotFound();
+        }).RequireAuthorization(Permissions.SitesRead).WithName("Sites_Roster").WithSummary("The site's roster as xlsx (identifiers masked).");
+        g.MapPost("/rooms/{id:long}/state", (long id, RoomStateRequest body, SiteService s) => Done(s.MoveRoomAsync(id, body.State, body.Reason, body.Version)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Sites_RoomState").WithSummary("A turnover step (disinfected, supplies replaced, ready) or out of service with a reason.");
+
+        g.MapGet("/suggestions", async Task<Results<Ok<IReadOnlyList<SuggestionItem>>, NotFound>> (long orderId, StayService s) =>
+                await s.SuggestAsync(orderId) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Stays_Suggest").WithSummary("Suggested rooms for an order's person, best first.");
+        g.MapGet("/stays", async (StayService s, long? siteId, long? orderId, bool activeOnly = true) => TypedResults.Ok(await s.ListAsync(siteId, orderId, activeOnly)))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Stays_List");
+        g.MapPost("/stays", async Task<Results<Ok<object>, NotFound>> (AllocateRequestBody body, StayService s) =>
+                await s.AllocateAsync(body.OrderId, body.RoomId, body.Bed) is { } id ? TypedResults.Ok<object>(new { id }) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Allocate").WithSummary("Allocate the room named, or the best free one (409 site.no-room when none).");
+        g.MapPost("/stays/{id:long}/check-in", (long id, StayService s) => Done(s.CheckInAsync(id)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_CheckIn");
+        g.MapPost("/stays/{id:long}/check-out", (long id, CheckOutRequest body, StayService s) => Done(s.CheckOutAsync(id, body.Outcome)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_CheckOut").WithSummary("Released, converted to home monitoring (not before the day), or to hospital.");
+        g.MapPost("/stays/{id:long}/cancel", (long id, ReasonRequest body, StayService s) => Done(s.CancelAsync(id, body.Reason)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Cancel");
+
+        g.MapGet("/trips", async (TripService s, bool openOnly = false) => TypedResults.Ok(await s.ListAsync(openOnly)))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Trips_List").WithSummary("Trips with their times; request → assignment and request → arrival summarized.");
+        g.MapPost("/trips", async (TripRequest body, TripService s) => TypedResults.Ok(new { id = await s.RequestAsync(body) }))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Request").WithSummary("A transfer of one household (or a point-to-point pick-up group).");
+        g.MapPost("/trips/{id:long}/assign", (long id, AssignRequest body, TripService s) => Done(s.AssignAsync(id, body.VehicleId, body.DriverId)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Assign").WithSummary("Vehicle and driver (a driver overdue for a test is refused).");
+        g.MapPost("/trips/{id:long}/depart", (long id, TripService s) => Done(s.DepartAsync(id))).RequireAuthorization(Permissions.SitesWork).WithName("Trips_Depart");
+        g.MapPost("/trips/{id:long}/arrive", (long id, TripService s) => Done(s.ArriveAsync(id))).RequireAuthorization(Permissions.SitesWork).WithName("Trips_Arrive");
+        g.MapPost("/trips/{id:long}/cancel", (long id, ReasonRequest body, TripService s) => Done(s.CancelAsync(id, body.Reason)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Cancel");
+        g.MapPost("/vehicles", async (VehicleInput body, TripService s) => TypedResults.Ok(new { id = await s.AddVehicleAsync(body) }))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddVehicle");
+        g.MapPost("/drivers", async (DriverInput body, TripService s) => TypedResults.Ok(new { id = await s.AddDriverAsync(body) }))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddDriver");
+        g.MapPost("/drivers/{id:long}/test", (long id, DriverTestRequest body, TripService s) => Done(s.RecordDriverTestAsync(id, body.At, body.Negative)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_DriverTest");
+        return api;
+    }
+
+    private static async Task<Results<NoContent, NotFound>> Done(Task<bool> work) => await work ? TypedResults.NoContent() : TypedResults.NotFound();
+}

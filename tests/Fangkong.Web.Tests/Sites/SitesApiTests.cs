@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using Fangkong.Testing;
+
+namespace Fangkong.Web.Tests.Sites;
+
+/// <summary>
+/// Quarantine sites over HTTP: a township's site, rooms, stays and trips are worked there and by the county; another
+/// township gets 404 (or 403) for every one of them and never sees them in its lists.
+/// </summary>
+public class SitesApiTests
+{
+    private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var key = root.GetProperty("scopeKey").GetString();
+
+        // The county sets the township's site up: rooms, inspection, in service.
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/sites", new { name = "镇隔离点", level = "Township", scopeKey = key })).StatusCode);
+        var site = (await (await command.PostJsonAsync("/api/v1/sites", new { name = "镇隔离点", level = "Township", scopeKey = key, reserveRooms = 0 })).JsonAsync()).GetProperty("id").GetInt64();
+        var rooms = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("楼栋,楼层,房号,单人间,独立卫生间\nA,1,101,是,是\nA,1,102,是,是\n")), "file", "rooms.csv" } };
+        var imported = await (await command.PostAsync($"/api/v1/sites/{site}/rooms/import", rooms)).JsonAsync();
+        Assert.Equal(2, imported.GetProperty("imported").GetInt32());
+        var standards = await (await command.GetAsync("/api/v1/sites/standards")).JsonAsync();
+        var items = standards.EnumerateArray().Select(s => new { code = s.GetProperty("code").GetString(), passed = true }).ToArray();
+        Assert.True((await (await command.PostJsonAsync($"/api/v1/sites/{site}/inspections", new { items, note = "验收" })).JsonAsync()).GetProperty("passed").GetBoolean());
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/{site}/status", new { status = "InService" })).StatusCode);
+
+        // The township works it: an order, a room, check-in, a trip.
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var order = (await (await township.PostJsonAsync("/api/v1/orders", new { personId = person, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync())
+            .GetProperty("id").GetInt64();
+        Assert.Equal(2, (await (await township.GetAsync($"/api/v1/sites/suggestions?orderId={order}")).JsonAsync()).GetArrayLength());
+        var stay = (await (await township.PostJsonAsync("/api/v1/sites/stays", new { orderId = order })).JsonAsync()).GetProperty("id").GetInt64();
+        var board = await (await township.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync();
+        var roomId = board.GetProperty("rooms")[0].GetProperty("id").GetInt64();
+        var trip = (await (await township.PostJsonAsync("/api/v1/sites/trips", new
+        {
+            fromKind = "Home", fromText = "家中", toKind = "Site", toSiteId = site, passengers = new[] { new { personId = person, orderId = order } },
+        })).JsonAsync()).GetProperty("id").GetInt64();
+        var vehicle = (await (await command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·A1234", seats = 4, kind = "Minibus" })).JsonAsync()).GetProperty("id").GetInt64();
+        var driver = (await (await command.PostJsonAsync("/api/v1/sites/drivers", new { name = "赵师傅", phone = "13800002222", testCadenceDays = 1, lastTestAt = "2022-10-04T16:00:00Z", lastTestNegative = true })).JsonAsync())
+            .GetProperty("id").GetInt64();
+
+        // Another township: nothing of it.
+        var otherSites = await (await other.GetAsync("/api/v1/sites")).JsonAsync();
+        Assert.True(otherSites.GetProperty("sites").GetArrayLength() == 0, otherSites.ToString());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/stays")).JsonAsync()).GetArrayLength());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").GetArrayLength());
+        foreach (var url in new[] { $"/api/v1/sites/{site}/board", $"/api/v1/sites/{site}/roster", $"/api/v1/sites/suggestions?orderId={order}" })
+            await Refused(other.GetAsync(url));
+        foreach (var (url, body) in new (string, object)[]
+        {
+            ($"/api/v1/sites/{site}/status", new { status = "Closed" }), ($"/api/v1/sites/{site}/inspections", new { items }),
+            ($"/api/v1/sites/rooms/{roomId}/state", new { state = "OutOfService", reason = "x" }), ("/api/v1/sites/stays", new { orderId = order }),
+            ($"/api/v1/sites/stays/{stay}/check-in", new { }), ($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "Released" }),
+            ($"/api/v1/sites/stays/{stay}/cancel", new { reason = "x" }), ($"/api/v1/sites/trips/{trip}/assign", new { vehicleId = vehicle, driverId = driver }),
+            ($"/api/v1/sites/trips/{trip}/depart", new { }), ($"/api/v1/sites/trips/{trip}/arrive", new { }), ($"/api/v1/sites/trips/{trip}/cancel", new { reason = "x" }),
+            ($"/api/v1/sites/drivers/{driver}/test", new { at = "2022-10-05T01:00:00Z", negative = true }),
+        })
+            await Refused(other.PostJsonAsync(url, body));
+        // A trip for someone it cannot see: the person is "not found", as for an order.
+        var foreign = await other.PostJsonAsync("/api/v1/sites/trips", new { fromKind = "Home", toKind = "Hospital", toText = "县人民医院", passengers = new[] { new { personId = person } } });
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        Assert.Contains("person.not-found", await foreign.Content.ReadAsStringAsync());
+        await Refused(other.PostAsync($"/api/v1/sites/{site}/rooms/import", new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("楼栋,楼层,房号\nB,1,1\n")), "file", "r.csv" } }));
+        await Refused(other.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·B0000", seats = 4, kind = "Car" }));
+        await Refused(other.PostJsonAsync("/api/v1/sites/drivers", new { name = "钱师傅" }));
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/sites/standards")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/sites/forecast")).StatusCode);
+
+        // And it works where it belongs.
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-in", new { })).StatusCode);
+        var assigned = await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/assign", new { vehicleId = vehicle, driverId = driver });
+        Assert.True(assigned.StatusCode == HttpStatusCode.NoContent, await assigned.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/depart", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/arrive", new { })).StatusCode);
+        var trips = await (await township.GetAsync("/api/v1/sites/trips")).JsonAsync();
+        Assert.Equal("Arrived", trips.GetProperty("trips")[0].GetProperty("status").GetString());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/sites")).JsonAsync()).GetProperty("sites").GetArrayLength());
+        var roster = await township.GetAsync($"/api/v1/sites/{site}/roster");
+        Assert.Equal(HttpStatusCode.OK, roster.StatusCode);
+        var conflict = await township.PostJsonAsync($"/api/v1/sites/rooms/{roomId}/state", new { state = "Ready" });
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+    }
+
+    private static async Task Refused(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+}
