@@ -35,6 +35,7 @@ api.MapVerificationEndpoints();
 api.MapSitesEndpoints();
 app.MapPublicClosedLoop();
 app.MapVerificationPages();
+app.MapSitesPages();
 app.MapFangkongPages();
 
 app.Run();

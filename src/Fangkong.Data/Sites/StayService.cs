@@ -34,33 +34,55 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
 
     private static int AccessibleMembers(Person p) => (p.Vulnerable & (VulnerableFlags.Disabled | VulnerableFlags.BedRidden)) != 0 ? 1 : 0;
 
-    /// <summary>Suggested rooms for an order's person (nearest suitable first), or null when the order is not visible.</summary>
+    /// <summary>
+    /// Suggested rooms for an order's person — and for the members of the same household who also wait for a room
+    /// under a centralized order, so a family is placed together (a family room, else rooms side by side). Null when
+    /// the order is not visible.
+    /// </summary>
     public async Task<IReadOnlyList<SuggestionItem>?> SuggestAsync(long orderId, int max = 10, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesRead);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var facts = await FactsAsync(db, orderId, ct);
-        if (facts is null) return null;
-        var (_, person) = facts.Value;
+        var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null) return null;
+        var members = await MembersAsync(db, order, ct);
         var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
-        var suggestions = await SuggestionsAsync(db, person, new HashSet<long>(), max, ct);
+        var suggestions = await SuggestionsAsync(db, members, new HashSet<long>(), max, ct);
         return suggestions.Select(s => new SuggestionItem(s, sites[s.SiteId].Name, null)).ToList();
     }
 
-    private async Task<(ControlOrder Order, Person Person)?> FactsAsync(FangkongDb db, long orderId, CancellationToken ct)
+    /// <summary>Someone to place: the order and the person.</summary>
+    private sealed record Member(ControlOrder Order, Person Person);
+
+    /// <summary>
+    /// The order's person first, then the other members of the household (same household node) with a centralized
+    /// order in force and no bed yet.
+    /// </summary>
+    private static async Task<List<Member>> MembersAsync(FangkongDb db, ControlOrder order, CancellationToken ct)
     {
-        var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
-        if (order is null) return null;
         var person = await db.People.IgnoreQueryFilters().AsNoTracking().FirstAsync(p => p.Id == order.PersonId && p.CountyCode == order.CountyCode, ct);
-        return (order, person);
+        var members = new List<Member> { new(order, person) };
+        if (HouseholdOf(person) is not { } household) return members;
+        var housemates = await db.People.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => p.CountyCode == order.CountyCode && p.Id != person.Id && p.ScopeKey.StartsWith(household)).ToListAsync(ct);
+        if (housemates.Count == 0) return members;
+        var ids = housemates.Select(p => p.Id).ToList();
+        var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
+            .Where(o => o.CountyCode == order.CountyCode && ids.Contains(o.PersonId) && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended)).ToListAsync(ct);
+        var placed = (await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.CountyCode == order.CountyCode && ids.Contains(s.PersonId) && s.OccupiedRoomId != null)
+            .Select(s => s.PersonId).ToListAsync(ct)).ToHashSet();
+        foreach (var o in orders.Where(o => MeasureKinds.AtSite(o.CurrentKind) && !placed.Contains(o.PersonId)).GroupBy(o => o.PersonId).Select(g => g.First()))
+            members.Add(new Member(o, housemates.First(p => p.Id == o.PersonId)));
+        return members;
     }
 
     /// <summary>
     /// Free rooms of the sites the actor sees (ready and holding nobody), plus a family room already holding the
-    /// person's household with a bed free, ranked by the allocation rules.
+    /// household with beds free, ranked by the allocation rules for the whole group.
     /// </summary>
-    private static async Task<IReadOnlyList<AllocationSuggestion>> SuggestionsAsync(FangkongDb db, Person person, IReadOnlySet<long> tried, int max, CancellationToken ct)
+    private static async Task<IReadOnlyList<AllocationSuggestion>> SuggestionsAsync(FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct)
     {
+        var person = members[0].Person;
         var household = HouseholdOf(person);
         var rows = await (from r in db.Rooms.AsNoTracking()
                           join s in db.QuarantineSites.AsNoTracking() on r.SiteId equals s.Id
@@ -72,85 +94,115 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var candidates = rows.Where(x => !tried.Contains(x.Room.Id))
             .Where(x => x.Taken == 0 ? x.Room.State == RoomState.Ready : x.Others == 0 && household is not null && x.Taken < x.Room.Capacity)
             .Select(x => RoomCandidate.Of(x.Site, x.Room, x.Room.Capacity - x.Taken));
-        var need = new AllocationNeed(1, AccessibleMembers(person), null, person.ScopeKey);
+        var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), null, person.ScopeKey);
         return AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max));
     }
 
     /// <summary>
-    /// Allocates a room: the one named, or the best free one. Answers the stay's id; a clear conflict when the order is
-    /// not an active centralized order, the person already has a bed, the named room is not free, or no room is left.
+    /// Allocates a room: the one named (for this person), or the best free place for the person and the household
+    /// members still waiting (all in one transaction: the family is placed together or not at all). Answers this
+    /// person's stay id; a clear conflict when the order is not an active centralized order, the person already has a
+    /// bed, the named room is not free, or no room is left.
     /// </summary>
     public async Task<long?> AllocateAsync(long orderId, long? roomId = null, int? bed = null, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesWork);
-        (ControlOrder Order, Person Person) facts;
+        List<Member> members;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
-            var found = await FactsAsync(db, orderId, ct);
-            if (found is null) return null;
-            facts = found.Value;
+            var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
+            if (order is null) return null;
+            members = await MembersAsync(db, order, ct);
         }
-        var (order, person) = facts;
-        if (!MeasureKinds.AtSite(order.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
-        if (order.Status is not (OrderStatus.Active or OrderStatus.Extended)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
-        var leaveOn = StayRules.SitePhaseOf(order, Today)?.LeaveOn;
+        var first = members[0].Order;
+        if (!MeasureKinds.AtSite(first.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
+        if (first.Status is not (OrderStatus.Active or OrderStatus.Extended)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
+        if (roomId is { } chosen)
+        {
+            var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, ct);
+            return stay ?? throw new ConflictException(error!, error!);
+        }
         var tried = new HashSet<long>();
         string? lastError = null;
-        for (var round = 0; round < (roomId is null ? Rounds : 1); round++)
+        for (var round = 0; round < Rounds; round++)
         {
-            IReadOnlyList<long> rooms;
-            if (roomId is { } chosen) rooms = [chosen];
-            else
+            IReadOnlyList<AllocationSuggestion> suggestions;
+            await using (var db = await factory.CreateDbContextAsync(ct))
+                suggestions = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+            // A household that fits nowhere together is placed one by one (each member then gets the best single place).
+            if (suggestions.Count == 0 && members.Count > 1 && round == 0)
             {
+                members = [members[0]];
                 await using var db = await factory.CreateDbContextAsync(ct);
-                rooms = (await SuggestionsAsync(db, person, tried, CandidatesPerRound, ct)).SelectMany(s => s.Rooms.Select(r => r.RoomId)).Distinct().ToList();
-                if (rooms.Count == 0) break;
+                suggestions = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
             }
-            foreach (var id in rooms)
+            if (suggestions.Count == 0) break;
+            foreach (var suggestion in suggestions)
             {
-                tried.Add(id);
-                var (stay, error) = await TryAllocateAsync(order, person, id, bed, leaveOn, waitForLock: roomId is not null, ct);
+                foreach (var r in suggestion.Rooms) tried.Add(r.RoomId);
+                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, ct);
                 if (stay is not null) return stay;
                 lastError = error;
                 if (error is SiteErrors.StayPersonAlreadyAllocated) throw new ConflictException(error, error);
-                if (roomId is not null && error is not null) throw new ConflictException(error, error);
             }
         }
         throw new ConflictException("site.no-room", lastError is null ? "no free room" : $"no free room (last: {lastError})");
     }
 
-    private async Task<(long? Stay, string? Error)> TryAllocateAsync(ControlOrder order, Person person, long roomId, int? bed, DateOnly? leaveOn, bool waitForLock, CancellationToken ct)
+    /// <summary>
+    /// Places the members in the rooms picked (as many per room as the pick says), in one transaction; on PostgreSQL
+    /// the rooms are locked first (skipped, not waited for, when another allocation holds one). Answers the first
+    /// member's stay, or why not.
+    /// </summary>
+    private async Task<(long? Stay, string? Error)> TryPlaceAsync(IReadOnlyList<Member> members, IReadOnlyList<RoomPick> picks, int? bed, bool waitForLock, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
+        var stays = new List<Stay>();
+        var queue = new Queue<Member>(members);
+        foreach (var pick in picks.OrderBy(p => p.RoomId))
         {
-            // Another allocation holding this room: try the next one rather than queue (a named room waits).
-            var locked = waitForLock
-                ? await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE""").ToListAsync(ct)
-                : await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE SKIP LOCKED""").ToListAsync(ct);
-            if (locked.Count == 0) return (null, "room.busy");
+            var roomId = pick.RoomId;
+            if (db.Database.IsNpgsql())
+            {
+                var locked = waitForLock
+                    ? await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE""").ToListAsync(ct)
+                    : await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE SKIP LOCKED""").ToListAsync(ct);
+                if (locked.Count == 0) return (null, "room.busy");
+            }
         }
-        var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, ct);
-        if (room is null) return (null, "room.not-found");
-        var site = await db.QuarantineSites.AsNoTracking().FirstAsync(s => s.Id == room.SiteId, ct);
-        var roomStays = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == roomId).ToListAsync(ct);
-        var personStays = await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.PersonId == order.PersonId && s.OccupiedRoomId != null && s.CountyCode == order.CountyCode).ToListAsync(ct);
-        var result = StayRules.Allocate(new AllocateRequest(OrderFacts.Of(order), site, room, roomStays, personStays, HouseholdOf(person), bed, true, leaveOn, Now, Actor.Name));
-        if (!result.Ok) return (null, result.Error);
-        var stay = result.Value!;
-        stay.Version = 1;
-        db.Stays.Add(stay);
-        // Touch the room so two allocations of one family room by two households cannot both pass the household check.
-        room.Version++;
-        room.UpdatedAt = Now;
-        db.Audit.Reason = $"room {room.Building}-{room.Number} bed {stay.Bed} allocated for order {order.Id}";
-        db.Audit.Rule = order.RuleReference;
+        foreach (var pick in picks)
+        {
+            var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == pick.RoomId, ct);
+            if (room is null) return (null, "room.not-found");
+            var site = await db.QuarantineSites.AsNoTracking().FirstAsync(s => s.Id == room.SiteId, ct);
+            var roomStays = (await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == room.Id).ToListAsync(ct)).Concat(stays.Where(s => s.RoomId == room.Id)).ToList();
+            for (var i = 0; i < Math.Max(1, pick.People) && queue.Count > 0; i++)
+            {
+                var (order, person) = queue.Dequeue();
+                var personStays = await db.Stays.IgnoreQueryFilters().AsNoTracking()
+                    .Where(s => s.PersonId == order.PersonId && s.OccupiedRoomId != null && s.CountyCode == order.CountyCode).ToListAsync(ct);
+                var result = StayRules.Allocate(new AllocateRequest(OrderFacts.Of(order), site, room, roomStays, personStays, HouseholdOf(person), bed, true,
+                    StayRules.SitePhaseOf(order, Today)?.LeaveOn, Now, Actor.Name));
+                if (!result.Ok) return (null, result.Error);
+                var stay = result.Value!;
+                stay.Version = 1;
+                stays.Add(stay);
+                roomStays.Add(stay);
+                db.Stays.Add(stay);
+            }
+            // Touch the room so two allocations of one family room by two households cannot both pass the household check.
+            room.Version++;
+            room.UpdatedAt = Now;
+        }
+        if (queue.Count > 0) return (null, SiteErrors.StayBedTaken);
+        db.Audit.Reason = members.Count == 1 ? $"room allocated for order {members[0].Order.Id}" : $"household of {members.Count} allocated together (orders {string.Join(", ", members.Select(m => m.Order.Id))})";
+        db.Audit.Rule = members[0].Order.RuleReference;
         try
         {
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            return (stay.Id, null);
+            return (stays[0].Id, null);
         }
         catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || IsUniqueViolation(e))
         {

@@ -109,5 +109,26 @@ public static class SitesModule
         return api;
     }
 
+    /// <summary>The room board's rooms-file upload: a plain form post answered with a redirect carrying the count or the codes of the bad rows.</summary>
+    public static WebApplication MapSitesPages(this WebApplication app)
+    {
+        app.MapPost("/sites/{id:long}/rooms/upload", async (HttpContext http, long id, ImportUploads uploads, SiteService s) =>
+        {
+            var saved = await uploads.ReceiveAsync(http, http.RequestAborted);
+            if (saved.Problem is not null)
+                return Results.LocalRedirect($"/sites/{id}?failed=" + (saved.Problem.StatusCode == StatusCodes.Status413PayloadTooLarge ? "file.too-large" : "file.missing"));
+            try
+            {
+                await using var file = File.OpenRead(saved.Path!);
+                var result = await s.ImportRoomsAsync(id, file, saved.FileName!, http.RequestAborted);
+                if (result is null) return Results.NotFound();
+                return Results.LocalRedirect(result.Errors.Count == 0 ? $"/sites/{id}?imported={result.Imported}"
+                    : $"/sites/{id}?failed=" + Uri.EscapeDataString(string.Join(";", result.Errors.Take(20).Select(e => $"{e.Code.Split(':')[0]}@{e.RowNumber}"))));
+            }
+            finally { File.Delete(saved.Path!); }
+        }).RequireAuthorization(Permissions.SitesManage).ExcludeFromDescription();
+        return app;
+    }
+
     private static async Task<Results<NoContent, NotFound>> Done(Task<bool> work) => await work ? TypedResults.NoContent() : TypedResults.NotFound();
 }

@@ -140,6 +140,36 @@ public class SiteTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task AHousehold_IsPlacedTogether_InAFamilyRoom(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await SiteInServiceAsync(db, "楼栋,楼层,房号,单人间,独立卫生间,家庭房,床位\nA,1,101,是,是,否,1\nA,1,102,是,是,否,1\nA,2,201,否,是,是,3\n");
+        long[] family;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var household = await ctx.People.Where(p => p.CountyCode == County && p.ScopeKey.Length == ScopeKey.HouseholdLength)
+                .GroupBy(p => p.ScopeKey).Where(g => g.Count() == 2).Select(g => g.Key).FirstAsync();
+            family = await ctx.People.Where(p => p.ScopeKey == household).Select(p => p.Id).ToArrayAsync();
+        }
+        var orders = new List<long>();
+        foreach (var p in family) orders.Add(await CloseContactOrderAsync(db, p, "2022-10-04"));
+
+        var suggestion = (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(orders[0])))!.First().Suggestion;
+        Assert.Equal(AllocationReasons.FamilyRoom, suggestion.Reason);
+        Assert.Equal("201", Assert.Single(suggestion.Rooms).Number);
+        Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orders[0])));
+        await using var check = await db.ContextAsync(Command);
+        var stays = await check.Stays.Where(s => s.OccupiedRoomId != null).ToListAsync();
+        Assert.Equal(2, stays.Count);
+        Assert.Single(stays.Select(s => s.RoomId).Distinct());
+        Assert.Equal([1, 2], stays.Select(s => s.Bed).Order().ToArray());
+        // The second member already has a bed with the family.
+        var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orders[1])));
+        Assert.Equal(SiteErrors.StayPersonAlreadyAllocated, again.Code);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task BadInput_GetsClearErrors_AndChangesNothing(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
@@ -204,7 +234,11 @@ public class SiteTests
         var rooms = new StringBuilder("楼栋,楼层,房号,单人间,独立卫生间\n");
         for (var i = 0; i < 100; i++) rooms.Append(CultureInfo.InvariantCulture, $"A,{i / 20 + 1},{(i / 20 + 1) * 100 + i % 20 + 1},是,是\n");
         await SiteInServiceAsync(db, rooms.ToString());
-        var people = await PeopleAsync(db, 200);
+        // One person from each of 200 households (a household's members would be placed together by one allocation).
+        long[] people;
+        await using (var registry = await db.ContextAsync())
+            people = (await registry.People.Where(p => p.CountyCode == County).Select(p => new { p.Id, p.ScopeKey }).ToListAsync())
+                .GroupBy(p => p.ScopeKey).Select(g => g.Min(p => p.Id)).Order().Take(200).ToArray();
         Assert.Equal(200, people.Length);
         var orders = new List<long>();
         foreach (var p in people) orders.Add(await CloseContactOrderAsync(db, p, "2022-10-04"));
