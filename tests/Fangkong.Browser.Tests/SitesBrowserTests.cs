@@ -1,0 +1,109 @@
+using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
+using Fangkong.Core.Sites;
+using Fangkong.Data;
+using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
+using Fangkong.Data.Sites;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Fangkong.Browser.Tests;
+
+/// <summary>
+/// Quarantine sites in Chromium: the county's capacity page, allocating a family from the order page on a phone
+/// (placed together in the family room), the room board on a phone, checking in, and a room's turnover steps.
+/// </summary>
+public class SitesBrowserTests
+{
+    private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
+
+    [BrowserFact]
+    public async Task FamilyAllocated_OnAPhone_CheckedIn_AndARoomTurnsOver()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long siteId, familyOrder, singleStay;
+        string[] familyNames;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
+            var sites = scope.ServiceProvider.GetRequiredService<SiteService>();
+            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点(城关宾馆)", SiteLevel.County, "411326", "县卫健委", "李站长", "13800000001", "城关镇灵泉路 8 号"));
+            var rooms = new System.Text.StringBuilder("楼栋,楼层,房号,单人间,独立卫生间,无障碍,家庭房,床位\n");
+            for (var floor = 1; floor <= 2; floor++)
+                for (var n = 1; n <= 8; n++)
+                    rooms.Append($"1号楼,{floor},{floor * 100 + n},{(n == 8 ? "否" : "是")},是,{(n == 1 ? "是" : "否")},{(n == 8 ? "是" : "否")},{(n == 8 ? 3 : 1)}\n");
+            Assert.Empty((await sites.ImportRoomsAsync(siteId, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(rooms.ToString())), "rooms.csv"))!.Errors);
+            await sites.InspectAsync(siteId, new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), "验收合格"));
+            await sites.ChangeStatusAsync(siteId, SiteStatus.InService, null);
+
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
+            var household = await db.People.Where(p => p.ScopeKey.Length == ScopeKey.HouseholdLength).GroupBy(p => p.ScopeKey).Where(g => g.Count() == 2).Select(g => g.Key).FirstAsync();
+            var family = await db.People.Where(p => p.ScopeKey == household).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name }).ToListAsync();
+            familyNames = family.Select(p => p.Name).ToArray();
+            var single = await db.People.Where(p => p.ScopeKey != household && p.ScopeKey.Length == ScopeKey.HouseholdLength).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
+            familyOrder = await orders.CreateAsync(new OrderCreate(family[0].Id, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
+            await orders.CreateAsync(new OrderCreate(family[1].Id, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
+            var singleOrder = await orders.CreateAsync(new OrderCreate(single, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
+            // Someone already at the site who leaves: their room goes into turnover.
+            var stays = scope.ServiceProvider.GetRequiredService<StayService>();
+            singleStay = (await stays.AllocateAsync(singleOrder))!.Value;
+            await stays.CheckInAsync(singleStay);
+            await stays.CheckOutAsync(singleStay, StayOutcome.TransferredToHospital);
+        }
+
+        // 1. The county's capacity page.
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/sites");
+        await desk.WaitForSelectorAsync("#sites-list .fk-site");
+        await desk.WaitForSelectorAsync("#forecast .fk-column");
+        Assert.Contains("县集中隔离点", await desk.InnerTextAsync("#sites-list"));
+        await BrowserApp.ShotAsync(desk, "50-sites-capacity");
+
+        // 2. Site staff on a phone: from the order to the allocation page; the family goes into the family room together.
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "site");
+        await phone.GotoAsync($"{app.BaseUrl}/orders/{familyOrder}");
+        await phone.ClickAsync("#allocate-room");
+        await phone.WaitForSelectorAsync("#suggestions .fk-task");
+        Assert.Equal("108", await phone.GetAttributeAsync("#suggestions .fk-task", "data-room"));
+        Assert.Contains("家庭房", await phone.InnerTextAsync("#suggestions .fk-task"));
+        await BrowserApp.ShotAsync(phone, "51-allocate-family-phone");
+        await phone.ClickAsync("#allocate-best");
+        await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));
+        await phone.WaitForSelectorAsync(".fk-room[data-room='108']");
+        var familyRoom = await phone.InnerTextAsync(".fk-room[data-room='108'] summary");
+        Assert.All(familyNames, name => Assert.Contains(name, familyRoom));
+        await BrowserApp.ShotAsync(phone, "52-room-board-phone");
+
+        // 3. Check the family in.
+        for (var i = 0; i < 2; i++)
+        {
+            await phone.EvalOnSelectorAsync(".fk-room[data-room='108']", "d => d.open = true");
+            await phone.ClickAsync(".fk-room[data-room='108'] button[data-action=check-in]");
+            await phone.WaitForSelectorAsync("#board-message");
+        }
+        Assert.Equal("Occupied", await phone.GetAttributeAsync(".fk-room[data-room='108']", "data-state"));
+
+        // 4. The room the hospital transfer left: terminal disinfection, supplies, ready.
+        var turnover = await phone.GetAttributeAsync(".fk-room[data-state='AwaitingDisinfection']", "data-room");
+        Assert.NotNull(turnover);
+        await phone.ClickAsync($".fk-room[data-room='{turnover}'] summary");
+        await BrowserApp.ShotAsync(phone, "53-room-turnover-phone");
+        foreach (var expected in new[] { "Disinfected", "SuppliesReplaced", "Ready" })
+        {
+            await phone.EvalOnSelectorAsync($".fk-room[data-room='{turnover}']", "d => d.open = true");
+            await phone.ClickAsync($".fk-room[data-room='{turnover}'] button[data-action=step]");
+            await phone.WaitForFunctionAsync($"() => document.querySelector(\".fk-room[data-room='{turnover}']\").dataset.state === '{expected}'");
+        }
+        await phone.WaitForSelectorAsync("#turnover");
+        Assert.Contains("1", await phone.InnerTextAsync("#turnover"));
+        await BrowserApp.ShotAsync(phone, "54-room-board-after-phone");
+    }
+}
