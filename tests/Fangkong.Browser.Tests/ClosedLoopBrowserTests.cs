@@ -108,6 +108,7 @@ public class ClosedLoopBrowserTests
         {
             scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("demo");
             arrivals = await Fangkong.Data.Demo.ClosedLoopDemo.SeedAsync(scope.ServiceProvider, 2022);
+            Assert.True(await Fangkong.Data.Demo.SitesDemo.SeedAsync(scope.ServiceProvider, 2022) > 0);
         }
         Assert.True(arrivals >= 30, $"{arrivals} arrivals");
 
@@ -126,6 +127,11 @@ public class ClosedLoopBrowserTests
         await desk.GotoAsync(app.BaseUrl + "/rule-packs/cn-9th");
         await desk.WaitForSelectorAsync("#packs-table");
         await BrowserApp.ShotAsync(desk, "30-rule-packs");
+
+        await desk.GotoAsync(app.BaseUrl + "/sites");
+        await desk.WaitForSelectorAsync("#sites-list .fk-site");
+        Assert.Equal(1, await desk.Locator("#sites-list .fk-site").CountAsync()); // the township sees its own site, not the county's
+        await BrowserApp.ShotAsync(desk, "32-demo-sites-township");
 
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "village");

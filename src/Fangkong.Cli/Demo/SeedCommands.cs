@@ -23,7 +23,11 @@ internal static class SeedCommands
             await DatabaseInitializer.MigrateAsync(host.Services, ct);
             var progress = new Progress<int>(n => { if (!parse.GetValue(json)) Console.Error.Write($"\r  {n:N0} people…"); });
             var result = await DemoSeeder.SeedAsync(host.Services, count, parse.GetValue(seedValue), progress, ct);
-            if (!result.Skipped) await ClosedLoopDemo.SeedAsync(host.Services, parse.GetValue(seedValue), ct);
+            if (!result.Skipped)
+            {
+                await ClosedLoopDemo.SeedAsync(host.Services, parse.GetValue(seedValue), ct);
+                await SitesDemo.SeedAsync(host.Services, parse.GetValue(seedValue), ct);
+            }
             if (!parse.GetValue(json)) Console.Error.WriteLine();
             if (parse.GetValue(json))
             {

@@ -123,7 +123,7 @@ public sealed class VerificationOptions
 public sealed class SitesOptions
 {
     /// <summary>Alert when fewer rooms than this are free in the sites in service.</summary>
-    public int? MinFreeRooms { get; set; } = 20;
+    public int? MinFreeRooms { get; set; }
     /// <summary>Alert when less than this share (percent) of the usable rooms is free.</summary>
-    public decimal? MinFreePercent { get; set; } = 10;
+    public decimal? MinFreePercent { get; set; } = 20;
 }

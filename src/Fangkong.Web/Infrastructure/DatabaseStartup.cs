@@ -36,6 +36,8 @@ public static class DatabaseStartup
                 accounts = result.Accounts;
                 var arrivals = await Fangkong.Data.Demo.ClosedLoopDemo.SeedAsync(scope.ServiceProvider, options.Demo.Seed);
                 if (arrivals > 0) log.LogInformation("Demo closed loop: {Arrivals} arrivals classified, orders, reports and tasks", arrivals);
+                var placed = await Fangkong.Data.Demo.SitesDemo.SeedAsync(scope.ServiceProvider, options.Demo.Seed);
+                if (placed > 0) log.LogInformation("Demo quarantine sites: {Placed} people placed in rooms", placed);
             }
         }
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app, options, accounts));
