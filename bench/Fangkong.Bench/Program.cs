@@ -24,8 +24,11 @@ switch (command)
     case "verify":
         await VerificationBenchmark.RunAsync(options);
         break;
+    case "sites":
+        await SitesBenchmark.RunAsync(options);
+        break;
     default:
-        Console.WriteLine("usage: Fangkong.Bench generate --people 600000 --file people.csv | import --engine sqlite|postgres --file people.csv [--searches 2000] | classify | orders --engine sqlite|postgres --people 100000 | verify --engine sqlite|postgres --rows 1000000 --registry 600000");
+        Console.WriteLine("usage: Fangkong.Bench generate --people 600000 --file people.csv | import --engine sqlite|postgres --file people.csv [--searches 2000] | classify | orders --engine sqlite|postgres --people 100000 | verify --engine sqlite|postgres --rows 1000000 --registry 600000 | sites --engine sqlite|postgres --people 30000");
         break;
 }
 

@@ -78,25 +78,55 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
 
     /// <summary>
     /// Free rooms of the sites the actor sees (ready and holding nobody), plus a family room already holding the
-    /// household with beds free, ranked by the allocation rules for the whole group.
+    /// household with beds free, ranked by the allocation rules for the whole group. Only the first rooms of each site
+    /// and kind (accessible / family / other, by floor and number) are read: enough for the ranking to decide exactly
+    /// as over every free room (a site with more free rooms of a kind than that is never near its reserve), while a
+    /// county of 20,000 rooms is not read whole for every allocation.
     /// </summary>
     private static async Task<IReadOnlyList<AllocationSuggestion>> SuggestionsAsync(FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct)
     {
         var person = members[0].Person;
         var household = HouseholdOf(person);
-        var rows = await (from r in db.Rooms.AsNoTracking()
-                          join s in db.QuarantineSites.AsNoTracking() on r.SiteId equals s.Id
-                          where (s.Status == SiteStatus.InService || s.Status == SiteStatus.StandbyReserve)
-                                && (r.State == RoomState.Ready || (r.FamilyRoom && r.State == RoomState.Occupied))
-                          select new { Site = s, Room = r,
-                              Taken = db.Stays.Count(x => x.OccupiedRoomId == r.Id),
-                              Others = db.Stays.Count(x => x.OccupiedRoomId == r.Id && x.HouseholdKey != household) }).ToListAsync(ct);
-        var candidates = rows.Where(x => !tried.Contains(x.Room.Id))
-            .Where(x => x.Taken == 0 ? x.Room.State == RoomState.Ready : x.Others == 0 && household is not null && x.Taken < x.Room.Capacity)
-            .Select(x => RoomCandidate.Of(x.Site, x.Room, x.Room.Capacity - x.Taken));
+        var sites = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService || s.Status == SiteStatus.StandbyReserve).ToDictionaryAsync(s => s.Id, ct);
+        if (sites.Count == 0) return [];
+        var perKind = sites.Values.Max(s => s.ReserveRooms) + members.Count + max + 4;
+        var free = await db.Rooms.FromSqlRaw(FirstFreeRoomsSql, perKind).AsNoTracking()
+            .Select(r => new { r.Id, r.SiteId, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom, r.Accessible, r.FamilyRoom, r.Beds, r.State }).ToListAsync(ct);
+        var candidates = free.Where(r => sites.ContainsKey(r.SiteId) && !tried.Contains(r.Id)).Select(r =>
+        {
+            var site = sites[r.SiteId];
+            return new RoomCandidate(site.Id, site.Level, site.ScopeKey, site.Status, site.ReserveRooms, r.Id, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom,
+                r.Accessible, r.FamilyRoom, r.FamilyRoom ? Math.Max(1, r.Beds) : 1, r.State);
+        }).ToList();
+        if (household is not null)
+        {
+            // The household's family room with beds still free (its members are allocated or checked in there).
+            var theirs = await (from st in db.Stays.AsNoTracking()
+                                join r in db.Rooms.AsNoTracking() on st.OccupiedRoomId equals r.Id
+                                where st.HouseholdKey == household && r.FamilyRoom
+                                select r).Distinct().ToListAsync(ct);
+            foreach (var r in theirs.Where(r => sites.ContainsKey(r.SiteId) && !tried.Contains(r.Id)))
+            {
+                var taken = await db.Stays.CountAsync(x => x.OccupiedRoomId == r.Id, ct);
+                var others = await db.Stays.CountAsync(x => x.OccupiedRoomId == r.Id && x.HouseholdKey != household, ct);
+                if (others == 0 && taken < r.Capacity) candidates.Add(RoomCandidate.Of(sites[r.SiteId], r, r.Capacity - taken));
+            }
+        }
         var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), null, person.ScopeKey);
         return AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max));
     }
+
+    /// <summary>
+    /// The first free rooms (ready, holding nobody) of each site and kind, by floor and number; {0} is how many per
+    /// site and kind. Plain SQL for the window function; the query filters still apply around it.
+    /// </summary>
+    private const string FirstFreeRoomsSql = """
+        SELECT * FROM (
+            SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r."SiteId", r."Accessible", r."FamilyRoom" ORDER BY r."Building", r."Floor", LENGTH(r."Number"), r."Number") AS "Rank"
+            FROM "Rooms" r
+            WHERE r."State" = 0 AND NOT EXISTS (SELECT 1 FROM "Stays" s WHERE s."OccupiedRoomId" = r."Id")
+        ) AS ranked WHERE "Rank" <= {0}
+        """;
 
     /// <summary>
     /// Allocates a room: the one named (for this person), or the best free place for the person and the household
@@ -137,7 +167,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 suggestions = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
             }
             if (suggestions.Count == 0) break;
-            foreach (var suggestion in suggestions)
+            foreach (var suggestion in Spread(suggestions))
             {
                 foreach (var r in suggestion.Rooms) tried.Add(r.RoomId);
                 var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, ct);
@@ -147,6 +177,19 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             }
         }
         throw new ConflictException("site.no-room", lastError is null ? "no free room" : $"no free room (last: {lastError})");
+    }
+
+    /// <summary>
+    /// The suggestions in order, except that the leading run of equally good ones (same site, reason and flags) starts
+    /// at a random place: fifty allocations at once then spread over equivalent rooms instead of all locking the first.
+    /// </summary>
+    private static IEnumerable<AllocationSuggestion> Spread(IReadOnlyList<AllocationSuggestion> suggestions)
+    {
+        var first = suggestions[0];
+        var equal = suggestions.TakeWhile(s => s.SiteId == first.SiteId && s.Reason == first.Reason && s.Flags == first.Flags && s.Rooms.Count == first.Rooms.Count).Count();
+        var start = equal > 1 ? Random.Shared.Next(Math.Min(equal, 32)) : 0;
+        for (var i = 0; i < equal; i++) yield return suggestions[(start + i) % equal];
+        for (var i = equal; i < suggestions.Count; i++) yield return suggestions[i];
     }
 
     /// <summary>
