@@ -58,9 +58,19 @@ public sealed class Room : IJurisdictionOwned
     /// <summary>The last check-out (the start of the turnover now running or last run).</summary>
     public DateTime? LastCheckOutAt { get; set; }
     public string? Note { get; set; }
+    /// <summary>
+    /// How many active stays (allocated or checked in) hold a bed in the room, kept in the same transaction as every
+    /// allocation, check-out and cancellation. A room is free when it is <see cref="RoomState.Ready"/> with no
+    /// holders: one column that the free-room index and the allocation's row lock can both see (the stays decide; the
+    /// unique index on stays is the guarantee).
+    /// </summary>
+    public int Holders { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; }
+
+    /// <summary>Free for a new person or household: ready and holding nobody.</summary>
+    public bool Free => State == RoomState.Ready && Holders == 0;
 
     /// <summary>How many people the room may hold: the beds of a family room, one otherwise.</summary>
     public int Capacity => FamilyRoom ? Math.Max(1, Beds) : 1;

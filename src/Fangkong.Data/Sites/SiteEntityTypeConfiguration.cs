@@ -77,6 +77,11 @@ internal sealed class RoomEntityTypeConfiguration : IEntityTypeConfiguration<Roo
         b.HasIndex(r => new { r.SiteId, r.Building, r.Number }).IsUnique();
         // Free rooms by state for the county's capacity and the allocation's candidates.
         b.HasIndex(r => new { r.CountyCode, r.State, r.SiteId });
+        // The free rooms of each site by kind, best first: the allocation reads the first few of each site and kind
+        // from here and takes a room with the row lock (FOR UPDATE SKIP LOCKED) in the same order.
+        b.HasIndex(r => new { r.SiteId, r.Accessible, r.FamilyRoom, r.OwnBathroom, r.Single, r.Building, r.Floor, r.Number }, "IX_Rooms_Free")
+            .IsDescending(false, false, false, true, true, false, false, false)
+            .HasFilter("\"State\" = 0 AND \"Holders\" = 0");
         b.HasOne<QuarantineSite>().WithMany().HasForeignKey(r => r.SiteId).OnDelete(DeleteBehavior.Restrict);
     }
 }

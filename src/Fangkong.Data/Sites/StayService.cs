@@ -28,7 +28,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     private DateTime Now => time.GetUtcNow().UtcDateTime;
     private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
     /// <summary>How many candidate rooms one allocation tries before it reloads the free rooms (and how often).</summary>
-    private const int CandidatesPerRound = 64, Rounds = 4;
+    private const int CandidatesPerRound = 32, Rounds = 4;
 
     private static string? HouseholdOf(Person p) => p.ScopeKey.Length >= ScopeKey.HouseholdLength ? p.ScopeKey[..ScopeKey.HouseholdLength] : null;
 
@@ -47,12 +47,12 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (order is null) return null;
         var members = await MembersAsync(db, order, ct);
         var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
-        var suggestions = await SuggestionsAsync(db, members, new HashSet<long>(), max, ct);
+        var (suggestions, _) = await SuggestionsAsync(db, members, new HashSet<long>(), max, ct);
         return suggestions.Select(s => new SuggestionItem(s, sites[s.SiteId].Name, null)).ToList();
     }
 
-    /// <summary>Someone to place: the order and the person.</summary>
-    private sealed record Member(ControlOrder Order, Person Person);
+    /// <summary>Someone to place: the order and the person (and, for the first, whether housemates already hold a room).</summary>
+    private sealed record Member(ControlOrder Order, Person Person, bool HouseholdPlaced = false);
 
     /// <summary>
     /// The order's person first, then the other members of the household (same household node) with a centralized
@@ -63,14 +63,18 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var person = await db.People.IgnoreQueryFilters().AsNoTracking().FirstAsync(p => p.Id == order.PersonId && p.CountyCode == order.CountyCode, ct);
         var members = new List<Member> { new(order, person) };
         if (HouseholdOf(person) is not { } household) return members;
+        // The household's subtree as a key range, so the (county, scope key) index answers it.
+        var upper = ScopeKey.Successor(household) ?? "~";
         var housemates = await db.People.IgnoreQueryFilters().AsNoTracking()
-            .Where(p => p.CountyCode == order.CountyCode && p.Id != person.Id && p.ScopeKey.StartsWith(household)).ToListAsync(ct);
+            .Where(p => p.CountyCode == order.CountyCode && p.Id != person.Id && string.Compare(p.ScopeKey, household) >= 0 && string.Compare(p.ScopeKey, upper) < 0)
+            .ToListAsync(ct);
         if (housemates.Count == 0) return members;
         var ids = housemates.Select(p => p.Id).ToList();
         var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
             .Where(o => o.CountyCode == order.CountyCode && ids.Contains(o.PersonId) && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended)).ToListAsync(ct);
         var placed = (await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.CountyCode == order.CountyCode && ids.Contains(s.PersonId) && s.OccupiedRoomId != null)
             .Select(s => s.PersonId).ToListAsync(ct)).ToHashSet();
+        if (placed.Count > 0) members[0] = members[0] with { HouseholdPlaced = true };
         foreach (var o in orders.Where(o => MeasureKinds.AtSite(o.CurrentKind) && !placed.Contains(o.PersonId)).GroupBy(o => o.PersonId).Select(g => g.First()))
             members.Add(new Member(o, housemates.First(p => p.Id == o.PersonId)));
         return members;
@@ -78,19 +82,24 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
 
     /// <summary>
     /// Free rooms of the sites the actor sees (ready and holding nobody), plus a family room already holding the
-    /// household with beds free, ranked by the allocation rules for the whole group. Only the first rooms of each site
-    /// and kind (accessible / family / other, by floor and number) are read: enough for the ranking to decide exactly
-    /// as over every free room (a site with more free rooms of a kind than that is never near its reserve), while a
-    /// county of 20,000 rooms is not read whole for every allocation.
+    /// household with beds free, ranked by the allocation rules for the whole group. Only the first free rooms of each
+    /// site and kind (accessible or not, family room or not; own bathroom and single first, then building, floor and
+    /// number) are read, straight from the free-room index: enough to tell whether a site is down to its reserve and
+    /// to rank each site's best rooms exactly, while a county of 20,000 rooms is not read whole for every allocation.
+    /// Beyond a site's first rooms the suggestions go on with the next site (its rooms are as good), so a long list
+    /// shows several sites rather than one site's corridor. Answers the suggestions and the rooms they name.
     /// </summary>
-    private static async Task<IReadOnlyList<AllocationSuggestion>> SuggestionsAsync(FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct)
+    private static async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms)> SuggestionsAsync(
+        FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct)
     {
         var person = members[0].Person;
+        var county = members[0].Order.CountyCode;
         var household = HouseholdOf(person);
         var sites = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService || s.Status == SiteStatus.StandbyReserve).ToDictionaryAsync(s => s.Id, ct);
-        if (sites.Count == 0) return [];
-        var perKind = sites.Values.Max(s => s.ReserveRooms) + members.Count + max + 4;
-        var free = await db.Rooms.FromSqlRaw(FirstFreeRoomsSql, perKind).AsNoTracking()
+        if (sites.Count == 0) return ([], []);
+        var perKind = sites.Values.Max(s => s.ReserveRooms) + members.Count + 4;
+        var free = await db.Rooms.FromSqlRaw(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
+                county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve).AsNoTracking()
             .Select(r => new { r.Id, r.SiteId, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom, r.Accessible, r.FamilyRoom, r.Beds, r.State }).ToListAsync(ct);
         var candidates = free.Where(r => sites.ContainsKey(r.SiteId) && !tried.Contains(r.Id)).Select(r =>
         {
@@ -98,7 +107,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             return new RoomCandidate(site.Id, site.Level, site.ScopeKey, site.Status, site.ReserveRooms, r.Id, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom,
                 r.Accessible, r.FamilyRoom, r.FamilyRoom ? Math.Max(1, r.Beds) : 1, r.State);
         }).ToList();
-        if (household is not null)
+        if (household is not null && members[0].HouseholdPlaced)
         {
             // The household's family room with beds still free (its members are allocated or checked in there).
             var theirs = await (from st in db.Stays.AsNoTracking()
@@ -113,19 +122,33 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             }
         }
         var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), null, person.ScopeKey);
-        return AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max));
+        return (AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max)), candidates.DistinctBy(c => c.RoomId).ToDictionary(c => c.RoomId));
     }
 
     /// <summary>
-    /// The first free rooms (ready, holding nobody) of each site and kind, by floor and number; {0} is how many per
-    /// site and kind. Plain SQL for the window function; the query filters still apply around it.
+    /// The first free rooms (ready, holding nobody) of each receiving site of the county and each kind, in the order of
+    /// the free-room index; {0} the county, {1} how many per site and kind, {2} and {3} the receiving site states. On
+    /// PostgreSQL one short index range per site and kind (LATERAL … LIMIT); SQLite has no LATERAL and numbers the
+    /// rows of the same index instead. Plain SQL; the query filters still apply around it.
     /// </summary>
-    private const string FirstFreeRoomsSql = """
+    private const string FirstFreeRoomsPostgres = """
+        SELECT r.* FROM "QuarantineSites" s
+        CROSS JOIN (VALUES (FALSE, FALSE), (FALSE, TRUE), (TRUE, FALSE), (TRUE, TRUE)) AS k("Accessible", "FamilyRoom")
+        CROSS JOIN LATERAL (
+            SELECT x.* FROM "Rooms" x
+            WHERE x."SiteId" = s."Id" AND x."Accessible" = k."Accessible" AND x."FamilyRoom" = k."FamilyRoom" AND x."State" = 0 AND x."Holders" = 0
+            ORDER BY x."OwnBathroom" DESC, x."Single" DESC, x."Building", x."Floor", x."Number"
+            LIMIT {1}) r
+        WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3})
+        """;
+
+    private const string FirstFreeRoomsSqlite = """
         SELECT * FROM (
-            SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r."SiteId", r."Accessible", r."FamilyRoom" ORDER BY r."Building", r."Floor", LENGTH(r."Number"), r."Number") AS "Rank"
-            FROM "Rooms" r
-            WHERE r."State" = 0 AND NOT EXISTS (SELECT 1 FROM "Stays" s WHERE s."OccupiedRoomId" = r."Id")
-        ) AS ranked WHERE "Rank" <= {0}
+            SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r."SiteId", r."Accessible", r."FamilyRoom" ORDER BY r."OwnBathroom" DESC, r."Single" DESC, r."Building", r."Floor", r."Number") AS "Rank"
+            FROM "Rooms" r INDEXED BY "IX_Rooms_Free"
+            WHERE r."State" = 0 AND r."Holders" = 0 AND r."CountyCode" = {0}
+              AND r."SiteId" IN (SELECT s."Id" FROM "QuarantineSites" s WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3}))
+        ) AS ranked WHERE "Rank" <= {1}
         """;
 
     /// <summary>
@@ -149,47 +172,67 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (first.Status is not (OrderStatus.Active or OrderStatus.Extended)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
         if (roomId is { } chosen)
         {
-            var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, ct);
+            var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, null, ct);
             return stay ?? throw new ConflictException(error!, error!);
         }
         var tried = new HashSet<long>();
+        var exhausted = new HashSet<RoomKind>();
         string? lastError = null;
         for (var round = 0; round < Rounds; round++)
         {
             IReadOnlyList<AllocationSuggestion> suggestions;
+            Dictionary<long, RoomCandidate> free;
             await using (var db = await factory.CreateDbContextAsync(ct))
-                suggestions = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+                (suggestions, free) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
             // A household that fits nowhere together is placed one by one (each member then gets the best single place).
             if (suggestions.Count == 0 && members.Count > 1 && round == 0)
             {
                 members = [members[0]];
                 await using var db = await factory.CreateDbContextAsync(ct);
-                suggestions = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+                (suggestions, free) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
             }
             if (suggestions.Count == 0) break;
-            foreach (var suggestion in Spread(suggestions))
+            foreach (var suggestion in suggestions)
             {
+                // One free room: that room or, when another allocation has just taken it, the next free one like it.
+                var like = suggestion.Rooms.Count == 1 && free.TryGetValue(suggestion.Rooms[0].RoomId, out var c) ? c : null;
+                if (like is not null && exhausted.Contains(RoomKind.Of(like, suggestion.Rooms[0].People))) continue;
                 foreach (var r in suggestion.Rooms) tried.Add(r.RoomId);
-                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, ct);
+                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, like, ct);
                 if (stay is not null) return stay;
                 lastError = error;
                 if (error is SiteErrors.StayPersonAlreadyAllocated) throw new ConflictException(error, error);
+                if (error is NoRoomLike) exhausted.Add(RoomKind.Of(like!, suggestion.Rooms[0].People));
             }
         }
         throw new ConflictException("site.no-room", lastError is null ? "no free room" : $"no free room (last: {lastError})");
     }
 
-    /// <summary>
-    /// The suggestions in order, except that the leading run of equally good ones (same site, reason and flags) starts
-    /// at a random place: fifty allocations at once then spread over equivalent rooms instead of all locking the first.
-    /// </summary>
-    private static IEnumerable<AllocationSuggestion> Spread(IReadOnlyList<AllocationSuggestion> suggestions)
+    private const string NoRoomLike = "room.none-like";
+
+    /// <summary>Rooms a suggestion may be swapped between: same site, same kind, enough beds.</summary>
+    private sealed record RoomKind(long SiteId, bool Accessible, bool FamilyRoom, bool OwnBathroom, bool Single, int People)
     {
-        var first = suggestions[0];
-        var equal = suggestions.TakeWhile(s => s.SiteId == first.SiteId && s.Reason == first.Reason && s.Flags == first.Flags && s.Rooms.Count == first.Rooms.Count).Count();
-        var start = equal > 1 ? Random.Shared.Next(Math.Min(equal, 32)) : 0;
-        for (var i = 0; i < equal; i++) yield return suggestions[(start + i) % equal];
-        for (var i = equal; i < suggestions.Count; i++) yield return suggestions[i];
+        public static RoomKind Of(RoomCandidate c, int people) => new(c.SiteId, c.Accessible, c.FamilyRoom, c.OwnBathroom, c.Single, people);
+    }
+
+    /// <summary>
+    /// Takes the room suggested or, when it is no longer free, the first free room of the same site and kind (building,
+    /// floor, number); on PostgreSQL with the row lock, skipping rooms another allocation holds, so fifty allocations at
+    /// once each take a different room instead of queueing for one. The room's holder count is part of the condition,
+    /// so a room taken by a transaction that committed meanwhile is re-checked and passed over.
+    /// </summary>
+    private static async Task<long?> TakeRoomLikeAsync(FangkongDb db, long roomId, RoomCandidate like, int people, CancellationToken ct)
+    {
+        var sql = """
+            SELECT "Id" AS "Value" FROM "Rooms"
+            WHERE "SiteId" = {0} AND "Accessible" = {1} AND "FamilyRoom" = {2} AND "OwnBathroom" = {3} AND "Single" = {4}
+              AND "State" = 0 AND "Holders" = 0 AND ("Beds" >= {5} OR NOT "FamilyRoom")
+            ORDER BY ("Id" = {6}) DESC, "Building", "Floor", "Number"
+            LIMIT 1
+            """ + (db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "");
+        var ids = await db.Database.SqlQueryRaw<long>(sql, like.SiteId, like.Accessible, like.FamilyRoom, like.OwnBathroom, like.Single, people, roomId).ToListAsync(ct);
+        return ids.Count == 0 ? null : ids[0];
     }
 
     /// <summary>
@@ -197,13 +240,19 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// the rooms are locked first (skipped, not waited for, when another allocation holds one). Answers the first
     /// member's stay, or why not.
     /// </summary>
-    private async Task<(long? Stay, string? Error)> TryPlaceAsync(IReadOnlyList<Member> members, IReadOnlyList<RoomPick> picks, int? bed, bool waitForLock, CancellationToken ct)
+    private async Task<(long? Stay, string? Error)> TryPlaceAsync(IReadOnlyList<Member> members, IReadOnlyList<RoomPick> picks, int? bed, bool waitForLock,
+        RoomCandidate? orLike, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var stays = new List<Stay>();
         var queue = new Queue<Member>(members);
-        foreach (var pick in picks.OrderBy(p => p.RoomId))
+        if (orLike is not null)
+        {
+            if (await TakeRoomLikeAsync(db, picks[0].RoomId, orLike, picks[0].People, ct) is not { } taken) return (null, NoRoomLike);
+            picks = [picks[0] with { RoomId = taken }];
+        }
+        else foreach (var pick in picks.OrderBy(p => p.RoomId))
         {
             var roomId = pick.RoomId;
             if (db.Database.IsNpgsql())
@@ -222,7 +271,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             var roomStays = (await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == room.Id).ToListAsync(ct)).Concat(stays.Where(s => s.RoomId == room.Id)).ToList();
             for (var i = 0; i < Math.Max(1, pick.People) && queue.Count > 0; i++)
             {
-                var (order, person) = queue.Dequeue();
+                var (order, person, _) = queue.Dequeue();
                 var personStays = await db.Stays.IgnoreQueryFilters().AsNoTracking()
                     .Where(s => s.PersonId == order.PersonId && s.OccupiedRoomId != null && s.CountyCode == order.CountyCode).ToListAsync(ct);
                 var result = StayRules.Allocate(new AllocateRequest(OrderFacts.Of(order), site, room, roomStays, personStays, HouseholdOf(person), bed, true,
@@ -235,6 +284,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 db.Stays.Add(stay);
             }
             // Touch the room so two allocations of one family room by two households cannot both pass the household check.
+            room.Holders = roomStays.Count(s => s.Active);
             room.Version++;
             room.UpdatedAt = Now;
         }
@@ -299,6 +349,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var result = change(db, stay, room, roomStays);
         if (!result.Ok) throw new ConflictException(result.Error!, result.Error!);
         if (result.Value is { } moved) db.RoomEvents.Add(moved);
+        room.Holders = roomStays.Count(s => s.Id != stay.Id && s.Active) + (stay.Active && stay.OccupiedRoomId == room.Id ? 1 : 0);
         stay.Version++;
         room.Version++;
         room.UpdatedAt = Now;

@@ -66,6 +66,15 @@ public class SiteTests
         return await ctx.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Take(count).Select(p => p.Id).ToArrayAsync();
     }
 
+    /// <summary>Every room's holder count (kept by each allocation, check-out and cancellation) matches its active stays.</summary>
+    private static async Task AssertHoldersMatchStaysAsync(TestDatabase db)
+    {
+        await using var ctx = await db.ContextAsync(Command);
+        var rooms = await ctx.Rooms.Select(r => new { r.Id, r.Holders, Stays = ctx.Stays.Count(s => s.OccupiedRoomId == r.Id) }).ToListAsync();
+        Assert.NotEmpty(rooms);
+        Assert.All(rooms, r => Assert.Equal(r.Stays, r.Holders));
+    }
+
     private static Task<long> CloseContactOrderAsync(TestDatabase db, long personId, string exposure) =>
         Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(personId, [Reasons.CloseContact], DateOnly.Parse(exposure, CultureInfo.InvariantCulture))));
 
@@ -137,6 +146,7 @@ public class SiteTests
         var capacity = await Run(db, Command, sp => Make<SiteService>(sp).CapacityAsync(new CapacityThreshold(MinFreeRooms: 5)));
         Assert.Equal((3, 3, 0), (capacity.County.Total, capacity.County.Free, capacity.County.Occupied));
         Assert.True(capacity.BelowThreshold);
+        await AssertHoldersMatchStaysAsync(db);
     }
 
     [Theory, OnSqlite, OnPostgres]
@@ -167,6 +177,7 @@ public class SiteTests
         // The second member already has a bed with the family.
         var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orders[1])));
         Assert.Equal(SiteErrors.StayPersonAlreadyAllocated, again.Code);
+        await AssertHoldersMatchStaysAsync(db);
     }
 
     [Theory, OnSqlite, OnPostgres]
@@ -224,6 +235,17 @@ public class SiteTests
         Assert.Single(attempts, a => a is not null);
         await using var ctx = await db.ContextAsync(Command);
         Assert.Equal(1, await ctx.Stays.CountAsync(s => s.OccupiedRoomId == roomId));
+        await AssertHoldersMatchStaysAsync(db);
+
+        // The allocation withdrawn before arrival (a reason is required): the room is free again for the other person.
+        var winner = attempts.Single(a => a is not null)!.Value;
+        var noReason = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CancelAsync(winner, " ")));
+        Assert.Equal(SiteErrors.StayReasonRequired, noReason.Code);
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CancelAsync(winner, "转运途中改送定点医院")));
+        await AssertHoldersMatchStaysAsync(db);
+        var loser = orders[Array.FindIndex(attempts, a => a is null)];
+        Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(loser)));
+        await AssertHoldersMatchStaysAsync(db);
     }
 
     [Theory, OnPostgres]
@@ -254,5 +276,6 @@ public class SiteTests
         var held = await ctx.Stays.Where(s => s.OccupiedRoomId != null).GroupBy(s => s.OccupiedRoomId).Select(g => g.Count()).ToListAsync();
         Assert.Equal(100, held.Count);
         Assert.All(held, n => Assert.Equal(1, n));
+        await AssertHoldersMatchStaysAsync(db);
     }
 }
