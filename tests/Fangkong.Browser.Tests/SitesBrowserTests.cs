@@ -50,6 +50,10 @@ public class SitesBrowserTests
             familyOrder = await orders.CreateAsync(new OrderCreate(family[0].Id, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
             await orders.CreateAsync(new OrderCreate(family[1].Id, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
             var singleOrder = await orders.CreateAsync(new OrderCreate(single, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
+            // The county's transfer fleet: a minibus and a driver tested this morning.
+            var fleet = scope.ServiceProvider.GetRequiredService<TripService>();
+            await fleet.AddVehicleAsync(new VehicleInput("豫R·J1201", 7, VehicleKind.Minibus));
+            await fleet.AddDriverAsync(new DriverInput("赵师傅", "13803770002", 1, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(-2), true));
             // Someone already at the site who leaves: their room goes into turnover.
             var stays = scope.ServiceProvider.GetRequiredService<StayService>();
             singleStay = (await stays.AllocateAsync(singleOrder))!.Value;
@@ -81,6 +85,28 @@ public class SitesBrowserTests
         var familyRoom = await phone.InnerTextAsync(".fk-room[data-room='108'] summary");
         Assert.All(familyNames, name => Assert.Contains(name, familyRoom));
         await BrowserApp.ShotAsync(phone, "52-room-board-phone");
+
+        // 2b. The family's pick-up from home: requested from the board, then a vehicle and a driver assigned, on the way, arrived.
+        await phone.EvalOnSelectorAsync(".fk-room[data-room='108']", "d => d.open = true");
+        await phone.ClickAsync(".fk-room[data-room='108'] button[data-action=pick-up]");
+        await phone.WaitForSelectorAsync("#board-message.alert-success");
+        await phone.GotoAsync(app.BaseUrl + "/sites/trips");
+        var trip = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "城关宾馆" }).First;
+        var tripId = await trip.GetAttributeAsync("data-trip");
+        Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
+        await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
+        foreach (var (action, state) in new[] { ("assign", "Assigned"), ("depart", "Departed"), ("arrive", "") })
+        {
+            await phone.ClickAsync($".fk-trip[data-trip='{tripId}'] button[data-action={action}]");
+            await phone.WaitForSelectorAsync("#trips-message");
+            Assert.True((await phone.GetAttributeAsync("#trips-message", "class"))!.Contains("alert-success", StringComparison.Ordinal), action + ": " + await phone.InnerTextAsync("#trips-message"));
+            if (state.Length > 0) Assert.Equal(state, await phone.GetAttributeAsync($".fk-trip[data-trip='{tripId}']", "data-status"));
+        }
+        Assert.Equal(0, await phone.Locator($"#open-trips .fk-trip[data-trip='{tripId}']").CountAsync());
+        await phone.WaitForSelectorAsync($"#closed-trips tr[data-trip='{tripId}']");
+        await phone.WaitForSelectorAsync("#vehicles [data-status=AwaitingDisinfection] button[data-action=disinfected]");
+        await BrowserApp.ShotAsync(phone, "56-trips-after-arrival-phone");
+        await phone.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
 
         // 3. Check the family in.
         for (var i = 0; i < 2; i++)

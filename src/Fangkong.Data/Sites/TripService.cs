@@ -1,5 +1,6 @@
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Identifiers;
 using Fangkong.Core.People;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
@@ -13,9 +14,13 @@ public sealed record TripPassengerInput(long PersonId, long? OrderId);
 public sealed record VehicleInput(string? Plate, int Seats, VehicleKind Kind);
 public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDays = 1, DateTime? LastTestAt = null, bool LastTestNegative = false);
 public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
-    bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
+    string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
     string? CancelReason, TimeSpan? RequestToArrival, int Version);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
+public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version);
+/// <param name="Blocker">Why the driver may not drive now (test overdue, not negative, inactive), or null.</param>
+public sealed record DriverItem(long Id, string Name, string? Phone, int TestCadenceDays, DateTime? LastTestAt, bool LastTestNegative, string? Blocker, int Version);
+public sealed record Fleet(IReadOnlyList<VehicleItem> Vehicles, IReadOnlyList<DriverItem> Drivers);
 
 /// <summary>
 /// Closed-loop transfers (闭环转运): vehicles and drivers (tested on their own cadence), trips from a checkpoint,
@@ -82,12 +87,39 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     {
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
+        return await RequestAsync(db, input, db.People.AsNoTracking(), null, ct);
+    }
+
+    /// <summary>
+    /// A pick-up for the people allocated to a room who have not arrived yet (the stay's person and the members of the
+    /// same household placed in that room): one trip from their home — or the place given — to the site. The people are
+    /// those of stays the actor sees, wherever they live. Null when the stay is not visible.
+    /// </summary>
+    public async Task<long?> RequestPickUpAsync(long stayId, TripPlaceKind fromKind, string? fromText, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stay = await db.Stays.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stayId, ct);
+        if (stay is null) return null;
+        if (stay.Status != StayStatus.Allocated) throw new ConflictException(SiteErrors.StayNotAllocated, SiteErrors.StayNotAllocated);
+        var riders = await db.Stays.AsNoTracking()
+            .Where(s => s.RoomId == stay.RoomId && s.Status == StayStatus.Allocated && (s.Id == stay.Id || (stay.HouseholdKey != null && s.HouseholdKey == stay.HouseholdKey)))
+            .Select(s => new TripPassengerInput(s.PersonId, s.OrderId)).ToListAsync(ct);
+        var ids = riders.Select(r => r.PersonId).ToList();
+        var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == stay.CountyCode && ids.Contains(p.Id));
+        var home = await people.Where(p => p.Id == stay.PersonId).Select(p => (long?)p.NodeId).FirstOrDefaultAsync(ct);
+        var request = new TripRequest(fromKind, fromText, null, TripPlaceKind.Site, null, stay.SiteId, riders);
+        return await RequestAsync(db, request, people, fromKind == TripPlaceKind.Home ? home : null, ct);
+    }
+
+    private async Task<long> RequestAsync(FangkongDb db, TripRequest input, IQueryable<Person> visible, long? fromNode, CancellationToken ct)
+    {
         var people = input.Passengers.Select(p => p.PersonId).Distinct().ToList();
-        var persons = await db.People.AsNoTracking().Where(p => people.Contains(p.Id)).Select(p => new { p.Id, p.ScopeKey }).ToListAsync(ct);
+        var persons = await visible.Where(p => people.Contains(p.Id)).Select(p => new { p.Id, p.ScopeKey }).ToListAsync(ct);
         if (persons.Count != people.Count) throw new ValidationFailedException([new FieldError("passengers", "person.not-found")]);
         var trip = new Trip
         {
-            CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, FromKind = input.FromKind, FromText = Text.Tidy(input.FromText), FromSiteId = input.FromSiteId,
+            CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, FromKind = input.FromKind, FromText = Text.Tidy(input.FromText), FromNodeId = fromNode, FromSiteId = input.FromSiteId,
             ToKind = input.ToKind, ToText = Text.Tidy(input.ToText), ToSiteId = input.ToSiteId, IsPointToPoint = input.PointToPoint, Status = TripStatus.Requested,
             RequestedAt = Now, RequestedBy = Actor.Name, CreatedAt = Now, UpdatedAt = Now, Version = 1,
         };
@@ -142,6 +174,35 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         return true;
     }
 
+    /// <summary>A vehicle back in service after its disinfection (required after every trip).</summary>
+    public async Task<bool> VehicleDisinfectedAsync(long vehicleId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var vehicle = await db.Vehicles.FirstOrDefaultAsync(v => v.Id == vehicleId, ct);
+        if (vehicle is null) return false;
+        if (TripRules.VehicleDisinfected(vehicle, Now) is { } error) throw new ConflictException(error, error);
+        vehicle.UpdatedAt = Now;
+        vehicle.Version++;
+        db.Audit.Reason = "vehicle disinfected";
+        db.Audit.Rule = "vehicle#disinfected";
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("trip.version", "the vehicle was changed by someone else; reload"); }
+        return true;
+    }
+
+    /// <summary>The vehicles and drivers the actor sees, with whether each driver may drive now.</summary>
+    public async Task<Fleet> FleetAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var vehicles = await db.Vehicles.AsNoTracking().OrderBy(v => v.Plate)
+            .Select(v => new VehicleItem(v.Id, v.Plate, v.Seats, v.Kind, v.Status, v.LastDisinfectedAt, v.Version)).ToListAsync(ct);
+        var drivers = await db.Drivers.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Name).ToListAsync(ct);
+        return new Fleet(vehicles, drivers.Select(d => new DriverItem(d.Id, d.Name, d.Phone is null ? null : Masking.Phone(d.Phone), d.TestCadenceDays, d.LastTestAt,
+            d.LastTestNegative, TripRules.DriverBlocker(d, Now), d.Version)).ToList());
+    }
+
     public async Task<TripList> ListAsync(bool openOnly = false, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesRead);
@@ -151,8 +212,10 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var trips = await q.OrderByDescending(t => t.RequestedAt).Take(300).ToListAsync(ct);
         var vehicles = await db.Vehicles.AsNoTracking().ToDictionaryAsync(v => v.Id, v => v.Plate, ct);
         var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
+        var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var (toAssignment, toArrival) = TripRules.Summarize(trips);
-        return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId, t.IsPointToPoint, t.Passengers.Count,
+        return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId,
+            t.ToSiteId is { } site ? sites.GetValueOrDefault(site) : null, t.IsPointToPoint, t.Passengers.Count,
             t.VehicleId is { } v ? vehicles.GetValueOrDefault(v) : null, t.DriverId is { } d ? drivers.GetValueOrDefault(d) : null,
             t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version)).ToList(), toAssignment, toArrival);
     }

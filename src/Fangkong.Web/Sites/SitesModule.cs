@@ -15,6 +15,7 @@ public sealed record CheckOutRequest(StayOutcome Outcome);
 public sealed record ReasonRequest(string? Reason);
 public sealed record AssignRequest(long VehicleId, long DriverId);
 public sealed record DriverTestRequest(DateTime At, bool Negative);
+public sealed record PickUpRequest(TripPlaceKind? FromKind, string? FromText);
 
 /// <summary>
 /// Quarantine sites, rooms, stays and closed-loop trips over HTTP. Everything is scoped like the rest of the
@@ -90,6 +91,14 @@ public static class SitesModule
         g.MapPost("/stays/{id:long}/cancel", (long id, ReasonRequest body, StayService s) => Done(s.CancelAsync(id, body.Reason)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Cancel");
 
+        g.MapPost("/stays/{id:long}/pick-up", async Task<Results<Ok<object>, NotFound>> (long id, PickUpRequest body, TripService s) =>
+                await s.RequestPickUpAsync(id, body.FromKind ?? TripPlaceKind.Home, body.FromText) is { } trip ? TypedResults.Ok<object>(new { id = trip }) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_PickUp").WithSummary("A trip bringing the people allocated to the stay's room (one household) from home, or the place given, to the site.");
+
+        g.MapGet("/fleet", async (TripService s) => TypedResults.Ok(await s.FleetAsync()))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Trips_Fleet").WithSummary("Vehicles and drivers, with whether each driver may drive now.");
+        g.MapPost("/vehicles/{id:long}/disinfected", (long id, TripService s) => Done(s.VehicleDisinfectedAsync(id)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_VehicleDisinfected").WithSummary("A vehicle disinfected after a trip: available again.");
         g.MapGet("/trips", async (TripService s, bool openOnly = false) => TypedResults.Ok(await s.ListAsync(openOnly)))
             .RequireAuthorization(Permissions.SitesRead).WithName("Trips_List").WithSummary("Trips with their times; request → assignment and request → arrival summarized.");
         g.MapPost("/trips", async (TripRequest body, TripService s) => TypedResults.Ok(new { id = await s.RequestAsync(body) }))

@@ -48,12 +48,16 @@ public class SitesApiTests
         var vehicle = (await (await command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·A1234", seats = 4, kind = "Minibus" })).JsonAsync()).GetProperty("id").GetInt64();
         var driver = (await (await command.PostJsonAsync("/api/v1/sites/drivers", new { name = "赵师傅", phone = "13800002222", testCadenceDays = 1, lastTestAt = "2022-10-04T16:00:00Z", lastTestNegative = true })).JsonAsync())
             .GetProperty("id").GetInt64();
+        // The allocated person's pick-up from home: a trip to the site with the stay's person on board.
+        var pickUp = (await (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/pick-up", new { })).JsonAsync()).GetProperty("id").GetInt64();
 
         // Another township: nothing of it.
         var otherSites = await (await other.GetAsync("/api/v1/sites")).JsonAsync();
         Assert.True(otherSites.GetProperty("sites").GetArrayLength() == 0, otherSites.ToString());
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/stays")).JsonAsync()).GetArrayLength());
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").GetArrayLength());
+        var otherFleet = await (await other.GetAsync("/api/v1/sites/fleet")).JsonAsync();
+        Assert.Equal((0, 0), (otherFleet.GetProperty("vehicles").GetArrayLength(), otherFleet.GetProperty("drivers").GetArrayLength()));
         foreach (var url in new[] { $"/api/v1/sites/{site}/board", $"/api/v1/sites/{site}/roster", $"/api/v1/sites/suggestions?orderId={order}" })
             await Refused(other.GetAsync(url));
         foreach (var (url, body) in new (string, object)[]
@@ -64,6 +68,7 @@ public class SitesApiTests
             ($"/api/v1/sites/stays/{stay}/cancel", new { reason = "x" }), ($"/api/v1/sites/trips/{trip}/assign", new { vehicleId = vehicle, driverId = driver }),
             ($"/api/v1/sites/trips/{trip}/depart", new { }), ($"/api/v1/sites/trips/{trip}/arrive", new { }), ($"/api/v1/sites/trips/{trip}/cancel", new { reason = "x" }),
             ($"/api/v1/sites/drivers/{driver}/test", new { at = "2022-10-05T01:00:00Z", negative = true }),
+            ($"/api/v1/sites/stays/{stay}/pick-up", new { }), ($"/api/v1/sites/vehicles/{vehicle}/disinfected", new { }),
         })
             await Refused(other.PostJsonAsync(url, body));
         // A trip for someone it cannot see: the person is "not found", as for an order.
@@ -82,8 +87,15 @@ public class SitesApiTests
         Assert.True(assigned.StatusCode == HttpStatusCode.NoContent, await assigned.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/depart", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/arrive", new { })).StatusCode);
-        var trips = await (await township.GetAsync("/api/v1/sites/trips")).JsonAsync();
-        Assert.Equal("Arrived", trips.GetProperty("trips")[0].GetProperty("status").GetString());
+        var trips = (await (await township.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").EnumerateArray().ToDictionary(t => t.GetProperty("id").GetInt64());
+        Assert.Equal("Arrived", trips[trip].GetProperty("status").GetString());
+        Assert.Equal(("Requested", "Site", 1), (trips[pickUp].GetProperty("status").GetString(), trips[pickUp].GetProperty("toKind").GetString(), trips[pickUp].GetProperty("passengers").GetInt32()));
+        // The vehicle must be disinfected after the trip before it is available again.
+        Assert.Equal("AwaitingDisinfection", (await (await command.GetAsync("/api/v1/sites/fleet")).JsonAsync()).GetProperty("vehicles")[0].GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/vehicles/{vehicle}/disinfected", new { })).StatusCode);
+        Assert.Equal("Available", (await (await command.GetAsync("/api/v1/sites/fleet")).JsonAsync()).GetProperty("vehicles")[0].GetProperty("status").GetString());
+        // A checked-in stay needs no pick-up.
+        Assert.Equal(HttpStatusCode.Conflict, (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/pick-up", new { })).StatusCode);
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/sites")).JsonAsync()).GetProperty("sites").GetArrayLength());
         var roster = await township.GetAsync($"/api/v1/sites/{site}/roster");
         Assert.Equal(HttpStatusCode.OK, roster.StatusCode);
