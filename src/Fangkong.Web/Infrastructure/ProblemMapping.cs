@@ -71,6 +71,17 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
     public static string Describe(IStringLocalizer<ErrorStrings> errors, IEnumerable<FieldError> fieldErrors, bool withFields = false) =>
         string.Join("; ", fieldErrors.Select(e => withFields ? $"{e.Field}: {Describe(errors, e.Code)}" : Describe(errors, e.Code)));
 
+    /// <summary>
+    /// Runs a page's action: what the service answered (false: not found), or false with the localized reason the
+    /// service refused it (field errors, a conflict).
+    /// </summary>
+    public static async Task<(bool Ok, string? Refusal)> RunAsync(IStringLocalizer<ErrorStrings> errors, Func<Task<bool>> work)
+    {
+        try { return (await work(), null); }
+        catch (ValidationFailedException e) { return (false, Describe(errors, e.Errors)); }
+        catch (ConflictException e) { return (false, Describe(errors, e.Code)); }
+    }
+
     /// <summary>A code like "category.unknown:teachr" is localized by its part before the colon, with the rest appended.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, string code)
     {
