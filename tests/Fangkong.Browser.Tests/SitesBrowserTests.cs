@@ -27,6 +27,7 @@ public class SitesBrowserTests
         await using var app = await BrowserApp.StartAsync(Drill);
         long siteId, familyOrder, singleStay;
         string[] familyNames;
+        string[] arrivals;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
@@ -59,6 +60,10 @@ public class SitesBrowserTests
             singleStay = (await stays.AllocateAsync(singleOrder))!.Value;
             await stays.CheckInAsync(singleStay);
             await stays.CheckOutAsync(singleStay, StayOutcome.TransferredToHospital);
+            // Two arrivals at the highway checkpoint, by their ID numbers as the checkpoint reads them.
+            var two = await db.People.Where(p => p.ScopeKey != household && p.Id != single && p.IdValid).OrderByDescending(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
+            var people = scope.ServiceProvider.GetRequiredService<Fangkong.Data.People.PeopleService>();
+            arrivals = [(await people.RevealAsync(two[0], Fangkong.Data.People.RevealField.DocumentNumber, "test"))!, (await people.RevealAsync(two[1], Fangkong.Data.People.RevealField.DocumentNumber, "test"))!];
         }
 
         // 1. The county's capacity page.
@@ -131,5 +136,41 @@ public class SitesBrowserTests
         await phone.WaitForSelectorAsync("#turnover");
         Assert.Contains("1", await phone.InnerTextAsync("#turnover"));
         await BrowserApp.ShotAsync(phone, "54-room-board-after-phone");
+
+        // 5. The family's nights on the site's board and on the county's page.
+        await phone.WaitForSelectorAsync("#site-occupancy .fk-column");
+        Assert.Equal("2", await phone.GetAttributeAsync("#site-occupancy .fk-column:last-child", "data-occupied"));
+        await desk.GotoAsync(app.BaseUrl + "/sites");
+        await desk.WaitForSelectorAsync("#occupancy .fk-column");
+        Assert.Equal(30, await desk.Locator("#occupancy .fk-column").CountAsync());
+        Assert.Equal("2", await desk.GetAttributeAsync("#occupancy .fk-column:last-child", "data-occupied"));
+        await BrowserApp.ShotAsync(desk, "57-sites-occupancy");
+
+        // 6. A point-to-point pick-up typed in at the checkpoint by ID numbers: a wrong line is named and nothing is
+        // requested; then the two arrivals go to the site on one trip.
+        await phone.GotoAsync(app.BaseUrl + "/sites/trips");
+        var before = await phone.Locator("#open-trips .fk-trip").CountAsync();
+        async Task RequestAsync(string passengers)
+        {
+            await phone.EvalOnSelectorAsync("#trip-request", "d => d.open = true");
+            await phone.SelectOptionAsync("select[name='Req.FromKind']", "Checkpoint");
+            await phone.FillAsync("input[name='Req.FromText']", "淅川东高速出口卡点");
+            await phone.SelectOptionAsync("select[name='Req.ToKind']", "Site");
+            await phone.FillAsync("textarea[name='Req.Passengers']", passengers);
+            await phone.CheckAsync("input[name='Req.PointToPoint']");
+            await phone.ClickAsync("#trip-form button[type=submit]");
+            await phone.WaitForSelectorAsync("#trips-message");
+        }
+        await RequestAsync(arrivals[0] + "\n110101199003070000");
+        var refusal = await phone.InnerTextAsync("#trips-message");
+        Assert.Contains("第 2 行", refusal);
+        Assert.Equal(before, await phone.Locator("#open-trips .fk-trip").CountAsync());
+        await BrowserApp.ShotAsync(phone, "58-trip-request-refused-phone");
+        await RequestAsync(arrivals[0] + "\n" + arrivals[1]);
+        Assert.True((await phone.GetAttributeAsync("#trips-message", "class"))!.Contains("alert-success", StringComparison.Ordinal), await phone.InnerTextAsync("#trips-message"));
+        var pickUp = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "点对点" });
+        Assert.Equal(1, await pickUp.CountAsync());
+        Assert.Contains("2 人", await pickUp.InnerTextAsync());
+        await BrowserApp.ShotAsync(phone, "59-trip-requested-at-checkpoint-phone");
     }
 }

@@ -28,8 +28,10 @@ public sealed record InspectionItemInput(string Code, bool Passed, string? Note)
 /// turnover steps) and capacity for the county. Jurisdiction-scoped like every other read: a township team sees its
 /// township's sites, the county sees all.
 /// </summary>
-public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, TimeProvider time)
+public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<FangkongOptions> options)
 {
+    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
     private Actor Actor => actor.Current;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -233,6 +235,35 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         return CapacityRules.Forecast(new ForecastInput(today, leaving, daily, 1m, Math.Max(1, days), capacity.Usable, threshold));
     }
 
+    /// <summary>
+    /// Occupancy over the <paramref name="days"/> days up to <paramref name="today"/>: people at the sites the actor sees
+    /// (or at one site) each night, admissions and discharges per day, against the rooms the sites run with now. Only
+    /// the stays that overlap the window are read, two dates each.
+    /// </summary>
+    public async Task<IReadOnlyList<OccupancyDay>?> OccupancyAsync(DateOnly today, int days = 30, long? siteId = null, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        days = Math.Clamp(days, 1, 366);
+        var from = today.AddDays(1 - days);
+        var zone = Zone;
+        var start = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
+        var end = TimeZoneInfo.ConvertTimeToUtc(today.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        int capacity;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stays = db.Stays.AsNoTracking().Where(s => s.CheckedInAt != null && s.CheckedInAt < end && (s.CheckedOutAt == null || s.CheckedOutAt >= start));
+        if (siteId is { } id)
+        {
+            var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (site is null) return null;
+            capacity = Math.Max(0, await db.Rooms.AsNoTracking().CountAsync(r => r.SiteId == id && r.State != RoomState.OutOfService, ct) - site.ReserveRooms);
+            stays = stays.Where(s => s.SiteId == id);
+        }
+        else capacity = (await CapacityAsync(new CapacityThreshold(), ct)).County.Usable;
+        var rows = await stays.Select(s => new { s.CheckedInAt, s.CheckedOutAt }).ToListAsync(ct);
+        DateOnly Day(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
+        return OccupancyRules.Daily(from, today, rows.Select(r => new StayDays(Day(r.CheckedInAt!.Value), r.CheckedOutAt is { } o ? Day(o) : null)), capacity);
+    }
+
     /// <summary>A site's roster as xlsx (who is in which room, identifiers masked), or false when the site is not visible.</summary>
     public async Task<bool> RosterAsync(long siteId, Stream output, CancellationToken ct = default)
     {
@@ -250,7 +281,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
             .ToDictionaryAsync(p => p.Id, p => new { p.Name, p.DocumentMasked, p.PhoneMasked }, ct);
         var rows = stays.Select(s => new { s.Building, s.Floor, s.Number, s.Bed, people[s.PersonId].Name, people[s.PersonId].DocumentMasked, people[s.PersonId].PhoneMasked,
             s.Status, s.AllocatedAt, s.CheckedInAt, s.LeaveOn, s.OrderId }).ToList();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var zone = Zone;
         string Local(DateTime? utc) => utc is { } u ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "";
         using var xlsx = new XlsxWriter(output);
         xlsx.AddSheet("隔离人员名册", ["楼栋", "楼层", "房号", "床位", "姓名", "身份证号", "手机号", "状态", "分配时间", "入住时间", "预计离点", "管控措施编号"],

@@ -4,6 +4,7 @@ using Fangkong.Core.Identifiers;
 using Fangkong.Core.People;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Fangkong.Data.Sites;
@@ -88,6 +89,40 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
         return await RequestAsync(db, input, db.People.AsNoTracking(), null, ct);
+    }
+
+    /// <summary>
+    /// The people named by resident ID numbers (one per entry, as typed at a checkpoint or station), among those the
+    /// actor sees, each with the centralized or home order in force if there is one: the passengers of a trip request.
+    /// An entry that names nobody visible (or is not a valid number) is a field error naming its line.
+    /// </summary>
+    public async Task<IReadOnlyList<TripPassengerInput>> PassengersAsync(IReadOnlyList<string> documentNumbers, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var errors = new List<FieldError>();
+        var hashes = new List<(int Line, byte[] Hash)>();
+        for (var i = 0; i < documentNumbers.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(documentNumbers[i])) continue;
+            var doc = PersonRules.NormalizeDocument(DocumentType.ResidentId, documentNumbers[i], DateOnly.MaxValue, null);
+            if (doc.Number is null || !doc.Valid) { errors.Add(new FieldError($"passengers[{i + 1}]", doc.Issue ?? "person.not-found")); continue; }
+            hashes.Add((i + 1, db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number)!));
+        }
+        var all = hashes.Select(h => h.Hash).ToList();
+        var found = await db.People.AsNoTracking().Where(p => p.DocumentHash != null && all.Contains(p.DocumentHash)).Select(p => new { p.Id, p.DocumentHash }).ToListAsync(ct);
+        var byHash = found.ToDictionary(p => Convert.ToHexString(p.DocumentHash!), p => p.Id);
+        var ids = new List<long>();
+        foreach (var (line, hash) in hashes)
+        {
+            if (byHash.TryGetValue(Convert.ToHexString(hash), out var id)) { if (!ids.Contains(id)) ids.Add(id); }
+            else errors.Add(new FieldError($"passengers[{line}]", "person.not-found"));
+        }
+        if (ids.Count == 0 && errors.Count == 0) errors.Add(new FieldError("passengers", SiteErrors.TripPassengersRequired));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.PersonId) && (o.Status == Core.Orders.OrderStatus.Active || o.Status == Core.Orders.OrderStatus.Extended))
+            .Select(o => new { o.PersonId, o.Id }).ToListAsync(ct);
+        return ids.Select(id => new TripPassengerInput(id, orders.Where(o => o.PersonId == id).Select(o => (long?)o.Id).Max())).ToList();
     }
 
     /// <summary>

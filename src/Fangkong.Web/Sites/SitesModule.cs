@@ -42,6 +42,9 @@ public static class SitesModule
         g.MapGet("/forecast", async (SiteService s, IOptions<FangkongOptions> o, TimeProvider time) =>
                 TypedResults.Ok(await s.ForecastAsync(o.Threshold(), Fangkong.Core.CountyClock.Today(time, o.Value.TimeZone))))
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Forecast").WithSummary("Demand for rooms over the next 7 days against the rooms in service.");
+        g.MapGet("/occupancy", async Task<Results<Ok<IReadOnlyList<OccupancyDay>>, NotFound>> (SiteService s, IOptions<FangkongOptions> o, TimeProvider time, long? siteId, int days = 30) =>
+                await s.OccupancyAsync(Fangkong.Core.CountyClock.Today(time, o.Value.TimeZone), days, siteId) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Occupancy").WithSummary("People at the sites each night over the last days (1–366, default 30), with admissions and discharges; one site with siteId.");
         g.MapPost("", async (SiteInput body, SiteService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Create").WithSummary("Set up a county- or township-level site (status: preparing).");
         g.MapGet("/standards", async (SiteService s) => TypedResults.Ok(await s.StandardsAsync()))

@@ -7,6 +7,7 @@ using Fangkong.Core.Policy;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Orders;
+using Fangkong.Data.People;
 using Fangkong.Data.Sites;
 using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -147,6 +148,47 @@ public class SiteTests
         Assert.Equal((3, 3, 0), (capacity.County.Total, capacity.County.Free, capacity.County.Occupied));
         Assert.True(capacity.BelowThreshold);
         await AssertHoldersMatchStaysAsync(db);
+
+        // Occupancy over time: one person each night from the check-in (10-05) to the day of conversion, none that night.
+        var nights = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).OccupancyAsync(homeFrom, 10, site)))!;
+        var expected = homeFrom.DayNumber - new DateOnly(2022, 10, 5).DayNumber;
+        Assert.Equal(10, nights.Count);
+        Assert.Equal(expected, nights.Count(d => d.Occupied == 1));
+        Assert.Equal((0, 1), (nights[^1].Occupied, nights[^1].CheckedOut));
+        Assert.Equal(1, nights.Sum(d => d.CheckedIn));
+        Assert.Equal(3, nights[^1].Capacity);
+        Assert.Equal(expected, (await Run(db, Command, sp => Make<SiteService>(sp).OccupancyAsync(homeFrom, 10)))!.Count(d => d.Occupied == 1));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TripPassengers_TypedByIdNumber_AreFoundInScope_AndABadLineIsNamed(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        long mine, theirs;
+        string township;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var people = await ctx.People.Where(p => p.CountyCode == County && p.IdValid).OrderBy(p => p.Id).Select(p => new { p.Id, p.ScopeKey }).ToListAsync();
+            var first = people[0];
+            township = first.ScopeKey[..ScopeKey.TownshipLength];
+            mine = first.Id;
+            theirs = people.First(p => !p.ScopeKey.StartsWith(township, StringComparison.Ordinal)).Id;
+        }
+        var (mineNumber, theirNumber) = (await Run(db, Command, sp => Make<PeopleService>(sp).RevealAsync(mine, RevealField.DocumentNumber, "test")),
+            await Run(db, Command, sp => Make<PeopleService>(sp).RevealAsync(theirs, RevealField.DocumentNumber, "test")));
+        var order = await CloseContactOrderAsync(db, mine, "2022-10-04");
+        var team = As(Roles.TownshipTeam, township);
+
+        // Typed as at a checkpoint: spaces, a lower-case x, a blank line; the person's order in force comes along.
+        var found = await Run(db, team, sp => Make<TripService>(sp).PassengersAsync(["", " " + mineNumber!.ToLowerInvariant() + " ", mineNumber]));
+        Assert.Equal(new TripPassengerInput(mine, order), Assert.Single(found));
+        // Someone of another township is nobody here; a wrong check digit is named by its line.
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, team, sp => Make<TripService>(sp).PassengersAsync([mineNumber!, theirNumber!, "110101199003070000"])));
+        Assert.Equal(["passengers[2]", "passengers[3]"], bad.Errors.Select(e => e.Field).Order());
+        Assert.Contains(bad.Errors, e => e.Field == "passengers[2]" && e.Code == "person.not-found");
+        var none = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, team, sp => Make<TripService>(sp).PassengersAsync([" "])));
+        Assert.Equal(SiteErrors.TripPassengersRequired, Assert.Single(none.Errors).Code);
     }
 
     [Theory, OnSqlite, OnPostgres]

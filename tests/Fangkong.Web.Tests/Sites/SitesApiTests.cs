@@ -99,6 +99,13 @@ public class SitesApiTests
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/sites")).JsonAsync()).GetProperty("sites").GetArrayLength());
         var roster = await township.GetAsync($"/api/v1/sites/{site}/roster");
         Assert.Equal(HttpStatusCode.OK, roster.StatusCode);
+        // Occupancy over time: the night of the check-in counts one person, at the site and in the township; nothing for the other.
+        var nights = await (await township.GetAsync($"/api/v1/sites/occupancy?siteId={site}&days=7")).JsonAsync();
+        Assert.Equal(7, nights.GetArrayLength());
+        Assert.Equal((1, 1, 2), (nights[6].GetProperty("occupied").GetInt32(), nights[6].GetProperty("checkedIn").GetInt32(), nights[6].GetProperty("capacity").GetInt32()));
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/sites/occupancy")).JsonAsync())[29].GetProperty("occupied").GetInt32());
+        Assert.All((await (await other.GetAsync("/api/v1/sites/occupancy")).JsonAsync()).EnumerateArray(), d => Assert.Equal(0, d.GetProperty("occupied").GetInt32()));
+        await Refused(other.GetAsync($"/api/v1/sites/occupancy?siteId={site}"));
         var conflict = await township.PostJsonAsync($"/api/v1/sites/rooms/{roomId}/state", new { state = "Ready" });
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
     }
