@@ -101,7 +101,8 @@ public static class SitesBenchmark
                 await db.Rooms.Where(r => chunk.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RoomState.Occupied).SetProperty(r => r.Holders, 1));
             await tx.CommitAsync();
             occupiedCount = take;
-            await BulkWriter.AnalyzeAsync(db);
+            // Statistics as a running database has them (autovacuum would gather them within a minute of the load).
+            await BulkWriter.AnalyzeAsync(db, default, "Rooms", "Stays", "ControlOrders", "OrderMeasures", "QuarantineSites", "AuditEntries");
         }
         var waiting = orders.Skip(occupiedCount).ToList();
         Console.WriteLine($"engine {engine}: {people:N0} people; 100 sites, 20,018 rooms, {occupiedCount:N0} occupied, {waiting.Count:N0} centralized orders waiting; setup {setup.ElapsedMilliseconds:N0} ms");
@@ -147,6 +148,7 @@ public static class SitesBenchmark
                 await ActivatorUtilities.CreateInstance<StayService>(scope.ServiceProvider).AllocateAsync(warm);
         // One at a time first (the cost of one allocation with nobody else allocating), then 50 at once.
         var alone = new List<double>();
+        var cpuAlone = CpuClock.Start();
         for (var i = 0; i < 40 && queue.TryDequeue(out var order); i++)
             await using (var scope = database.Scope(actor))
             {
@@ -156,6 +158,8 @@ public static class SitesBenchmark
                 catch (ConflictException) { }
                 alone.Add(clock.Elapsed.TotalMilliseconds);
             }
+        var (aloneNet, aloneDb) = cpuAlone.PerItem(alone.Count);
+        var aloneMemory = cpuAlone.Memory(alone.Count);
         alone.Sort();
         // Baseline for 50 at once: the same 50 workers each running a trivial transaction (new context, begin, SELECT 1,
         // commit) as often, so the pool and the two cores' share per worker are in the baseline too.
@@ -178,6 +182,7 @@ public static class SitesBenchmark
         }
         var trivialSorted = trivialConcurrent.Order().ToArray();
         var wall = Stopwatch.StartNew();
+        var cpuConcurrent = CpuClock.Start();
         await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
         {
             while (queue.TryDequeue(out var order))
@@ -191,6 +196,7 @@ public static class SitesBenchmark
             }
         })));
         wall.Stop();
+        var (concurrentNet, concurrentDb) = cpuConcurrent.PerItem(latencies.Count);
         var sorted = latencies.Order().ToArray();
         double P(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
@@ -198,9 +204,52 @@ public static class SitesBenchmark
         Console.WriteLine($"BOARD of a {boardRooms:N0}-room site median of 10 = {board:F1} ms (target < 300); RATIO / trivial = {board / trivial:F1}");
         Console.WriteLine($"CAPACITY over 100 sites, {capacityRooms:N0} rooms median of 10 = {capacity:F1} ms (target < 200); RATIO / trivial = {capacity / trivial:F1}");
         Console.WriteLine($"ALLOCATION one at a time: p50 {alone[alone.Count / 2]:F1} ms, p95 {alone[(int)Math.Ceiling(0.95 * alone.Count) - 1]:F1} ms; RATIO p50 / trivial = {alone[alone.Count / 2] / trivial:F1}");
+        Console.WriteLine($"  CPU per allocation one at a time: this process {aloneNet:F1} ms, PostgreSQL {aloneDb:F1} ms; {aloneMemory}");
         var trivialP95 = trivialSorted[(int)Math.Ceiling(0.95 * trivialSorted.Length) - 1];
         Console.WriteLine($"trivial transaction with 50 at once: p50 {trivialSorted[trivialSorted.Length / 2]:F1} ms, p95 {trivialP95:F1} ms");
         Console.WriteLine($"ALLOCATION with 50 at once: {sorted.Length} allocations in {wall.ElapsedMilliseconds:N0} ms, {failures} refused; p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms (target < 20, PostgreSQL), max {sorted[^1]:F1} ms; RATIO p95 / trivial = {P(0.95) / trivial:F1}, p95 / trivial transaction at 50 at once = {P(0.95) / trivialP95:F1}");
+        Console.WriteLine($"  CPU per allocation 50 at once: this process {concurrentNet:F1} ms, PostgreSQL {concurrentDb:F1} ms (two cores: {2000.0 / Math.Max(0.1, concurrentNet + concurrentDb):F0} allocations a second at most)");
+    }
+
+    /// <summary>
+    /// CPU time spent by this process and by the database's processes (PostgreSQL backends, read from /proc on Linux;
+    /// zero elsewhere and for SQLite, which runs inside this process) over a phase.
+    /// </summary>
+    private sealed class CpuClock
+    {
+        private TimeSpan _net;
+        private double _db;
+        private long _bytes;
+        private int _gcs;
+
+        public static CpuClock Start() => new() { _net = Process.GetCurrentProcess().TotalProcessorTime, _db = PostgresCpuMs(), _bytes = GC.GetTotalAllocatedBytes(), _gcs = GC.CollectionCount(0) };
+
+        /// <summary>Kilobytes allocated per item and garbage collections since the start.</summary>
+        public string Memory(int items) => $"{(GC.GetTotalAllocatedBytes() - _bytes) / 1024.0 / Math.Max(1, items):F0} KB allocated per item, {GC.CollectionCount(0) - _gcs} collections";
+
+        /// <summary>(this process, PostgreSQL) milliseconds of CPU per item since the start.</summary>
+        public (double Net, double Db) PerItem(int items) =>
+            ((Process.GetCurrentProcess().TotalProcessorTime - _net).TotalMilliseconds / Math.Max(1, items), (PostgresCpuMs() - _db) / Math.Max(1, items));
+
+        private static double PostgresCpuMs()
+        {
+            if (!OperatingSystem.IsLinux()) return 0;
+            double ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var close = stat.LastIndexOf(')');
+                    if (!stat[..close].Contains("(postgres", StringComparison.Ordinal)) continue;
+                    var fields = stat[(close + 2)..].Split(' ');
+                    ticks += double.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+            return ticks * 10; // USER_HZ = 100
+        }
     }
 
     private static async Task<double> MedianAsync(int times, Func<Task> work)

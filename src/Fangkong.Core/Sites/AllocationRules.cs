@@ -111,11 +111,15 @@ public sealed record AllocationSuggestion(long SiteId, SiteLevel SiteLevel, IRea
 /// building, floor and room number, so equal rooms always come in the same order.</item>
 /// </list>
 /// The candidates must list every free room of the sites concerned (not a pre-filtered few), or the reserve count
-/// is wrong. A suggestion is advice: <see cref="StayRules.Allocate"/> and the database's unique index decide.
+/// is wrong, unless the sites' free-room counts are passed. A suggestion is advice: <see cref="StayRules.Allocate"/> and the database's unique index decide.
 /// </summary>
 public static class AllocationRules
 {
-    public static IReadOnlyList<AllocationSuggestion> Suggest(AllocationNeed need, IEnumerable<RoomCandidate> candidates, AllocationOptions? options = null)
+    /// <param name="siteFreeRooms">How many rooms each site has free, when the caller passes only each site's first
+    /// rooms of each kind (the database counted them, up to at least the site's reserve plus the rooms needed): used
+    /// instead of counting the candidates for the reserve. A site missing from it counts its candidates.</param>
+    public static IReadOnlyList<AllocationSuggestion> Suggest(AllocationNeed need, IEnumerable<RoomCandidate> candidates, AllocationOptions? options = null,
+        IReadOnlyDictionary<long, int>? siteFreeRooms = null)
     {
         options ??= AllocationOptions.Default;
         if (need.People < 1) throw new ArgumentOutOfRangeException(nameof(need), "at least one person");
@@ -124,7 +128,7 @@ public static class AllocationRules
             .Where(c => c.State == RoomState.Ready && c.FreeBeds >= 1 && QuarantineSite.Receives(c.SiteStatus))
             .DistinctBy(c => c.RoomId)
             .ToList();
-        var freeRoomsBySite = free.GroupBy(c => c.SiteId).ToDictionary(g => g.Key, g => g.Count());
+        var freeRoomsBySite = free.GroupBy(c => c.SiteId).ToDictionary(g => g.Key, g => siteFreeRooms is not null && siteFreeRooms.TryGetValue(g.Key, out var n) ? Math.Max(n, g.Count()) : g.Count());
 
         var found = new List<Option>();
         if (need.People == 1)

@@ -73,12 +73,27 @@ public static class DataServiceCollectionExtensions
         }.ToString();
     }
 
+    /// <summary>
+    /// Npgsql prepares the statements a connection runs repeatedly (allocation, check-in, the board …) unless the
+    /// connection string says otherwise: parsing and planning the same statement on every call was a third of the
+    /// database's time per allocation. Prepared statements survive the pool's reset of a connection.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase) || connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+            return connectionString;
+        builder.MaxAutoPrepare = 100;
+        builder.AutoPrepareMinUsages = 2;
+        return builder.ToString();
+    }
+
     public static void Configure(DbContextOptionsBuilder options, FangkongOptions fangkong)
     {
         var connectionString = ResolveConnectionString(fangkong);
         if (fangkong.Database.IsPostgres)
         {
-            options.UseNpgsql(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+            options.UseNpgsql(WithAutoPrepare(connectionString), o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
         }
         else
         {

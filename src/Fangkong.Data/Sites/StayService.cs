@@ -43,11 +43,12 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     {
         Actor.Require(Permissions.SitesRead);
         await using var db = await factory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
         var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
         if (order is null) return null;
         var members = await MembersAsync(db, order, ct);
         var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
-        var (suggestions, _) = await SuggestionsAsync(db, members, new HashSet<long>(), max, ct);
+        var (suggestions, _, _) = await SuggestionsAsync(db, members, new HashSet<long>(), max, ct);
         return suggestions.Select(s => new SuggestionItem(s, sites[s.SiteId].Name, null)).ToList();
     }
 
@@ -89,23 +90,31 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// Beyond a site's first rooms the suggestions go on with the next site (its rooms are as good), so a long list
     /// shows several sites rather than one site's corridor. Answers the suggestions and the rooms they name.
     /// </summary>
-    private static async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms)> SuggestionsAsync(
+    private static async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms, Dictionary<long, QuarantineSite> Sites)> SuggestionsAsync(
         FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct)
     {
         var person = members[0].Person;
         var county = members[0].Order.CountyCode;
         var household = HouseholdOf(person);
         var sites = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService || s.Status == SiteStatus.StandbyReserve).ToDictionaryAsync(s => s.Id, ct);
-        if (sites.Count == 0) return ([], []);
-        var perKind = sites.Values.Max(s => s.ReserveRooms) + members.Count + 4;
-        var free = await db.Rooms.FromSqlRaw(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
-                county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve).AsNoTracking()
-            .Select(r => new { r.Id, r.SiteId, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom, r.Accessible, r.FamilyRoom, r.Beds, r.State }).ToListAsync(ct);
+        if (sites.Count == 0) return ([], [], sites);
+        // A person alone needs each site's first room of each kind (the ranking takes the best, a lock takes the next
+        // like it when another allocation has it); a household needs a floor's worth to find rooms side by side. The
+        // sites' free rooms are counted as far as the reserve question needs.
+        // (SQLite numbers every free room of the county anyway, so it returns enough of each kind to count the reserve
+        // from the rooms themselves, as counting them again cost more than it saved.)
+        var countTo = sites.Values.Max(s => s.ReserveRooms) + members.Count + 1;
+        var perKind = !db.Database.IsNpgsql() ? countTo + 3 : members.Count == 1 ? 1 : members.Count + 4;
+        var upper = ScopeKey.Successor(db.Actor.Scope.Prefix) ?? "~";
+        var free = await db.Database.SqlQueryRaw<FreeRoomRow>(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
+                county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve, db.Actor.Scope.Prefix, upper, countTo).ToListAsync(ct);
+        var siteFree = new Dictionary<long, int>();
+        foreach (var r in free) siteFree[r.SiteId] = r.SiteFree;
         var candidates = free.Where(r => sites.ContainsKey(r.SiteId) && !tried.Contains(r.Id)).Select(r =>
         {
             var site = sites[r.SiteId];
             return new RoomCandidate(site.Id, site.Level, site.ScopeKey, site.Status, site.ReserveRooms, r.Id, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom,
-                r.Accessible, r.FamilyRoom, r.FamilyRoom ? Math.Max(1, r.Beds) : 1, r.State);
+                r.Accessible, r.FamilyRoom, r.FamilyRoom ? Math.Max(1, r.Beds) : 1, (RoomState)r.State);
         }).ToList();
         if (household is not null && members[0].HouseholdPlaced)
         {
@@ -122,32 +131,44 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             }
         }
         var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), null, person.ScopeKey);
-        return (AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max)), candidates.DistinctBy(c => c.RoomId).ToDictionary(c => c.RoomId));
+        return (AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max), siteFree), candidates.DistinctBy(c => c.RoomId).ToDictionary(c => c.RoomId), sites);
     }
 
+    /// <summary>A free room as the allocation query reads it, with its site's free rooms counted (up to a cap).</summary>
+    private sealed record FreeRoomRow(long Id, long SiteId, string Building, int Floor, string Number, bool Single, bool OwnBathroom, bool Accessible, bool FamilyRoom,
+        int Beds, int State, int SiteFree);
+
     /// <summary>
-    /// The first free rooms (ready, holding nobody) of each receiving site of the county and each kind, in the order of
-    /// the free-room index; {0} the county, {1} how many per site and kind, {2} and {3} the receiving site states. On
-    /// PostgreSQL one short index range per site and kind (LATERAL … LIMIT); SQLite has no LATERAL and numbers the
-    /// rows of the same index instead. Plain SQL; the query filters still apply around it.
+    /// The first free rooms (ready, holding nobody) of each receiving site of the county the actor sees and each kind,
+    /// in the order of the free-room index, with each site's free rooms counted up to a cap; {0} the county, {1} how
+    /// many per site and kind, {2} and {3} the receiving site states, {4} and {5} the actor's scope as a key range,
+    /// {6} the cap. On PostgreSQL one short index range per site and kind (LATERAL … LIMIT) and one per site for the
+    /// count; SQLite has no LATERAL and numbers the rows of the same index instead (and leaves the count to the caller,
+    /// {6} unused). Plain SQL: no query filter wraps it, so the scope is in it.
     /// </summary>
     private const string FirstFreeRoomsPostgres = """
-        SELECT r.* FROM "QuarantineSites" s
+        SELECT r."Id", r."SiteId", r."Building", r."Floor", r."Number", r."Single", r."OwnBathroom", r."Accessible", r."FamilyRoom", r."Beds", r."State",
+               n."Free"::int AS "SiteFree"
+        FROM "QuarantineSites" s
+        CROSS JOIN LATERAL (SELECT count(*) AS "Free" FROM (
+            SELECT 1 FROM "Rooms" x WHERE x."SiteId" = s."Id" AND x."State" = 0 AND x."Holders" = 0 LIMIT {6}) c) n
         CROSS JOIN (VALUES (FALSE, FALSE), (FALSE, TRUE), (TRUE, FALSE), (TRUE, TRUE)) AS k("Accessible", "FamilyRoom")
         CROSS JOIN LATERAL (
             SELECT x.* FROM "Rooms" x
             WHERE x."SiteId" = s."Id" AND x."Accessible" = k."Accessible" AND x."FamilyRoom" = k."FamilyRoom" AND x."State" = 0 AND x."Holders" = 0
             ORDER BY x."OwnBathroom" DESC, x."Single" DESC, x."Building", x."Floor", x."Number"
             LIMIT {1}) r
-        WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3})
+        WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3}) AND s."ScopeKey" >= {4} AND s."ScopeKey" < {5}
         """;
 
     private const string FirstFreeRoomsSqlite = """
-        SELECT * FROM (
-            SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r."SiteId", r."Accessible", r."FamilyRoom" ORDER BY r."OwnBathroom" DESC, r."Single" DESC, r."Building", r."Floor", r."Number") AS "Rank"
+        SELECT "Id", "SiteId", "Building", "Floor", "Number", "Single", "OwnBathroom", "Accessible", "FamilyRoom", "Beds", "State", "SiteFree" FROM (
+            SELECT r.*,
+                   ROW_NUMBER() OVER (PARTITION BY r."SiteId", r."Accessible", r."FamilyRoom" ORDER BY r."OwnBathroom" DESC, r."Single" DESC, r."Building", r."Floor", r."Number") AS "Rank",
+                   0 AS "SiteFree"
             FROM "Rooms" r INDEXED BY "IX_Rooms_Free"
             WHERE r."State" = 0 AND r."Holders" = 0 AND r."CountyCode" = {0}
-              AND r."SiteId" IN (SELECT s."Id" FROM "QuarantineSites" s WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3}))
+              AND r."SiteId" IN (SELECT s."Id" FROM "QuarantineSites" s WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3}) AND s."ScopeKey" >= {4} AND s."ScopeKey" < {5})
         ) AS ranked WHERE "Rank" <= {1}
         """;
 
@@ -161,11 +182,18 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     {
         Actor.Require(Permissions.SitesWork);
         List<Member> members;
+        IReadOnlyList<AllocationSuggestion> suggestions = [];
+        Dictionary<long, RoomCandidate> free = [];
+        Dictionary<long, QuarantineSite> sites = [];
+        // The reads run on one connection, opened once and given back before the placing transaction takes its own.
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
+            await db.Database.OpenConnectionAsync(ct);
             var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
             if (order is null) return null;
             members = await MembersAsync(db, order, ct);
+            if (roomId is null && MeasureKinds.AtSite(order.CurrentKind) && order.Status is OrderStatus.Active or OrderStatus.Extended)
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, new HashSet<long>(), CandidatesPerRound, ct);
         }
         var first = members[0].Order;
         if (!MeasureKinds.AtSite(first.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
@@ -180,16 +208,19 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         string? lastError = null;
         for (var round = 0; round < Rounds; round++)
         {
-            IReadOnlyList<AllocationSuggestion> suggestions;
-            Dictionary<long, RoomCandidate> free;
-            await using (var db = await factory.CreateDbContextAsync(ct))
-                (suggestions, free) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+            if (round > 0)
+            {
+                await using var db = await factory.CreateDbContextAsync(ct);
+                await db.Database.OpenConnectionAsync(ct);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+            }
             // A household that fits nowhere together is placed one by one (each member then gets the best single place).
             if (suggestions.Count == 0 && members.Count > 1 && round == 0)
             {
                 members = [members[0]];
                 await using var db = await factory.CreateDbContextAsync(ct);
-                (suggestions, free) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+                await db.Database.OpenConnectionAsync(ct);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
             }
             if (suggestions.Count == 0) break;
             foreach (var suggestion in suggestions)
@@ -198,7 +229,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 var like = suggestion.Rooms.Count == 1 && free.TryGetValue(suggestion.Rooms[0].RoomId, out var c) ? c : null;
                 if (like is not null && exhausted.Contains(RoomKind.Of(like, suggestion.Rooms[0].People))) continue;
                 foreach (var r in suggestion.Rooms) tried.Add(r.RoomId);
-                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, like, ct);
+                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, like, ct, sites);
                 if (stay is not null) return stay;
                 lastError = error;
                 if (error is SiteErrors.StayPersonAlreadyAllocated) throw new ConflictException(error, error);
@@ -222,17 +253,20 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// once each take a different room instead of queueing for one. The room's holder count is part of the condition,
     /// so a room taken by a transaction that committed meanwhile is re-checked and passed over.
     /// </summary>
-    private static async Task<long?> TakeRoomLikeAsync(FangkongDb db, long roomId, RoomCandidate like, int people, CancellationToken ct)
+    private static async Task<Room?> TakeRoomLikeAsync(FangkongDb db, long roomId, RoomCandidate like, int people, CancellationToken ct)
     {
+        // The whole row, tracked: the placing goes on with it without reading it again. The site was read under the
+        // actor's filters; the SQL runs as written (no filter wrapped around the lock).
         var sql = """
-            SELECT "Id" AS "Value" FROM "Rooms"
+            SELECT * FROM "Rooms"
             WHERE "SiteId" = {0} AND "Accessible" = {1} AND "FamilyRoom" = {2} AND "OwnBathroom" = {3} AND "Single" = {4}
               AND "State" = 0 AND "Holders" = 0 AND ("Beds" >= {5} OR NOT "FamilyRoom")
             ORDER BY ("Id" = {6}) DESC, "Building", "Floor", "Number"
             LIMIT 1
             """ + (db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "");
-        var ids = await db.Database.SqlQueryRaw<long>(sql, like.SiteId, like.Accessible, like.FamilyRoom, like.OwnBathroom, like.Single, people, roomId).ToListAsync(ct);
-        return ids.Count == 0 ? null : ids[0];
+        var rooms = await db.Rooms.FromSqlRaw(sql, like.SiteId, like.Accessible, like.FamilyRoom, like.OwnBathroom, like.Single, people, roomId)
+            .IgnoreQueryFilters().AsTracking().ToListAsync(ct);
+        return rooms.Count == 0 ? null : rooms[0];
     }
 
     /// <summary>
@@ -241,7 +275,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// member's stay, or why not.
     /// </summary>
     private async Task<(long? Stay, string? Error)> TryPlaceAsync(IReadOnlyList<Member> members, IReadOnlyList<RoomPick> picks, int? bed, bool waitForLock,
-        RoomCandidate? orLike, CancellationToken ct)
+        RoomCandidate? orLike, CancellationToken ct, IReadOnlyDictionary<long, QuarantineSite>? knownSites = null)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -250,7 +284,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (orLike is not null)
         {
             if (await TakeRoomLikeAsync(db, picks[0].RoomId, orLike, picks[0].People, ct) is not { } taken) return (null, NoRoomLike);
-            picks = [picks[0] with { RoomId = taken }];
+            picks = [picks[0] with { RoomId = taken.Id }];
         }
         else foreach (var pick in picks.OrderBy(p => p.RoomId))
         {
@@ -265,10 +299,14 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }
         foreach (var pick in picks)
         {
-            var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == pick.RoomId, ct);
+            // The room taken above is tracked already; the site as the suggestion read it.
+            var room = db.Rooms.Local.FirstOrDefault(r => r.Id == pick.RoomId) ?? await db.Rooms.FirstOrDefaultAsync(r => r.Id == pick.RoomId, ct);
             if (room is null) return (null, "room.not-found");
-            var site = await db.QuarantineSites.AsNoTracking().FirstAsync(s => s.Id == room.SiteId, ct);
-            var roomStays = (await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == room.Id).ToListAsync(ct)).Concat(stays.Where(s => s.RoomId == room.Id)).ToList();
+            var site = knownSites is not null && knownSites.TryGetValue(room.SiteId, out var known) ? known
+                : await db.QuarantineSites.AsNoTracking().FirstAsync(s => s.Id == room.SiteId, ct);
+            // A room holding nobody (its holder count is kept in the same transactions as the stays) needs no look at its stays.
+            var roomStays = (room.Holders == 0 ? [] : await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == room.Id).ToListAsync(ct))
+                .Concat(stays.Where(s => s.RoomId == room.Id)).ToList();
             for (var i = 0; i < Math.Max(1, pick.People) && queue.Count > 0; i++)
             {
                 var (order, person, _) = queue.Dequeue();

@@ -102,6 +102,20 @@ public class AllocationRulesTests
     }
 
     [Fact]
+    public void SiteFreeCounts_DecideTheReserve_WhenOnlyEachSitesFirstRoomsArePassed()
+    {
+        // Site 1 passes one room but has 3 free with 2 held back: not its reserve. Site 2 has only its one room free.
+        RoomCandidate[] firsts = [C(1, site: 1, reserve: 2), C(2, site: 2, reserve: 1, number: "101")];
+        var s = AllocationRules.Suggest(Alone, firsts, siteFreeRooms: new Dictionary<long, int> { [1] = 3, [2] = 1 });
+        Assert.Equal(1, Assert.Single(s).SiteId);
+        Assert.Equal(AllocationFlags.None, s[0].Flags);
+        // Without the counts the one room passed for site 1 looks like its reserve too: both are last resorts.
+        var counted = AllocationRules.Suggest(Alone, firsts);
+        Assert.All(counted, x => Assert.Equal(AllocationFlags.Reserve, x.Flags));
+        Assert.Equal(2, counted.Count);
+    }
+
+    [Fact]
     public void Reserve_IsUntouched_WhileAnotherSiteHasAFreeRoom()
     {
         // Site 1 has two ready rooms and holds two back; site 2, farther and with a shared bathroom, is used instead.
