@@ -164,6 +164,9 @@ public class SitesBrowserTests
         await RequestAsync(arrivals[0] + "\n110101199003070000");
         var refusal = await phone.InnerTextAsync("#trips-message");
         Assert.Contains("第 2 行", refusal);
+        // What was typed stays, so only the wrong line needs fixing.
+        Assert.Contains(arrivals[0], await phone.InputValueAsync("textarea[name='Req.Passengers']"));
+        Assert.Equal("淅川东高速出口卡点", await phone.InputValueAsync("input[name='Req.FromText']"));
         Assert.Equal(before, await phone.Locator("#open-trips .fk-trip").CountAsync());
         await BrowserApp.ShotAsync(phone, "58-trip-request-refused-phone");
         await RequestAsync(arrivals[0] + "\n" + arrivals[1]);

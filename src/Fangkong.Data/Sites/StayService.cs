@@ -91,7 +91,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// shows several sites rather than one site's corridor. Answers the suggestions and the rooms they name.
     /// </summary>
     private static async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms, Dictionary<long, QuarantineSite> Sites)> SuggestionsAsync(
-        FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct)
+        FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct, bool firstRoomsOnly = false)
     {
         var person = members[0].Person;
         var county = members[0].Order.CountyCode;
@@ -104,7 +104,8 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         // (SQLite numbers every free room of the county anyway, so it returns enough of each kind to count the reserve
         // from the rooms themselves, as counting them again cost more than it saved.)
         var countTo = sites.Values.Max(s => s.ReserveRooms) + members.Count + 1;
-        var perKind = !db.Database.IsNpgsql() ? countTo + 3 : members.Count == 1 ? 1 : members.Count + 4;
+        // A list for people to choose from (the allocation page, the API) shows several rooms of each site.
+        var perKind = !db.Database.IsNpgsql() || !firstRoomsOnly ? countTo + 3 : members.Count == 1 ? 1 : members.Count + 4;
         var upper = ScopeKey.Successor(db.Actor.Scope.Prefix) ?? "~";
         var free = await db.Database.SqlQueryRaw<FreeRoomRow>(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
                 county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve, db.Actor.Scope.Prefix, upper, countTo).ToListAsync(ct);
@@ -193,7 +194,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             if (order is null) return null;
             members = await MembersAsync(db, order, ct);
             if (roomId is null && MeasureKinds.AtSite(order.CurrentKind) && order.Status is OrderStatus.Active or OrderStatus.Extended)
-                (suggestions, free, sites) = await SuggestionsAsync(db, members, new HashSet<long>(), CandidatesPerRound, ct);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, new HashSet<long>(), CandidatesPerRound, ct, firstRoomsOnly: true);
         }
         var first = members[0].Order;
         if (!MeasureKinds.AtSite(first.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
@@ -212,7 +213,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             {
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Database.OpenConnectionAsync(ct);
-                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct, firstRoomsOnly: true);
             }
             // A household that fits nowhere together is placed one by one (each member then gets the best single place).
             if (suggestions.Count == 0 && members.Count > 1 && round == 0)
@@ -220,7 +221,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 members = [members[0]];
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Database.OpenConnectionAsync(ct);
-                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct, firstRoomsOnly: true);
             }
             if (suggestions.Count == 0) break;
             foreach (var suggestion in suggestions)
