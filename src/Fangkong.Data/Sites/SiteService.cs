@@ -246,8 +246,8 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         days = Math.Clamp(days, 1, 366);
         var from = today.AddDays(1 - days);
         var zone = Zone;
-        var start = TimeZoneInfo.ConvertTimeToUtc(from.ToDateTime(TimeOnly.MinValue), zone);
-        var end = TimeZoneInfo.ConvertTimeToUtc(today.AddDays(1).ToDateTime(TimeOnly.MinValue), zone);
+        var start = CountyClock.StartOfDay(from, zone);
+        var end = CountyClock.StartOfDay(today.AddDays(1), zone);
         int capacity;
         await using var db = await factory.CreateDbContextAsync(ct);
         var stays = db.Stays.AsNoTracking().Where(s => s.CheckedInAt != null && s.CheckedInAt < end && (s.CheckedOutAt == null || s.CheckedOutAt >= start));
@@ -260,8 +260,8 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }
         else capacity = (await CapacityAsync(new CapacityThreshold(), ct)).County.Usable;
         var rows = await stays.Select(s => new { s.CheckedInAt, s.CheckedOutAt }).ToListAsync(ct);
-        DateOnly Day(DateTime utc) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
-        return OccupancyRules.Daily(from, today, rows.Select(r => new StayDays(Day(r.CheckedInAt!.Value), r.CheckedOutAt is { } o ? Day(o) : null)), capacity);
+        return OccupancyRules.Daily(from, today,
+            rows.Select(r => new StayDays(CountyClock.DateOf(r.CheckedInAt!.Value, zone), r.CheckedOutAt is { } o ? CountyClock.DateOf(o, zone) : null)), capacity);
     }
 
     /// <summary>A site's roster as xlsx (who is in which room, identifiers masked), or false when the site is not visible.</summary>

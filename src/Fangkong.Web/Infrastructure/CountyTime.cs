@@ -15,5 +15,5 @@ public sealed class CountyTime(IOptions<FangkongOptions> options)
     public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";
 
     /// <summary>The UTC instant a county day starts.</summary>
-    public DateTime StartOfDay(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), _zone);
+    public DateTime StartOfDay(DateOnly day) => Core.CountyClock.StartOfDay(day, _zone);
 }
