@@ -116,13 +116,16 @@ public static class ClosedLoopBenchmark
             Console.WriteLine("experiment: " + experiment);
         }
         BulkOrderResult result;
+        var cpu = CpuClock.Start();
         var clock = Stopwatch.StartNew();
         await using (var scope = database.Scope(actor))
         {
             result = await ActivatorUtilities.CreateInstance<OrderBulkCreator>(scope.ServiceProvider).CreateAsync(requests, confirm: true, "bench");
         }
         clock.Stop();
+        var (cpuNet, cpuDb) = cpu.PerItem(result.Rows);
         Console.WriteLine($"orders: {result.Created:N0} orders, {result.Rows:N0} rows (orders, measures, tests) in {clock.ElapsedMilliseconds:N0} ms ({result.Phases})");
+        Console.WriteLine($"  CPU per row: this process {cpuNet * 1000:F1} µs, PostgreSQL {cpuDb * 1000:F1} µs; {cpu.Memory(result.Rows)}");
 
         // The database's own bulk load of the same rows, into bare tables of the same shape, in the same run.
         await using var bare = await TestDatabase.CreateEmptyAsync(engine);

@@ -68,6 +68,7 @@ public static class VerificationBenchmark
         var reset = ResetPeak();
         var workingSetAtStart = WorkingSetMegabytes();
         VerificationImportSummary summary;
+        var cpu = CpuClock.Start();
         var clock = Stopwatch.StartNew();
         await using (var scope = database.Scope(actor))
         {
@@ -75,12 +76,14 @@ public static class VerificationBenchmark
             summary = await importer.ImportFileAsync(listFile, Path.GetFileName(listFile), new VerificationImportOptions("bench"), null, CancellationToken.None);
         }
         clock.Stop();
+        var (cpuNet, cpuDb) = cpu.PerItem(summary.Rows);
         var peakAfter = PeakWorkingSetMegabytes();
         Console.WriteLine($"import: {clock.ElapsedMilliseconds:N0} ms ({summary.Rows / clock.Elapsed.TotalSeconds:N0} rows/s; importer's own clock {summary.ElapsedMs:N0} ms), format {summary.Format}{(summary.Error is null ? "" : ", ERROR " + summary.Error)}");
         Console.WriteLine($"  rows {summary.Rows:N0}, rejected {summary.Rejected:N0}, idInvalid {summary.IdInvalid:N0}, duplicatesInFile {summary.DuplicatesInFile:N0}, alreadyOpen {summary.AlreadyOpen:N0}, " +
                           $"matchedById {summary.MatchedById:N0}, matchedByPhone {summary.MatchedByPhone:N0}, newPersons {summary.NewPersons:N0}, outsideCounty {summary.OutsideCounty:N0}, " +
                           $"unroutable {summary.Unroutable:N0}, tasksCreated {summary.TasksCreated:N0}; routed to {summary.Routed.Count} townships ({summary.Routed.Values.Sum():N0} tasks)");
         foreach (var r in summary.FirstRejections.Take(3)) Console.WriteLine($"  rejected row {r.Row}: {r.Code} {r.Value}");
+        Console.WriteLine($"  CPU per row: this process {cpuNet * 1000:F1} µs, PostgreSQL {cpuDb * 1000:F1} µs; {cpu.Memory(summary.Rows)}");
         Console.WriteLine($"  memory: peak working set before the import (generation + registry import) {peakBefore} MB; working set at the import's start {workingSetAtStart} MB " +
                           $"(after a full GC{(reset ? ", peak counter reset" : "; peak counter NOT reset")}); peak working set after the import {peakAfter} MB");
 

@@ -128,7 +128,8 @@ public sealed class PostgresServer
             ? $"CREATE DATABASE \"{name}\""
             : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"";
         await command.ExecuteNonQueryAsync();
-        return AdminConnectionString(name);
+        var extra = Environment.GetEnvironmentVariable("FANGKONG_PG_EXTRA_EXPERIMENT");
+        return string.IsNullOrEmpty(extra) ? AdminConnectionString(name) : AdminConnectionString(name) + ";" + extra;
     }
 
     public async Task DropDatabaseAsync(string name)

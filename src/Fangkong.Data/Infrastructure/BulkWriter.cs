@@ -28,6 +28,20 @@ public sealed class BulkWriter
     }
 
     private DbConnection Connection => _db.Database.GetDbConnection();
+    private DbTransaction? _tuned;
+
+    /// <summary>
+    /// Sessions plan every statement for its values (see <c>WithStatementDefaults</c>), and PostgreSQL checks each
+    /// foreign key of each inserted row with a prepared statement: planned again for every row, the checks cost
+    /// three times the insert itself (orders bench: 24 instead of 9 µs of the database per row). A bulk transaction
+    /// lets those checks keep their cached plan; the setting ends with the transaction.
+    /// </summary>
+    private async Task TuneAsync(CancellationToken ct)
+    {
+        if (!_postgres || ReferenceEquals(_tuned, Transaction)) return;
+        await ExecuteAsync("SET LOCAL plan_cache_mode = auto", ct);
+        _tuned = Transaction;
+    }
     private DbTransaction Transaction => _db.Database.CurrentTransaction!.GetDbTransaction();
 
     /// <summary>Reserves <paramref name="count"/> new keys of an entity with a database-generated long key.</summary>
@@ -41,13 +55,28 @@ public sealed class BulkWriter
         command.Transaction = Transaction;
         if (_postgres)
         {
+            await TuneAsync(ct);
             // The sequence name is looked up once; nextval per key is cheap, a catalog look-up per key is not.
             command.CommandText = $"SELECT pg_get_serial_sequence('\"{table}\"', 'Id')";
-            var sequence = (string)(await command.ExecuteScalarAsync(ct))!;
-            command.CommandText = $"SELECT nextval('{sequence.Replace("'", "''")}'::regclass) FROM generate_series(1, {count})";
+            var sequence = ((string)(await command.ExecuteScalarAsync(ct))!).Replace("'", "''");
+            // The keys are drawn on the server and only their range comes back: when nobody else drew from the
+            // sequence meanwhile they are one unbroken run (the usual case). Otherwise those keys are left unused (a
+            // sequence may have gaps) and the keys are drawn again, each one sent back.
+            command.CommandText = $"SELECT min(v), max(v), count(*) FROM (SELECT nextval('{sequence}'::regclass) AS v FROM generate_series(1, {count})) k";
+            await using (var range = await command.ExecuteReaderAsync(ct))
+            {
+                await range.ReadAsync(ct);
+                var (first, last) = (range.GetInt64(0), range.GetInt64(1));
+                if (last - first + 1 == count)
+                {
+                    for (var i = 0; i < count; i++) ids[i] = first + i;
+                    return ids;
+                }
+            }
+            command.CommandText = $"SELECT nextval('{sequence}'::regclass) FROM generate_series(1, {count})";
             await using var reader = await command.ExecuteReaderAsync(ct);
-            var i = 0;
-            while (await reader.ReadAsync(ct)) ids[i++] = reader.GetInt64(0);
+            var n = 0;
+            while (await reader.ReadAsync(ct)) ids[n++] = reader.GetInt64(0);
         }
         else
         {
@@ -63,6 +92,7 @@ public sealed class BulkWriter
     public async Task InsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct = default) where T : class
     {
         if (rows.Count == 0) return;
+        await TuneAsync(ct);
         var columns = Columns(typeof(T));
         var table = _db.Model.FindEntityType(typeof(T))!.GetTableName()!;
         // Provider values (encryption included) are computed on every core; the database write stays sequential.
