@@ -189,6 +189,11 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
 
         string? applied = null;
         PolicyEvaluation? evaluation = null;
+        // Why, for every entry this registration writes (the person, the arrival, a proposed order, a superseded
+        // proposal): the saves below happen before the rule is known, so the reason is set first and the rule as soon as
+        // the classification gives it.
+        db.Audit.Reason = merged ? "registered again the same day (merged)" : $"arrival registered ({channel.ToString().ToLowerInvariant()})";
+        db.Audit.Rule = arrival.RuleReference ?? "arrival";
         if (undecided)
         {
             var rules = await PolicyService.RulesAsync(db, county, cache, ct);
@@ -201,6 +206,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
             arrival.ExposureDate = result.Order?.ExposureDate;
             arrival.RuleReference = result.ProposesOrder ? result.Order!.RuleReference : $"{result.Pack.Id}#release";
             arrival.ClassificationNote = Cut(result.Note, 2000);
+            db.Audit.Rule = arrival.RuleReference;
 
             // A resubmission replaces the earlier proposal; a decided arrival keeps its decision.
             if (arrival.OrderId is { } previous)
@@ -227,8 +233,6 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
             }
         }
         arrival.PersonId = person.Id == 0 ? null : person.Id;
-        db.Audit.Reason = merged ? "registered again the same day (merged)" : $"arrival registered ({channel.ToString().ToLowerInvariant()})";
-        db.Audit.Rule = arrival.RuleReference ?? "arrival";
         await db.SaveChangesAsync(ct);
         if (arrival.PersonId is null) { arrival.PersonId = person.Id; await db.SaveChangesAsync(ct); }
         await transaction.CommitAsync(ct);

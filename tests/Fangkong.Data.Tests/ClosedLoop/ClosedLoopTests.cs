@@ -98,6 +98,18 @@ public class ClosedLoopTests
         await using var ctx = await db.ContextAsync();
         var entries = await ctx.AuditEntries.Where(e => e.EntityType == "ControlOrder" && e.EntityId == order.Order.Id.ToString(CultureInfo.InvariantCulture) && e.Action == "order.update").ToListAsync();
         Assert.Contains(entries, e => e.Rule == "cn-9th#high-risk-area" && e.Reason == "核实无误" && e.Changes!.Contains("Status"));
+        // The registration's own entries (the person, the arrival, the proposed order) say why and under which rule.
+        var (orderKey, arrivalKey, personKey) = (order.Order.Id.ToString(CultureInfo.InvariantCulture), receipt.Id.ToString(CultureInfo.InvariantCulture),
+            order.Order.PersonId.ToString(CultureInfo.InvariantCulture));
+        var created = await ctx.AuditEntries.Where(e => e.Action.EndsWith(".create") &&
+            ((e.EntityType == "ControlOrder" && e.EntityId == orderKey) || (e.EntityType == "Arrival" && e.EntityId == arrivalKey) ||
+             (e.EntityType == "Person" && e.EntityId == personKey))).ToListAsync();
+        Assert.Equal(["arrival.create", "order.create", "person.create"], created.Select(e => e.Action).Where(a => a is "arrival.create" or "order.create" or "person.create").Order(StringComparer.Ordinal));
+        Assert.All(created, e =>
+        {
+            Assert.Equal("cn-9th#high-risk-area", e.Rule);
+            Assert.Equal("arrival registered (checkpoint)", e.Reason);
+        });
     }
 
     private static async Task<string> OtherTownshipAsync(TestDatabase db, string township)
