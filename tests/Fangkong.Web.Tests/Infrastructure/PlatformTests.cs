@@ -292,12 +292,14 @@ public class PlatformTests
         {
             ["L"] = "Fangkong.Web.Infrastructure.SharedStrings", ["P"] = "Fangkong.Web.People.PeopleStrings", ["A"] = "Fangkong.Web.Accounts.AccountStrings",
             ["J"] = "Fangkong.Web.Jurisdictions.JurisdictionStrings", ["U"] = "Fangkong.Web.Audit.AuditStrings",
+            ["C"] = "Fangkong.Web.ClosedLoop.ClosedLoopStrings", ["E"] = "Fangkong.Web.Infrastructure.ErrorStrings",
+            ["S"] = "Fangkong.Web.Sites.SitesStrings", ["V"] = "Fangkong.Web.Tasks.VerificationStrings",
         };
         var missing = new List<string>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src/Fangkong.Web/Components"), "*.razor", SearchOption.AllDirectories))
         {
             var text = File.ReadAllText(file);
-            foreach (Match m in Regex.Matches(text, @"\b([LPAJU])\[""([A-Za-z0-9_-]+)""\]"))
+            foreach (Match m in Regex.Matches(text, @"\b([LPAJUCESV])\[""([A-Za-z0-9_-]+)""\]"))
                 if (!zh[prefixes[m.Groups[1].Value]].Contains(m.Groups[2].Value)) missing.Add($"{Path.GetFileName(file)}: {m.Value}");
             // No Chinese text hard-coded in markup: it belongs in the resource files.
             foreach (var line in text.Split('\n').Where(l => !l.TrimStart().StartsWith("@*") && !l.Contains("datalist", StringComparison.Ordinal) && !l.Contains("<option value=\"", StringComparison.Ordinal)))
