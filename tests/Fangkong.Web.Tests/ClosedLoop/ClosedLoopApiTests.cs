@@ -14,6 +14,17 @@ public class ClosedLoopApiTests
 {
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
 
+    /// <summary>The registration form asks for the travel history the rule pack in force looks at: 14 days under the 8th edition, 7 under the 9th.</summary>
+    [Theory]
+    [InlineData("2022-05-01", 14)]
+    [InlineData("2022-10-05", 7)]
+    public async Task PublicForm_AsksForTheTravelHistoryOfThePackInForce(string exerciseDate, int days)
+    {
+        await using var app = await FangkongApp.StartAsync(Engine.Sqlite, new Dictionary<string, string?> { ["Fangkong:Clock:ExerciseDate"] = exerciseDate });
+        var html = await app.Anonymous().GetStringAsync("/arrive/411326100");
+        Assert.Contains($"近 {days} 天途经地", html);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible(Engine engine)
     {
