@@ -50,7 +50,12 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             await db.People.CountAsync(p => p.Residence == ResidenceStatus.Away, ct));
     }
 
-    public async Task ExportAsync(Stream output, DateOnly? from, DateOnly? to, bool reveal, string? reason, CancellationToken ct = default)
+    /// <summary>
+    /// The ledgers as one workbook. <paramref name="label"/> names codes in the reader's language (keys as in the
+    /// closed-loop resources: <c>Channel_Checkpoint</c>, <c>OrderStatus_Active</c>, <c>Kind_home-quarantine</c>,
+    /// <c>Reason_close-contact</c>, <c>Test_Due</c>, <c>Status_Open</c>); without it the codes are written as they are.
+    /// </summary>
+    public async Task ExportAsync(Stream output, DateOnly? from, DateOnly? to, bool reveal, string? reason, CancellationToken ct = default, Func<string, string?>? label = null)
     {
         Actor.Require(Permissions.LedgersExport);
         if (reveal)
@@ -65,38 +70,41 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         string? Id(string? plain, string? masked) => reveal ? plain : masked;
         string? Phone(string? plain, string? masked) => reveal ? plain : masked;
         string Date(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+        string Name(string prefix, object? code) => code?.ToString() is { Length: > 0 } c ? label?.Invoke($"{prefix}_{c}") ?? c : "";
+        string Names(string prefix, string? codes) => string.Join("、", (codes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => Name(prefix, c)));
 
         using var xlsx = new XlsxWriter(output);
         xlsx.AddSheet("外来人员台账", ["序号", "报备编号", "姓名", "身份证号", "联系电话", "来源地", "途经地", "抵达日期", "目的地（乡镇 村）", "交通工具", "报备方式", "判定原因", "依据", "状态"]);
         var n = 0;
         await foreach (var a in db.Arrivals.AsNoTracking().Where(a => a.ArrivalDate >= start && a.ArrivalDate <= end).OrderBy(a => a.ArrivalDate).ThenBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
             xlsx.WriteRow(++n, a.Reference, a.Name, Id(a.DocumentNumber, a.DocumentMasked), Phone(a.Phone, a.PhoneMasked), a.OriginCountyName ?? a.OriginText,
-                a.TravelJson == "[]" ? "" : a.TravelJson, Date(a.ArrivalDate), directory.PlaceLabel(a.ScopeKey), a.Vehicle, a.Channel.ToString(), a.Reasons, a.RuleReference, a.Status.ToString());
+                Stops(a.TravelJson), Date(a.ArrivalDate), directory.PlaceLabel(a.ScopeKey), a.Vehicle, Name("Channel", a.Channel), Names("Reason", a.Reasons), a.RuleReference,
+                Name("ArrivalStatus", a.Status));
 
         var inForce = db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending || o.Status == OrderStatus.Proposed);
         var people = db.People.AsNoTracking();
         xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "管控原因", "暴露日期", "当前措施", "开始", "解除日期", "状态", "规则依据", "本地加严"]);
         n = 0;
         await foreach (var row in inForce.Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).ThenBy(x => x.o.Id).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.o.ScopeKey), row.o.Reasons,
-                Date(row.o.ExposureDate), row.o.CurrentKind, Date(row.o.StartDate), Date(row.o.EndDate), row.o.Status.ToString(), row.o.RuleReference, row.o.Local ? "是" : "");
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.o.ScopeKey), Names("Reason", row.o.Reasons),
+                Date(row.o.ExposureDate), Name("Kind", row.o.CurrentKind), Date(row.o.StartDate), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.RuleReference, row.o.Local ? "是" : "");
 
         xlsx.AddSheet("今日应检", ["序号", "姓名", "身份证号", "乡镇 村", "第几天", "应检日期", "状态"]);
         n = 0;
         var tests = db.OrderTests.AsNoTracking().Where(t => t.Date <= today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled))
             .Join(inForce, t => t.OrderId, o => o.Id, (t, o) => new { t, o }).Join(people, x => x.o.PersonId, p => p.Id, (x, p) => new { x.t, x.o, p });
         await foreach (var row in tests.OrderBy(x => x.t.Date).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), row.t.Day, Date(row.t.Date), row.t.Status.ToString());
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), row.t.Day, Date(row.t.Date), Name("Test", row.t.Status));
 
         xlsx.AddSheet("到期解除", ["序号", "姓名", "身份证号", "乡镇 村", "解除日期", "状态", "说明"]);
         n = 0;
         await foreach (var row in inForce.Where(o => o.EndDate <= today).Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), Date(row.o.EndDate), row.o.Status.ToString(), row.o.StatusReason);
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.StatusReason);
 
         xlsx.AddSheet("漏报人员", ["序号", "事项", "乡镇 村", "应完成时间", "升级", "状态"]);
         n = 0;
         await foreach (var t in db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress)).OrderBy(t => t.DueAt).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, t.Title, directory.PlaceLabel(t.OriginalScopeKey), t.DueAt, t.EscalationLevel, t.Status.ToString());
+            xlsx.WriteRow(++n, t.Title, directory.PlaceLabel(t.OriginalScopeKey), t.DueAt, t.EscalationLevel, Name("Status", t.Status));
 
         xlsx.AddSheet("外出人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "外出地点"]);
         n = 0;
@@ -107,6 +115,26 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         {
             db.Audit.Record(AuditKind.Access, "ledger.export-revealed", Actor.Scope.CountyCode, Actor.Scope.Prefix, reason: Text.Tidy(reason), rule: "reveal");
             await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>The places stayed, one after the other: "郑州市金水区 锦绣小区 09-28—10-04；…" (the stored list is JSON).</summary>
+    internal static string Stops(string? travelJson)
+    {
+        if (string.IsNullOrWhiteSpace(travelJson) || travelJson == "[]") return "";
+        try
+        {
+            var stops = System.Text.Json.JsonSerializer.Deserialize<List<Fangkong.Core.Arrivals.TravelStop>>(travelJson, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)) ?? [];
+            return string.Join("；", stops.Select(s =>
+            {
+                var county = Fangkong.Core.Jurisdictions.NationalDivisions.Shared.County(s.CountyCode)?.FullName ?? s.CountyCode;
+                var place = string.IsNullOrWhiteSpace(s.Place) ? county : $"{county} {s.Place}";
+                return $"{place} {s.From.ToString("MM-dd", CultureInfo.InvariantCulture)}—{s.To.ToString("MM-dd", CultureInfo.InvariantCulture)}";
+            }));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return travelJson;
         }
     }
 }

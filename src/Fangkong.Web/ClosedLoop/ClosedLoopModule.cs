@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Arrivals;
 using Fangkong.Core.Orders;
@@ -128,8 +129,8 @@ public static class ClosedLoopModule
 
         var ledgers = api.MapGroup("/ledgers").WithTags("Orders");
         ledgers.MapGet("/counts", async (LedgerService s) => TypedResults.Ok(await s.CountsAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Counts");
-        ledgers.MapGet("/export", async (HttpContext http, LedgerService s, DateOnly? from, DateOnly? to, bool reveal = false, string? reason = null) =>
-            await PeopleModule.TemporaryFileAsync(stream => s.ExportAsync(stream, from, to, reveal, reason, http.RequestAborted),
+        ledgers.MapGet("/export", async (HttpContext http, LedgerService s, IStringLocalizer<ClosedLoopStrings> c, DateOnly? from, DateOnly? to, bool reveal = false, string? reason = null) =>
+            await PeopleModule.TemporaryFileAsync(stream => s.ExportAsync(stream, from, to, reveal, reason, http.RequestAborted, key => c[key] is { ResourceNotFound: false } text ? text.Value : null),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"防控台账-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx"))
             .RequireAuthorization(Permissions.LedgersExport).WithName("Ledgers_Export")
             .WithSummary("The ledgers as one xlsx: arrivals, people under measures, tests due, releases due, missed reports, locals outside the county.");

@@ -117,6 +117,14 @@ public class ClosedLoopApiTests
         var own = await LedgerTextAsync(township);
         Assert.Contains("王晓明", own);
         Assert.DoesNotContain(input.documentNumber, own); // masked
+        // Codes are written as words a clerk reads: channel, reason, measure, status; the places stayed as a list, not JSON.
+        Assert.Contains("卡点登记", own);
+        Assert.Contains("高风险区来返", own);
+        Assert.Contains("集中隔离医学观察", own);
+        Assert.Contains("执行中", own);
+        Assert.Contains("锦绣小区 09-28—10-04", own);
+        Assert.DoesNotContain("\"countyCode\"", own);
+        Assert.DoesNotContain("|Checkpoint|", own);
     }
 
     private static async Task<string> LedgerTextAsync(HttpClient client)
