@@ -67,10 +67,14 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         return new Page<VerificationItem>(rows.Select(t => Item(t, now)).ToList(), total, page, size);
     }
 
-    /// <summary>The stored figures of a batch's import (what the queue page shows after an upload), or null.</summary>
+    /// <summary>
+    /// The stored figures of a batch's import (what the queue page shows after an upload), or null. They are the
+    /// county's figures (rows routed to every township), so only those who import — the county level — read them.
+    /// </summary>
     public async Task<VerificationImportSummary?> BatchSummaryAsync(long batchId, CancellationToken ct = default)
     {
         Actor.Require(Permissions.VerificationRead);
+        if (Actor.Scope.All || Actor.Scope.Prefix != Actor.Scope.CountyCode || !Actor.Can(Permissions.VerificationManage)) return null;
         await using var db = await factory.CreateDbContextAsync(ct);
         var json = await db.VerificationBatches.AsNoTracking().Where(b => b.Id == batchId).Select(b => b.Summary).FirstOrDefaultAsync(ct);
         return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<VerificationImportSummary>(json, VerificationImporter.SummaryJson);

@@ -223,6 +223,10 @@ public class VerificationTests
             return await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync();
         });
         var stranger = As(Roles.TownshipTeam, other);
+        // The import's figures are the county's (rows routed to every township): the county reads them, a township does not.
+        var batchId = (await Run(db, Command, sp => Make<VerificationService>(sp).GetAsync(item.Id)))!.Task.BatchId;
+        Assert.NotNull(await Run(db, Command, sp => Make<VerificationService>(sp).BatchSummaryAsync(batchId)));
+        Assert.Null(await Run(db, mine, sp => Make<VerificationService>(sp).BatchSummaryAsync(batchId)));
         Assert.Null(await Run(db, stranger, sp => Make<VerificationService>(sp).GetAsync(item.Id)));
         Assert.False(await Run(db, stranger, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
 
