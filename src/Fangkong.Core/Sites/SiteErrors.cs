@@ -30,6 +30,8 @@ public static class SiteErrors
     public const string StayNotCheckedIn = "stay.not-checked-in";
     public const string StayWrongRoom = "stay.wrong-room";
     public const string StayOutcomeInvalid = "stay.outcome-invalid";
+    public const string StayBeforeLeaveDay = "stay.before-leave-day";
+    public const string StayOrderInForce = "stay.order-in-force";
     public const string StayReasonRequired = "stay.reason-required";
 
     public const string TripTransitionNotAllowed = "trip.transition-not-allowed";

@@ -137,7 +137,8 @@ public static class StayRules
     /// lets go of its room and bed; the room goes to awaiting disinfection when nobody else is in it or expected
     /// (the event is returned), and stays occupied while other members of the household remain (null).
     /// </summary>
-    public static RuleResult<RoomEvent> CheckOut(Room room, Stay? stay, IReadOnlyCollection<Stay> roomStays, StayOutcome outcome, DateTime at, string by)
+    public static RuleResult<RoomEvent> CheckOut(Room room, Stay? stay, IReadOnlyCollection<Stay> roomStays, StayOutcome outcome, DateTime at, string by,
+        DateOnly today, bool orderInForce)
     {
         var active = roomStays.Where(s => s.Active && s.RoomId == room.Id).ToList();
         if (stay is null || (active.Count == 0 && !stay.Active)) return RuleResult<RoomEvent>.Fail(SiteErrors.RoomEmpty);
@@ -146,6 +147,13 @@ public static class StayRules
         if (outcome is not (StayOutcome.Released or StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital))
             return RuleResult<RoomEvent>.Fail(SiteErrors.StayOutcomeInvalid);
         if (room.State != RoomState.Occupied) return RuleResult<RoomEvent>.Fail(SiteErrors.RoomTransitionNotAllowed);
+        // Before the last day of the site phase a person leaves only for hospital, or once the order itself was
+        // released or cancelled by a decision; going home to the next measure waits for the leave day.
+        if (stay.LeaveOn is { } leave && today < leave)
+        {
+            if (outcome == StayOutcome.ConvertedToHome) return RuleResult<RoomEvent>.Fail(SiteErrors.StayBeforeLeaveDay);
+            if (outcome == StayOutcome.Released && orderInForce) return RuleResult<RoomEvent>.Fail(SiteErrors.StayOrderInForce);
+        }
         stay.Status = StayStatus.CheckedOut;
         stay.CheckedOutAt = at;
         stay.Outcome = outcome;

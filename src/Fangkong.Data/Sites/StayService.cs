@@ -367,9 +367,9 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     public Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, CancellationToken ct = default) =>
         ChangeAsync(stayId, (db, stay, room, roomStays) =>
         {
-            if (outcome == StayOutcome.ConvertedToHome && stay.LeaveOn is { } leave && Today < leave)
-                return RuleResult<RoomEvent>.Fail("stay.before-leave-day");
-            return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name);
+            // The order's status only (the site's staff may not see the order itself: it belongs to the person's village).
+            var status = db.Orders.IgnoreQueryFilters().Where(o => o.Id == stay.OrderId && o.CountyCode == stay.CountyCode).Select(o => (OrderStatus?)o.Status).FirstOrDefault();
+            return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name, Today, status is { } s && ControlOrder.IsInForce(s));
         }, $"checked out: {outcome}", ct);
 
     public Task<bool> CancelAsync(long stayId, string? reason, CancellationToken ct = default) =>

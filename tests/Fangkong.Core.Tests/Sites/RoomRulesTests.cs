@@ -133,7 +133,7 @@ public class RoomRulesTests
         var events = new List<RoomEvent>();
         events.Add(StayRules.CheckIn(stay, room, [stay], T0, "front-desk").Value!);
         Assert.Equal(O, room.State);
-        events.Add(StayRules.CheckOut(room, stay, [stay], StayOutcome.ConvertedToHome, T0.AddDays(7), "front-desk").Value!);
+        events.Add(StayRules.CheckOut(room, stay, [stay], StayOutcome.ConvertedToHome, T0.AddDays(7), "front-desk", Day0.AddDays(7), true).Value!);
         Assert.Equal(AD, room.State);
         Assert.Equal(T0.AddDays(7), room.LastCheckOutAt);
         events.Add(RoomRules.Transition(room, DI, "cleaner", T0.AddDays(7).AddHours(1), null).Value!);

@@ -8,6 +8,8 @@ internal static class SiteTestData
     public const string County = "411326";
     public const string Township = "411326101";
     public static readonly DateTime T0 = new(2022, 9, 10, 2, 0, 0, DateTimeKind.Utc);
+    /// <summary>The county's date at <see cref="T0"/> (10:00 Beijing time).</summary>
+    public static readonly DateOnly Day0 = new(2022, 9, 10);
 
     public static DateOnly D(string s) => DateOnly.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
 

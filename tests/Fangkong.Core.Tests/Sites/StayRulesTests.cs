@@ -269,7 +269,7 @@ public class StayRulesTests
     {
         var room = Room(state: RoomState.Occupied);
         var stay = Stay(1, status: StayStatus.CheckedIn);
-        var result = StayRules.CheckOut(room, stay, [stay], StayOutcome.Released, T0, "desk");
+        var result = StayRules.CheckOut(room, stay, [stay], StayOutcome.Released, T0, "desk", Day0, true);
         Assert.True(result.Ok);
         Assert.Equal((RoomState.Occupied, RoomState.AwaitingDisinfection), (result.Value!.From, result.Value.To));
         Assert.Equal(RoomState.AwaitingDisinfection, room.State);
@@ -284,9 +284,9 @@ public class StayRulesTests
     public void CheckOut_OfARoomWithNoStay_IsRoomEmpty()
     {
         var room = Room(state: RoomState.Ready);
-        Assert.Equal("room.empty", StayRules.CheckOut(room, null, [], StayOutcome.Released, T0, "desk").Error);
+        Assert.Equal("room.empty", StayRules.CheckOut(room, null, [], StayOutcome.Released, T0, "desk", Day0, true).Error);
         var old = Stay(1, status: StayStatus.CheckedOut);
-        Assert.Equal("room.empty", StayRules.CheckOut(room, old, [old], StayOutcome.Released, T0, "desk").Error);
+        Assert.Equal("room.empty", StayRules.CheckOut(room, old, [old], StayOutcome.Released, T0, "desk", Day0, true).Error);
     }
 
     [Fact]
@@ -294,7 +294,7 @@ public class StayRulesTests
     {
         var room = Room();
         var stay = Stay(1);
-        Assert.Equal("stay.not-checked-in", StayRules.CheckOut(room, stay, [stay], StayOutcome.Released, T0, "desk").Error);
+        Assert.Equal("stay.not-checked-in", StayRules.CheckOut(room, stay, [stay], StayOutcome.Released, T0, "desk", Day0, true).Error);
         Assert.Equal(StayStatus.Allocated, stay.Status);
         Assert.Equal(10L, stay.OccupiedRoomId);
     }
@@ -304,7 +304,7 @@ public class StayRulesTests
     {
         var room = Room(state: RoomState.Occupied);
         var stay = Stay(1, roomId: 11, status: StayStatus.CheckedIn);
-        Assert.Equal("stay.wrong-room", StayRules.CheckOut(room, stay, [Stay(2, status: StayStatus.CheckedIn)], StayOutcome.Released, T0, "desk").Error);
+        Assert.Equal("stay.wrong-room", StayRules.CheckOut(room, stay, [Stay(2, status: StayStatus.CheckedIn)], StayOutcome.Released, T0, "desk", Day0, true).Error);
     }
 
     [Theory]
@@ -317,7 +317,30 @@ public class StayRulesTests
     {
         var room = Room(state: RoomState.Occupied);
         var stay = Stay(1, status: StayStatus.CheckedIn);
-        Assert.Equal(expected, StayRules.CheckOut(room, stay, [stay], outcome, T0, "desk").Error);
+        Assert.Equal(expected, StayRules.CheckOut(room, stay, [stay], outcome, T0, "desk", Day0, true).Error);
+    }
+
+    /// <summary>
+    /// Before the leave day a person leaves the site for hospital at any time, goes home only from the leave day, and
+    /// is released early only when the order itself was released or cancelled by a decision.
+    /// </summary>
+    [Theory]
+    [InlineData(StayOutcome.TransferredToHospital, true, null)]
+    [InlineData(StayOutcome.ConvertedToHome, true, "stay.before-leave-day")]
+    [InlineData(StayOutcome.ConvertedToHome, false, "stay.before-leave-day")]
+    [InlineData(StayOutcome.Released, true, "stay.order-in-force")]
+    [InlineData(StayOutcome.Released, false, null)]
+    public void CheckOut_BeforeTheLeaveDay_OnlyForHospitalOrAnOrderNoLongerInForce(StayOutcome outcome, bool orderInForce, string? expected)
+    {
+        var room = Room(state: RoomState.Occupied);
+        var stay = Stay(1, status: StayStatus.CheckedIn);
+        stay.LeaveOn = Day0.AddDays(5);
+        Assert.Equal(expected, StayRules.CheckOut(room, stay, [stay], outcome, T0, "desk", Day0, orderInForce).Error);
+        Assert.Equal(expected is null ? StayStatus.CheckedOut : StayStatus.CheckedIn, stay.Status);
+        // On the leave day every ending outcome is accepted.
+        var later = Stay(2, status: StayStatus.CheckedIn);
+        later.LeaveOn = Day0;
+        Assert.True(StayRules.CheckOut(Room(state: RoomState.Occupied), later, [later], outcome, T0, "desk", Day0, orderInForce).Ok);
     }
 
     [Fact]
@@ -326,11 +349,11 @@ public class StayRulesTests
         var room = Room(family: true, beds: 3, state: RoomState.Occupied);
         var a = Stay(1, household: "hh", status: StayStatus.CheckedIn);
         var b = Stay(2, household: "hh", bed: 2, status: StayStatus.CheckedIn);
-        var first = StayRules.CheckOut(room, a, [a, b], StayOutcome.TransferredToHospital, T0, "desk");
+        var first = StayRules.CheckOut(room, a, [a, b], StayOutcome.TransferredToHospital, T0, "desk", Day0, true);
         Assert.True(first.Ok);
         Assert.Null(first.Value);
         Assert.Equal(RoomState.Occupied, room.State);
-        var last = StayRules.CheckOut(room, b, [a, b], StayOutcome.ConvertedToHome, T0.AddDays(1), "desk");
+        var last = StayRules.CheckOut(room, b, [a, b], StayOutcome.ConvertedToHome, T0.AddDays(1), "desk", Day0, true);
         Assert.Equal(RoomState.AwaitingDisinfection, last.Value!.To);
         Assert.Equal(T0.AddDays(1), room.LastCheckOutAt);
     }
@@ -341,7 +364,7 @@ public class StayRulesTests
         // Stays not yet saved all have id 0: the one checking out must still not count as "someone remaining".
         var room = Room(state: RoomState.Occupied);
         var stay = Stay(0, status: StayStatus.CheckedIn);
-        Assert.Equal(RoomState.AwaitingDisinfection, StayRules.CheckOut(room, stay, [stay], StayOutcome.Released, T0, "desk").Value!.To);
+        Assert.Equal(RoomState.AwaitingDisinfection, StayRules.CheckOut(room, stay, [stay], StayOutcome.Released, T0, "desk", Day0, true).Value!.To);
     }
 
     // Cancellation -----------------------------------------------------------------------------------------------------

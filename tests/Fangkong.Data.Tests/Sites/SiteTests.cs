@@ -119,6 +119,9 @@ public class SiteTests
         SetNow(db, "2022-10-08 09:00");
         var early = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.ConvertedToHome)));
         Assert.Equal("stay.before-leave-day", early.Code);
+        // Nor is a release while the order is in force (the site's staff see the order's status, not the order).
+        var released = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.Released)));
+        Assert.Equal(SiteErrors.StayOrderInForce, released.Code);
         SetNow(db, homeFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 09:00");
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.ConvertedToHome)));
         var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.Released)));
