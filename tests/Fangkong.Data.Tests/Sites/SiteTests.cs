@@ -252,11 +252,9 @@ public class SiteTests
         var person = (await PeopleAsync(db, 1))[0];
         var home = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(person, [Reasons.SecondaryContact], new DateOnly(2022, 10, 4))));
         var kind = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(home)))!.Order.CurrentKind;
-        if (!MeasureKinds.AtSite(kind))
-        {
-            var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(home)));
-            Assert.Equal(SiteErrors.StayOrderNotCentralized, refused.Code);
-        }
+        Assert.False(MeasureKinds.AtSite(kind), $"a secondary contact's measure under the 9th edition is at home, not {kind}");
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(home)));
+        Assert.Equal(SiteErrors.StayOrderNotCentralized, refused.Code);
         await using (var ctx = await db.ContextAsync(Command))
             Assert.Equal(0, await ctx.Stays.CountAsync());
     }
