@@ -82,6 +82,13 @@ public class VerificationBrowserTests
             // 4. Open a task, name the three-person team, record the four clears.
             await phone.ClickAsync("#queue .fk-task >> text=欧阳协查");
             await phone.WaitForSelectorAsync("#team-form");
+            // The pushed phone is masked; the team reveals it with a reason (written to the access log) to call.
+            Assert.DoesNotContain("13755550001", await phone.InnerTextAsync("#phone"));
+            await phone.SelectOptionAsync("#reveal-field", "Phone");
+            await phone.FillAsync("#reveal-reason", "电话联系核实");
+            await phone.ClickAsync("#reveal-submit");
+            await phone.WaitForFunctionAsync("() => document.getElementById('phone').textContent.includes('13755550001')");
+            await BrowserApp.ShotAsync(phone, "46-verification-reveal-phone");
             var names = phone.Locator("#team-form input[name^='Team.Names']");
             Assert.Equal(3, await names.CountAsync());
             await names.Nth(0).FillAsync("张干部");

@@ -1,5 +1,7 @@
 using Fangkong.Core;
+using System.Globalization;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Audit;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.People;
@@ -91,6 +93,32 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     private VerificationItem Item(VerificationTask t, DateTime now) =>
         new(t.Id, t.BatchId, t.Name, t.IdMasked, t.PhoneMasked, t.ScopeKey, directory.PlaceLabel(t.ScopeKey), t.Status, t.NextStage, t.NextDueAt,
             t.NextDueAt is { } due && due < now, t.Flags, t.Reason, t.Origin, t.EscalationLevel, t.DispatchedAt, t.Version);
+
+    /// <summary>
+    /// One pushed identifier of a task in full, for the team that must call or find the person; written to the access
+    /// log with its reason. Null when the task is out of the actor's reach.
+    /// </summary>
+    public async Task<string?> RevealAsync(long id, Fangkong.Data.People.RevealField field, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationRead);
+        Actor.Require(Permissions.PeopleReveal);
+        var why = Text.Tidy(reason);
+        if (why is null || why.Length < 2) throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
+        if (why.Length > 200) throw new ValidationFailedException([new FieldError("reason", "reason.too-long")]);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var t = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (t is null) return null;
+        var value = field switch
+        {
+            Fangkong.Data.People.RevealField.DocumentNumber => t.IdNumber,
+            Fangkong.Data.People.RevealField.Phone => t.Phone,
+            _ => t.Address,
+        };
+        db.Audit.Record(AuditKind.Access, "verification.reveal", t.CountyCode, t.ScopeKey, "VerificationTask", t.Id.ToString(CultureInfo.InvariantCulture),
+            new AuditChanges().Set("Field", null, field.ToString()), reason: why, rule: "reveal");
+        await db.SaveChangesAsync(ct);
+        return value ?? "";
+    }
 
     public async Task<VerificationDetail?> GetAsync(long id, CancellationToken ct = default)
     {

@@ -74,6 +74,10 @@ public static class VerificationModule
             .RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Search").WithSummary("The caller's queue, most urgent first.");
         g.MapGet("/tasks/{id:long}", async Task<Results<Ok<VerificationDetail>, NotFound>> (long id, VerificationService s) =>
             await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Get");
+        g.MapPost("/tasks/{id:long}/reveal", async Task<Results<Ok<Fangkong.Web.People.RevealResponse>, NotFound>> (long id, Fangkong.Web.People.RevealRequest body, VerificationService s) =>
+                await s.RevealAsync(id, body.Field, body.Reason) is { } value ? TypedResults.Ok(new Fangkong.Web.People.RevealResponse(body.Field, value)) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.PeopleReveal).WithName("Verification_Reveal")
+            .WithSummary("Show one pushed identifier of a task (ID number, phone, address) in full; written to the access log with its reason.");
         g.MapPost("/tasks/{id:long}/team", (long id, TeamRequest body, VerificationService s) => Done(s.NameTeamAsync(id, body.Members ?? [], body.Version)))
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Team").WithSummary("Name the three-person team (roles from configuration).");
         g.MapPost("/tasks/{id:long}/verify", (long id, VerifyRequest b, VerificationService s) =>

@@ -57,6 +57,14 @@ public class VerificationApiTests
         await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/close", new { measure = "none" }));
         await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/return", new { reason = "不是我们的" }));
         await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/transfer", new { target = otherKey, reason = "x" }));
+        await Hidden(other.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone", reason = "电话联系" }));
+        // The team sees the pushed phone masked, and in full with a reason (logged); without a reason, nothing.
+        Assert.DoesNotContain("13755550001", await (await township.GetAsync($"/api/v1/verification/tasks/{id}")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone" })).StatusCode);
+        var revealed = await (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone", reason = "电话联系" })).JsonAsync();
+        Assert.Equal("13755550001", revealed.GetProperty("value").GetString());
+        var log = await (await command.GetAsync($"/api/v1/audit/access-log?entityId={id}")).Content.ReadAsStringAsync();
+        Assert.Contains("电话联系", log);
 
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "NotFound" })).StatusCode);
