@@ -194,6 +194,8 @@ public sealed class VerificationBatch : ICountyOwned
     public string Name { get; set; } = "";
     public DateTime? PushedAt { get; set; }
     public string? FileSha256 { get; set; }
+    /// <summary>The rows' content whatever the file (<see cref="PushedListDigest"/>): the same batch sent again in another file is recognised.</summary>
+    public string? ContentSha256 { get; set; }
     public long ImportJobId { get; set; }
     /// <summary>The import summary as JSON (returned as-is when the same file is imported again).</summary>
     public string Summary { get; set; } = "{}";

@@ -77,10 +77,12 @@ internal sealed class VerificationBatchEntityTypeConfiguration : IEntityTypeConf
         b.Property(x => x.CountyCode).HasMaxLength(6).IsRequired();
         b.Property(x => x.Name).HasMaxLength(200).IsRequired();
         b.Property(x => x.FileSha256).HasMaxLength(64);
+        b.Property(x => x.ContentSha256).HasMaxLength(64);
         b.Property(x => x.Summary).IsRequired();
         b.Property(x => x.CreatedBy).HasMaxLength(100).IsRequired();
         b.HasIndex(x => new { x.CountyCode, x.Name });
         b.HasIndex(x => new { x.CountyCode, x.FileSha256 });
+        b.HasIndex(x => new { x.CountyCode, x.ContentSha256 });
         b.HasOne<ImportJob>().WithMany().HasForeignKey(x => x.ImportJobId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -153,6 +153,14 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             var run = new Run(this, db, actor, job, importOptions, name, now, profile, profileVersion, progress);
             await run.PrepareAsync(ct);
             await consume(run);
+            // The same rows in another file (xlsx instead of csv, another encoding or order): nothing of this run is kept.
+            if (await run.SameContentAsAsync(ct) is { } same)
+            {
+                await transaction.DisposeAsync();
+                var stored = JsonSerializer.Deserialize<VerificationImportSummary>(same.Summary, SummaryJson)!;
+                await MarkJobAsync(job.Id, j => { j.Status = ImportStatus.Completed; j.Format = run.Format; j.Rows = stored.Rows; j.Error = $"reimported: batch {same.Id} already holds these rows"; j.ElapsedMs = clock.ElapsedMilliseconds; });
+                return stored with { Reimported = true, ElapsedMs = clock.ElapsedMilliseconds };
+            }
             var summary = await run.FinishAsync(clock, ct);
             await transaction.CommitAsync(ct);
             await transaction.DisposeAsync();
@@ -277,7 +285,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     }
 
     /// <summary>A normalised row with its hashes, its resolved address and its encrypted-to-be cells.</summary>
-    private sealed record Prepared(NormalizedPushedRow Row, byte[]? IdHash, byte[]? PhoneHash, AddressResolution? Address, string Cells, DateTime? PushedAt);
+    private sealed record Prepared(NormalizedPushedRow Row, byte[]? IdHash, byte[]? PhoneHash, AddressResolution? Address, string Cells, DateTime? PushedAt,
+        PushedListDigest.RowHash Content);
 
     /// <summary>The state of one import: counters, look-ups, and the rows refused.</summary>
     private sealed class Run(VerificationImporter owner, FangkongDb db, Actor actor, ImportJob job, VerificationImportOptions importOptions,
@@ -298,6 +307,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         private DateOnly _today;
         private VerificationBatch _batch = null!;
         private string? _format;
+        private readonly PushedListDigest _digest = new();
+        public string? Format => _format;
         private int _rows, _rejected, _idInvalid, _duplicates, _alreadyOpen, _byIdCount, _byPhoneCount, _newPersons, _outside, _unroutable, _created;
         /// <summary>Tasks created per (board unit, state), applied to the board counts when the import finishes.</summary>
         private readonly Dictionary<(string, VerificationStatus), int> _counts = [];
@@ -391,7 +402,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                     if (_addresses.Count < 200_000) _addresses.TryAdd(text, address);
                 }
             }
-            return new Prepared(row, idHash, phoneHash, address, CellsJson(raw), ParseTime(raw.PushedAt));
+            return new Prepared(row, idHash, phoneHash, address, CellsJson(raw), ParseTime(raw.PushedAt), PushedListDigest.Hash(raw));
         }
 
         private async Task WriteAsync(Task<List<Prepared>> normalizing, CancellationToken ct)
@@ -402,7 +413,11 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             var sources = new List<VerificationSourceRow>(prepared.Count);
             // Ids are handed out after the decisions, so count what is needed first: one pass decides, one pass builds.
             var decisions = new List<(Prepared P, Decision D)>(prepared.Count);
-            foreach (var item in prepared) decisions.Add((item, Decide(item)));
+            foreach (var item in prepared)
+            {
+                _digest.Add(item.Content);
+                decisions.Add((item, Decide(item)));
+            }
 
             var taskIds = new Queue<long>(await _writer.AllocateIdsAsync<VerificationTask>(decisions.Count(d => d.D.Kind == DecisionKind.Create), ct));
             var personIds = new Queue<long>(await _writer.AllocateIdsAsync<Person>(decisions.Count(d => d.D.Kind == DecisionKind.Create && d.D.NewPerson), ct));
@@ -615,6 +630,16 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                 _errors.Add(new ImportRowError { RowNumber = row, Field = field, Code = code, Message = ErrorText.For(code), Value = value });
         }
 
+        /// <summary>An earlier batch of the county holding exactly these rows (whatever file carried them), or null.</summary>
+        public async Task<VerificationBatch?> SameContentAsAsync(CancellationToken ct)
+        {
+            if (_digest.Rows == 0) return null;
+            var digest = _digest.Value;
+            return await db.VerificationBatches.AsNoTracking()
+                .Where(b => b.CountyCode == _county && b.ContentSha256 == digest && b.Id != _batch.Id)
+                .OrderBy(b => b.Id).FirstOrDefaultAsync(ct);
+        }
+
         public async Task<VerificationImportSummary> FinishAsync(Stopwatch clock, CancellationToken ct)
         {
             // Tasks first (the source rows' foreign key points at them).
@@ -632,6 +657,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             await VerificationCounters.ApplyAsync(db, VerificationCounters.Merge(_counts.Select(c => new CountDelta(_county, _batch.Id, c.Key.Item1, c.Key.Item2, false, c.Value))), ct);
             var batch = await db.VerificationBatches.FirstAsync(b => b.Id == _batch.Id, ct);
             batch.Summary = JsonSerializer.Serialize(summary, SummaryJson);
+            batch.ContentSha256 = _digest.Value;
             db.Audit.Record(AuditKind.System, "verification.import", _county, _county, "VerificationBatch", batch.Id.ToString(CultureInfo.InvariantCulture),
                 new AuditChanges()
                     .Set("Batch", null, batch.Name)

@@ -179,6 +179,19 @@ public class VerificationTests
             Assert.Equal(1, await ctx.VerificationBatches.CountAsync());
         }
 
+        // The same batch sent again as another file (UTF-8 instead of GBK, rows in another order, other row numbers):
+        // recognised by its rows, nothing new, the first import's figures.
+        var lines = File.ReadAllLines(path, TabularFile.Gbk);
+        var reordered = WriteCsv(db, "list-1110-again.csv", [lines[0], .. lines.Skip(1).Reverse().Select(l => l.Trim(',').Length == 0 ? l : "9" + l)], new UTF8Encoding(true));
+        var resent = await ImportAsync(db, reordered);
+        Assert.True(resent.Reimported);
+        Assert.Equal((s.Rows, s.DuplicatesInFile, s.TasksCreated), (resent.Rows, resent.DuplicatesInFile, resent.TasksCreated));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            Assert.Equal(6, await ctx.VerificationTasks.CountAsync());
+            Assert.Equal(1, await ctx.VerificationBatches.CountAsync());
+        }
+
         // A second batch from another source naming the same people: attached to their open tasks, nothing new.
         var second = WriteCsv(db, "list-1111.csv", ["姓名,身份证号,手机号,现住址", $"{known[0].Name},{known[0].Id},,", "钱七,,13700001111,上集村"], new UTF8Encoding(true));
         var s2 = await ImportAsync(db, second, "省协1111");
