@@ -263,6 +263,46 @@ public class PlatformTests
         Assert.Contains(person.Name, await own.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// The closed-loop, verification and site pages of one township's records, opened by URL from another township:
+    /// nothing of them shows (the demo closed loop of 2022 gives the township arrivals, orders, tasks and a site).
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CaseworkPages_OfAnotherTownship_ShowNothingOfIt(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, new Dictionary<string, string?> { ["Fangkong:Clock:ExerciseDate"] = "2022-10-12" });
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Core.Accounts.Actor.System("demo");
+            Assert.True(await Fangkong.Data.Demo.ClosedLoopDemo.SeedAsync(scope.ServiceProvider, 2022) > 0);
+            Assert.True(await Fangkong.Data.Demo.SitesDemo.SeedAsync(scope.ServiceProvider, 2022) > 0);
+        }
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var arrival = (await (await township.GetAsync("/api/v1/arrivals?pageSize=1")).JsonAsync()).GetProperty("items")[0];
+        var order = (await (await township.GetAsync("/api/v1/orders?pageSize=1")).JsonAsync()).GetProperty("items")[0];
+        var orderPerson = order.GetProperty("personName").GetString()!;
+        var pages = new List<(string Url, string Secret)>
+        {
+            ($"/arrivals/{arrival.GetProperty("id").GetInt64()}", arrival.GetProperty("name").GetString()!),
+            ($"/orders/{order.GetProperty("id").GetInt64()}", orderPerson),
+            ($"/sites/allocate/{order.GetProperty("id").GetInt64()}", orderPerson),
+            ("/orders", orderPerson),
+            ("/arrivals", arrival.GetProperty("name").GetString()!),
+        };
+        var tasks = (await (await township.GetAsync("/api/v1/tasks?pageSize=1")).JsonAsync()).GetProperty("items");
+        Assert.True(tasks.GetArrayLength() > 0, "the demo closed loop opens tasks");
+        pages.Add(("/tasks", tasks[0].GetProperty("personName").GetString()!));
+        foreach (var (url, secret) in pages)
+        {
+            var response = await other.GetAsync(url);
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.OK or HttpStatusCode.Forbidden, $"{url}: {(int)response.StatusCode}");
+            Assert.False((await response.Content.ReadAsStringAsync()).Contains(secret, StringComparison.Ordinal), $"{url} shows {secret} to another township");
+            // The township itself sees it.
+            Assert.True((await (await township.GetAsync(url)).Content.ReadAsStringAsync()).Contains(secret, StringComparison.Ordinal), $"{url} does not show {secret} to its township");
+        }
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Problems_AreChineseByDefault_AndEnglishOnRequest(Engine engine)
     {
