@@ -73,7 +73,11 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("#order-status");
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
         Assert.Contains("cn-9th#high-risk-area", await desk.InnerTextAsync("#rule-reference"));
-        Assert.Contains("order.update", await desk.InnerTextAsync("#timeline"));
+        // The timeline in words: what changed from what to what, why and under which rule.
+        var timeline = await desk.InnerTextAsync("#timeline");
+        Assert.Contains("管控措施 · 修改", timeline);
+        Assert.Contains("状态 Proposed → Active", timeline);
+        Assert.Contains("cn-9th#high-risk-area", timeline);
 
         // 3. The village side hands the person a reporting link; the person reports a fever with it.
         await desk.ClickAsync("#issue-link");

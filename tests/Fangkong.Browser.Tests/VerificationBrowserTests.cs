@@ -56,6 +56,10 @@ public class VerificationBrowserTests
             Assert.Contains("省协-1110", summary);
             Assert.Contains("新建任务 3", summary); // rows 1+3 merged, 2, 4 (to the county's routing queue)
             Assert.Contains("待分派 1", summary);
+            // The row with no identity is listed with its row number and why.
+            var rejections = await desk.InnerTextAsync("#import-rejections");
+            Assert.Contains("6", rejections);
+            Assert.Contains("无法识别", rejections);
             await BrowserApp.ShotAsync(desk, "40-verification-import");
 
             // 2. The command board, left open on the desk.

@@ -109,6 +109,29 @@ public sealed class AuditChanges
         return this;
     }
 
+    /// <summary>The changes of a stored entry, field by field (old, new), in the order written; empty for none or unreadable text.</summary>
+    public static IReadOnlyList<(string Field, string? Old, string? New)> Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return [];
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return [];
+            var list = new List<(string, string?, string?)>();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Value.ValueKind != System.Text.Json.JsonValueKind.Array || p.Value.GetArrayLength() != 2) continue;
+                static string? Text(System.Text.Json.JsonElement e) => e.ValueKind == System.Text.Json.JsonValueKind.Null ? null : e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : e.GetRawText();
+                list.Add((p.Name, Text(p.Value[0]), Text(p.Value[1])));
+            }
+            return list;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
+        }
+    }
+
     public string? ToJson()
     {
         if (_fields.Count == 0) return null;
