@@ -34,6 +34,12 @@ public sealed class ControlOrder : IJurisdictionOwned
     public string RuleReference { get; set; } = "";
     public bool Local { get; set; }
     public string? Basis { get; set; }
+    /// <summary>
+    /// How the order may end, from the rule that required it (<see cref="OrderRules.ReleaseConditions"/>): every test
+    /// negative at the end of the measures (the default), or only the end of the assignment (closed-loop workers).
+    /// Kept on the order so a later edition of the rules does not change how an order already in force ends.
+    /// </summary>
+    public string ReleaseCondition { get; set; } = OrderRules.AllTestsNegative;
     public OrderStatus Status { get; set; }
     public DateOnly StartDate { get; set; }
     public DateOnly EndDate { get; set; }

@@ -40,6 +40,7 @@ public static class OrderRules
             RuleReference = evaluation.RuleReference,
             Local = evaluation.Local,
             Basis = evaluation.Rule?.Basis,
+            ReleaseCondition = evaluation.Rule?.Release is { } release && ReleaseConditions.Contains(release) ? release : AllTestsNegative,
             Status = OrderStatus.Proposed,
             StartDate = evaluation.Measures[0].From,
             EndDate = evaluation.End!.Value,
@@ -96,17 +97,32 @@ public static class OrderRules
     }
 
     /// <summary>Why an order may not be released yet; null when it may (every required test negative, the end reached).</summary>
+    public const string AllTestsNegative = "all-tests-negative";
+    public const string EndOfAssignment = "end-of-assignment";
+    public const string NotManaged = "not-managed";
+    /// <summary>The release conditions a rule pack may name; a pack naming another is refused when it is read.</summary>
+    public static readonly IReadOnlySet<string> ReleaseConditions = new HashSet<string>([AllTestsNegative, EndOfAssignment, NotManaged], StringComparer.Ordinal);
+
     public static string? ReleaseBlocker(ControlOrder order, DateOnly today)
     {
         if (!ControlOrder.IsInForce(order.Status)) return "order-not-in-force";
         if (today < order.EndDate) return "measures-not-over";
-        foreach (var t in order.Tests)
+        switch (order.ReleaseCondition)
         {
-            if (t.Status == TestStatus.Cancelled) continue;
-            if (t.Status == TestStatus.Positive) return "test-positive";
-            if (t.Status != TestStatus.Negative) return "test-not-negative";
+            case EndOfAssignment:
+                // The assignment is over: tests still due do not hold the worker, a positive one does (a case is not released).
+                return order.Tests.Any(t => t.Status == TestStatus.Positive) ? "test-positive" : null;
+            case AllTestsNegative:
+                foreach (var t in order.Tests)
+                {
+                    if (t.Status == TestStatus.Cancelled) continue;
+                    if (t.Status == TestStatus.Positive) return "test-positive";
+                    if (t.Status != TestStatus.Negative) return "test-not-negative";
+                }
+                return null;
+            default:
+                return "release-condition-unknown";
         }
-        return null;
     }
 
     /// <summary>Extends the last measure by some days, with test slots on the new days the measure asks for.</summary>

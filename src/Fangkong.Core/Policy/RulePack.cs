@@ -183,7 +183,9 @@ public static class RulePackJson
             if (tests.Distinct().Count() != tests.Count) throw new RulePackException($"{at}.testDays: a day appears twice");
             measures.Add(new MeasureRule(m.Kind!, m.Days, tests.Order().ToList()));
         }
-        var release = string.IsNullOrWhiteSpace(rule.Release) ? (measures.Count == 0 ? "not-managed" : "all-tests-negative") : rule.Release;
+        var release = string.IsNullOrWhiteSpace(rule.Release) ? (measures.Count == 0 ? Orders.OrderRules.NotManaged : Orders.OrderRules.AllTestsNegative) : rule.Release.Trim();
+        if (!Orders.OrderRules.ReleaseConditions.Contains(release))
+            throw new RulePackException($"{where}.release: one of {string.Join(", ", Orders.OrderRules.ReleaseConditions.Order(StringComparer.Ordinal))}");
         return new ReasonRule(reason, measures, release, rule.Basis, rule.Confidence, local);
     }
 

@@ -16,6 +16,7 @@ internal sealed class ControlOrderEntityTypeConfiguration : IEntityTypeConfigura
         b.Property(o => o.RulePackId).HasMaxLength(60).IsRequired();
         b.Property(o => o.RuleReference).HasMaxLength(100).IsRequired();
         b.Property(o => o.Basis).HasMaxLength(1000);
+        b.Property(o => o.ReleaseCondition).HasMaxLength(40).IsRequired();
         b.Property(o => o.CurrentKind).HasMaxLength(60).IsRequired();
         b.Property(o => o.StatusReason).HasMaxLength(500);
         b.Property(o => o.Version).IsConcurrencyToken();

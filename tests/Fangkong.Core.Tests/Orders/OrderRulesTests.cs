@@ -41,6 +41,28 @@ public class OrderRulesTests
         Assert.Equal(ControlStatus.Clear, OrderRules.StatusOn(o, D("2022-09-08")));
     }
 
+    /// <summary>A closed-loop worker's order ends with the assignment (the pack says so), not with every test negative.</summary>
+    [Fact]
+    public void Release_OfAClosedLoopWorker_FollowsThePacksCondition()
+    {
+        var evaluation = Set.Evaluate("closed-loop-worker", D("2022-09-01"), D("2022-09-01"));
+        Assert.Equal(OrderRules.EndOfAssignment, evaluation.Rule!.Release);
+        var o = OrderRules.Build(evaluation, ["closed-loop-worker"], "411326", "411326101", 1, DateTime.UtcNow);
+        o.Status = OrderStatus.Active;
+        Assert.Equal(OrderRules.EndOfAssignment, o.ReleaseCondition);
+        Assert.Equal("measures-not-over", OrderRules.ReleaseBlocker(o, o.EndDate.AddDays(-1)));
+        Assert.Null(OrderRules.ReleaseBlocker(o, o.EndDate)); // tests still due do not hold the worker
+        if (o.Tests.Count > 0)
+        {
+            o.Tests[0].Status = TestStatus.Positive;
+            Assert.Equal("test-positive", OrderRules.ReleaseBlocker(o, o.EndDate));
+        }
+        // An order whose condition is not known to this version is never released by default.
+        o.ReleaseCondition = "when-the-mayor-says";
+        Assert.Equal("release-condition-unknown", OrderRules.ReleaseBlocker(o, o.EndDate));
+        Assert.Equal(OrderRules.AllTestsNegative, CloseContact().ReleaseCondition);
+    }
+
     [Fact]
     public void Release_OnlyWhenEveryTestIsNegative_AndTheEndIsReached()
     {

@@ -103,6 +103,7 @@ public class RulePackTests
     [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"reasons\":{\"Close Contact\":{}}}", "reason")]
     [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"surprise\":1}", "not a valid rule pack")]
     [InlineData("not json", "not a valid rule pack")]
+    [InlineData("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"reasons\":{\"close-contact\":{\"measures\":[{\"kind\":\"home-quarantine\",\"days\":7}],\"release\":\"when-the-mayor-says\"}}}", "reasons.close-contact.release: one of all-tests-negative, end-of-assignment, not-managed")]
     public void ReadPack_BadInput_SaysWhereTheProblemIs(string json, string expected)
     {
         var e = Assert.Throws<RulePackException>(() => RulePackJson.ReadPack(json));
