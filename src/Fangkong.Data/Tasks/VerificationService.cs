@@ -47,7 +47,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     private Actor Actor => actor.Current;
     private VerificationOptions Settings => options.Value.Verification;
 
-    public IReadOnlyList<string> TeamRoles => Settings.TeamRoles;
+    public IReadOnlyList<string> TeamRoles => Settings.TeamRolesInUse;
 
     public async Task<Page<VerificationItem>> SearchAsync(VerificationQuery query, CancellationToken ct = default)
     {
@@ -162,7 +162,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     public Task<bool> NameTeamAsync(long id, IReadOnlyList<TeamMember> members, int? version = null, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
-        var roles = Settings.TeamRoles;
+        var roles = Settings.TeamRolesInUse;
         var clean = new List<TeamMember>();
         foreach (var role in roles)
         {

@@ -14,6 +14,33 @@ public class ClosedLoopApiTests
 {
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
 
+    /// <summary>The five-to-one roles are the county's configuration: a grid worker instead of a volunteer, named as written.</summary>
+    [Fact]
+    public async Task OrderPage_NamesOwnersInTheCountysRoles()
+    {
+        await using var app = await FangkongApp.StartAsync(Engine.Sqlite, new Dictionary<string, string?>(Drill)
+        {
+            ["Fangkong:Monitoring:OwnerRoles:0"] = "township-cadre", ["Fangkong:Monitoring:OwnerRoles:1"] = "网格员", ["Fangkong:Monitoring:OwnerRoles:2"] = "police",
+        });
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        Assert.Equal(HttpStatusCode.OK, (await command.PostJsonAsync("/api/v1/risk-areas", new { areaCounty = "河南省郑州市金水区", place = "花园路街道锦绣小区", level = "High", designatedOn = "2022-10-01", source = "通告" })).StatusCode);
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var village = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("id").GetInt64();
+        var receipt = await (await township.PostJsonAsync("/api/v1/arrivals?channel=Checkpoint&point=卡点1", new
+        {
+            name = "王晓明", documentNumber = Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1990, 3, 4), 11), phone = "13912345678",
+            origin = "河南省郑州市金水区花园路街道锦绣小区", arrivalDate = "2022-10-05", destinationNodeId = village,
+            stops = new[] { new { place = "郑州市金水区锦绣小区", from = "2022-09-28", to = "2022-10-04" } },
+        })).JsonAsync();
+        var arrival = await (await township.GetAsync($"/api/v1/arrivals/{receipt.GetProperty("id").GetInt64()}")).JsonAsync();
+        var html = await township.GetStringAsync($"/orders/{arrival.GetProperty("arrival").GetProperty("orderId").GetInt64()}");
+        Assert.Contains("<span class=\"fk-owner-role\">网格员</span>", html);
+        Assert.Contains("<span class=\"fk-owner-role\">民警</span>", html);
+        Assert.DoesNotContain("志愿者", html);
+        Assert.DoesNotContain("村干部", html);
+    }
+
     /// <summary>The registration form asks for the travel history the rule pack in force looks at: 14 days under the 8th edition, 7 under the 9th.</summary>
     [Theory]
     [InlineData("2022-05-01", 14)]
