@@ -99,6 +99,18 @@ public class SitesApiTests
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/sites")).JsonAsync()).GetProperty("sites").GetArrayLength());
         var roster = await township.GetAsync($"/api/v1/sites/{site}/roster");
         Assert.Equal(HttpStatusCode.OK, roster.StatusCode);
+        // The roster names the person with the ID number and phone masked.
+        using (var file = Core.Tabular.TabularFile.Open(new MemoryStream(await roster.Content.ReadAsByteArrayAsync()), "roster.xlsx"))
+        {
+            var cells = string.Join("|", file.Sheets.SelectMany(sh => sh.Rows).SelectMany(r => Enumerable.Range(0, r.Count).Select(i => r[i])));
+            var who = await (await township.GetAsync($"/api/v1/people/{person}")).JsonAsync();
+            Assert.Contains(who.GetProperty("name").GetString()!, cells);
+            var fullId = (await (await township.PostJsonAsync($"/api/v1/people/{person}/reveal", new { field = "DocumentNumber", reason = "核对花名册" })).JsonAsync()).GetProperty("value").GetString()!;
+            var fullPhone = (await (await township.PostJsonAsync($"/api/v1/people/{person}/reveal", new { field = "Phone", reason = "核对花名册" })).JsonAsync()).GetProperty("value").GetString()!;
+            Assert.DoesNotContain(fullId, cells);
+            if (fullPhone.Length > 0) Assert.DoesNotContain(fullPhone, cells);
+            Assert.Contains(Core.Identifiers.Masking.IdNumber(fullId)!, cells);
+        }
         // Occupancy over time: the night of the check-in counts one person, at the site and in the township; nothing for the other.
         var nights = await (await township.GetAsync($"/api/v1/sites/occupancy?siteId={site}&days=7")).JsonAsync();
         Assert.Equal(7, nights.GetArrayLength());
