@@ -303,6 +303,34 @@ public class PlatformTests
         }
     }
 
+    /// <summary>The API describes itself (OpenAPI with every named endpoint) and answers errors as problem+json naming the field.</summary>
+    [Fact]
+    public async Task Api_IsDescribed_AndErrorsAreProblemJson()
+    {
+        await using var app = await FangkongApp.StartAsync(Engine.Sqlite);
+        var description = await app.Anonymous().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, description.StatusCode);
+        var doc = await description.JsonAsync();
+        var operations = doc.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject()).Where(o => o.Value.TryGetProperty("operationId", out _))
+            .Select(o => o.Value.GetProperty("operationId").GetString()).ToHashSet();
+        // Every named API endpoint is described.
+        var named = EndpointNames(app);
+        Assert.Contains("Verification_Reveal", named);
+        Assert.Empty(named.Except(operations));
+
+        var township = await app.SignInAsync("township");
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).ReadAsync<Page<PersonListItem>>()).Items[0];
+        var refused = await township.PostJsonAsync($"/api/v1/people/{person.Id}/reveal", new { field = "Phone", reason = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty("reason", out _));
+        // Unauthenticated API calls answer 401, never a redirect to the sign-in page.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().GetAsync("/api/v1/people")).StatusCode);
+    }
+
+    private static HashSet<string> EndpointNames(FangkongApp app) =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName).OfType<string>().ToHashSet();
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Problems_AreChineseByDefault_AndEnglishOnRequest(Engine engine)
     {
