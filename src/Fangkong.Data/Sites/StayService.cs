@@ -364,13 +364,21 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// Check-out at release, at conversion to home monitoring (not before the day the order's site phase ends: the home
     /// measure of the same order starts then) or on transfer to hospital. The room goes to terminal disinfection.
     /// </summary>
-    public Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, CancellationToken ct = default) =>
-        ChangeAsync(stayId, (db, stay, room, roomStays) =>
+    /// <summary>
+    /// Checks a person out of the site; going home or to hospital also requests the closed-loop transfer (site → home,
+    /// site → hospital) that the transfers page then assigns a vehicle and driver to.
+    /// </summary>
+    public async Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, CancellationToken ct = default)
+    {
+        var done = await ChangeAsync(stayId, (db, stay, room, roomStays) =>
         {
             // The order's status only (the site's staff may not see the order itself: it belongs to the person's village).
             var status = db.Orders.IgnoreQueryFilters().Where(o => o.Id == stay.OrderId && o.CountyCode == stay.CountyCode).Select(o => (OrderStatus?)o.Status).FirstOrDefault();
             return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name, Today, status is { } s && ControlOrder.IsInForce(s));
         }, $"checked out: {outcome}", ct);
+        if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await new TripService(factory, actor, time).RequestDischargeAsync(stayId, ct);
+        return done;
+    }
 
     public Task<bool> CancelAsync(long stayId, string? reason, CancellationToken ct = default) =>
         ChangeAsync(stayId, (db, stay, room, roomStays) => StayRules.Cancel(stay, reason, Now) is { } error ? RuleResult<RoomEvent>.Fail(error) : RuleResult<RoomEvent>.Success(null),

@@ -147,6 +147,25 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         return await RequestAsync(db, request, people, fromKind == TripPlaceKind.Home ? home : null, ct);
     }
 
+    /// <summary>
+    /// The closed-loop transfer out of a site for a stay just checked out: home (conversion to home monitoring, the
+    /// person's address as the destination) or hospital. Null when the stay is unknown or its outcome needs no transfer.
+    /// </summary>
+    public async Task<long?> RequestDischargeAsync(long stayId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var stay = await db.Stays.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stayId, ct);
+        if (stay is null || stay.Status != StayStatus.CheckedOut) return null;
+        var to = stay.Outcome switch { StayOutcome.ConvertedToHome => TripPlaceKind.Home, StayOutcome.TransferredToHospital => TripPlaceKind.Hospital, _ => (TripPlaceKind?)null };
+        if (to is null) return null;
+        var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == stay.CountyCode && p.Id == stay.PersonId);
+        var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : null;
+        var request = new TripRequest(TripPlaceKind.Site, null, stay.SiteId, to.Value, toText ?? (to == TripPlaceKind.Home ? "居家" : "定点医院"), null,
+            [new TripPassengerInput(stay.PersonId, stay.OrderId)]);
+        return await RequestAsync(db, request, people, null, ct);
+    }
+
     private async Task<long> RequestAsync(FangkongDb db, TripRequest input, IQueryable<Person> visible, long? fromNode, CancellationToken ct)
     {
         var people = input.Passengers.Select(p => p.PersonId).Distinct().ToList();

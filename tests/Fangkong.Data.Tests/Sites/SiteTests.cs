@@ -124,6 +124,13 @@ public class SiteTests
         Assert.Equal(SiteErrors.StayOrderInForce, released.Code);
         SetNow(db, homeFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 09:00");
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.ConvertedToHome)));
+        // Going home is a closed-loop transfer: a trip from the site to the person's home is requested with the check-out.
+        await using (var trips = await db.ContextAsync(Command))
+        {
+            var home = await trips.Trips.Include(t => t.Passengers).SingleAsync(t => t.FromKind == TripPlaceKind.Site && t.ToKind == TripPlaceKind.Home);
+            Assert.Equal(TripStatus.Requested, home.Status);
+            Assert.Equal(stay.PersonId, Assert.Single(home.Passengers).PersonId);
+        }
         var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.Released)));
         Assert.Equal(SiteErrors.RoomEmpty, again.Code); // checking out a room nobody is in
 
