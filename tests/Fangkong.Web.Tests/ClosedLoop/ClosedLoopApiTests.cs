@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Fangkong.Core.Tabular;
 using Fangkong.Testing;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fangkong.Web.Tests.ClosedLoop;
 
@@ -13,6 +15,42 @@ namespace Fangkong.Web.Tests.ClosedLoop;
 public class ClosedLoopApiTests
 {
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
+
+    /// <summary>
+    /// The public page refuses a wrong challenge answer and a flood from one network address (the limit per hour),
+    /// storing nothing of the refused registrations; another address is still served.
+    /// </summary>
+    [Fact]
+    public async Task PublicRegistration_RefusesAWrongAnswer_AndAFloodFromOneAddress()
+    {
+        await using var app = await FangkongApp.StartAsync(Engine.Sqlite, new Dictionary<string, string?>(Drill) { ["Fangkong:Arrivals:PublicPerAddressPerHour"] = "3" });
+        var township = await app.SignInAsync("township");
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var village = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("id").GetInt64();
+        var protector = app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
+            .CreateProtector("fangkong.public-challenge");
+        var limited = Microsoft.AspNetCore.DataProtection.DataProtectionAdvancedExtensions.ToTimeLimitedDataProtector(protector);
+        Data.Arrivals.ArrivalInput Input(int n) => new("李返乡", DocumentNumber: Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1991, 2, 3), 100 + n),
+            Phone: "1391234" + (5000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture), Origin: "河南省郑州市金水区",
+            ArrivalDate: new DateOnly(2022, 10, 5), DestinationNodeId: village);
+        async Task<Web.ClosedLoop.PublicRefusal> RegisterAsync(int n, string address, bool rightAnswer = true)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var challenge = scope.ServiceProvider.GetRequiredService<Web.ClosedLoop.PublicChallenge>();
+            var (token, _) = challenge.Create();
+            var answer = limited.Unprotect(token, out _).Split('|')[0];
+            var (refusal, _) = await scope.ServiceProvider.GetRequiredService<Web.ClosedLoop.PublicArrivals>()
+                .RegisterAsync(Input(n), "411326100", token, rightAnswer ? answer : answer + "1", address);
+            return refusal;
+        }
+
+        Assert.Equal(Web.ClosedLoop.PublicRefusal.Challenge, await RegisterAsync(0, "10.0.0.1", rightAnswer: false));
+        for (var n = 1; n <= 3; n++) Assert.Equal(Web.ClosedLoop.PublicRefusal.None, await RegisterAsync(n, "10.0.0.1"));
+        Assert.Equal(Web.ClosedLoop.PublicRefusal.TooMany, await RegisterAsync(4, "10.0.0.1"));
+        Assert.Equal(Web.ClosedLoop.PublicRefusal.None, await RegisterAsync(5, "10.0.0.2"));
+        var command = await app.SignInAsync("command");
+        Assert.Equal(4, (await (await command.GetAsync("/api/v1/arrivals?q=李返乡")).JsonAsync()).GetProperty("total").GetInt32());
+    }
 
     /// <summary>The five-to-one roles are the county's configuration: a grid worker instead of a volunteer, named as written.</summary>
     [Fact]
