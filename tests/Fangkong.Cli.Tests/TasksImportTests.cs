@@ -92,4 +92,23 @@ public class TasksImportTests
         Assert.Equal(0, await FangkongCli.RunAsync(["tasks", "import", file, "--json", .. Options(db)], output, new StringWriter()));
         Assert.True(JsonDocument.Parse(output.ToString()).RootElement.GetProperty("reimported").GetBoolean());
     }
+
+    /// <summary>--batch names the batch, --pushed-at (Beijing time unless it carries an offset) is every task's push time; a bad time is refused.</summary>
+    [Theory, OnSqlite]
+    public async Task BatchAndPushTime_FromTheCommandLine(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var file = BigList(db, 3);
+        var errors = new StringWriter();
+        Assert.NotEqual(0, await FangkongCli.RunAsync(["tasks", "import", file, "--json", "--pushed-at", "昨天", .. Options(db)], new StringWriter(), errors));
+        Assert.Contains("--pushed-at", errors.ToString());
+
+        var output = new StringWriter();
+        Assert.Equal(0, await FangkongCli.RunAsync(["tasks", "import", file, "--json", "--batch", "省协-1110-3", "--pushed-at", "2022-11-10 08:00", .. Options(db)], output, new StringWriter()));
+        Assert.Equal("省协-1110-3", JsonDocument.Parse(output.ToString()).RootElement.GetProperty("batch").GetString());
+        await using var ctx = await db.ContextAsync(Command);
+        var batch = await ctx.VerificationBatches.SingleAsync();
+        Assert.Equal(("省协-1110-3", new DateTime(2022, 11, 10, 0, 0, 0, DateTimeKind.Utc)), (batch.Name, batch.PushedAt));
+        Assert.All(await ctx.VerificationTasks.ToListAsync(), t => Assert.Equal(new DateTime(2022, 11, 10, 0, 0, 0, DateTimeKind.Utc), t.PushedAt));
+    }
 }
