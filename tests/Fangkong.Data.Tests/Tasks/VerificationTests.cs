@@ -211,6 +211,26 @@ public class VerificationTests
         return sb.ToString();
     }
 
+    /// <summary>A new version of the deadline profile applies to lists imported after it; tasks already dispatched keep theirs.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ANewDeadlineProfile_AppliesToLaterLists_AndEarlierTasksKeepTheirs(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var first = WriteCsv(db, "a.csv", ["姓名,手机号,现住址", "甲一,13700000001,淅川县上集镇上集村"], new UTF8Encoding(true));
+        await ImportAsync(db, first);
+        var stages = DeadlineProfile.Default.Stages.Select(s => s.Stage == VerificationStage.Team ? s with { Minutes = 45 } : s).ToList();
+        var saved = await Run(db, Command, sp => Make<DeadlineProfiles>(sp).SaveAsync(stages, null, "县指挥部调整组队时限"));
+        var second = WriteCsv(db, "b.csv", ["姓名,手机号,现住址", "乙二,13700000002,淅川县上集镇上集村"], new UTF8Encoding(true));
+        await ImportAsync(db, second);
+
+        await using var ctx = await db.ContextAsync(Command);
+        var tasks = await ctx.VerificationTasks.OrderBy(t => t.Id).ToListAsync();
+        Assert.Equal((saved - 1, saved), (tasks[0].DeadlineProfileVersion, tasks[1].DeadlineProfileVersion));
+        Assert.Equal(TimeSpan.FromMinutes(20), tasks[0].NextDueAt - tasks[0].DispatchedAt);
+        Assert.Equal(TimeSpan.FromMinutes(45), tasks[1].NextDueAt - tasks[1].DispatchedAt);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task WorkingATask_TeamClearsSampleResultAndMeasure_OpensAnOrder_AndOtherTownshipsSeeNothing(Engine engine)
     {
