@@ -15,6 +15,8 @@ namespace Fangkong.Data.Tasks;
 public sealed record BoardBatch(long Id, string Name, DateTime CreatedAt, DateTime? PushedAt, int Total, int Open, int Overdue,
     IReadOnlyDictionary<VerificationStatus, int> ByStatus);
 public sealed record BoardTownship(string Township, string? Name, int Open, int Overdue, int Closed);
+/// <summary>Missed deadlines recorded against one unit (accountability): per stage, and how many went up a level.</summary>
+public sealed record MissesOfUnit(string Unit, string? Name, IReadOnlyDictionary<VerificationStage, int> ByStage, int Escalated, int Total);
 public sealed record Board(DateTime At, int Total, int Open, int Overdue, int Routing, int Upstream, IReadOnlyList<BoardBatch> Batches,
     IReadOnlyList<BoardTownship> Townships, long ElapsedMs);
 
@@ -85,6 +87,26 @@ public sealed class VerificationBoard(IDbContextFactory<FangkongDb> factory, IAc
         return new Board(now, groups.Sum(g => g.Count), groups.Where(g => Open(g.Status)).Sum(g => g.Count), overdue.Sum(o => o.Count),
             groups.Where(g => g.Status == VerificationStatus.Routing).Sum(g => g.Count), groups.Where(g => g.Status == VerificationStatus.Upstream).Sum(g => g.Count),
             byBatch, townships, clock.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Deadlines missed since a time, recorded against the unit responsible when they passed, one level below the
+    /// actor (the county sees its townships, a township its villages): each miss counted once, and how many were
+    /// escalated further. Read from the misses table under the actor's filter, grouped in the database.
+    /// </summary>
+    public async Task<IReadOnlyList<MissesOfUnit>> MissesByUnitAsync(DateTime? since = null, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var unitLength = Actor.Scope.Prefix.Length < ScopeKey.TownshipLength ? ScopeKey.TownshipLength : ScopeKey.VillageLength;
+        var from = since ?? DateTime.MinValue;
+        var groups = await db.VerificationMisses.AsNoTracking().Where(m => m.RecordedAt >= from)
+            .GroupBy(m => new { Unit = m.ScopeKey.Length > unitLength ? m.ScopeKey.Substring(0, unitLength) : m.ScopeKey, m.Stage, Escalated = m.Level > 0 })
+            .Select(g => new { g.Key.Unit, g.Key.Stage, g.Key.Escalated, Count = g.Count() }).ToListAsync(ct);
+        return groups.GroupBy(g => g.Unit).Select(u => new MissesOfUnit(u.Key, directory.PlaceLabel(u.Key),
+                u.Where(x => !x.Escalated).GroupBy(x => x.Stage).ToDictionary(x => x.Key, x => x.Sum(y => y.Count)),
+                u.Where(x => x.Escalated).Sum(x => x.Count), u.Where(x => !x.Escalated).Sum(x => x.Count)))
+            .OrderByDescending(u => u.Total).ThenBy(u => u.Unit, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

@@ -60,6 +60,8 @@ public static class VerificationModule
 
         g.MapGet("/board", async (VerificationBoard b) => TypedResults.Ok(await b.GetAsync())).RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Board")
             .WithSummary("Counts by batch and state, open and overdue by township (the caller's subtree).");
+        g.MapGet("/misses", async (VerificationBoard b, DateTime? since) => TypedResults.Ok(await b.MissesByUnitAsync(since))).RequireAuthorization(Permissions.VerificationRead)
+            .WithName("Verification_Misses").WithSummary("Missed deadlines per unit one level below the caller (accountability), per stage, with how many were escalated.");
         g.MapGet("/batches/{id:long}/feedback", async (HttpContext http, long id, VerificationBoard b, bool reveal = false, string? reason = null) =>
         {
             var found = true;

@@ -387,6 +387,22 @@ public class VerificationTests
         Assert.Equal((6, 5, 1, 1), (county.Total, county.Open, county.Routing, county.Upstream));
         Assert.Equal(4, county.Overdue);
         await AssertCountsMatchTheTasksAsync(db);
+        // Accountability: the county sees the misses per township, the township per village, another township nothing.
+        var byTownship = await Run(db, Command, sp => Make<VerificationBoard>(sp).MissesByUnitAsync());
+        Assert.Equal(4, byTownship.Sum(u => u.Total));
+        Assert.Equal(4, byTownship.Sum(u => u.ByStage.GetValueOrDefault(VerificationStage.Team)));
+        Assert.Equal(8, byTownship.Sum(u => u.Escalated));
+        Assert.All(byTownship, u => Assert.Equal(ScopeKey.TownshipLength, u.Unit.Length));
+        var byVillage = await Run(db, As(Roles.TownshipTeam, known[0].Village[..9]), sp => Make<VerificationBoard>(sp).MissesByUnitAsync());
+        Assert.Contains(byVillage, u => u.Unit == known[0].Village && u.Total >= 1);
+        Assert.All(byVillage, u => Assert.StartsWith(known[0].Village[..9], u.Unit));
+        var elsewhere = await Run(db, Command, async sp =>
+        {
+            await using var c = await db.ContextAsync();
+            return await c.Nodes.Where(n => n.Level == JurisdictionLevel.Township && !byTownship.Select(u => u.Unit).Contains(n.ScopeKey)).Select(n => n.ScopeKey).FirstAsync();
+        });
+        Assert.Empty(await Run(db, As(Roles.TownshipTeam, elsewhere), sp => Make<VerificationBoard>(sp).MissesByUnitAsync()));
+        Assert.Empty(await Run(db, Command, sp => Make<VerificationBoard>(sp).MissesByUnitAsync(new DateTime(2022, 11, 10, 4, 0, 0, DateTimeKind.Utc))));
 
         // The team is named: the task is on its next stage (verify, due 10:00 — already passed at 11:30, not yet swept),
         // so it still counts as overdue, live; the next sweep records that miss and the kept counts take it over.

@@ -110,6 +110,7 @@ public class PlatformTests
         ["Verification_Search"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Get"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Reveal"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_Misses"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Team"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Verify"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Sample"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Fangkong.Core.Tabular;
 using Fangkong.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fangkong.Web.Tests.Tasks;
 
@@ -65,6 +66,20 @@ public class VerificationApiTests
         Assert.Equal("13755550001", revealed.GetProperty("value").GetString());
         var log = await (await command.GetAsync($"/api/v1/audit/access-log?entityId={id}")).Content.ReadAsStringAsync();
         Assert.Contains("电话联系", log);
+
+        // 25 minutes on, no team named: the sweep records the miss against the township's village; accountability per
+        // unit shows it to the township and the county, and nothing to the other township.
+        app.Services.GetRequiredService<Data.Infrastructure.ExerciseClock>().Advance(TimeSpan.FromMinutes(25));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Data.Infrastructure.ActorAccessor>().Current = Core.Accounts.Actor.System("sweep");
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            Assert.Equal(1, (await ActivatorUtilities.CreateInstance<Data.Tasks.VerificationSweeper>(scope.ServiceProvider).SweepAsync("411326", now, "test")).Missed);
+        }
+        int Missed(System.Text.Json.JsonElement units) => units.EnumerateArray().Sum(u => u.GetProperty("total").GetInt32());
+        Assert.Equal(1, Missed(await (await township.GetAsync("/api/v1/verification/misses")).JsonAsync()));
+        Assert.Equal(1, Missed(await (await command.GetAsync("/api/v1/verification/misses")).JsonAsync()));
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/verification/misses")).JsonAsync()).GetArrayLength());
 
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "NotFound" })).StatusCode);
