@@ -116,6 +116,19 @@ public class VerificationBrowserTests
             await desk.WaitForFunctionAsync("() => document.querySelector('.fk-batch').textContent.includes('已核实 1')", null, new() { Timeout = 20_000 });
             Assert.True(await desk.EvaluateAsync<bool>("() => window.fkNoReload === true"));
             await BrowserApp.ShotAsync(desk, "45-verification-board-updated");
+
+            // 6. An hour on, the other task still has no team: the sweep records the miss and the board holds the
+            // village's township to account, without a reload.
+            app.Services.GetRequiredService<Fangkong.Data.Infrastructure.ExerciseClock>().Advance(TimeSpan.FromHours(1));
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                scope.ServiceProvider.GetRequiredService<Fangkong.Data.Infrastructure.ActorAccessor>().Current = Fangkong.Core.Accounts.Actor.System("sweep");
+                var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+                Assert.True((await ActivatorUtilities.CreateInstance<Fangkong.Data.Tasks.VerificationSweeper>(scope.ServiceProvider).SweepAsync("411326", now, "test")).Missed >= 1);
+            }
+            await desk.WaitForSelectorAsync("#board-misses tr[data-unit]", new() { Timeout = 20_000 });
+            Assert.Contains(townshipName, await desk.InnerTextAsync("#board-misses"));
+            await BrowserApp.ShotAsync(desk, "47-verification-accountability");
         }
         finally { File.Delete(file); }
     }
