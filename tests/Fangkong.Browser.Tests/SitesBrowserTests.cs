@@ -140,6 +140,10 @@ public class SitesBrowserTests
         // 5. The family's nights on the site's board and on the county's page.
         await phone.WaitForSelectorAsync("#site-occupancy .fk-column");
         Assert.Equal("2", await phone.GetAttributeAsync("#site-occupancy .fk-column:last-child", "data-occupied"));
+        // …and the site's own 7-day forecast beside it.
+        Assert.Equal(7, await phone.Locator("#site-forecast .fk-column").CountAsync());
+        await phone.Locator("#site-forecast").ScrollIntoViewIfNeededAsync();
+        await BrowserApp.ShotAsync(phone, "60-site-forecast-phone");
         await desk.GotoAsync(app.BaseUrl + "/sites");
         await desk.WaitForSelectorAsync("#occupancy .fk-column");
         Assert.Equal(30, await desk.Locator("#occupancy .fk-column").CountAsync());

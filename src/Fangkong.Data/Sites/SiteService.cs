@@ -219,20 +219,30 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// <summary>
     /// The next 7 days of demand: people at the sites now until the day they leave (from their stays), plus new
     /// centralized orders at the recent daily rate (last 7 days) for as long as a stay lasts under the rules in force.
+    /// For one site (<paramref name="siteId"/>): the people at that site, and its share of the new demand in proportion to
+    /// its usable rooms; null when the actor does not see the site.
     /// </summary>
-    public async Task<IReadOnlyList<ForecastDay>> ForecastAsync(CapacityThreshold threshold, DateOnly today, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ForecastDay>?> ForecastAsync(CapacityThreshold threshold, DateOnly today, long? siteId = null, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesRead);
-        var capacity = (await CapacityAsync(threshold, ct)).County;
+        var view = await CapacityAsync(threshold, ct);
+        var usable = view.County.Usable;
+        var share = 1m;
+        if (siteId is { } id)
+        {
+            if (view.Sites.FirstOrDefault(s => s.Id == id) is not { } site) return null;
+            share = usable == 0 ? 0m : (decimal)site.Capacity.Usable / usable;
+            usable = site.Capacity.Usable;
+        }
         await using var db = await factory.CreateDbContextAsync(ct);
-        var leaving = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId != null).Select(s => s.LeaveOn).ToListAsync(ct);
+        var leaving = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId != null && (siteId == null || s.SiteId == siteId)).Select(s => s.LeaveOn).ToListAsync(ct);
         var from = today.AddDays(-7);
         var measures = await db.Orders.AsNoTracking().SelectMany(o => o.Measures)
             .Where(m => m.Kind == Core.Policy.MeasureKinds.CentralizedQuarantine && m.From >= from && m.From < today)
             .Select(m => new { m.From, m.To }).ToListAsync(ct);
         var daily = Enumerable.Range(0, 7).Select(i => measures.Count(m => m.From == from.AddDays(i))).ToList();
         var days = measures.Count == 0 ? 7 : (int)Math.Round(measures.Average(m => m.To.DayNumber - m.From.DayNumber + 1));
-        return CapacityRules.Forecast(new ForecastInput(today, leaving, daily, 1m, Math.Max(1, days), capacity.Usable, threshold));
+        return CapacityRules.Forecast(new ForecastInput(today, leaving, daily, share, Math.Max(1, days), usable, threshold));
     }
 
     /// <summary>

@@ -39,9 +39,10 @@ public static class SitesModule
         var g = api.MapGroup("/sites").WithTags("Sites");
         g.MapGet("", async (SiteService s, IOptions<FangkongOptions> o) => TypedResults.Ok(await s.CapacityAsync(o.Threshold())))
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Capacity").WithSummary("Every site the caller sees with rooms by state; the county's totals and the low-capacity alert.");
-        g.MapGet("/forecast", async (SiteService s, IOptions<FangkongOptions> o, TimeProvider time) =>
-                TypedResults.Ok(await s.ForecastAsync(o.Threshold(), Fangkong.Core.CountyClock.Today(time, o.Value.TimeZone))))
-            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Forecast").WithSummary("Demand for rooms over the next 7 days against the rooms in service.");
+        g.MapGet("/forecast", async Task<Results<Ok<IReadOnlyList<ForecastDay>>, NotFound>> (SiteService s, IOptions<FangkongOptions> o, TimeProvider time, long? siteId) =>
+                await s.ForecastAsync(o.Threshold(), Fangkong.Core.CountyClock.Today(time, o.Value.TimeZone), siteId) is { } days ? TypedResults.Ok(days) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Forecast")
+            .WithSummary("Demand for rooms over the next 7 days against the rooms in service, for the county or one site (its people and its share of new demand).");
         g.MapGet("/occupancy", async Task<Results<Ok<IReadOnlyList<OccupancyDay>>, NotFound>> (SiteService s, IOptions<FangkongOptions> o, TimeProvider time, long? siteId, int days = 30) =>
                 await s.OccupancyAsync(Fangkong.Core.CountyClock.Today(time, o.Value.TimeZone), days, siteId) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Occupancy").WithSummary("People at the sites each night over the last days (1–366, default 30), with admissions and discharges; one site with siteId.");

@@ -114,6 +114,15 @@ public class SiteTests
         var homeFrom = order.Measures.Single(m => !MeasureKinds.AtSite(m.Kind) && m.Kind == MeasureKinds.HomeHealthMonitoring).From;
         Assert.Equal(homeFrom, stay.LeaveOn);
         Assert.Equal(7, homeFrom.DayNumber - order.Measures.Single(m => MeasureKinds.AtSite(m.Kind)).From.DayNumber);
+        // The site's own forecast: the person there until the leave day, against the site's usable rooms; a township
+        // that does not see the county's site gets nothing.
+        var forecast = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).ForecastAsync(new CapacityThreshold(), new DateOnly(2022, 10, 5), site)))!;
+        var siteUsable = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).CapacityAsync(new CapacityThreshold()))).Sites.Single(x => x.Id == site).Capacity.Usable;
+        Assert.All(forecast, d => Assert.Equal(siteUsable, d.Capacity));
+        Assert.Equal(1, forecast[0].ExpectedCurrent);
+        Assert.Equal(0, forecast.Single(d => d.Date == homeFrom).ExpectedCurrent);
+        var township = await Run(db, Command, async sp => { await using var c = await db.ContextAsync(); return await c.Nodes.Where(n => n.Level == JurisdictionLevel.Township).Select(n => n.ScopeKey).FirstAsync(); });
+        Assert.Null(await Run(db, As(Roles.TownshipTeam, township), sp => Make<SiteService>(sp).ForecastAsync(new CapacityThreshold(), new DateOnly(2022, 10, 5), site)));
 
         // Converting early is refused; on the day it is allowed, and the room goes to terminal disinfection.
         SetNow(db, "2022-10-08 09:00");

@@ -118,6 +118,10 @@ public class SitesApiTests
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/sites/occupancy")).JsonAsync())[29].GetProperty("occupied").GetInt32());
         Assert.All((await (await other.GetAsync("/api/v1/sites/occupancy")).JsonAsync()).EnumerateArray(), d => Assert.Equal(0, d.GetProperty("occupied").GetInt32()));
         await Refused(other.GetAsync($"/api/v1/sites/occupancy?siteId={site}"));
+        // The site's own 7-day forecast: its person there now, against its two rooms; nothing for the other township.
+        var siteForecast = await (await township.GetAsync($"/api/v1/sites/forecast?siteId={site}")).JsonAsync();
+        Assert.Equal((7, 2, 1), (siteForecast.GetArrayLength(), siteForecast[0].GetProperty("capacity").GetInt32(), siteForecast[0].GetProperty("expectedCurrent").GetInt32()));
+        await Refused(other.GetAsync($"/api/v1/sites/forecast?siteId={site}"));
         var conflict = await township.PostJsonAsync($"/api/v1/sites/rooms/{roomId}/state", new { state = "Ready" });
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
     }
