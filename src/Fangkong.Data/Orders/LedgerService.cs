@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fangkong.Core;
+using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Arrivals;
 using Fangkong.Core.Audit;
@@ -16,6 +17,8 @@ namespace Fangkong.Data.Orders;
 
 /// <summary>The ledger counts of a node (the dashboard cards and the ledger page).</summary>
 public sealed record LedgerCounts(int ArrivalsToday, int PendingDecisions, int UnderMeasure, int Monitoring, int TestsDueToday, int ReleasesDue, int OverdueReports, int OpenTasks, int Away);
+/// <summary>The same counts for one unit one level below the viewer (the county's townships, a township's villages).</summary>
+public sealed record LedgerUnit(string Unit, string? Name, int ArrivalsToday, int UnderMeasure, int Monitoring, int TestsDueToday, int ReleasesDue);
 
 /// <summary>
 /// The ledgers (台账) a township or village keeps, from the live records: arrivals, people under each measure, tests
@@ -48,6 +51,35 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             await db.Tasks.CountAsync(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
             await db.Tasks.CountAsync(t => (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
             await db.People.CountAsync(p => p.Residence == ResidenceStatus.Away, ct));
+    }
+
+    /// <summary>
+    /// The day's figures per unit one level below the viewer — the county sees its townships, a township its villages —
+    /// so the command centre sees where the arrivals, the people under measures, today's tests and the releases are.
+    /// Each figure is one grouped query under the viewer's filter.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerUnit>> ByUnitAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var today = Today;
+        var length = Actor.Scope.Prefix.Length < ScopeKey.TownshipLength ? ScopeKey.TownshipLength : ScopeKey.VillageLength;
+        var inForce = db.Orders.Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+        var arrivals = (await db.Arrivals.Where(a => a.ArrivalDate == today && a.ScopeKey.Length >= length)
+            .GroupBy(a => a.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
+        var orders = await inForce.Where(o => o.ScopeKey.Length >= length)
+            .GroupBy(o => new { Unit = o.ScopeKey.Substring(0, length), o.CurrentKind, Due = o.EndDate <= today }).Select(g => new { g.Key.Unit, g.Key.CurrentKind, g.Key.Due, Count = g.Count() }).ToListAsync(ct);
+        var tests = (await db.OrderTests.Where(t => t.Date == today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled) && t.ScopeKey.Length >= length
+                && inForce.Any(o => o.Id == t.OrderId))
+            .GroupBy(t => t.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
+        return arrivals.Keys.Concat(orders.Select(o => o.Unit)).Concat(tests.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(unit =>
+            {
+                var mine = orders.Where(o => o.Unit == unit).ToList();
+                var confined = mine.Where(o => Core.Policy.MeasureKinds.Confines(o.CurrentKind)).Sum(o => o.Count);
+                return new LedgerUnit(unit, directory.PlaceLabel(unit), arrivals.GetValueOrDefault(unit), confined, mine.Sum(o => o.Count) - confined,
+                    tests.GetValueOrDefault(unit), mine.Where(o => o.Due).Sum(o => o.Count));
+            }).ToList();
     }
 
     /// <summary>

@@ -129,6 +129,8 @@ public static class ClosedLoopModule
 
         var ledgers = api.MapGroup("/ledgers").WithTags("Orders");
         ledgers.MapGet("/counts", async (LedgerService s) => TypedResults.Ok(await s.CountsAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Counts");
+        ledgers.MapGet("/units", async (LedgerService s) => TypedResults.Ok(await s.ByUnitAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Units")
+            .WithSummary("Today's ledger figures per unit one level below the caller (the county's townships, a township's villages).");
         ledgers.MapGet("/export", async (HttpContext http, LedgerService s, IStringLocalizer<ClosedLoopStrings> c, DateOnly? from, DateOnly? to, bool reveal = false, string? reason = null) =>
             await PeopleModule.TemporaryFileAsync(stream => s.ExportAsync(stream, from, to, reveal, reason, http.RequestAborted, key => c[key] is { ResourceNotFound: false } text ? text.Value : null),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"防控台账-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx"))

@@ -178,6 +178,14 @@ public class ClosedLoopApiTests
         // Ledgers: counts and the workbook of another township hold nothing of this one.
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/ledgers/counts")).JsonAsync()).GetProperty("underMeasure").GetInt32());
         Assert.True((await (await township.GetAsync("/api/v1/ledgers/counts")).JsonAsync()).GetProperty("underMeasure").GetInt32() >= 1);
+        // Per unit: the county sees the township's row, the township its village's, the other township none of them.
+        var townshipKey = root.GetProperty("scopeKey").GetString()!;
+        var countyUnits = (await (await command.GetAsync("/api/v1/ledgers/units")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Contains(countyUnits, u => u.GetProperty("unit").GetString() == townshipKey && u.GetProperty("underMeasure").GetInt32() >= 1);
+        var villageUnits = (await (await township.GetAsync("/api/v1/ledgers/units")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Contains(villageUnits, u => u.GetProperty("unit").GetString()!.Length == 12 && u.GetProperty("underMeasure").GetInt32() >= 1);
+        Assert.All(villageUnits, u => Assert.StartsWith(townshipKey, u.GetProperty("unit").GetString()));
+        Assert.DoesNotContain((await (await other.GetAsync("/api/v1/ledgers/units")).JsonAsync()).EnumerateArray(), u => u.GetProperty("unit").GetString()!.StartsWith(townshipKey, StringComparison.Ordinal));
         Assert.DoesNotContain("王晓明", await LedgerTextAsync(other));
         var own = await LedgerTextAsync(township);
         Assert.Contains("王晓明", own);
