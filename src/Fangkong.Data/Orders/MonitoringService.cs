@@ -15,6 +15,8 @@ namespace Fangkong.Data.Orders;
 public sealed record ReportInput(ReportSlot Slot, decimal Temperature, Symptoms Symptoms = Symptoms.None, DateOnly? Date = null, string? Note = null);
 public sealed record ReportOutcome(bool Alarming, long? TaskId);
 public sealed record SpotCheckInput(string? Method, SpotCheckOutcome Outcome, string? Note);
+/// <summary>An order drawn for a call-back spot check: who, where, under which measure (identifiers masked).</summary>
+public sealed record SpotCheckDraw(long OrderId, string Name, string? DocumentMasked, string ScopeKey, string? Place, string CurrentKind, DateOnly EndDate);
 /// <summary>What the person's own link page shows: their masked name, the order's end, and which slots are done today.</summary>
 public sealed record LinkView(string NameMasked, string CurrentKind, DateOnly EndDate, DateOnly Today, bool MorningDone, bool EveningDone);
 
@@ -23,7 +25,7 @@ public sealed record LinkView(string NameMasked, string CurrentKind, DateOnly En
 /// (only its hash is stored; it works while the order is in force). A fever or a symptom raises a transfer task
 /// at once; a supervisor's spot check that finds the person away or unwell raises one too.
 /// </summary>
-public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, IOptions<FangkongOptions> options, TimeProvider time)
+public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, IOptions<FangkongOptions> options, TimeProvider time, Jurisdictions.JurisdictionDirectory directory)
 {
     private Actor Actor => actor.Current;
     private FangkongOptions Options => options.Value;
@@ -76,6 +78,29 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         db.Audit.Rule = order.RuleReference;
         await db.SaveChangesAsync(ct);
         return token;
+    }
+
+    /// <summary>
+    /// Draws orders in force at random for the supervisor's call-back spot checks (抽查), inside the supervisor's
+    /// jurisdiction and leaving out those already checked today: nobody can know in advance who will be called.
+    /// </summary>
+    public async Task<IReadOnlyList<SpotCheckDraw>> DrawSpotChecksAsync(int count = 10, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SpotChecks);
+        count = Math.Clamp(count, 1, 50);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var since = CountyClock.StartOfDay(Today, TimeZoneInfo.FindSystemTimeZoneById(Options.TimeZone));
+        // The orders under the actor's filter; the people read apart (IgnoreQueryFilters would lift the orders' filter too).
+        var drawn = await db.Orders.AsNoTracking()
+            .Where(o => (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended) && !db.SpotChecks.Any(c => c.OrderId == o.Id && c.CheckedAt >= since))
+            .OrderBy(o => EF.Functions.Random()).Take(count)
+            .Select(o => new { o.Id, o.PersonId, o.CountyCode, o.ScopeKey, o.CurrentKind, o.EndDate }).ToListAsync(ct);
+        var ids = drawn.Select(d => d.PersonId).ToList();
+        var county = Actor.Scope.All ? Options.County : Actor.Scope.CountyCode;
+        var people = await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && ids.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => new { p.Name, p.DocumentMasked }, ct);
+        return drawn.Where(d => people.ContainsKey(d.PersonId))
+            .Select(d => new SpotCheckDraw(d.Id, people[d.PersonId].Name, people[d.PersonId].DocumentMasked, d.ScopeKey, directory.PlaceLabel(d.ScopeKey), d.CurrentKind, d.EndDate)).ToList();
     }
 
     public async Task<bool> SpotCheckAsync(long orderId, SpotCheckInput input, CancellationToken ct = default)

@@ -114,6 +114,9 @@ public static class ClosedLoopModule
         orders.MapPost("/{id:long}/link", async Task<Results<Ok<LinkResponse>, NotFound>> (long id, MonitoringService s, HttpContext http) =>
             await s.IssueLinkAsync(id) is { } token ? TypedResults.Ok(new LinkResponse(token, $"{http.Request.Scheme}://{http.Request.Host}/report/{token}")) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.MonitoringReport).WithName("Orders_IssueLink").WithSummary("A new reporting link for the person (earlier links stop working).");
+        orders.MapGet("/spot-checks/draw", async (MonitoringService s, int count = 10) => TypedResults.Ok(await s.DrawSpotChecksAsync(count)))
+            .RequireAuthorization(Permissions.SpotChecks).WithName("Orders_DrawSpotChecks")
+            .WithSummary("Orders in force drawn at random (not yet checked today) for call-back spot checks, within the caller's jurisdiction.");
         orders.MapPost("/{id:long}/spot-checks", (long id, SpotCheckInput body, MonitoringService s) => Done(s.SpotCheckAsync(id, body))).RequireAuthorization(Permissions.SpotChecks).WithName("Orders_SpotCheck");
         api.MapGet("/people/{id:long}/control-status", async Task<Results<Ok<ControlStatusResponse>, NotFound>> (long id, OrderService s) =>
             await s.ControlStatusAsync(id) is { } st ? TypedResults.Ok(new ControlStatusResponse(st)) : TypedResults.NotFound())

@@ -156,6 +156,40 @@ public class ClosedLoopTests
         return await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(personId, [Reasons.CloseContact], D(exposure), Note: "流调判定密接")));
     }
 
+    /// <summary>
+    /// Supervisors draw orders in force at random for call-back spot checks: only within their jurisdiction, never more
+    /// than asked, and not those already checked today.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task SpotChecks_AreDrawnAtRandom_InScope_AndNotTwiceADay(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 08:00");
+        List<(long Id, string ScopeKey)> people;
+        await using (var ctx = await db.ContextAsync())
+            people = (await ctx.People.Where(p => p.CountyCode == County && p.ScopeKey.Length >= ScopeKey.VillageLength).OrderBy(p => p.Id).Take(6).Select(p => new { p.Id, p.ScopeKey }).ToListAsync())
+                .Select(p => (p.Id, p.ScopeKey)).ToList();
+        foreach (var (id, _) in people)
+            await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(id, [Reasons.CloseContact], D("2022-10-05"), Note: "流调判定密接")));
+        var supervisor = As(Roles.Supervisor, County);
+        var four = await Run(db, supervisor, sp => Make<MonitoringService>(sp).DrawSpotChecksAsync(4));
+        Assert.Equal(4, four.Count);
+        Assert.Equal(4, four.Select(d => d.OrderId).Distinct().Count());
+        var all = await Run(db, supervisor, sp => Make<MonitoringService>(sp).DrawSpotChecksAsync(50));
+        Assert.Equal(6, all.Count);
+        // Checked today: not drawn again today.
+        Assert.True(await Run(db, supervisor, sp => Make<MonitoringService>(sp).SpotCheckAsync(all[0].OrderId, new SpotCheckInput("phone", SpotCheckOutcome.AtHomeAndWell, "在家"))));
+        Assert.DoesNotContain(all[0].OrderId, (await Run(db, supervisor, sp => Make<MonitoringService>(sp).DrawSpotChecksAsync(50))).Select(d => d.OrderId));
+        // A township's supervisor draws only its own.
+        var township = people[0].ScopeKey[..ScopeKey.TownshipLength];
+        var local = await Run(db, As(Roles.Supervisor, township), sp => Make<MonitoringService>(sp).DrawSpotChecksAsync(50));
+        Assert.All(local, d => Assert.StartsWith(township, d.ScopeKey));
+        Assert.Subset(all.Select(d => d.OrderId).ToHashSet(), local.Select(d => d.OrderId).ToHashSet());
+        Assert.Equal(all.Count(d => d.ScopeKey.StartsWith(township, StringComparison.Ordinal) && d.OrderId != all[0].OrderId), local.Count);
+        // Without the permission: refused.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.VillageCadre, township), sp => Make<MonitoringService>(sp).DrawSpotChecksAsync(5)));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task MissedEveningReport_RaisesATask_ThatEscalatesOnce_EvenWithTwoSweepers(Engine engine)
     {

@@ -140,6 +140,10 @@ public class ClosedLoopApiTests
 
         // The order and everything done to it.
         await AssertHiddenAsync(other, $"/api/v1/orders/{orderId}");
+        // Random spot checks: the county's draw can include it; a township account may not draw at all.
+        var drawn = await (await command.GetAsync("/api/v1/orders/spot-checks/draw?count=50")).JsonAsync();
+        Assert.Contains(drawn.EnumerateArray(), d => d.GetProperty("orderId").GetInt64() == orderId && d.GetProperty("name").GetString() == "王晓明");
+        await AssertRefusedAsync(other.GetAsync("/api/v1/orders/spot-checks/draw"));
         await AssertHiddenAsync(other, $"/api/v1/people/{personId}/control-status");
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/orders?openOnly=true")).JsonAsync()).GetProperty("total").GetInt32());
         foreach (var (url, body) in new (string, object)[]
