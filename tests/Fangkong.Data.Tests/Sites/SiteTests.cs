@@ -154,7 +154,9 @@ public class SiteTests
         board = await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site));
         Assert.Equal(RoomState.Ready, board!.Rooms.Single(r => r.Id == roomId).State);
         Assert.Equal(1, board.Turnover.Completed.Count);
-        Assert.InRange(board.Turnover.Completed.Median, TimeSpan.FromMinutes(90), TimeSpan.FromMinutes(91)); // check-out 09:00 → ready 10:30
+        // Check-out 09:00 → ready 10:30. The exercise clock runs on in real time between the steps, and each "now" is
+        // set a few milliseconds before its step, so the measured time may be short of 90 minutes by that much.
+        Assert.InRange(board.Turnover.Completed.Median, TimeSpan.FromMinutes(90) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(91));
 
         // Every step is audited with who and why.
         await using var ctx = await db.ContextAsync(Command);
