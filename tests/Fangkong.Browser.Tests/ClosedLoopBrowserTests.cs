@@ -78,6 +78,8 @@ public class ClosedLoopBrowserTests
         Assert.Contains("管控措施 · 修改", timeline);
         Assert.Contains("状态 Proposed → Active", timeline);
         Assert.Contains("cn-9th#high-risk-area", timeline);
+        Assert.Contains("乡镇确认", timeline);            // "confirmed by the township", written by the platform
+        Assert.Contains("报备登记（自主报备）", timeline); // "arrival registered (self)"
 
         // 3. The village side hands the person a reporting link; the person reports a fever with it.
         await desk.ClickAsync("#issue-link");
