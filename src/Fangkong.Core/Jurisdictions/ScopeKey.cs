@@ -69,6 +69,12 @@ public static class ScopeKey
         return parentKey.PadRight(prefixLength, '0') + number.ToString("D" + width, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The key length of the units one level below a viewer, for figures "by unit": a county's townships, a township's
+    /// (or any lower node's) villages.
+    /// </summary>
+    public static int UnitLengthBelow(string scope) => scope.Length < TownshipLength ? TownshipLength : VillageLength;
+
     /// <summary>True when <paramref name="key"/> is <paramref name="scope"/> or inside its subtree.</summary>
     public static bool Contains(string scope, string key) => key.StartsWith(scope, StringComparison.Ordinal);
 

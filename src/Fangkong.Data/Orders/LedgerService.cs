@@ -31,13 +31,17 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
     private Actor Actor => actor.Current;
     private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
 
+    /// <summary>Orders whose measures are being carried out (active, extended, or past their end awaiting release).</summary>
+    private static IQueryable<ControlOrder> InForce(FangkongDb db) =>
+        db.Orders.Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+
     public async Task<LedgerCounts> CountsAsync(CancellationToken ct = default)
     {
         Actor.Require(Permissions.OrdersRead);
         await using var db = await factory.CreateDbContextAsync(ct);
         var today = Today;
         var now = time.GetUtcNow().UtcDateTime;
-        var inForce = db.Orders.Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+        var inForce = InForce(db);
         var kinds = await inForce.GroupBy(o => o.CurrentKind).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var confined = kinds.Where(k => Core.Policy.MeasureKinds.Confines(k.Key)).Sum(k => k.Count);
         return new LedgerCounts(
@@ -46,7 +50,7 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             confined,
             kinds.Sum(k => k.Count) - confined,
             await db.OrderTests.CountAsync(t => t.Date == today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled)
-                && db.Orders.Any(o => o.Id == t.OrderId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending)), ct),
+                && inForce.Any(o => o.Id == t.OrderId), ct),
             await inForce.CountAsync(o => o.EndDate <= today, ct),
             await db.Tasks.CountAsync(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
             await db.Tasks.CountAsync(t => (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
@@ -63,8 +67,8 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         Actor.Require(Permissions.OrdersRead);
         await using var db = await factory.CreateDbContextAsync(ct);
         var today = Today;
-        var length = Actor.Scope.Prefix.Length < ScopeKey.TownshipLength ? ScopeKey.TownshipLength : ScopeKey.VillageLength;
-        var inForce = db.Orders.Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+        var length = ScopeKey.UnitLengthBelow(Actor.Scope.Prefix);
+        var inForce = InForce(db);
         var arrivals = (await db.Arrivals.Where(a => a.ArrivalDate == today && a.ScopeKey.Length >= length)
             .GroupBy(a => a.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
         var orders = await inForce.Where(o => o.ScopeKey.Length >= length)

@@ -241,12 +241,19 @@ public sealed class PeopleService(
     }
 
     /// <summary>Shows one identifier in full and writes who saw it, when and why to the access log.</summary>
-    public async Task<string?> RevealAsync(long id, RevealField field, string? reason, CancellationToken ct = default)
+    /// <summary>The reason a reveal must give (2–200 characters), tidied; a field error otherwise. Every reveal of one identifier uses it.</summary>
+    internal static string RevealReason(string? reason)
     {
-        Actor.Require(Permissions.PeopleReveal);
         var why = Text.Tidy(reason);
         if (why is null || why.Length < 2) throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
         if (why.Length > 200) throw new ValidationFailedException([new FieldError("reason", "reason.too-long")]);
+        return why;
+    }
+
+    public async Task<string?> RevealAsync(long id, RevealField field, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PeopleReveal);
+        var why = RevealReason(reason);
         await using var db = await factory.CreateDbContextAsync(ct);
         var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (person is null) return null;

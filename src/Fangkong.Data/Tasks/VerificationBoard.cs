@@ -98,7 +98,7 @@ public sealed class VerificationBoard(IDbContextFactory<FangkongDb> factory, IAc
     {
         Actor.Require(Permissions.VerificationRead);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var unitLength = Actor.Scope.Prefix.Length < ScopeKey.TownshipLength ? ScopeKey.TownshipLength : ScopeKey.VillageLength;
+        var unitLength = ScopeKey.UnitLengthBelow(Actor.Scope.Prefix);
         var from = since ?? DateTime.MinValue;
         var groups = await db.VerificationMisses.AsNoTracking().Where(m => m.RecordedAt >= from)
             .GroupBy(m => new { Unit = m.ScopeKey.Length > unitLength ? m.ScopeKey.Substring(0, unitLength) : m.ScopeKey, m.Stage, Escalated = m.Level > 0 })

@@ -102,9 +102,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     {
         Actor.Require(Permissions.VerificationRead);
         Actor.Require(Permissions.PeopleReveal);
-        var why = Text.Tidy(reason);
-        if (why is null || why.Length < 2) throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
-        if (why.Length > 200) throw new ValidationFailedException([new FieldError("reason", "reason.too-long")]);
+        var why = Fangkong.Data.People.PeopleService.RevealReason(reason);
         await using var db = await factory.CreateDbContextAsync(ct);
         var t = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (t is null) return null;
