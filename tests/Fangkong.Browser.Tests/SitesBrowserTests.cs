@@ -122,6 +122,30 @@ public class SitesBrowserTests
         }
         Assert.Equal("Occupied", await phone.GetAttributeAsync(".fk-room[data-room='108']", "data-state"));
 
+        // 3b. The morning temperature round on the phone: the family's two beds, typed in and saved with one tap;
+        // a fever is marked at once and lands on the person's order like a report taken at home.
+        await phone.ClickAsync("#rounds-link");
+        await phone.WaitForSelectorAsync(".fk-round");
+        await phone.ClickAsync("#round-slots a[data-slot=Morning]");
+        await phone.WaitForSelectorAsync(".fk-round tr[data-stay] input");
+        var beds = phone.Locator(".fk-round tr[data-stay]");
+        Assert.Equal(2, await beds.CountAsync());
+        await beds.Nth(0).Locator("input").FillAsync("36.6");
+        await beds.Nth(1).Locator("input").FillAsync("38.3");
+        await beds.Nth(1).Locator("select").SelectOptionAsync("DryCough");
+        await BrowserApp.ShotAsync(phone, "61-site-round-phone");
+        await phone.ClickAsync(".fk-round button[data-action=save-floor]");
+        await phone.WaitForSelectorAsync("#round-message");
+        Assert.Contains("108", await phone.InnerTextAsync("#round-message"));
+        Assert.Contains("2 / 2", await phone.InnerTextAsync("#round-stats"));
+        Assert.Equal(1, await phone.Locator(".fk-round tr.fk-row-alarm").CountAsync());
+        Assert.Equal(0, await phone.Locator(".fk-round tr[data-stay] input").CountAsync());
+        await BrowserApp.ShotAsync(phone, "62-site-round-saved-phone");
+        await phone.GotoAsync($"{app.BaseUrl}/orders/{familyOrder}");
+        var orderText = await phone.InnerTextAsync("main");
+        Assert.True(orderText.Contains("36.6", StringComparison.Ordinal) || orderText.Contains("38.3", StringComparison.Ordinal), orderText);
+        await phone.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
+
         // 4. The room the hospital transfer left: terminal disinfection, supplies, ready.
         var turnover = await phone.GetAttributeAsync(".fk-room[data-state='AwaitingDisinfection']", "data-room");
         Assert.NotNull(turnover);

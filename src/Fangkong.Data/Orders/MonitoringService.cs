@@ -136,7 +136,11 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         return order;
     }
 
-    private async Task<ReportOutcome> RecordAsync(FangkongDb db, ControlOrder order, ReportInput input, string reportedBy, CancellationToken ct)
+    /// <summary>
+    /// Records one report on an order (the same rules wherever it is taken: at home by the village, by the person's
+    /// link, or on a quarantine site's round); <paramref name="where"/> is added to the audit reason.
+    /// </summary>
+    internal async Task<ReportOutcome> RecordAsync(FangkongDb db, ControlOrder order, ReportInput input, string reportedBy, CancellationToken ct, string? where = null)
     {
         var today = Today;
         var date = input.Date ?? today;
@@ -166,7 +170,7 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         if (alarming)
             task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", $"{report.Temperature:0.0}°C {report.Symptoms}",
                 TaskRaiser.Key("fever", order.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), input.Slot), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
-        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} report {date:yyyy-MM-dd}{(alarming ? ": alarming" : "")}";
+        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} report {date:yyyy-MM-dd}{(where is null ? "" : " " + where)}{(alarming ? ": alarming" : "")}";
         db.Audit.Rule = alarming ? "monitoring#fever-or-symptom" : order.RuleReference;
         await db.SaveChangesAsync(ct);
         taskId = task?.Id;

@@ -28,6 +28,7 @@ public static class SitesModule
         services.AddScoped<SiteService>();
         services.AddScoped<StayService>();
         services.AddScoped<TripService>();
+        services.AddScoped<RoundService>();
         return services;
     }
 
@@ -77,6 +78,10 @@ public static class SitesModule
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"隔离人员名册-{id}-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx");
             return found ? (IResult)file : TypedResults.NotFound();
         }).RequireAuthorization(Permissions.SitesRead).WithName("Sites_Roster").WithSummary("The site's roster as xlsx (identifiers masked).");
+        g.MapGet("/{id:long}/rounds", async Task<Results<Ok<SiteRound>, NotFound>> (long id, RoundService s, Fangkong.Core.Orders.ReportSlot slot = Fangkong.Core.Orders.ReportSlot.Morning, DateOnly? date = null) =>
+                await s.RoundAsync(id, slot, date) is { } round ? TypedResults.Ok(round) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Round")
+            .WithSummary("The morning or evening temperature round: everyone checked in, room by room, with the reports taken so far (today, or yesterday for late entries).");
         g.MapPost("/rooms/{id:long}/state", (long id, RoomStateRequest body, SiteService s) => Done(s.MoveRoomAsync(id, body.State, body.Reason, body.Version)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Sites_RoomState").WithSummary("A turnover step (disinfected, supplies replaced, ready) or out of service with a reason.");
 
@@ -95,6 +100,10 @@ public static class SitesModule
         g.MapPost("/stays/{id:long}/cancel", (long id, ReasonRequest body, StayService s) => Done(s.CancelAsync(id, body.Reason)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Cancel");
 
+        g.MapPost("/stays/{id:long}/reports", async Task<Results<Ok<Fangkong.Data.Orders.ReportOutcome>, NotFound>> (long id, Fangkong.Data.Orders.ReportInput body, RoundService s) =>
+                await s.ReportAsync(id, body) is { } outcome ? TypedResults.Ok(outcome) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Report")
+            .WithSummary("A temperature and symptom report taken on the site's round for a checked-in person; it lands on the person's order, and a fever raises the transfer task as at home.");
         g.MapPost("/stays/{id:long}/pick-up", async Task<Results<Ok<object>, NotFound>> (long id, PickUpRequest body, TripService s) =>
                 await s.RequestPickUpAsync(id, body.FromKind ?? TripPlaceKind.Home, body.FromText) is { } trip ? TypedResults.Ok<object>(new { id = trip }) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.SitesWork).WithName("Stays_PickUp").WithSummary("A trip bringing the people allocated to the stay's room (one household) from home, or the place given, to the site.");

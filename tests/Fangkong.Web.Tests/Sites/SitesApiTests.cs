@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Text;
 using Fangkong.Testing;
@@ -81,8 +82,30 @@ public class SitesApiTests
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/sites/standards")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/sites/forecast")).StatusCode);
 
+        // Temperature rounds: nobody to take before the check-in; another township sees neither the round nor the stay.
+        Assert.Equal(HttpStatusCode.Conflict, (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/reports", new { slot = "Morning", temperature = 36.5 })).StatusCode);
+        await Refused(other.GetAsync($"/api/v1/sites/{site}/rounds"));
+        await Refused(other.PostJsonAsync($"/api/v1/sites/stays/{stay}/reports", new { slot = "Morning", temperature = 36.5 }));
+
         // And it works where it belongs.
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-in", new { })).StatusCode);
+        var round = await (await township.GetAsync($"/api/v1/sites/{site}/rounds?slot=Evening")).JsonAsync();
+        Assert.Equal((1, 0), (round.GetProperty("items").GetArrayLength(), round.GetProperty("done").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, round.GetProperty("items")[0].GetProperty("temperature").ValueKind);
+        var fever = await (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/reports", new { slot = "Evening", temperature = 38.2 })).JsonAsync();
+        Assert.True(fever.GetProperty("alarming").GetBoolean());
+        Assert.NotEqual(JsonValueKind.Null, fever.GetProperty("taskId").ValueKind);
+        round = await (await township.GetAsync($"/api/v1/sites/{site}/rounds?slot=Evening")).JsonAsync();
+        Assert.Equal((1, 1, 38.2m), (round.GetProperty("done").GetInt32(), round.GetProperty("alarming").GetInt32(), round.GetProperty("items")[0].GetProperty("temperature").GetDecimal()));
+        // The report is the order's own, as if taken at home: the order's page lists it.
+        var orderView = await (await township.GetAsync($"/api/v1/orders/{order}")).JsonAsync();
+        Assert.Contains(orderView.GetProperty("reports").EnumerateArray(), r => r.GetProperty("temperature").GetDecimal() == 38.2m && r.GetProperty("slot").GetString() == "Evening");
+        await Refused(other.GetAsync($"/api/v1/sites/{site}/rounds?slot=Evening"));
+        // Out of range: refused with the field named, nothing stored.
+        var hot = await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/reports", new { slot = "Morning", temperature = 45 });
+        Assert.Equal(HttpStatusCode.BadRequest, hot.StatusCode);
+        Assert.Contains("temperature", await hot.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await (await township.GetAsync($"/api/v1/sites/{site}/rounds?slot=Morning")).JsonAsync()).GetProperty("done").GetInt32());
         var assigned = await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/assign", new { vehicleId = vehicle, driverId = driver });
         Assert.True(assigned.StatusCode == HttpStatusCode.NoContent, await assigned.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/trips/{trip}/depart", new { })).StatusCode);
