@@ -96,6 +96,8 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<VerificationSourceRow> VerificationSourceRows => Set<VerificationSourceRow>();
     public DbSet<VerificationMiss> VerificationMisses => Set<VerificationMiss>();
     public DbSet<DeadlineProfileVersion> DeadlineProfileVersions => Set<DeadlineProfileVersion>();
+    public DbSet<Core.Notifications.Notification> Notifications => Set<Core.Notifications.Notification>();
+    public DbSet<Core.Notifications.OutboundSms> OutboundSms => Set<Core.Notifications.OutboundSms>();
 
     // Read by the query filters; EF turns these into parameters of every query.
     private string ScopeCounty => Actor.Scope.CountyCode;

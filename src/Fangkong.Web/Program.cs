@@ -6,6 +6,7 @@ using Fangkong.Web.ClosedLoop;
 using Fangkong.Web.Infrastructure;
 using Fangkong.Web.Jurisdictions;
 using Fangkong.Web.People;
+using Fangkong.Web.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the packages' static files (BootstrapBlazor) from bin/ in every environment, not only Development.
@@ -19,6 +20,7 @@ builder.Services.AddAudit();
 builder.Services.AddClosedLoop();
 builder.Services.AddVerification();
 builder.Services.AddSites();
+builder.Services.AddNotifications();
 
 var app = builder.Build();
 await app.InitializeDatabaseAsync();
@@ -33,6 +35,7 @@ api.MapAuditEndpoints();
 api.MapClosedLoopEndpoints();
 api.MapVerificationEndpoints();
 api.MapSitesEndpoints();
+api.MapNotificationsEndpoints();
 app.MapPublicClosedLoop();
 app.MapVerificationPages();
 app.MapSitesPages();

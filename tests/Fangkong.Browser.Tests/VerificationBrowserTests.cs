@@ -129,6 +129,18 @@ public class VerificationBrowserTests
             await desk.WaitForSelectorAsync("#board-misses tr[data-unit]", new() { Timeout = 20_000 });
             Assert.Contains(townshipName, await desk.InnerTextAsync("#board-misses"));
             await BrowserApp.ShotAsync(desk, "47-verification-accountability");
+
+            // 7. The township's phone: the top bar counts the unread notices of its units; the inbox says what was
+            // missed, links to the queue, and marks it read for the whole unit.
+            await phone.GotoAsync(app.BaseUrl + "/inbox?below=true");
+            await phone.WaitForSelectorAsync("#notices .fk-notice[data-kind='verification.missed']");
+            Assert.Contains("核查任务", await phone.InnerTextAsync("#notices"));
+            await BrowserApp.ShotAsync(phone, "48-inbox-phone");
+            await phone.ClickAsync("#notices .fk-notice[data-kind='verification.missed'] button[data-action=read]");
+            await phone.WaitForSelectorAsync("#notices .fk-notice[data-kind='verification.missed']:not(.fk-notice-unread)");
+            await phone.GotoAsync(app.BaseUrl + "/inbox/sms");
+            await phone.WaitForSelectorAsync("h1");
+            await BrowserApp.ShotAsync(phone, "49-sms-outbox-phone");
         }
         finally { File.Delete(file); }
     }

@@ -65,6 +65,8 @@ public static class Permissions
     public const string SitesWork = "sites.work";
     /// <summary>Set up sites: create them, import rooms, inspect against the standards, change status; vehicles and drivers.</summary>
     public const string SitesManage = "sites.manage";
+    /// <summary>Read the notices addressed to one's unit (missed deadlines, escalations, urgent tasks) and their text messages.</summary>
+    public const string NotificationsRead = "notifications.read";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -72,7 +74,7 @@ public static class Permissions
         CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage,
         PolicyRead, PolicyManage, ArrivalsRead, ArrivalsRegister, ArrivalsDecide, OrdersRead, OrdersManage, OrdersTests,
         MonitoringReport, SpotChecks, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork, VerificationManage,
-        SitesRead, SitesWork, SitesManage,
+        SitesRead, SitesWork, SitesManage, NotificationsRead,
     ];
 
     private static readonly string[] ClosedLoop =
@@ -81,14 +83,14 @@ public static class Permissions
     /// <summary>The default grants of each role. Checkpoint staff look people up by ID; they do not browse lists.</summary>
     public static IReadOnlyDictionary<string, string[]> ByRole { get; } = new Dictionary<string, string[]>
     {
-        [Roles.CommandCentre] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, VerificationManage, SitesRead, SitesWork, SitesManage, .. ClosedLoop],
-        [Roles.TownshipTeam] = [PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, SitesRead, SitesWork, .. ClosedLoop],
-        [Roles.VillageCadre] = [PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
-        [Roles.CheckpointStaff] = [PeopleLookup, PolicyRead, ArrivalsRegister],
-        [Roles.SiteStaff] = [PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork, SitesRead, SitesWork],
-        [Roles.Health] = [PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork, SitesRead],
-        [Roles.Supervisor] = [PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport, VerificationRead, SitesRead],
-        [Roles.Administrator] = [PeopleRead, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage, PolicyRead],
+        [Roles.CommandCentre] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, VerificationManage, SitesRead, SitesWork, SitesManage, .. ClosedLoop],
+        [Roles.TownshipTeam] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, SitesRead, SitesWork, .. ClosedLoop],
+        [Roles.VillageCadre] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
+        [Roles.CheckpointStaff] = [NotificationsRead, PeopleLookup, PolicyRead, ArrivalsRegister],
+        [Roles.SiteStaff] = [NotificationsRead, PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork, SitesRead, SitesWork],
+        [Roles.Health] = [NotificationsRead, PeopleRead, PeopleExport, PeopleReveal, PeopleLookup, PolicyRead, ArrivalsRead, OrdersRead, OrdersTests, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork, SitesRead],
+        [Roles.Supervisor] = [NotificationsRead, PeopleRead, PeopleLookup, AuditRead, AccessLogRead, PolicyRead, ArrivalsRead, OrdersRead, SpotChecks, TasksRead, LedgersExport, VerificationRead, SitesRead],
+        [Roles.Administrator] = [NotificationsRead, PeopleRead, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, AccountsManage, ApiKeysManage, PolicyRead],
     };
 
     public static IReadOnlySet<string> For(IEnumerable<string> roles)

@@ -246,6 +246,8 @@ public static class DemoSeeder
                 {
                     UserName = userName, DisplayName = displayName, Unit = node.Name + " " + unit, NodeId = node.Id, ScopeKey = node.ScopeKey,
                     CountyCode = county, CreatedAt = DateTime.UtcNow, LockoutEnabled = true,
+                    // A duty phone for the unit's text messages (the development gateway keeps them on the outbox page).
+                    PhoneNumber = "1380377" + (result.Count + 1).ToString("0000", System.Globalization.CultureInfo.InvariantCulture),
                 };
                 DatabaseInitializer.Check(await users.CreateAsync(user, password), userName);
                 DatabaseInitializer.Check(await users.AddToRoleAsync(user, role), userName);

@@ -25,6 +25,7 @@ public sealed class FangkongOptions
     public ArrivalOptions Arrivals { get; set; } = new();
     public VerificationOptions Verification { get; set; } = new();
     public SitesOptions Sites { get; set; } = new();
+    public NotificationOptions Notifications { get; set; } = new();
     /// <summary>The county's time zone: deadlines, "today" and day boundaries are county days.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
@@ -137,4 +138,22 @@ public sealed class SitesOptions
     public int? MinFreeRooms { get; set; }
     /// <summary>Alert when less than this share (percent) of the usable rooms is free.</summary>
     public decimal? MinFreePercent { get; set; } = 20;
+}
+
+/// <summary>Notices to units and the text messages they are sent as (docs/notifications.md).</summary>
+public sealed class NotificationOptions
+{
+    /// <summary>How often each node queues and sends text messages (seconds, at least 2).</summary>
+    public int DispatchSeconds { get; set; } = 10;
+    /// <summary>
+    /// development (default): messages stay on this platform's outbox page, marked as not sent to a phone;
+    /// http: posted to <see cref="Endpoint"/> (the provincial or an operator's SMS platform, docs/notifications.md).
+    /// </summary>
+    public string Gateway { get; set; } = "development";
+    /// <summary>The HTTP gateway's URL.</summary>
+    public string? Endpoint { get; set; }
+    /// <summary>The HTTP gateway's key: sent as a bearer token and used to sign each request body (HMAC-SHA256).</summary>
+    public string? ApiKey { get; set; }
+    /// <summary>The sender's signature put in front of every message.</summary>
+    public string Signature { get; set; } = "【防控指挥部】";
 }

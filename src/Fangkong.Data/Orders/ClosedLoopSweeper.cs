@@ -109,12 +109,19 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             var raisedBefore = new HashSet<string>(StringComparer.Ordinal);
             foreach (var chunk in keys.Keys.Chunk(1000))
                 raisedBefore.UnionWith(await db.Tasks.IgnoreQueryFilters().Where(t => t.CountyCode == county && chunk.Contains(t.DedupKey)).Select(t => t.DedupKey).ToListAsync(ct));
+            var byUnit = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (key, o) in keys.Where(k => !raisedBefore.Contains(k.Key)))
             {
                 TaskRaiser.Add(db, o.CountyCode, o.ScopeKey, "missed-report", $"{date:yyyy-MM-dd} {slot.ToString().ToLowerInvariant()} report missing", key,
                     deadline, TimeSpan.FromMinutes(Options.Monitoring.MissedReportMinutes), o.PersonId, o.Id);
+                var unit = Core.Notifications.NotificationRules.Unit(o.ScopeKey);
+                byUnit[unit] = byUnit.GetValueOrDefault(unit) + 1;
                 raised++;
             }
+            // One notice per village for the slot, with the count (not one per missing report).
+            foreach (var (unit, count) in byUnit)
+                Notifications.Notifier.Add(db, county, unit, Core.Notifications.NotificationKinds.MissedReports, 0, count, slot.ToString(), date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    "/tasks", $"missed:{unit}:{stamp}:{slot}:{nowUtc.Ticks}", nowUtc);
             db.Audit.Reason = $"{slot.ToString().ToLowerInvariant()} report of {date:yyyy-MM-dd} not received by the deadline";
             db.Audit.Rule = "monitoring#twice-daily";
             try { await db.SaveChangesAsync(ct); }
@@ -142,6 +149,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             t.Version++;
             db.Audit.Reason = $"not handled by {from} in time: escalated to {up}";
             db.Audit.Rule = $"escalation#level-{t.EscalationLevel}";
+            Notifications.Notifier.Add(db, county, up, Core.Notifications.NotificationKinds.TaskEscalated, t.EscalationLevel, 1, t.Kind, t.Title, "/tasks", $"task-escalated:{t.Id}:{t.EscalationLevel}", nowUtc);
             try { await db.SaveChangesAsync(ct); escalated++; }
             catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); }
         }

@@ -293,6 +293,8 @@ internal static class TaskRaiser
     {
         if (db.Tasks.Local.Any(t => t.CountyCode == county && t.DedupKey == dedupKey)
             || await db.Tasks.IgnoreQueryFilters().AnyAsync(t => t.CountyCode == county && t.DedupKey == dedupKey, ct)) return null;
+        // A task raised on its own (a fever, a spot-check finding) is urgent: its unit is told at once.
+        Notifications.Notifier.Add(db, county, scopeKey, Core.Notifications.NotificationKinds.TaskRaised, 0, 1, kind, title, "/tasks", "task:" + dedupKey, now);
         return Add(db, county, scopeKey, kind, title, dedupKey, now, window, personId, orderId, arrivalId);
     }
 

@@ -1,5 +1,6 @@
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
 using Fangkong.Core.People;
 using Fangkong.Core.Sites;
@@ -27,7 +28,8 @@ public sealed record SiteRound(long SiteId, string SiteName, DateOnly Date, Repo
 /// report sweep and the fever alert work exactly as at home); the site's staff reach it through the stay, because
 /// the order itself belongs to the person's village and is outside the site's jurisdiction.
 /// </summary>
-public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, MonitoringService monitoring)
+public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, MonitoringService monitoring,
+    DbContextOptions<FangkongDb> dbOptions, Core.Security.FieldProtector protector)
 {
     private Actor Actor => actor.Current;
     private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
@@ -73,8 +75,12 @@ public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAc
         if (stay is null) return null;
         if (stay.Status != StayStatus.CheckedIn) throw new ConflictException("stay.not-checked-in", "the person is not checked in at the site");
         var room = await db.Rooms.AsNoTracking().Where(r => r.Id == stay.RoomId).Select(r => r.Building + "-" + r.Number).FirstAsync(ct);
-        // The order is the person's village's: reached through the stay (same county, the order the stay carries out).
-        var order = await db.Orders.IgnoreQueryFilters().FirstAsync(o => o.Id == stay.OrderId && o.CountyCode == stay.CountyCode, ct);
-        return await monitoring.RecordAsync(db, order, input, Actor.Name, ct, where: $"on the site round, room {room}");
+        // The order is the person's village's: reached through the stay (same county, the order the stay carries out),
+        // and written on the stay's authority within the order's own village only (its report, a fever task, the notice).
+        var orderScope = await db.Orders.IgnoreQueryFilters().Where(o => o.Id == stay.OrderId && o.CountyCode == stay.CountyCode).Select(o => o.ScopeKey).FirstAsync(ct);
+        var delegated = Actor with { Scope = JurisdictionScope.Of(stay.CountyCode, Core.Notifications.NotificationRules.Unit(orderScope)) };
+        await using var onBehalf = new FangkongDb(dbOptions, new FixedActorAccessor(delegated), protector);
+        var order = await onBehalf.Orders.FirstAsync(o => o.Id == stay.OrderId, ct);
+        return await monitoring.RecordAsync(onBehalf, order, input, Actor.Name, ct, where: $"on the site round, room {room}");
     }
 }

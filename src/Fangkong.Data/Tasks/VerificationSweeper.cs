@@ -36,6 +36,8 @@ public sealed class VerificationSweeper(IDbContextFactory<FangkongDb> factory, I
             for (var level = 1; level <= 2; level++) escalated += await EscalateAsync(db, county, nowUtc, level, ct);
             if (missed + escalated > 0)
             {
+                // The owners, then the township leads and the county, are told in the same transaction: one notice per unit.
+                await ExecuteAsync(db, Notifications.Notifier.FromVerificationMissesSql(db, nowUtc), county, nowUtc, ct);
                 db.Audit.Record(AuditKind.System, "verification.deadlines", county, county, "VerificationTask", null,
                     new AuditChanges().Set("Missed", null, missed.ToString(CultureInfo.InvariantCulture)).Set("Escalated", null, escalated.ToString(CultureInfo.InvariantCulture)),
                     reason: $"{missed} deadlines missed, {escalated} escalations at {nowUtc:yyyy-MM-dd HH:mm} UTC", rule: "deadline#escalation");

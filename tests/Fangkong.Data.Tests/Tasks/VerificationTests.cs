@@ -413,6 +413,109 @@ public class VerificationTests
         Assert.Equal(1, (await SweepTwiceAtOnce("2022-11-10 11:31")).Sum(r => r.Missed));
         Assert.Equal(4, (await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync())).Overdue);
         await AssertCountsMatchTheTasksAsync(db);
+
+        // Every step was notified exactly once, in the same transaction, one notice per unit with the count: the owners
+        // (the villages or townships working the tasks) of each miss, the township leads at level 1, the county at level 2.
+        await using var n = await db.ContextAsync(Command);
+        var notices = await n.Notifications.ToListAsync();
+        int Sum(string kind, int level, string stage) => notices.Where(x => x.Kind == kind && x.Level == level && x.Detail == stage).Sum(x => x.Count);
+        Assert.Equal(4, Sum(Core.Notifications.NotificationKinds.VerificationMissed, 0, "Team"));
+        Assert.Equal(4, Sum(Core.Notifications.NotificationKinds.VerificationEscalated, 1, "Team"));
+        Assert.Equal(4, Sum(Core.Notifications.NotificationKinds.VerificationEscalated, 2, "Team"));
+        Assert.Equal(1, Sum(Core.Notifications.NotificationKinds.VerificationMissed, 0, "Verify"));
+        Assert.Equal(13, notices.Sum(x => x.Count));
+        Assert.Contains(notices, x => x.Level == 0 && x.ScopeKey == known[0].Village);
+        Assert.All(notices.Where(x => x.Level == 1), x => Assert.Equal(ScopeKey.TownshipLength, x.ScopeKey.Length));
+        Assert.All(notices.Where(x => x.Level == 2), x => Assert.Equal(County, x.ScopeKey));
+        // One notice per unit and step: no two rows for the same unit, level and stage at the same sweep.
+        Assert.Equal(notices.Count, notices.Select(x => (x.ScopeKey, x.Level, x.Detail, x.CreatedAt)).Distinct().Count());
+    }
+
+    /// <summary>
+    /// Notices go out as text messages to the accounts of the unit addressed (a grid worker's account reads its
+    /// village's), once per account even with two nodes queuing and sending at once; a gateway failure is retried
+    /// later and given up after the last attempt; the outbox shows what happened.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Notices_GoOutAsTextMessages_OncePerAccount_EvenWithTwoNodes(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+        string village, grid, otherVillage;
+        await using (var ctx = await db.ContextAsync())
+        {
+            village = await ctx.Nodes.Where(x => x.Level == JurisdictionLevel.Village).OrderBy(x => x.ScopeKey).Select(x => x.ScopeKey).FirstAsync();
+            otherVillage = await ctx.Nodes.Where(x => x.Level == JurisdictionLevel.Village && x.ScopeKey != village).OrderBy(x => x.ScopeKey).Select(x => x.ScopeKey).FirstAsync();
+            grid = village + "001";
+            var nodeId = await ctx.Nodes.Where(x => x.ScopeKey == village).Select(x => x.Id).FirstAsync();
+            foreach (var (name, key, phone) in new[] { ("cadre", village, "13800001111"), ("grid", grid, "13800002222"), ("nophone", village, null), ("other", otherVillage, "13800003333") })
+                ctx.Users.Add(new Accounts.AppUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), CountyCode = County, ScopeKey = key, NodeId = nodeId, DisplayName = name, PhoneNumber = phone, SecurityStamp = name, CreatedAt = now });
+            ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = village, Kind = Core.Notifications.NotificationKinds.VerificationMissed, Count = 3, Detail = "Team", DedupKey = "test:1", CreatedAt = now });
+            await ctx.SaveChangesAsync();
+        }
+        var system = Actor.System("notifications");
+        var queued = await Task.WhenAll(
+            Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => $"{x.Count} missed", "node-a", now)),
+            Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => $"{x.Count} missed", "node-b", now)));
+        Assert.Equal(2, queued.Sum());
+        // Queued again later: nothing new (the notice is fanned out).
+        Assert.Equal(0, await Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => "x", "node-a", now.AddMinutes(1))));
+
+        var gateway = new FlakyGateway("13800002222");
+        var first = await Task.WhenAll(
+            Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).SendDueAsync(gateway, "node-a", now)),
+            Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).SendDueAsync(gateway, "node-b", now)));
+        Assert.Equal((1, 1), (first.Sum(r => r.Sent), first.Sum(r => r.Retrying)));
+        // Not due again before the back-off; then sent.
+        Assert.Equal(0, (await Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).SendDueAsync(gateway, "node-a", now.AddSeconds(30)))).Sent);
+        Assert.Equal(1, (await Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).SendDueAsync(gateway, "node-b", now.AddMinutes(2)))).Sent);
+        Assert.Equal(2, gateway.Delivered.Count);
+        Assert.Equal(["13800001111", "13800002222"], gateway.Delivered.Select(d => d.Phone).Order().ToArray());
+        Assert.All(gateway.Delivered, d => Assert.Equal("3 missed", d.Text));
+
+        // The outbox: masked phones, attempts and the gateway's reference; the village sees it, another village does not.
+        var outbox = await Run(db, As(Roles.VillageCadre, village), sp => Make<Notifications.NotificationService>(sp).OutboxAsync());
+        Assert.Equal(2, outbox.Count);
+        Assert.All(outbox, m => Assert.Equal((Core.Notifications.SmsStatus.Sent, "flaky"), (m.Status, m.Gateway)));
+        Assert.Contains(outbox, m => m.Attempts == 2 && m.PhoneMasked == "138****2222");
+        Assert.DoesNotContain(outbox, m => m.PhoneMasked.Contains("13800001111", StringComparison.Ordinal));
+        Assert.Empty(await Run(db, As(Roles.VillageCadre, otherVillage), sp => Make<Notifications.NotificationService>(sp).OutboxAsync()));
+
+        // A gateway that never answers: retried with back-off, then given up after the last attempt.
+        await using (var ctx = await db.ContextAsync())
+        {
+            ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = otherVillage, Kind = Core.Notifications.NotificationKinds.TaskRaised, DedupKey = "test:2", CreatedAt = now });
+            await ctx.SaveChangesAsync();
+        }
+        await Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => "fever", "node-a", now));
+        var down = new FlakyGateway("13800003333", always: true);
+        var at = now;
+        for (var attempt = 1; attempt <= Core.Notifications.NotificationRules.MaxAttempts; attempt++)
+        {
+            var r = await Run(db, system, sp => Make<Notifications.SmsDispatcher>(sp).SendDueAsync(down, "node-a", at));
+            Assert.Equal(attempt < Core.Notifications.NotificationRules.MaxAttempts ? (0, 1) : (1, 0), (r.Failed, r.Retrying));
+            at = at.AddHours(2);
+        }
+        var failed = await Run(db, Command, sp => Make<Notifications.NotificationService>(sp).OutboxAsync(Core.Notifications.SmsStatus.Failed));
+        Assert.Equal(Core.Notifications.NotificationRules.MaxAttempts, Assert.Single(failed).Attempts);
+        Assert.Contains("unreachable", failed[0].Error);
+    }
+
+    /// <summary>A stand-in for the operator's gateway: fails the phone given once (or always), records what it delivered.</summary>
+    private sealed class FlakyGateway(string failing, bool always = false) : Core.Notifications.ISmsGateway
+    {
+        private int _failures;
+        public System.Collections.Concurrent.ConcurrentBag<(string Phone, string Text)> Delivered { get; } = [];
+        public string Name => "flaky";
+
+        public Task<Core.Notifications.SmsResult> SendAsync(string phone, string text, string reference, CancellationToken ct)
+        {
+            if (phone == failing && (always || Interlocked.Increment(ref _failures) == 1))
+                return Task.FromResult(new Core.Notifications.SmsResult(false, null, "gateway unreachable"));
+            Delivered.Add((phone, text));
+            return Task.FromResult(new Core.Notifications.SmsResult(true, "ref-" + reference, null));
+        }
     }
 
     [Theory, OnSqlite, OnPostgres]

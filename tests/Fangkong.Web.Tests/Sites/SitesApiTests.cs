@@ -149,6 +149,52 @@ public class SitesApiTests
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
     }
 
+    /// <summary>
+    /// A township's site takes a person of another township (allocated by the county): the site's staff take the
+    /// person's temperature on their round although the order belongs to the other township's village; the report and
+    /// a fever's task land there, written in the staff member's name, and the village is told. The order itself stays
+    /// out of the site's sight.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ASiteRound_ReportsForAPersonOfAnotherTownship_OnTheStaysAuthority(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var siteTeam = await app.SignInAsync("township2");
+        var siteKey = (await (await siteTeam.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("scopeKey").GetString();
+        var site = (await (await command.PostJsonAsync("/api/v1/sites", new { name = "二镇隔离点", level = "Township", scopeKey = siteKey, reserveRooms = 0 })).JsonAsync()).GetProperty("id").GetInt64();
+        var rooms = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("楼栋,楼层,房号,单人间,独立卫生间\nA,2,201,是,是\n")), "file", "rooms.csv" } };
+        Assert.Equal(HttpStatusCode.OK, (await command.PostAsync($"/api/v1/sites/{site}/rooms/import", rooms)).StatusCode);
+        var items = (await (await command.GetAsync("/api/v1/sites/standards")).JsonAsync()).EnumerateArray().Select(x => new { code = x.GetProperty("code").GetString(), passed = true }).ToArray();
+        await command.PostJsonAsync($"/api/v1/sites/{site}/inspections", new { items });
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/{site}/status", new { status = "InService" })).StatusCode);
+
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var order = (await (await township.PostJsonAsync("/api/v1/orders", new { personId = person, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync()).GetProperty("id").GetInt64();
+        var room = (await (await command.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync()).GetProperty("rooms")[0].GetProperty("id").GetInt64();
+        var stay = (await (await command.PostJsonAsync("/api/v1/sites/stays", new { orderId = order, roomId = room })).JsonAsync()).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NoContent, (await siteTeam.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-in", new { })).StatusCode);
+
+        var round = await (await siteTeam.GetAsync($"/api/v1/sites/{site}/rounds?slot=Morning")).JsonAsync();
+        Assert.Equal(1, round.GetProperty("items").GetArrayLength());
+        var fever = await siteTeam.PostJsonAsync($"/api/v1/sites/stays/{stay}/reports", new { slot = "Morning", temperature = 37.6, symptoms = "SoreThroat" });
+        Assert.True(fever.StatusCode == HttpStatusCode.OK, await fever.Content.ReadAsStringAsync());
+        Assert.True((await fever.JsonAsync()).GetProperty("alarming").GetBoolean());
+        // The order stays the village's: the site's team cannot open it; the township sees the report in the staff member's name.
+        Assert.Equal(HttpStatusCode.NotFound, (await siteTeam.GetAsync($"/api/v1/orders/{order}")).StatusCode);
+        var report = (await (await township.GetAsync($"/api/v1/orders/{order}")).JsonAsync()).GetProperty("reports")[0];
+        Assert.Equal(37.6m, report.GetProperty("temperature").GetDecimal());
+        Assert.StartsWith("乡镇专班(二)", report.GetProperty("reportedBy").GetString());
+        // The fever's task is the village's, and the village was told at once (the township sees its villages' notices).
+        var tasks = await (await township.GetAsync("/api/v1/tasks?kind=fever-transfer")).Content.ReadAsStringAsync();
+        Assert.Contains("37.6", tasks);
+        var notices = (await (await township.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(notices, n => n.GetProperty("kind").GetString() == "task.raised" && n.GetProperty("detail").GetString() == "fever-transfer");
+        Assert.DoesNotContain((await (await siteTeam.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("items").EnumerateArray(),
+            n => n.GetProperty("kind").GetString() == "task.raised");
+    }
+
     private static async Task Refused(Task<HttpResponseMessage> call)
     {
         var response = await call;

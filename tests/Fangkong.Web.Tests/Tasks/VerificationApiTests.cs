@@ -80,6 +80,23 @@ public class VerificationApiTests
         Assert.Equal(1, Missed(await (await township.GetAsync("/api/v1/verification/misses")).JsonAsync()));
         Assert.Equal(1, Missed(await (await command.GetAsync("/api/v1/verification/misses")).JsonAsync()));
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/verification/misses")).JsonAsync()).GetArrayLength());
+        // The unit working the task was told (one notice, in words); the township sees it among its units' notices,
+        // the county too; the other township neither sees nor can mark it.
+        var notices = await (await township.GetAsync("/api/v1/notifications?below=true")).JsonAsync();
+        var notice = Assert.Single(notices.GetProperty("items").EnumerateArray());
+        Assert.Equal(("verification.missed", 0, 1, "Team"), (notice.GetProperty("kind").GetString(), notice.GetProperty("level").GetInt32(), notice.GetProperty("count").GetInt32(), notice.GetProperty("detail").GetString()));
+        Assert.Contains("核查任务", notice.GetProperty("text").GetString());
+        var noticeId = notice.GetProperty("id").GetInt64();
+        Assert.Equal(1, (await (await command.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("total").GetInt32());
+        await Hidden(other.PostJsonAsync($"/api/v1/notifications/{noticeId}/read", new { }));
+        Assert.Equal(0, (await (await other.PostJsonAsync("/api/v1/notifications/read-all", new { })).JsonAsync()).GetProperty("marked").GetInt32());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/notifications/sms")).JsonAsync()).GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, (await township.GetAsync("/api/v1/notifications/sms")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/notifications/{noticeId}/read", new { })).StatusCode);
+        var read = (await (await command.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("items")[0];
+        Assert.StartsWith("乡镇专班", read.GetProperty("readBy").GetString());
+        Assert.Equal(0, (await (await township.PostJsonAsync("/api/v1/notifications/read-all", new { })).JsonAsync()).GetProperty("marked").GetInt32());
 
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "NotFound" })).StatusCode);

@@ -1,0 +1,117 @@
+using Fangkong.Core.Identifiers;
+using Fangkong.Core.Notifications;
+using Fangkong.Data.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fangkong.Data.Notifications;
+
+public sealed record DispatchResult(int Queued, int Sent, int Failed, int Retrying);
+
+/// <summary>
+/// Turns notifications into text messages and sends them, from any number of web nodes at once. Queuing the
+/// messages of new notifications runs under the county's lease (one node at a time; a unique index keeps one message
+/// per notification and account anyway). Sending takes due messages with a short lease of their own (on PostgreSQL
+/// <c>FOR UPDATE SKIP LOCKED</c>, so two nodes never take the same message), calls the gateway outside any
+/// transaction, and records the outcome; a failure is retried with back-off, then given up and shown as failed.
+/// </summary>
+public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
+{
+    public const int Batch = 100;
+
+    /// <summary>Queues a message for each account of each new notification's unit with a phone; returns how many.</summary>
+    public async Task<int> QueueAsync(string county, Func<Notification, string> text, string holder, DateTime now, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var lease = $"notifications:{county}";
+        if (!await JobLeases.TryAcquireAsync(db, lease, holder, now, TimeSpan.FromMinutes(2), ct)) return 0;
+        try
+        {
+            var fresh = await db.Notifications.Where(n => n.CountyCode == county && n.FannedOutAt == null).OrderBy(n => n.Id).Take(500).ToListAsync(ct);
+            if (fresh.Count == 0) return 0;
+            // Locked-out accounts are left out (compared here: SQLite cannot order the lock-out's DateTimeOffset).
+            var accounts = (await db.Users.AsNoTracking()
+                .Where(u => u.CountyCode == county && u.PhoneNumber != null && u.PhoneNumber != "")
+                .Select(u => new { u.Id, u.ScopeKey, u.PhoneNumber, u.LockoutEnd }).ToListAsync(ct))
+                .Where(u => u.LockoutEnd is null || u.LockoutEnd < new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc))).ToList();
+            var byUnit = accounts.ToLookup(a => NotificationRules.Unit(a.ScopeKey));
+            var queued = 0;
+            foreach (var n in fresh)
+            {
+                var body = text(n);
+                foreach (var a in byUnit[n.ScopeKey])
+                {
+                    db.OutboundSms.Add(new OutboundSms
+                    {
+                        CountyCode = n.CountyCode, ScopeKey = n.ScopeKey, NotificationId = n.Id, AccountId = a.Id,
+                        PhoneMasked = Masking.Phone(a.PhoneNumber) ?? "", Text = body.Length > 500 ? body[..500] : body,
+                        Status = SmsStatus.Pending, NextAttemptAt = now, CreatedAt = now,
+                    });
+                    queued++;
+                }
+                n.FannedOutAt = now;
+            }
+            await db.SaveChangesAsync(ct);
+            return queued;
+        }
+        finally
+        {
+            await JobLeases.ReleaseAsync(db, lease, holder, now, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Sends the messages due now through the gateway; returns what happened to them.</summary>
+    public async Task<DispatchResult> SendDueAsync(ISmsGateway gateway, string holder, DateTime now, CancellationToken ct = default)
+    {
+        var claim = $"{holder}:{Guid.NewGuid():N}";
+        var until = now.AddMinutes(2);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                UPDATE "OutboundSms" SET "LeaseHolder" = {claim}, "LeaseUntil" = {until}
+                WHERE "Id" IN (SELECT "Id" FROM "OutboundSms"
+                               WHERE "Status" = 0 AND "NextAttemptAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {now})
+                               ORDER BY "NextAttemptAt", "Id" LIMIT {Batch} FOR UPDATE SKIP LOCKED)
+                """, ct);
+        else // SQLite: one writer at a time, so the conditional update alone cannot hand a message to two claimers.
+            await db.OutboundSms.Where(m => m.Status == SmsStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(Batch)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseHolder, claim).SetProperty(m => m.LeaseUntil, until), ct);
+        var mine = await db.OutboundSms.Where(m => m.LeaseHolder == claim && m.Status == SmsStatus.Pending).ToListAsync(ct);
+        if (mine.Count == 0) return new DispatchResult(0, 0, 0, 0);
+        var ids = mine.Select(m => m.AccountId).Distinct().ToList();
+        var phones = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.PhoneNumber, ct);
+        int sent = 0, failed = 0, retrying = 0;
+        foreach (var m in mine)
+        {
+            m.Attempts++;
+            var result = phones.GetValueOrDefault(m.AccountId) is { Length: > 0 } phone
+                ? await SafeSendAsync(gateway, phone, m.Text, $"fk-{m.Id}", ct)
+                : new SmsResult(false, null, "the account has no phone number any more");
+            m.Gateway = gateway.Name;
+            m.LeaseHolder = null;
+            m.LeaseUntil = null;
+            if (result.Sent)
+            {
+                m.Status = SmsStatus.Sent;
+                m.SentAt = now;
+                m.GatewayReference = result.Reference;
+                m.Error = null;
+                sent++;
+            }
+            else
+            {
+                m.Error = result.Error is { Length: > 500 } e ? e[..500] : result.Error;
+                if (NotificationRules.Retry(m.Attempts, now) is { } next) { m.NextAttemptAt = next; retrying++; }
+                else { m.Status = SmsStatus.Failed; failed++; }
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return new DispatchResult(0, sent, failed, retrying);
+    }
+
+    private static async Task<SmsResult> SafeSendAsync(ISmsGateway gateway, string phone, string text, string reference, CancellationToken ct)
+    {
+        try { return await gateway.SendAsync(phone, text, reference, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { return new SmsResult(false, null, e.GetType().Name + ": " + e.Message); }
+    }
+}

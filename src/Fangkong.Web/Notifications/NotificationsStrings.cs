@@ -1,0 +1,3 @@
+namespace Fangkong.Web.Notifications;
+
+public sealed class NotificationsStrings;
