@@ -217,6 +217,34 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         return true;
     }
 
+    /// <summary>
+    /// The sample a verification team took (and its result, if back) fills the new order's test slot of that day when
+    /// the rule pack schedules one: the person is not sampled twice on one day, and the order's ledger shows it. A
+    /// positive result raises the transfer task as any positive test does. Returns the day filled, or null.
+    /// </summary>
+    internal async Task<int?> CarryVerificationTestAsync(long orderId, long taskId, DateTime sampledAt, DateTime? resultAt, string? result, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var o = await Load(db, orderId).FirstOrDefaultAsync(ct);
+        if (o is null) return null;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(sampledAt, DateTimeKind.Utc), zone));
+        var test = o.Tests.FirstOrDefault(t => t.Date == day && t.Status == TestStatus.Due);
+        if (test is null) return null;
+        var now = time.GetUtcNow().UtcDateTime;
+        test.Status = result switch { "positive" => TestStatus.Positive, "negative" => TestStatus.Negative, _ => TestStatus.Sampled };
+        test.SampledAt = sampledAt;
+        if (test.Status != TestStatus.Sampled) test.ResultAt = resultAt ?? now;
+        test.RecordedBy = Actor.Name;
+        o.UpdatedAt = now;
+        if (test.Status == TestStatus.Positive)
+            await TaskRaiser.RaiseAsync(db, o, "positive-transfer", $"day {test.Day} test positive", $"positive:{o.Id}:{test.Day}", now, TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes), ct);
+        db.Audit.Reason = $"test day {test.Day}: {test.Status.ToString().ToLowerInvariant()}";
+        db.Audit.Rule = $"verification#{taskId}";
+        await db.SaveChangesAsync(ct);
+        return test.Day;
+    }
+
     /// <summary>Replaces the five-to-one owners (roles are data; each role at most once, a name required).</summary>
     public async Task<bool> SetOwnersAsync(long id, IReadOnlyList<OwnerInput> owners, CancellationToken ct = default)
     {

@@ -229,10 +229,29 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             return "sampled";
         }, ct);
 
-    public Task<bool> ResultAsync(long id, string? result, int? version = null, CancellationToken ct = default)
+    public async Task<bool> ResultAsync(long id, string? result, int? version = null, CancellationToken ct = default)
     {
         var r = Text.Tidy(result)?.ToLowerInvariant();
         if (r is not ("negative" or "positive")) throw new ValidationFailedException([new FieldError("result", "verification.result-values")]);
+        var done = await RecordResultAsync(id, r, version, ct);
+        if (done && r == "positive") await RaisePositiveAsync(id, ct);
+        return done;
+    }
+
+    /// <summary>A positive result of a pushed person is a case: the unit working the task gets the transfer task (and is told) at once.</summary>
+    private async Task RaisePositiveAsync(long id, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var t = await db.VerificationTasks.AsNoTracking().FirstAsync(x => x.Id == id, ct);
+        await Orders.TaskRaiser.RaiseAsync(db, t.CountyCode, t.ScopeKey, "positive-transfer", $"verification task {id}: test positive", $"verification-positive:{id}", Now,
+            TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes), t.PersonId, ct: ct);
+        db.Audit.Reason = "verification result positive";
+        db.Audit.Rule = "verification#positive";
+        await db.SaveChangesAsync(ct);
+    }
+
+    private Task<bool> RecordResultAsync(long id, string r, int? version, CancellationToken ct)
+    {
         return ChangeAsync(id, version, VerificationStage.Result, t =>
         {
             RequireWorking(t);
@@ -263,6 +282,8 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             if (task.PersonId is not { } personId) throw new ConflictException("verification.no-person", "the task has no person");
             orderId = await orders.CreateAsync(new OrderCreate(personId, [measure], input.ExposureDate ?? DateOnly.FromDateTime(task.DispatchedAt.AddHours(8)),
                 Confirm: true, Note: $"协查 task {id}" + (Text.Tidy(input.Note) is { } n ? ": " + n : "")), ct);
+            // The team's sample is the person's test of that day under the new order.
+            if (task.SampledAt is { } sampled) await orders.CarryVerificationTestAsync(orderId.Value, id, sampled, task.ResultAt, task.Result, ct);
         }
         return await ChangeAsync(id, version, VerificationStage.Close, t =>
         {

@@ -21,11 +21,17 @@ public sealed class StringCatalog
         _en = Load("en");
     }
 
-    public static IReadOnlyList<Type> Sections { get; } =
-    [
-        typeof(SharedStrings), typeof(ErrorStrings), typeof(Accounts.AccountStrings), typeof(People.PeopleStrings),
-        typeof(Jurisdictions.JurisdictionStrings), typeof(Audit.AuditStrings), typeof(ClosedLoop.ClosedLoopStrings),
-    ];
+    /// <summary>
+    /// Every strings marker class of the web project (a sealed class named …Strings with nothing in it), found by
+    /// reflection so a new capability's strings are served by this catalogue from its first page. A marker left to
+    /// BootstrapBlazor's own localizer was served through a process-wide cache bound to the first host's services —
+    /// with several hosts in one process (the tests) a page then failed once that host was disposed.
+    /// </summary>
+    public static IReadOnlyList<Type> Sections { get; } = typeof(StringCatalog).Assembly.GetTypes()
+        .Where(t => t.IsClass && t.IsSealed && !t.IsAbstract && t.Name.EndsWith("Strings", StringComparison.Ordinal) && t.Namespace?.StartsWith("Fangkong.Web", StringComparison.Ordinal) == true
+            && t.GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly)
+                .All(m => m is System.Reflection.ConstructorInfo))
+        .OrderBy(t => t.FullName, StringComparer.Ordinal).ToList();
 
     public string? Find(Type section, string key, CultureInfo culture)
     {

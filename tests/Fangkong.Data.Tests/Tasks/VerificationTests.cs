@@ -284,6 +284,11 @@ public class VerificationTests
         var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(detail.OrderId!.Value));
         Assert.Equal(OrderStatus.Active, order!.Order.Status);
         Assert.StartsWith("cn-20-measures#close-contact", order.Order.RuleReference);
+        // The team's sample of 11-11 (and its negative result) is the order's test of that day, recorded under the task.
+        var carried = Assert.Single(order.Tests, t => t.Date == new DateOnly(2022, 11, 11));
+        Assert.Equal(TestStatus.Negative, carried.Status);
+        await using (var audit = await db.ContextAsync(Command))
+            Assert.True(await audit.AuditEntries.AnyAsync(e => e.Rule == $"verification#{item.Id}" && e.Reason == $"test day {carried.Day}: negative"));
 
         // Every step is in the audit trail with the deadline rule it answered.
         await using var ctx = await db.ContextAsync(Command);
@@ -429,6 +434,15 @@ public class VerificationTests
         Assert.All(notices.Where(x => x.Level == 2), x => Assert.Equal(County, x.ScopeKey));
         // One notice per unit and step: no two rows for the same unit, level and stage at the same sweep.
         Assert.Equal(notices.Count, notices.Select(x => (x.ScopeKey, x.Level, x.Detail, x.CreatedAt)).Distinct().Count());
+
+        // A positive result of a pushed person is a case: the transfer task is raised for the unit at once, and it is told.
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(task.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, null))));
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(task.Id)));
+        Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).ResultAsync(task.Id, "positive")));
+        await using var p = await db.ContextAsync(Command);
+        var transfer = await p.Tasks.SingleAsync(t => t.DedupKey == $"verification-positive:{task.Id}");
+        Assert.Equal(("positive-transfer", task.ScopeKey, task.PersonId), (transfer.Kind, transfer.ScopeKey, transfer.PersonId));
+        Assert.True(await p.Notifications.AnyAsync(x => x.Kind == Core.Notifications.NotificationKinds.TaskRaised && x.Detail == "positive-transfer" && x.ScopeKey == Core.Notifications.NotificationRules.Unit(task.ScopeKey)));
     }
 
     /// <summary>

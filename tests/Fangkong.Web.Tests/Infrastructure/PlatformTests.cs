@@ -308,7 +308,9 @@ public class PlatformTests
             Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.OK or HttpStatusCode.Forbidden, $"{url}: {(int)response.StatusCode}");
             Assert.False((await response.Content.ReadAsStringAsync()).Contains(secret, StringComparison.Ordinal), $"{url} shows {secret} to another township");
             // The township itself sees it.
-            Assert.True((await (await township.GetAsync(url)).Content.ReadAsStringAsync()).Contains(secret, StringComparison.Ordinal), $"{url} does not show {secret} to its township");
+            var mine = await township.GetAsync(url);
+            var body = await mine.Content.ReadAsStringAsync();
+            Assert.True(body.Contains(secret, StringComparison.Ordinal), $"{url} does not show {secret} to its township: {(int)mine.StatusCode} {body[..Math.Min(body.Length, 3000)]}");
         }
     }
 
@@ -372,12 +374,17 @@ public class PlatformTests
             ["J"] = "Fangkong.Web.Jurisdictions.JurisdictionStrings", ["U"] = "Fangkong.Web.Audit.AuditStrings",
             ["C"] = "Fangkong.Web.ClosedLoop.ClosedLoopStrings", ["E"] = "Fangkong.Web.Infrastructure.ErrorStrings",
             ["S"] = "Fangkong.Web.Sites.SitesStrings", ["V"] = "Fangkong.Web.Tasks.VerificationStrings",
+            ["N"] = "Fangkong.Web.Notifications.NotificationsStrings",
         };
+        // Every section is served by the platform's own catalogue (never by BootstrapBlazor's process-wide fallback).
+        var served = Fangkong.Web.Infrastructure.StringCatalog.Sections.Select(t => t.FullName!).ToHashSet();
+        Assert.Empty(zh.Keys.Where(k => k.StartsWith("Fangkong.Web.", StringComparison.Ordinal)).Except(served));
+        Assert.Empty(served.Except(zh.Keys));
         var missing = new List<string>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src/Fangkong.Web/Components"), "*.razor", SearchOption.AllDirectories))
         {
             var text = File.ReadAllText(file);
-            foreach (Match m in Regex.Matches(text, @"\b([LPAJUCESV])\[""([A-Za-z0-9_-]+)""\]"))
+            foreach (Match m in Regex.Matches(text, @"\b([LPAJUCESVN])\[""([A-Za-z0-9_-]+)""\]"))
                 if (!zh[prefixes[m.Groups[1].Value]].Contains(m.Groups[2].Value)) missing.Add($"{Path.GetFileName(file)}: {m.Value}");
             // No Chinese text hard-coded in markup: it belongs in the resource files.
             foreach (var line in text.Split('\n').Where(l => !l.TrimStart().StartsWith("@*") && !l.Contains("datalist", StringComparison.Ordinal) && !l.Contains("<option value=\"", StringComparison.Ordinal)))
