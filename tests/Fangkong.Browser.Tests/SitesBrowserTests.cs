@@ -174,6 +174,24 @@ public class SitesBrowserTests
         Assert.Equal("2", await desk.GetAttributeAsync("#occupancy .fk-column:last-child", "data-occupied"));
         await BrowserApp.ShotAsync(desk, "57-sites-occupancy");
 
+        // 5b. The county adds a room found at the inspection by typing it in; the same number again is refused, named.
+        await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
+        async Task AddRoomAsync(string number)
+        {
+            await desk.FillAsync("input[name='NewRoom.Building']", "1号楼");
+            await desk.FillAsync("input[name='NewRoom.Floor']", "3");
+            await desk.FillAsync("input[name='NewRoom.Number']", number);
+            await desk.CheckAsync("input[name='NewRoom.Accessible']");
+            await desk.ClickAsync("#room-form button[type=submit]");
+            await desk.WaitForSelectorAsync("#board-message");
+        }
+        await AddRoomAsync("301");
+        await desk.WaitForSelectorAsync(".fk-room[data-room='301'][data-state='Ready']");
+        await AddRoomAsync("301");
+        Assert.Contains("该房号已存在", await desk.InnerTextAsync("#board-message"));
+        await desk.Locator("#room-form").ScrollIntoViewIfNeededAsync();
+        await BrowserApp.ShotAsync(desk, "63-room-typed-in");
+
         // 6. A point-to-point pick-up typed in at the checkpoint by ID numbers: a wrong line is named and nothing is
         // requested; then the two arrivals go to the site on one trip.
         await phone.GotoAsync(app.BaseUrl + "/sites/trips");

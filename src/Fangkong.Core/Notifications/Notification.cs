@@ -77,8 +77,10 @@ public static class NotificationKinds
     public const string TaskEscalated = "task.escalated";
     /// <summary>Reports missing at the deadline (Detail: the slot; Subject: the date).</summary>
     public const string MissedReports = "monitoring.missed-reports";
+    /// <summary>The county's free quarantine rooms fell under the threshold (Count: free rooms; Subject: free/usable).</summary>
+    public const string CapacityLow = "sites.capacity-low";
 
-    public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports];
+    public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports, CapacityLow];
 }
 
 /// <summary>Who a notification is for and when a failed text message is tried again.</summary>

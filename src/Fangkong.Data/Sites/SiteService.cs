@@ -1,3 +1,4 @@
+using System.Globalization;
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Jurisdictions;
@@ -20,6 +21,9 @@ public sealed record BoardRoom(long Id, string Building, int Floor, string Numbe
     bool FamilyRoom, int Beds, bool NegativePressure, string? OutOfServiceReason, DateTime StateChangedAt, int Version, IReadOnlyList<RoomOccupant> Occupants);
 public sealed record RoomBoard(SiteItem Site, IReadOnlyList<BoardRoom> Rooms, TurnoverSummary Turnover, long ElapsedMs);
 public sealed record RoomImportSummary(int Rows, int Imported, IReadOnlyList<RoomImportError> Errors);
+/// <summary>One room typed in: building, floor, number and its attributes (beds for a family room).</summary>
+public sealed record RoomInput(string? Building, int? Floor, string? Number, bool Single = true, bool OwnBathroom = true, bool Accessible = false, bool FamilyRoom = false,
+    int? Beds = null, bool NegativePressure = false);
 public sealed record InspectionInput(IReadOnlyList<InspectionItemInput> Items, string? Note);
 public sealed record InspectionItemInput(string Code, bool Passed, string? Note);
 
@@ -156,6 +160,38 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         return new RoomImportSummary(rows.Count, result.Rooms.Count, []);
     }
 
+    /// <summary>
+    /// Adds one room typed in on the board (a room found during an inspection, a floor fitted later): the same rules as a
+    /// rooms file, a number already used in the site refused. Null when the site is not the actor's.
+    /// </summary>
+    public async Task<long?> AddRoomAsync(long siteId, RoomInput input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return null;
+        static string Flag(bool b) => b ? "true" : "false";
+        var row = new RoomImportRow(1, input.Building, input.Floor?.ToString(CultureInfo.InvariantCulture), input.Number, Flag(input.Single), Flag(input.OwnBathroom),
+            Flag(input.Accessible), Flag(input.FamilyRoom), input.Beds?.ToString(CultureInfo.InvariantCulture), Flag(input.NegativePressure));
+        var result = RoomImportRules.Validate([row]);
+        var errors = result.Errors.Select(e => new FieldError(e.Field, e.Code)).ToList();
+        if (errors.Count == 0)
+        {
+            var room = result.Rooms[0];
+            if (await db.Rooms.AnyAsync(r => r.SiteId == siteId && r.Building == room.Building && r.Number == room.Number, ct))
+                errors.Add(new FieldError("number", "number.exists-in-site"));
+        }
+        ValidationFailedException.ThrowIfAny(errors);
+        var added = result.Rooms[0].ToRoom(site, Now);
+        added.StateChangedBy = Actor.Name;
+        added.Version = 1;
+        db.Rooms.Add(added);
+        db.Audit.Reason = $"room {added.Building}-{added.Number} added";
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); } // typed twice at once
+        return added.Id;
+    }
+
     private static IEnumerable<RoomImportRow> ReadRows(ITabularSource source)
     {
         foreach (var sheet in source.Sheets)
@@ -214,6 +250,25 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var items = sites.Select(s => Item(s, CapacityRules.Summarize(s, byState[s.Id].ToDictionary(x => x.State, x => x.Count), held.GetValueOrDefault(s.Id)))).ToList();
         var county = CapacityRules.Summarize(items.Select(i => i.Capacity));
         return new CapacityView(county, items, CapacityRules.IsBelow(county, threshold), threshold);
+    }
+
+    /// <summary>
+    /// The low-capacity alert as a notice to the county command centre: when the county's free rooms fall under the
+    /// threshold, once a county day while they stay under (run by the sweep with the county's scope). True when told.
+    /// </summary>
+    public async Task<bool> WatchCapacityAsync(CapacityThreshold threshold, DateOnly today, CancellationToken ct = default)
+    {
+        var view = await CapacityAsync(threshold, ct);
+        if (!view.BelowThreshold || view.County.Usable == 0 && view.Sites.Count == 0) return false;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = Actor.Scope.CountyCode;
+        var key = $"capacity-low:{today:yyyyMMdd}";
+        if (await db.Notifications.AnyAsync(n => n.CountyCode == county && n.DedupKey == key, ct)) return false;
+        Notifications.Notifier.Add(db, county, county, Core.Notifications.NotificationKinds.CapacityLow, 0, view.County.Free, null,
+            $"{view.County.Free}/{view.County.Usable}", "/sites", key, Now);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { return false; } // another node told the county first
+        return true;
     }
 
     /// <summary>

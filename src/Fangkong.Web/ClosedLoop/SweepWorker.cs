@@ -61,6 +61,10 @@ public sealed class SweepWorker(IServiceScopeFactory scopes, IOptions<FangkongOp
                 .SweepAsync(county, time.GetUtcNow().UtcDateTime, _holder, ct);
             if (deadlines.Ran && deadlines.Missed + deadlines.Escalated > 0)
                 log.LogInformation("county {County}: {Missed} verification deadlines missed, {Escalated} escalated", county, deadlines.Missed, deadlines.Escalated);
+            // Quarantine rooms running short: the command centre is told once a day while they stay short.
+            var today = Core.CountyClock.Today(time, options.Value.TimeZone);
+            if (await ActivatorUtilities.CreateInstance<Data.Sites.SiteService>(scope.ServiceProvider).WatchCapacityAsync(Sites.SitesModule.Threshold(options), today, ct))
+                log.LogWarning("county {County}: free quarantine rooms under the threshold; the command centre was told", county);
         }
     }
 }

@@ -66,6 +66,9 @@ public static class SitesModule
             finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.SitesManage).DisableAntiforgery().WithName("Sites_ImportRooms")
             .WithSummary("Rooms file (xlsx / csv: 楼栋, 楼层, 房号, 单人间, 独立卫生间, 无障碍, 家庭房, 床位, 负压); all or nothing, every bad row named.");
+        g.MapPost("/{id:long}/rooms", async Task<Results<Ok<object>, NotFound>> (long id, RoomInput body, SiteService s) =>
+                await s.AddRoomAsync(id, body) is { } room ? TypedResults.Ok<object>(new { id = room }) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_AddRoom").WithSummary("One room typed in (the rooms file's rules; a number already used in the site is refused).");
         g.MapPost("/{id:long}/inspections", async Task<Results<Ok<InspectionVerdict>, NotFound>> (long id, InspectionInput body, SiteService s) =>
                 await s.InspectAsync(id, body) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Inspect").WithSummary("An inspection against the standards; the verdict is computed.");

@@ -243,6 +243,25 @@ public class SiteTests
         await AssertHoldersMatchStaysAsync(db);
     }
 
+    /// <summary>The low-capacity alert reaches the command centre as a notice: once a county day while rooms stay short.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task FreeRoomsUnderTheThreshold_TellTheCommandCentre_OnceADay(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\n");
+        var system = new Actor("system", "sweep", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        var day = new DateOnly(2022, 10, 5);
+        Assert.False(await Run(db, system, sp => Make<SiteService>(sp).WatchCapacityAsync(new CapacityThreshold(MinFreeRooms: 2), day)));
+        Assert.True(await Run(db, system, sp => Make<SiteService>(sp).WatchCapacityAsync(new CapacityThreshold(MinFreeRooms: 3), day)));
+        Assert.False(await Run(db, system, sp => Make<SiteService>(sp).WatchCapacityAsync(new CapacityThreshold(MinFreeRooms: 3), day)));
+        Assert.True(await Run(db, system, sp => Make<SiteService>(sp).WatchCapacityAsync(new CapacityThreshold(MinFreeRooms: 3), day.AddDays(1))));
+        await using var ctx = await db.ContextAsync(Command);
+        var notices = await ctx.Notifications.Where(n => n.Kind == Core.Notifications.NotificationKinds.CapacityLow).ToListAsync();
+        Assert.Equal(2, notices.Count);
+        Assert.All(notices, n => Assert.Equal((County, 2, "2/2"), (n.ScopeKey, n.Count, n.Subject)));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task BadInput_GetsClearErrors_AndChangesNothing(Engine engine)
     {

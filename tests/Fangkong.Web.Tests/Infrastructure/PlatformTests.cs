@@ -138,6 +138,7 @@ public class PlatformTests
         ["Notifications_Read"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Notifications_ReadAll"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Notifications_Sms"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Sites_AddRoom"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Round"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Stays_Report"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Stays_Suggest"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
