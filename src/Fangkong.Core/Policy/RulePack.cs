@@ -232,7 +232,10 @@ public static class RulePackJson
 
     private class RuleDto
     {
+        /// <summary>The document's own words (Chinese): what an order quotes as its legal basis.</summary>
         public string? Basis { get; set; }
+        /// <summary>An English rendering for readers of the English interface (optional).</summary>
+        public string? BasisEn { get; set; }
         public string? Confidence { get; set; }
         public string? Release { get; set; }
         public List<MeasureDto>? Measures { get; set; }
