@@ -144,6 +144,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == stay.CountyCode && ids.Contains(p.Id));
         var home = await people.Where(p => p.Id == stay.PersonId).Select(p => (long?)p.NodeId).FirstOrDefaultAsync(ct);
         var request = new TripRequest(fromKind, fromText, null, TripPlaceKind.Site, null, stay.SiteId, riders);
+        db.Audit.Rule = "stay#pick-up";
         return await RequestAsync(db, request, people, fromKind == TripPlaceKind.Home ? home : null, ct);
     }
 
@@ -163,6 +164,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : null;
         var request = new TripRequest(TripPlaceKind.Site, null, stay.SiteId, to.Value, toText ?? (to == TripPlaceKind.Home ? "居家" : "定点医院"), null,
             [new TripPassengerInput(stay.PersonId, stay.OrderId)]);
+        // Required by the check-out itself: the closed loop continues from the site to home or hospital.
+        db.Audit.Rule = "stay#" + (to == TripPlaceKind.Home ? "converted-to-home" : "transferred-to-hospital");
         return await RequestAsync(db, request, people, null, ct);
     }
 
@@ -188,6 +191,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         db.Trips.Add(trip);
         db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";
+        db.Audit.Rule ??= "manual";
         await db.SaveChangesAsync(ct);
         return trip.Id;
     }

@@ -139,6 +139,9 @@ public class SiteTests
             var home = await trips.Trips.Include(t => t.Passengers).SingleAsync(t => t.FromKind == TripPlaceKind.Site && t.ToKind == TripPlaceKind.Home);
             Assert.Equal(TripStatus.Requested, home.Status);
             Assert.Equal(stay.PersonId, Assert.Single(home.Passengers).PersonId);
+            // …recorded as required by the check-out, not as someone's own decision.
+            var rules = await trips.AuditEntries.Where(e => e.EntityType == "Trip" && e.EntityId == home.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(e => e.Rule).ToListAsync();
+            Assert.Equal("stay#converted-to-home", Assert.Single(rules.Distinct()));
         }
         var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.Released)));
         Assert.Equal(SiteErrors.RoomEmpty, again.Code); // checking out a room nobody is in
