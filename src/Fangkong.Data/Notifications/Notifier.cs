@@ -25,27 +25,24 @@ internal static class Notifier
     }
 
     /// <summary>
-    /// Set-based: the verification misses recorded at <c>@now</c> (this sweep), one notification per unit, level and
-    /// stage — level 0 to the unit working the tasks, 1 to their township, 2 to the county. Runs in the sweep's
-    /// transaction with the parameters @county and @now.
+    /// Set-based, in the sweep's transaction, over the same condition (<paramref name="due"/>) that picks the tasks it is
+    /// about to mark — so it reads the same index and counts exactly the tasks moved: one notification per unit and stage,
+    /// at <paramref name="level"/> 0 to the unit working the tasks, 1 to their township, 2 to the county. Parameters
+    /// @county, @now (and @before, when the condition uses it) are the sweep's.
     /// </summary>
-    public static string FromVerificationMissesSql(FangkongDb db, DateTime now)
+    public static string FromVerificationTasksSql(FangkongDb db, string due, int level, DateTime now)
     {
-        var misses = Table<VerificationMiss>(db);
+        var tasks = Table<VerificationTask>(db);
         var stamp = now.Ticks.ToString(CultureInfo.InvariantCulture);
-        var stage = "CASE \"Stage\" " + string.Concat(Enum.GetValues<VerificationStage>().Select(s => $"WHEN {(int)s} THEN '{s}' ")) + "END";
-        var unit = $"""
-            CASE "Level"
-              WHEN 0 THEN (CASE WHEN length("ScopeKey") > {ScopeKey.VillageLength} THEN substr("ScopeKey", 1, {ScopeKey.VillageLength}) ELSE "ScopeKey" END)
-              WHEN 1 THEN (CASE WHEN length("ScopeKey") > {ScopeKey.TownshipLength} THEN substr("ScopeKey", 1, {ScopeKey.TownshipLength}) ELSE "ScopeKey" END)
-              ELSE substr("ScopeKey", 1, {ScopeKey.CountyLength}) END
-            """;
+        var stage = "CASE \"NextStage\" " + string.Concat(Enum.GetValues<VerificationStage>().Select(s => $"WHEN {(int)s} THEN '{s}' ")) + "END";
+        var length = level switch { 0 => ScopeKey.VillageLength, 1 => ScopeKey.TownshipLength, _ => ScopeKey.CountyLength };
+        var unit = $"""(CASE WHEN length("ScopeKey") > {length} THEN substr("ScopeKey", 1, {length}) ELSE "ScopeKey" END)""";
+        var kind = level == 0 ? NotificationKinds.VerificationMissed : NotificationKinds.VerificationEscalated;
         return $"""
             INSERT INTO "Notifications" ("CountyCode", "ScopeKey", "Kind", "Level", "Count", "Detail", "Link", "DedupKey", "CreatedAt")
-            SELECT "CountyCode", u, CASE WHEN "Level" = 0 THEN '{NotificationKinds.VerificationMissed}' ELSE '{NotificationKinds.VerificationEscalated}' END,
-                   "Level", COUNT(*), st, '/verification/tasks', 'verification:' || CAST("Level" AS TEXT) || ':' || st || ':' || u || ':{stamp}', @now
-            FROM (SELECT "CountyCode", "Level", {stage} AS st, {unit} AS u FROM "{misses}" WHERE "CountyCode" = @county AND "RecordedAt" = @now) m
-            GROUP BY "CountyCode", u, "Level", st
+            SELECT "CountyCode", u, '{kind}', {level}, COUNT(*), st, '/verification/tasks', 'verification:{level}:' || st || ':' || u || ':{stamp}', @now
+            FROM (SELECT "CountyCode", {stage} AS st, {unit} AS u FROM "{tasks}" WHERE {due}) m
+            GROUP BY "CountyCode", u, st
             ON CONFLICT DO NOTHING
             """;
     }

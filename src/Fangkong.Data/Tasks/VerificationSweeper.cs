@@ -14,7 +14,7 @@ public sealed record VerificationSweepResult(bool Ran, int Missed, int Escalated
 /// The clocks of pushed verification tasks, run by whichever web node holds the county's lease: a task whose next
 /// deadline has passed records a miss against the unit responsible (the owner is told: the miss shows in its
 /// queue); still not done after the escalation interval, it goes to the township lead (level 1), then the county
-/// (level 2), each recorded as well. Set-based: a million tasks missing the 20-minute deadline at once is two
+/// (level 2), each recorded as well — and each step is notified to the unit concerned, one notice per unit. Set-based: a million tasks missing the 20-minute deadline at once is two
 /// statements, not a million saves. Each statement only touches rows not yet moved, and a miss is unique per task,
 /// stage and level, so two nodes sweeping at once (or a sweep after a restart) record each step exactly once.
 /// </summary>
@@ -36,8 +36,6 @@ public sealed class VerificationSweeper(IDbContextFactory<FangkongDb> factory, I
             for (var level = 1; level <= 2; level++) escalated += await EscalateAsync(db, county, nowUtc, level, ct);
             if (missed + escalated > 0)
             {
-                // The owners, then the township leads and the county, are told in the same transaction: one notice per unit.
-                await ExecuteAsync(db, Notifications.Notifier.FromVerificationMissesSql(db, nowUtc), county, nowUtc, ct);
                 db.Audit.Record(AuditKind.System, "verification.deadlines", county, county, "VerificationTask", null,
                     new AuditChanges().Set("Missed", null, missed.ToString(CultureInfo.InvariantCulture)).Set("Escalated", null, escalated.ToString(CultureInfo.InvariantCulture)),
                     reason: $"{missed} deadlines missed, {escalated} escalations at {nowUtc:yyyy-MM-dd HH:mm} UTC", rule: "deadline#escalation");
@@ -73,7 +71,9 @@ public sealed class VerificationSweeper(IDbContextFactory<FangkongDb> factory, I
             SELECT "CountyCode", "ScopeKey", "Id", "NextStage", "NextDueAt", @now, 0 FROM "{T(db)}" WHERE {due}
             ON CONFLICT DO NOTHING
             """, county, now, ct);
-        // The board's kept counts move these tasks to "overdue" in the same transaction, before they are marked.
+        // The owners are told (one notice per unit and stage), and the board's kept counts move these tasks to
+        // "overdue", in the same transaction, before they are marked.
+        await ExecuteAsync(db, Notifications.Notifier.FromVerificationTasksSql(db, due, 0, now), county, now, ct);
         await ExecuteAsync(db, VerificationCounters.MarkOverdueSql(due), county, now, ct);
         return await ExecuteAsync(db, $"""
             UPDATE "{T(db)}" SET "MissedStage" = "NextStage", "EscalationLevel" = 0, "EscalatedAt" = @now, "Version" = "Version" + 1 WHERE {due}
@@ -93,6 +93,8 @@ public sealed class VerificationSweeper(IDbContextFactory<FangkongDb> factory, I
             SELECT "CountyCode", "ScopeKey", "Id", "NextStage", "NextDueAt", @now, {level} FROM "{T(db)}" WHERE {due}
             ON CONFLICT DO NOTHING
             """, county, now, ct, before);
+        // The township lead (level 1) or the county (level 2) is told, one notice per unit and stage.
+        await ExecuteAsync(db, Notifications.Notifier.FromVerificationTasksSql(db, due, level, now), county, now, ct, before);
         return await ExecuteAsync(db, $"""
             UPDATE "{T(db)}" SET "EscalationLevel" = {level}, "EscalatedAt" = @now, "Version" = "Version" + 1 WHERE {due}
             """, county, now, ct, before);
