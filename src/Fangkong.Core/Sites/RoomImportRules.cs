@@ -67,7 +67,7 @@ public sealed record RoomImportResult(IReadOnlyList<ImportedRoom> Rooms, IReadOn
 /// </summary>
 public static class RoomImportRules
 {
-    public const int MaxBuildingLength = 50;
+    public const int MaxBuildingLength = 30; // the Rooms.Building column
     public const int MaxNumberLength = 20;
     public const int MinFloor = -9;
     public const int MaxFloor = 200;

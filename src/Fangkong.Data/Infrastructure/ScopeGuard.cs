@@ -24,6 +24,12 @@ internal static class ScopeGuard
             {
                 case AppUser when entry.State == EntityState.Modified && OnlySignInBookkeeping(entry):
                     continue;
+                // A notice addressed to the actor's own unit: an account below a village (a grid worker) raises and
+                // reads its village's notices, which sort outside the grid's own key range.
+                case Core.Notifications.Notification notice when entry.State is EntityState.Added or EntityState.Modified
+                    && notice.CountyCode == scope.CountyCode && notice.ScopeKey == Core.Notifications.NotificationRules.Unit(scope.Prefix)
+                    && (string?)entry.Property(nameof(IJurisdictionOwned.ScopeKey)).OriginalValue == notice.ScopeKey:
+                    continue;
                 case IJurisdictionOwned owned:
                     Require(scope.Contains(owned.CountyCode, owned.ScopeKey), entry);
                     if (entry.State == EntityState.Modified)

@@ -14,7 +14,7 @@ public sealed record SmsItem(long Id, long NotificationId, string? Unit, string 
 /// <summary>
 /// A unit's inbox: the notices addressed to the account's own unit (a grid worker reads the village's), newest first;
 /// reading one marks it read for the whole unit (the unit's duty desk works it). With <c>below</c>, the notices of
-/// the units under the account's node as well — a township sees what its villages were told. The outbox lists the
+/// the units under the account's node as well — a township sees what its villages were told, without marking them. The outbox lists the
 /// text messages of the notices the account sees.
 /// </summary>
 public sealed class NotificationService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, Jurisdictions.JurisdictionDirectory directory)
@@ -46,7 +46,8 @@ public sealed class NotificationService(IDbContextFactory<FangkongDb> factory, I
     {
         Actor.Require(Permissions.NotificationsRead);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var n = await Own(db, true).FirstOrDefaultAsync(x => x.Id == id, ct);
+        // Only the unit addressed marks its notice read: a township reading its villages' notices must not clear them.
+        var n = await Own(db, false).FirstOrDefaultAsync(x => x.Id == id, ct);
         if (n is null) return null;
         if (n.ReadAt is not null) return false;
         n.ReadAt = time.GetUtcNow().UtcDateTime;
@@ -72,19 +73,34 @@ public sealed class NotificationService(IDbContextFactory<FangkongDb> factory, I
         Actor.Require(Permissions.NotificationsRead);
         await using var db = await factory.CreateDbContextAsync(ct);
         var q = db.OutboundSms.AsNoTracking();
+        if (!Actor.Scope.All)
+        {
+            // The same reach as the inbox with the units below: the own unit (a grid worker's village) and the subtree.
+            var scope = Actor.Scope;
+            var (county, unit, lower, upper) = (scope.CountyCode, NotificationRules.Unit(scope.Prefix), scope.Lower, scope.Upper);
+            q = db.OutboundSms.IgnoreQueryFilters().AsNoTracking().Where(m => m.CountyCode == county
+                && (m.ScopeKey == unit || (string.Compare(m.ScopeKey, lower) >= 0 && string.Compare(m.ScopeKey, upper) < 0)));
+        }
         if (status is { } s) q = q.Where(m => m.Status == s);
         var rows = await q.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
         return rows.Select(m => new SmsItem(m.Id, m.NotificationId, directory.PlaceLabel(m.ScopeKey), m.PhoneMasked, m.Text, m.Status, m.Attempts,
             m.CreatedAt, m.SentAt, m.NextAttemptAt, m.Gateway, m.GatewayReference, m.Error)).ToList();
     }
 
-    /// <summary>The account's own unit (or, with <paramref name="below"/>, its whole subtree: the query filter).</summary>
+    /// <summary>
+    /// The account's own unit (or, with <paramref name="below"/>, also its whole subtree). Read past the query filter
+    /// on purpose: an account below a village reads its village's notices, whose key sorts outside its own range; the
+    /// unit comes from the account's own node and the county is the account's.
+    /// </summary>
     private IQueryable<Notification> Own(FangkongDb db, bool below)
     {
-        var q = db.Notifications.AsQueryable();
-        if (below || Actor.Scope.All) return q;
-        var unit = NotificationRules.Unit(Actor.Scope.Prefix);
-        return q.Where(n => n.ScopeKey == unit);
+        if (Actor.Scope.All) return db.Notifications;
+        var scope = Actor.Scope;
+        var (county, unit, lower, upper) = (scope.CountyCode, NotificationRules.Unit(scope.Prefix), scope.Lower, scope.Upper);
+        var q = db.Notifications.IgnoreQueryFilters().Where(n => n.CountyCode == county);
+        return below
+            ? q.Where(n => n.ScopeKey == unit || (string.Compare(n.ScopeKey, lower) >= 0 && string.Compare(n.ScopeKey, upper) < 0))
+            : q.Where(n => n.ScopeKey == unit);
     }
 
     private NotificationItem Item(Notification n) =>

@@ -8,8 +8,10 @@ namespace Fangkong.Data.Notifications;
 
 /// <summary>
 /// How the platform's own work raises notifications, in the same transaction as the change it reports: one row per
-/// unit and event (a sweep that finds 3,000 missed tasks in one village notifies that village once, with the count),
-/// unique per county by its key, so two nodes or a repeated sweep never notify twice.
+/// unit and event (a sweep that finds 3,000 missed tasks in one village notifies that village once, with the count).
+/// A notice is written with the change that marks its event done (a task raised, a task moved up, a miss recorded),
+/// under the sweep's lease where a sweep writes it, so the same event is not notified twice; the key, unique per county,
+/// guards against the same write being repeated (for sweeps it carries the sweep's time).
 /// </summary>
 internal static class Notifier
 {

@@ -11,8 +11,10 @@ public sealed record DispatchResult(int Queued, int Sent, int Failed, int Retryi
 /// Turns notifications into text messages and sends them, from any number of web nodes at once. Queuing the
 /// messages of new notifications runs under the county's lease (one node at a time; a unique index keeps one message
 /// per notification and account anyway). Sending takes due messages with a short lease of their own (on PostgreSQL
-/// <c>FOR UPDATE SKIP LOCKED</c>, so two nodes never take the same message), calls the gateway outside any
-/// transaction, and records the outcome; a failure is retried with back-off, then given up and shown as failed.
+/// <c>FOR UPDATE SKIP LOCKED</c>, so two nodes do not take the same message), renews each message's lease just before
+/// calling the gateway outside any transaction, and writes the outcome at once under that lease; a failure is retried
+/// with back-off, then given up and shown as failed. The reference sent with each message is stable across its
+/// attempts, so a gateway that deduplicates on it never sends twice even if a node dies between sending and recording.
 /// </summary>
 public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
 {
@@ -59,11 +61,18 @@ public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
         }
     }
 
-    /// <summary>Sends the messages due now through the gateway; returns what happened to them.</summary>
+    /// <summary>How long a claim on a message holds; renewed just before each send, so it never runs out mid-batch.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Sends the messages due now through the gateway; returns what happened to them. Each message's claim is renewed
+    /// just before it is sent and its outcome written at once, both on the condition that the claim is still this one's:
+    /// a message whose claim ran out (a stalled node) and was taken by another node is left to that node.
+    /// </summary>
     public async Task<DispatchResult> SendDueAsync(ISmsGateway gateway, string holder, DateTime now, CancellationToken ct = default)
     {
         var claim = $"{holder}:{Guid.NewGuid():N}";
-        var until = now.AddMinutes(2);
+        var until = now + Lease;
         await using var db = await factory.CreateDbContextAsync(ct);
         if (db.Database.IsNpgsql())
             await db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -76,36 +85,44 @@ public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
             await db.OutboundSms.Where(m => m.Status == SmsStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
                 .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id).Take(Batch)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseHolder, claim).SetProperty(m => m.LeaseUntil, until), ct);
-        var mine = await db.OutboundSms.Where(m => m.LeaseHolder == claim && m.Status == SmsStatus.Pending).ToListAsync(ct);
+        var mine = await db.OutboundSms.AsNoTracking().Where(m => m.LeaseHolder == claim && m.Status == SmsStatus.Pending).OrderBy(m => m.Id).ToListAsync(ct);
         if (mine.Count == 0) return new DispatchResult(0, 0, 0, 0);
         var ids = mine.Select(m => m.AccountId).Distinct().ToList();
         var phones = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.PhoneNumber, ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         int sent = 0, failed = 0, retrying = 0;
         foreach (var m in mine)
         {
-            m.Attempts++;
+            var at = now + clock.Elapsed;
+            var renewed = at + Lease;
+            var mineStill = db.OutboundSms.Where(x => x.Id == m.Id && x.LeaseHolder == claim && x.Status == SmsStatus.Pending);
+            if (await mineStill.ExecuteUpdateAsync(x => x.SetProperty(y => y.LeaseUntil, renewed), CancellationToken.None) == 0) continue;
             var result = phones.GetValueOrDefault(m.AccountId) is { Length: > 0 } phone
                 ? await SafeSendAsync(gateway, phone, m.Text, $"fk-{m.Id}", ct)
                 : new SmsResult(false, null, "the account has no phone number any more");
-            m.Gateway = gateway.Name;
-            m.LeaseHolder = null;
-            m.LeaseUntil = null;
+            var attempts = m.Attempts + 1;
+            var name = gateway.Name;
+            // The outcome is written whatever happens to the caller now: a message sent must not be sent again.
             if (result.Sent)
             {
-                m.Status = SmsStatus.Sent;
-                m.SentAt = now;
-                m.GatewayReference = result.Reference;
-                m.Error = null;
+                var reference = result.Reference;
+                await mineStill.ExecuteUpdateAsync(x => x.SetProperty(y => y.Status, SmsStatus.Sent).SetProperty(y => y.SentAt, at).SetProperty(y => y.Attempts, attempts)
+                    .SetProperty(y => y.Gateway, name).SetProperty(y => y.GatewayReference, reference).SetProperty(y => y.Error, (string?)null)
+                    .SetProperty(y => y.LeaseHolder, (string?)null).SetProperty(y => y.LeaseUntil, (DateTime?)null), CancellationToken.None);
                 sent++;
             }
             else
             {
-                m.Error = result.Error is { Length: > 500 } e ? e[..500] : result.Error;
-                if (NotificationRules.Retry(m.Attempts, now) is { } next) { m.NextAttemptAt = next; retrying++; }
-                else { m.Status = SmsStatus.Failed; failed++; }
+                var error = result.Error is { Length: > 500 } e ? e[..500] : result.Error;
+                var next = NotificationRules.Retry(attempts, at);
+                var status = next is null ? SmsStatus.Failed : SmsStatus.Pending;
+                var nextAt = next ?? m.NextAttemptAt;
+                await mineStill.ExecuteUpdateAsync(x => x.SetProperty(y => y.Status, status).SetProperty(y => y.NextAttemptAt, nextAt).SetProperty(y => y.Attempts, attempts)
+                    .SetProperty(y => y.Gateway, name).SetProperty(y => y.Error, error)
+                    .SetProperty(y => y.LeaseHolder, (string?)null).SetProperty(y => y.LeaseUntil, (DateTime?)null), CancellationToken.None);
+                if (next is null) failed++; else retrying++;
             }
         }
-        await db.SaveChangesAsync(ct);
         return new DispatchResult(0, sent, failed, retrying);
     }
 

@@ -133,13 +133,19 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
     private async Task<int> EscalateAsync(string county, DateTime nowUtc, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var overdue = await db.Tasks
+        var overdue = await db.Tasks.AsNoTracking()
             .Where(t => t.CountyCode == county && (t.Status == Core.Tasks.TaskStatus.Open || t.Status == Core.Tasks.TaskStatus.InProgress)
                 && t.DueAt < nowUtc && t.EscalationLevel < 2)
-            .OrderBy(t => t.DueAt).Take(2000).ToListAsync(ct);
+            .OrderBy(t => t.DueAt).Take(2000).Select(t => t.Id).ToListAsync(ct);
         var escalated = 0;
-        foreach (var t in overdue)
+        foreach (var id in overdue)
         {
+            // Each task read and saved on its own: a task changed meanwhile (someone working it) is skipped this time,
+            // and the others still escalate.
+            db.ChangeTracker.Clear();
+            var t = await db.Tasks.FirstOrDefaultAsync(x => x.Id == id && (x.Status == Core.Tasks.TaskStatus.Open || x.Status == Core.Tasks.TaskStatus.InProgress)
+                && x.DueAt < nowUtc && x.EscalationLevel < 2, ct);
+            if (t is null) continue;
             var from = t.ScopeKey;
             var up = Escalation.Target(t.OriginalScopeKey, t.EscalationLevel + 1);
             t.EscalationLevel++;
@@ -151,7 +157,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             db.Audit.Rule = $"escalation#level-{t.EscalationLevel}";
             Notifications.Notifier.Add(db, county, up, Core.Notifications.NotificationKinds.TaskEscalated, t.EscalationLevel, 1, t.Kind, t.Title, "/tasks", $"task-escalated:{t.Id}:{t.EscalationLevel}", nowUtc);
             try { await db.SaveChangesAsync(ct); escalated++; }
-            catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); }
+            catch (DbUpdateException) { db.ChangeTracker.Clear(); } // changed by someone else, or its notice is already there
         }
         return escalated;
     }

@@ -219,8 +219,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
 
     /// <summary>
     /// The sample a verification team took (and its result, if back) fills the new order's test slot of that day when
-    /// the rule pack schedules one: the person is not sampled twice on one day, and the order's ledger shows it. A
-    /// positive result raises the transfer task as any positive test does. Returns the day filled, or null.
+    /// the rule pack schedules one: the person is not sampled twice on one day, and the order's ledger shows it (a positive
+    /// result already raised its transfer task when the team recorded it). Returns the day filled, or null.
     /// </summary>
     internal async Task<int?> CarryVerificationTestAsync(long orderId, long taskId, DateTime sampledAt, DateTime? resultAt, string? result, CancellationToken ct = default)
     {
@@ -237,8 +237,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         if (test.Status != TestStatus.Sampled) test.ResultAt = resultAt ?? now;
         test.RecordedBy = Actor.Name;
         o.UpdatedAt = now;
-        if (test.Status == TestStatus.Positive)
-            await TaskRaiser.RaiseAsync(db, o, "positive-transfer", $"day {test.Day} test positive", $"positive:{o.Id}:{test.Day}", now, TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes), ct);
+        // A positive result raised its transfer task when the team recorded it (verification-positive:{task}): not twice.
         db.Audit.Reason = $"test day {test.Day}: {test.Status.ToString().ToLowerInvariant()}";
         db.Audit.Rule = $"verification#{taskId}";
         await db.SaveChangesAsync(ct);

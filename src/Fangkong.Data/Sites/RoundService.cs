@@ -74,6 +74,10 @@ public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAc
         var stay = await db.Stays.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stayId, ct);
         if (stay is null) return null;
         if (stay.Status != StayStatus.CheckedIn) throw new ConflictException("stay.not-checked-in", "the person is not checked in at the site");
+        // The site reports only for its own days: not a day before the person came (that day is the village's).
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        var checkedInOn = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(stay.CheckedInAt ?? time.GetUtcNow().UtcDateTime, DateTimeKind.Utc), zone));
+        if ((input.Date ?? Today) < checkedInOn) throw new ValidationFailedException([new FieldError("date", "date.before-check-in")]);
         var room = await db.Rooms.AsNoTracking().Where(r => r.Id == stay.RoomId).Select(r => r.Building + "-" + r.Number).FirstAsync(ct);
         // The order is the person's village's: reached through the stay (same county, the order the stay carries out),
         // and written on the stay's authority within the order's own village only (its report, a fever task, the notice).

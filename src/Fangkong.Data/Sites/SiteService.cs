@@ -188,7 +188,10 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         db.Rooms.Add(added);
         db.Audit.Reason = $"room {added.Building}-{added.Number} added";
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException) { throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); } // typed twice at once
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" } or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        {
+            throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); // typed twice at once
+        }
         return added.Id;
     }
 
@@ -258,12 +261,13 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// </summary>
     public async Task<bool> WatchCapacityAsync(CapacityThreshold threshold, DateOnly today, CancellationToken ct = default)
     {
-        var view = await CapacityAsync(threshold, ct);
-        if (!view.BelowThreshold || view.County.Usable == 0 && view.Sites.Count == 0) return false;
         await using var db = await factory.CreateDbContextAsync(ct);
         var county = Actor.Scope.CountyCode;
         var key = $"capacity-low:{today:yyyyMMdd}";
+        // Told already today: nothing to compute (every node runs this on every sweep).
         if (await db.Notifications.AnyAsync(n => n.CountyCode == county && n.DedupKey == key, ct)) return false;
+        var view = await CapacityAsync(threshold, ct);
+        if (!view.BelowThreshold || view.County.Usable == 0 && view.Sites.Count == 0) return false;
         Notifications.Notifier.Add(db, county, county, Core.Notifications.NotificationKinds.CapacityLow, 0, view.County.Free, null,
             $"{view.County.Free}/{view.County.Usable}", "/sites", key, Now);
         try { await db.SaveChangesAsync(ct); }

@@ -233,22 +233,16 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     {
         var r = Text.Tidy(result)?.ToLowerInvariant();
         if (r is not ("negative" or "positive")) throw new ValidationFailedException([new FieldError("result", "verification.result-values")]);
-        var done = await RecordResultAsync(id, r, version, ct);
-        if (done && r == "positive") await RaisePositiveAsync(id, ct);
-        return done;
+        return await RecordResultAsync(id, r, version, ct);
     }
 
-    /// <summary>A positive result of a pushed person is a case: the unit working the task gets the transfer task (and is told) at once.</summary>
-    private async Task RaisePositiveAsync(long id, CancellationToken ct)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var t = await db.VerificationTasks.AsNoTracking().FirstAsync(x => x.Id == id, ct);
-        await Orders.TaskRaiser.RaiseAsync(db, t.CountyCode, t.ScopeKey, "positive-transfer", $"verification task {id}: test positive", $"verification-positive:{id}", Now,
+    /// <summary>
+    /// A positive result of a pushed person is a case: the unit working the task gets the transfer task (and is told)
+    /// in the same transaction as the result.
+    /// </summary>
+    private async Task RaisePositiveAsync(FangkongDb db, VerificationTask t, CancellationToken ct) =>
+        await Orders.TaskRaiser.RaiseAsync(db, t.CountyCode, t.ScopeKey, "positive-transfer", $"verification task {t.Id}: test positive", $"verification-positive:{t.Id}", Now,
             TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes), t.PersonId, ct: ct);
-        db.Audit.Reason = "verification result positive";
-        db.Audit.Rule = "verification#positive";
-        await db.SaveChangesAsync(ct);
-    }
 
     private Task<bool> RecordResultAsync(long id, string r, int? version, CancellationToken ct)
     {
@@ -260,7 +254,8 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             t.ResultAt ??= Now;
             if (t.Status < VerificationStatus.Resulted) t.Status = VerificationStatus.Resulted;
             return "result: " + r;
-        }, ct);
+        }, ct, rule: r == "positive" ? "verification#positive" : null,
+        alsoInTransaction: r == "positive" ? (db, t) => RaisePositiveAsync(db, t, ct) : null);
     }
 
     /// <summary>
@@ -375,8 +370,9 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    private Task<bool> ChangeAsync(long id, int? version, VerificationStage stage, Func<VerificationTask, string> change, CancellationToken ct, string? rule = null) =>
-        SaveAsync(Actor, id, version, change, $"deadline#{stage.ToString().ToLowerInvariant()}", rule, ct);
+    private Task<bool> ChangeAsync(long id, int? version, VerificationStage stage, Func<VerificationTask, string> change, CancellationToken ct, string? rule = null,
+        Func<FangkongDb, VerificationTask, Task>? alsoInTransaction = null) =>
+        SaveAsync(Actor, id, version, change, $"deadline#{stage.ToString().ToLowerInvariant()}", rule, ct, alsoInTransaction: alsoInTransaction);
 
     /// <summary>
     /// Moving a task out of one's own subtree (back to the county, over to another township) is a legitimate hand-over:
@@ -395,7 +391,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     }
 
     private async Task<bool> SaveAsync(Actor who, long id, int? version, Func<VerificationTask, string> change, string rule, string? extraRule, CancellationToken ct,
-        IDbContextFactory<FangkongDb>? other = null)
+        IDbContextFactory<FangkongDb>? other = null, Func<FangkongDb, VerificationTask, Task>? alsoInTransaction = null)
     {
         who.Require(Permissions.VerificationWork);
         await using var db = await (other ?? factory).CreateDbContextAsync(ct);
@@ -409,6 +405,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         task.Version++;
         db.Audit.Reason = reason.Length > 500 ? reason[..500] : reason;
         db.Audit.Rule = extraRule is null ? rule : $"{rule}; {extraRule}";
+        if (alsoInTransaction is not null) await alsoInTransaction(db, task);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw new ConflictException("verification.version", "the task was changed by someone else; reload"); }
         return true;

@@ -226,6 +226,41 @@ public class ClosedLoopTests
         }
     }
 
+    /// <summary>
+    /// A grid worker's account (bound below the village) reports a fever of a person in its grid: the task is raised
+    /// and the village is told; the grid worker reads and marks its village's notice, a neighbouring village's account
+    /// sees nothing of it.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AGridWorker_ReportsAFever_AndReadsItsVillagesNotice(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-09-01 08:00");
+        var orderId = await ActiveCloseContactAsync(db, "2022-09-01");
+        var orderScope = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!.Order.ScopeKey;
+        Assert.True(orderScope.Length > ScopeKey.GridLength, orderScope);
+        var grid = As(Roles.VillageCadre, orderScope[..ScopeKey.GridLength]);
+        var village = orderScope[..ScopeKey.VillageLength];
+        var outcome = await Run(db, grid, sp => Make<MonitoringService>(sp).ReportAsync(orderId, new ReportInput(ReportSlot.Morning, 38.1m)));
+        Assert.True(outcome!.Alarming);
+        var inbox = await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).InboxAsync());
+        var notice = Assert.Single(inbox.Items);
+        Assert.Equal((village, Core.Notifications.NotificationKinds.TaskRaised, "fever-transfer", 1), (notice.ScopeKey, notice.Kind, notice.Detail, inbox.Unread));
+        Assert.Equal(1, await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).UnreadAsync()));
+        Assert.True(await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).MarkReadAsync(notice.Id)));
+        Assert.Equal(0, await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).UnreadAsync()));
+        await using (var ctx = await db.ContextAsync())
+        {
+            var neighbour = await ctx.Nodes.Where(n => n.Level == Core.Jurisdictions.JurisdictionLevel.Village && n.ScopeKey != village).Select(n => n.ScopeKey).FirstAsync();
+            Assert.Equal(0, (await Run(db, As(Roles.VillageCadre, neighbour), sp => Make<Notifications.NotificationService>(sp).InboxAsync(below: true))).Total);
+            Assert.Null(await Run(db, As(Roles.VillageCadre, neighbour), sp => Make<Notifications.NotificationService>(sp).MarkReadAsync(notice.Id)));
+        }
+        // The township reads it among its units' notices but cannot mark it for the village.
+        var township = As(Roles.TownshipTeam, orderScope[..ScopeKey.TownshipLength]);
+        Assert.Equal(1, (await Run(db, township, sp => Make<Notifications.NotificationService>(sp).InboxAsync(below: true))).Total);
+        Assert.Null(await Run(db, township, sp => Make<Notifications.NotificationService>(sp).MarkReadAsync(notice.Id)));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Fever_RaisesTransferTask_LinkWorksUntilTheOrderEnds_ReleaseOnlyWhenAllNegative(Engine engine)
     {

@@ -25,7 +25,9 @@ public class VerificationApiTests
 
         var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
         var townshipName = root.GetProperty("name").GetString();
-        var villageName = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("name").GetString();
+        // The pushed person lives in the village of the demo village account (a village of this township).
+        var village = await app.SignInAsync("village");
+        var villageName = (await (await village.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("name").GetString();
         var otherRoot = await (await other.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
         var otherKey = otherRoot.GetProperty("scopeKey").GetString();
         var push = new
@@ -93,10 +95,23 @@ public class VerificationApiTests
         Assert.Equal(0, (await (await other.PostJsonAsync("/api/v1/notifications/read-all", new { })).JsonAsync()).GetProperty("marked").GetInt32());
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/notifications/sms")).JsonAsync()).GetArrayLength());
         Assert.Equal(HttpStatusCode.OK, (await township.GetAsync("/api/v1/notifications/sms")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/notifications/{noticeId}/read", new { })).StatusCode);
-        var read = (await (await command.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("items")[0];
-        Assert.StartsWith("乡镇专班", read.GetProperty("readBy").GetString());
+        // The township reads its village's notice but does not clear it for the village; the village does.
+        await Hidden(township.PostJsonAsync($"/api/v1/notifications/{noticeId}/read", new { }));
         Assert.Equal(0, (await (await township.PostJsonAsync("/api/v1/notifications/read-all", new { })).JsonAsync()).GetProperty("marked").GetInt32());
+        var own = await (await village.GetAsync("/api/v1/notifications")).JsonAsync();
+        Assert.Equal((1, noticeId), (own.GetProperty("unread").GetInt32(), own.GetProperty("items")[0].GetProperty("id").GetInt64()));
+        Assert.Equal(HttpStatusCode.NoContent, (await village.PostJsonAsync($"/api/v1/notifications/{noticeId}/read", new { })).StatusCode);
+        var read = (await (await command.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("items")[0];
+        Assert.StartsWith("村网格员", read.GetProperty("readBy").GetString());
+        Assert.Equal(0, (await (await village.PostJsonAsync("/api/v1/notifications/read-all", new { })).JsonAsync()).GetProperty("marked").GetInt32());
+        // The village account has a duty phone: the notice went out as a text message (development gateway), seen by
+        // the village and the township, not by the other township.
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Fangkong.Web.Notifications.NotificationWorker>().Single().DispatchAllAsync(CancellationToken.None);
+        var sms = Assert.Single((await (await village.GetAsync("/api/v1/notifications/sms")).JsonAsync()).EnumerateArray());
+        Assert.Equal(("Sent", "development"), (sms.GetProperty("status").GetString(), sms.GetProperty("gateway").GetString()));
+        Assert.Contains("核查任务", sms.GetProperty("text").GetString());
+        Assert.DoesNotContain("13803770", sms.GetProperty("phoneMasked").GetString());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/notifications/sms")).JsonAsync()).GetArrayLength());
 
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/verify", new { outcome = "NotFound" })).StatusCode);
