@@ -144,6 +144,9 @@ public class SitesBrowserTests
         await phone.GotoAsync($"{app.BaseUrl}/orders/{familyOrder}");
         var orderText = await phone.InnerTextAsync("main");
         Assert.True(orderText.Contains("36.6", StringComparison.Ordinal) || orderText.Contains("38.3", StringComparison.Ordinal), orderText);
+        // The order's history says where the report was taken, in words.
+        var history = await phone.TextContentAsync("#timeline") ?? ""; // the details of each entry are folded on a phone
+        Assert.True(history.Contains("隔离点查房（1号楼-108 房）", StringComparison.Ordinal), history);
         await phone.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
 
         // 4. The room the hospital transfer left: terminal disinfection, supplies, ready.
