@@ -76,7 +76,12 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             db.Audit.Reason = o.Status == OrderStatus.ReleasePending ? "measures over: release pending" : "conversion on schedule";
             db.Audit.Rule = o.RuleReference;
             try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateConcurrencyException) { db.ChangeTracker.Clear(); }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Only this order's change is dropped (changed by someone meanwhile: the next sweep sees it again); the
+                // other orders stay tracked and still step on schedule.
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList()) entry.State = EntityState.Detached;
+            }
         }
         return (converted, due);
     }
