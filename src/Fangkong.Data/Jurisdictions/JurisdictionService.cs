@@ -99,7 +99,7 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (People.PeopleService.IsUniqueViolation(e))
+        catch (DbUpdateException e) when (Infrastructure.DbErrors.IsUniqueViolation(e))
         {
             throw new ValidationFailedException([new("number", "node.number-taken")]);
         }

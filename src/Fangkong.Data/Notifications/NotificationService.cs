@@ -1,4 +1,5 @@
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Notifications;
 using Fangkong.Data.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -72,32 +73,27 @@ public sealed class NotificationService(IDbContextFactory<FangkongDb> factory, I
     {
         Actor.Require(Permissions.NotificationsRead);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var q = db.OutboundSms.AsNoTracking();
-        if (!Actor.Scope.All)
-        {
-            // The same reach as the inbox with the units below: the own unit (a grid worker's village) and the subtree.
-            var scope = Actor.Scope;
-            var (county, unit, lower, upper) = (scope.CountyCode, NotificationRules.Unit(scope.Prefix), scope.Lower, scope.Upper);
-            q = db.OutboundSms.IgnoreQueryFilters().AsNoTracking().Where(m => m.CountyCode == county
-                && (m.ScopeKey == unit || (string.Compare(m.ScopeKey, lower) >= 0 && string.Compare(m.ScopeKey, upper) < 0)));
-        }
+        // The same reach as the inbox with the units below.
+        var q = Reach(db.OutboundSms, below: true).AsNoTracking();
         if (status is { } s) q = q.Where(m => m.Status == s);
         var rows = await q.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
         return rows.Select(m => new SmsItem(m.Id, m.NotificationId, directory.PlaceLabel(m.ScopeKey), m.PhoneMasked, m.Text, m.Status, m.Attempts,
             m.CreatedAt, m.SentAt, m.NextAttemptAt, m.Gateway, m.GatewayReference, m.Error)).ToList();
     }
 
+    private IQueryable<Notification> Own(FangkongDb db, bool below) => Reach(db.Notifications, below);
+
     /// <summary>
     /// The account's own unit (or, with <paramref name="below"/>, also its whole subtree). Read past the query filter
     /// on purpose: an account below a village reads its village's notices, whose key sorts outside its own range; the
     /// unit comes from the account's own node and the county is the account's.
     /// </summary>
-    private IQueryable<Notification> Own(FangkongDb db, bool below)
+    private IQueryable<T> Reach<T>(DbSet<T> set, bool below) where T : class, IJurisdictionOwned
     {
-        if (Actor.Scope.All) return db.Notifications;
+        if (Actor.Scope.All) return set;
         var scope = Actor.Scope;
         var (county, unit, lower, upper) = (scope.CountyCode, NotificationRules.Unit(scope.Prefix), scope.Lower, scope.Upper);
-        var q = db.Notifications.IgnoreQueryFilters().Where(n => n.CountyCode == county);
+        var q = set.IgnoreQueryFilters().Where(n => n.CountyCode == county);
         return below
             ? q.Where(n => n.ScopeKey == unit || (string.Compare(n.ScopeKey, lower) >= 0 && string.Compare(n.ScopeKey, upper) < 0))
             : q.Where(n => n.ScopeKey == unit);

@@ -308,19 +308,11 @@ public sealed class PeopleService(
         {
             throw new ConflictException("person.version", "the person was changed by someone else; reload and edit again");
         }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             throw new ValidationFailedException([new FieldError("documentNumber", "id.duplicate")]);
         }
     }
-
-    internal static bool IsUniqueViolation(DbUpdateException e) =>
-        e.InnerException?.GetType().Name switch
-        {
-            "PostgresException" => e.InnerException.GetType().GetProperty("SqlState")?.GetValue(e.InnerException) as string == "23505",
-            "SqliteException" => e.InnerException.Message.Contains("UNIQUE", StringComparison.Ordinal),
-            _ => false,
-        };
 
     private async Task ApplyAsync(FangkongDb db, Person person, PersonInput input, CancellationToken ct)
     {

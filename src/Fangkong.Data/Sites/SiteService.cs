@@ -188,7 +188,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         db.Rooms.Add(added);
         db.Audit.Reason = $"room {added.Building}-{added.Number} added";
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" } or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); // typed twice at once
         }

@@ -336,7 +336,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             await transaction.CommitAsync(ct);
             return (stays[0].Id, null);
         }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || IsUniqueViolation(e))
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e))
         {
             return (null, e is DbUpdateConcurrencyException ? "room.version" : SiteErrors.StayBedTaken);
         }
@@ -352,10 +352,6 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (ids.Count == 0) return [];
         return await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id) && p.CountyCode == county).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
     }
-
-    private static bool IsUniqueViolation(DbUpdateException e) =>
-        e.InnerException is Npgsql.PostgresException { SqlState: "23505" }
-        || e.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
 
     public Task<bool> CheckInAsync(long stayId, CancellationToken ct = default) =>
         ChangeAsync(stayId, (db, stay, room, roomStays) => StayRules.CheckIn(stay, room, roomStays, Now, Actor.Name), "checked in", ct);
