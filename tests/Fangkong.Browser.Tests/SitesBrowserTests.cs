@@ -225,4 +225,71 @@ public class SitesBrowserTests
         Assert.Contains("2 人", await pickUp.InnerTextAsync());
         await BrowserApp.ShotAsync(phone, "59-trip-requested-at-checkpoint-phone");
     }
+    /// <summary>
+    /// The county's standards checklist: an item added and one retired on the checklist page; on a phone, an inspection
+    /// that fails the new item without saying why is refused naming the item, then recorded with the note, and the
+    /// site's inspection history shows what is wrong.
+    /// </summary>
+    [BrowserFact]
+    public async Task TheChecklist_IsEdited_AndAFailedInspectionSaysWhatIsWrong()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long siteId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
+            siteId = await scope.ServiceProvider.GetRequiredService<SiteService>().CreateAsync(new SiteInput("县集中隔离点(丹江宾馆)", SiteLevel.County, "411326", "县卫健委", "王站长", "13800000002"));
+        }
+
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/sites/standards");
+        Assert.Contains("三区两通道", await desk.InnerTextAsync("#standards-table"));
+        // The county adds an item of its own.
+        await desk.FillAsync("#standard-name", "夜间值守双人在岗");
+        await desk.FillAsync("#standard-code", "night-watch");
+        await desk.ClickAsync("#standard-add button[type=submit]");
+        await desk.WaitForSelectorAsync("tr[data-standard='night-watch']");
+        Assert.Contains("夜间值守双人在岗", await desk.InnerTextAsync("tr[data-standard='night-watch']"));
+        // Fire safety retired.
+        await desk.ClickAsync("tr[data-standard='fire-safety'] a");
+        await desk.UncheckAsync("#standard-edit input[name='Form.Active']");
+        await desk.ClickAsync("#standard-edit button[type=submit]");
+        await desk.WaitForSelectorAsync("tr[data-standard='fire-safety'].text-muted");
+        Assert.Contains("已停用", await desk.InnerTextAsync("tr[data-standard='fire-safety']"));
+        // The shipped name left as it was stays a shipped (translated) name.
+        await desk.ClickAsync("tr[data-standard='ventilation'] a");
+        await desk.FillAsync("#standard-edit input[name='Form.Sequence']", "5");
+        await desk.ClickAsync("#standard-edit button[type=submit]");
+        await desk.WaitForSelectorAsync("#standards-table tbody tr:first-child[data-standard='ventilation']");
+        await BrowserApp.ShotAsync(desk, "64-site-standards");
+
+        // The inspection on a phone: the new item is asked, the retired one is not.
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "command");
+        await phone.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
+        await phone.WaitForSelectorAsync("#inspect-form [data-standard='night-watch']");
+        Assert.Equal(0, await phone.Locator("#inspect-form [data-standard='fire-safety']").CountAsync());
+        Assert.Contains("尚无验收记录", await phone.InnerTextAsync("#inspections"));
+        foreach (var box in await phone.Locator("#inspect-form [data-standard]:not([data-standard='night-watch']) input[type=checkbox]").AllAsync())
+            await box.CheckAsync();
+        await phone.ClickAsync("#inspect-form button[type=submit]");
+        await phone.WaitForSelectorAsync("#board-message");
+        Assert.Contains("夜间值守双人在岗: 不合格的项目必须写明问题", await phone.InnerTextAsync("#board-message"));
+        Assert.Contains("尚无验收记录", await phone.InnerTextAsync("#inspections"));
+        foreach (var box in await phone.Locator("#inspect-form [data-standard]:not([data-standard='night-watch']) input[type=checkbox]").AllAsync())
+            await box.CheckAsync();
+        await phone.FillAsync("#inspect-form [data-standard='night-watch'] input[type=text]", "夜班只有一人在岗");
+        await phone.ClickAsync("#inspect-form button[type=submit]");
+        await phone.WaitForSelectorAsync("#inspections [data-inspection]");
+        Assert.Contains("验收未通过", await phone.InnerTextAsync("#board-message"));
+        var record = await phone.InnerTextAsync("#inspections");
+        Assert.Contains("未通过", record);
+        Assert.Contains("夜间值守双人在岗: 夜班只有一人在岗", record);
+        await phone.Locator("#inspect-form").ScrollIntoViewIfNeededAsync();
+        await BrowserApp.ShotAsync(phone, "65-site-inspection-phone");
+        await phone.Locator("#inspections").ScrollIntoViewIfNeededAsync();
+        await BrowserApp.ShotAsync(phone, "66-site-inspections-phone");
+    }
 }

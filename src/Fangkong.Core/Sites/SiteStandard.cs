@@ -52,6 +52,38 @@ public static class SiteStandards
         Default.Select(d => new SiteStandard { CountyCode = countyCode, Code = d.Code, Sequence = d.Sequence, Active = true }).ToList();
 }
 
+/// <summary>The rules of editing the checklist, pure: the county adds its own items, renames, reorders and retires them.</summary>
+public static class StandardRules
+{
+    public const int MaxCode = 60;
+    public const int MaxName = 100;
+
+    /// <summary>Whether the code is one of the shipped items (their names are localized by code unless the county renamed them).</summary>
+    public static bool IsShipped(string code) => SiteStandards.Default.Any(d => d.Code == code);
+
+    /// <summary>
+    /// The name to show: the county's own wording, or null when the item keeps its shipped, localized name (a shipped
+    /// item's stored name is its code until someone renames it).
+    /// </summary>
+    public static string? CustomName(SiteStandard s) =>
+        string.IsNullOrWhiteSpace(s.Name) || (s.Name == s.Code && IsShipped(s.Code)) ? null : s.Name;
+
+    /// <summary>
+    /// Field errors of an item: a code of lower-case letters, digits and dashes (2–60, fixed once created), a name for
+    /// every item the county adds (a shipped item may keep its localized name), a place in the list from 0 to 9,999.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Validate(SiteStandard s)
+    {
+        var errors = new List<FieldError>();
+        if (s.Code.Length is < 2 or > MaxCode || !s.Code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || s.Code[0] == '-')
+            errors.Add(new("code", "standard.code"));
+        if (string.IsNullOrWhiteSpace(s.Name) && !IsShipped(s.Code)) errors.Add(new("name", "standard.name-required"));
+        else if (s.Name.Length > MaxName) errors.Add(new("name", "standard.name-too-long"));
+        if (s.Sequence is < 0 or > 9999) errors.Add(new("sequence", "standard.sequence"));
+        return errors;
+    }
+}
+
 /// <summary>
 /// An inspection of a site against the checklist: who, when, one result per item, and the overall verdict (computed
 /// by <see cref="InspectionRules.Evaluate"/> when it is recorded, stored so lists need not recompute it).
@@ -91,6 +123,9 @@ public sealed record InspectionVerdict(bool Passed, IReadOnlyList<string> Failed
 /// <summary>The rules of inspections, pure.</summary>
 public static class InspectionRules
 {
+    /// <summary>The longest note on one item (what is wrong, what was seen).</summary>
+    public const int MaxItemNote = 200;
+
     /// <summary>
     /// The verdict against the county's checklist: items of retired or unknown standards are ignored, an active
     /// standard without a result counts as missing, and the inspection passes only with nothing failed or missing.
@@ -120,6 +155,7 @@ public static class InspectionRules
     {
         var errors = new List<FieldError>();
         if (Text.Tidy(inspection.Inspector) is null) errors.Add(new("inspector", "inspector.required"));
+        if (inspection.Note is { Length: > 500 }) errors.Add(new("note", "note.too-long"));
         var known = standards.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in inspection.Items)
@@ -128,6 +164,7 @@ public static class InspectionRules
             if (!known.Contains(item.StandardCode)) errors.Add(new(field, "standard.unknown"));
             else if (!seen.Add(item.StandardCode)) errors.Add(new(field, "standard.duplicate"));
             else if (!item.Passed && Text.Tidy(item.Note) is null) errors.Add(new(field, "note.required"));
+            else if (item.Note is { Length: > MaxItemNote }) errors.Add(new(field, "standard.note-too-long"));
         }
         return errors;
     }

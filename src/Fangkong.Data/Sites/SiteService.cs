@@ -24,6 +24,13 @@ public sealed record RoomImportSummary(int Rows, int Imported, IReadOnlyList<Roo
 /// <summary>One room typed in: building, floor, number and its attributes (beds for a family room).</summary>
 public sealed record RoomInput(string? Building, int? Floor, string? Number, bool Single = true, bool OwnBathroom = true, bool Accessible = false, bool FamilyRoom = false,
     int? Beds = null, bool NegativePressure = false);
+/// <summary>A checklist item as the county edits it: retired items included, and how many inspection results used it.</summary>
+public sealed record StandardItem(long Id, string Code, string? Name, int Sequence, bool Active, bool Shipped, int Results);
+/// <summary>An item added (code required) or edited (code ignored; null fields unchanged).</summary>
+public sealed record StandardInput(string? Code, string? Name, int? Sequence = null, bool? Active = null);
+/// <summary>A recorded inspection with its results, newest first on the site's page.</summary>
+public sealed record InspectionRecord(long Id, DateTime InspectedAt, string Inspector, string? Note, bool Passed, IReadOnlyList<InspectionItemRecord> Items);
+public sealed record InspectionItemRecord(string Code, bool Passed, string? Note);
 public sealed record InspectionInput(IReadOnlyList<InspectionItemInput> Items, string? Note);
 public sealed record InspectionItemInput(string Code, bool Passed, string? Note);
 
@@ -75,6 +82,75 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         await using var db = await factory.CreateDbContextAsync(ct);
         var list = await db.SiteStandards.AsNoTracking().Where(s => s.Active).OrderBy(s => s.Sequence).ToListAsync(ct);
         return list.Count > 0 ? list : SiteStandards.Seed(Actor.Scope.CountyCode);
+    }
+
+    /// <summary>The whole checklist of the county, retired items included, with how often each was inspected.</summary>
+    public async Task<IReadOnlyList<StandardItem>> ChecklistAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.SiteStandards.AsNoTracking().OrderBy(s => s.Sequence).ThenBy(s => s.Code).ToListAsync(ct);
+        if (rows.Count == 0) rows = SiteStandards.Seed(Actor.Scope.CountyCode).ToList();
+        // Counted through the inspections the actor can see (a township's account: its own sites).
+        var used = await db.Set<SiteInspectionItem>().GroupBy(i => i.StandardCode).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        return rows.Select(s => new StandardItem(s.Id, s.Code, StandardRules.CustomName(s), s.Sequence, s.Active, StandardRules.IsShipped(s.Code), used.GetValueOrDefault(s.Code))).ToList();
+    }
+
+    /// <summary>Adds an item to the county's checklist: every inspection from now on must answer it.</summary>
+    public async Task<long> AddStandardAsync(StandardInput input, CancellationToken ct = default)
+    {
+        RequireCountyChecklist();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await EnsureStandardsAsync(db, Actor.Scope.CountyCode, ct);
+        var standard = new SiteStandard
+        {
+            CountyCode = Actor.Scope.CountyCode, Code = Text.Compact(input.Code).ToLowerInvariant(), Name = Text.Tidy(input.Name) ?? "",
+            Sequence = input.Sequence ?? ((await db.SiteStandards.MaxAsync(s => (int?)s.Sequence, ct) ?? 0) + 10), Active = input.Active ?? true,
+        };
+        if (StandardRules.Validate(standard) is { Count: > 0 } errors) throw new ValidationFailedException(errors);
+        if (await db.SiteStandards.AnyAsync(s => s.Code == standard.Code, ct) || db.SiteStandards.Local.Any(s => s.Code == standard.Code))
+            throw new ValidationFailedException([new FieldError("code", "standard.code-taken")]);
+        db.SiteStandards.Add(standard);
+        db.Audit.Reason = "standard added";
+        await db.SaveChangesAsync(ct);
+        return standard.Id;
+    }
+
+    /// <summary>Renames, reorders, retires or brings back an item. Its code stays: past inspections refer to it.</summary>
+    public async Task<bool> UpdateStandardAsync(long id, StandardInput input, CancellationToken ct = default)
+    {
+        RequireCountyChecklist();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var standard = await db.SiteStandards.FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (standard is null) return false;
+        var wasActive = standard.Active;
+        if (input.Name is not null) standard.Name = Text.Tidy(input.Name) ?? (StandardRules.IsShipped(standard.Code) ? standard.Code : "");
+        if (input.Sequence is { } sequence) standard.Sequence = sequence;
+        if (input.Active is { } active) standard.Active = active;
+        if (StandardRules.Validate(standard) is { Count: > 0 } errors) throw new ValidationFailedException(errors);
+        db.Audit.Reason = wasActive && !standard.Active ? "standard retired" : !wasActive && standard.Active ? "standard restored" : "standard edited";
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The checklist is the county's: only a county-level account that sets sites up edits it.</summary>
+    private void RequireCountyChecklist()
+    {
+        Actor.Require(Permissions.SitesManage);
+        if (!Actor.Scope.All && Actor.Scope.Prefix != Actor.Scope.CountyCode) throw new ForbiddenException(Permissions.SitesManage + "@county");
+        if (Actor.Scope.All) throw new ValidationFailedException([new FieldError("code", "standard.county-only")]);
+    }
+
+    /// <summary>The site's inspections, newest first, with every result; null when the site is not visible.</summary>
+    public async Task<IReadOnlyList<InspectionRecord>?> InspectionsAsync(long siteId, int take = 20, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        if (!await db.QuarantineSites.AnyAsync(s => s.Id == siteId, ct)) return null;
+        var list = await db.SiteInspections.AsNoTracking().Where(i => i.SiteId == siteId).OrderByDescending(i => i.InspectedAt).ThenByDescending(i => i.Id)
+            .Take(Math.Clamp(take, 1, 200)).Include(i => i.Items).AsSplitQuery().ToListAsync(ct);
+        return list.Select(i => new InspectionRecord(i.Id, i.InspectedAt, i.Inspector, i.Note, i.Passed,
+            i.Items.OrderBy(x => x.Id).Select(x => new InspectionItemRecord(x.StandardCode, x.Passed, x.Note)).ToList())).ToList();
     }
 
     /// <summary>Records an inspection against the standards in force; the verdict is computed, never typed in.</summary>

@@ -49,8 +49,18 @@ public static class SitesModule
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Occupancy").WithSummary("People at the sites each night over the last days (1–366, default 30), with admissions and discharges; one site with siteId.");
         g.MapPost("", async (SiteInput body, SiteService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Create").WithSummary("Set up a county- or township-level site (status: preparing).");
-        g.MapGet("/standards", async (SiteService s) => TypedResults.Ok(await s.StandardsAsync()))
-            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Standards").WithSummary("The standards checklist in force (data).");
+        g.MapGet("/standards", async (SiteService s, bool all = false) => TypedResults.Ok((await s.ChecklistAsync()).Where(x => all || x.Active).ToList()))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Standards")
+            .WithSummary("The standards checklist in force (data; all=true with retired items), with how many inspection results used each item.");
+        g.MapPost("/standards", async (StandardInput body, SiteService s) => TypedResults.Ok(new { id = await s.AddStandardAsync(body) }))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_AddStandard")
+            .WithSummary("Add an item to the county's checklist (code, name, place in the list); county-level accounts only.");
+        g.MapPut("/standards/{id:long}", (long id, StandardInput body, SiteService s) => Done(s.UpdateStandardAsync(id, body)))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_UpdateStandard")
+            .WithSummary("Rename, reorder, retire (active=false) or restore an item; its code stays. County-level accounts only.");
+        g.MapGet("/{id:long}/inspections", async Task<Results<Ok<IReadOnlyList<InspectionRecord>>, NotFound>> (long id, SiteService s, int take = 20) =>
+                await s.InspectionsAsync(id, take) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Inspections").WithSummary("The site's inspections, newest first, with every item's result and note.");
         g.MapGet("/{id:long}/board", async Task<Results<Ok<RoomBoard>, NotFound>> (long id, SiteService s) =>
                 await s.BoardAsync(id) is { } b ? TypedResults.Ok(b) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Board").WithSummary("The site's rooms floor by floor with their state and occupants.");

@@ -236,4 +236,41 @@ public class SiteRulesTests
         Assert.False(failed.Ok);
         Assert.Null(failed.Value);
     }
+    // The checklist as data ----------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("night-watch", "夜间值守", 70, "")]
+    [InlineData("ventilation", "", 30, "")]
+    [InlineData("a", "名称", 10, "code:standard.code")]
+    [InlineData("-lead", "名称", 10, "code:standard.code")]
+    [InlineData("Night", "名称", 10, "code:standard.code")]
+    [InlineData("夜间", "名称", 10, "code:standard.code")]
+    [InlineData("night-watch", "", 10, "name:standard.name-required")]
+    [InlineData("night-watch", "名称", -1, "sequence:standard.sequence")]
+    [InlineData("night-watch", "名称", 10000, "sequence:standard.sequence")]
+    public void StandardRules_CodeNameAndPlace(string code, string name, int sequence, string expected)
+    {
+        var errors = StandardRules.Validate(new SiteStandard { Code = code, Name = name, Sequence = sequence });
+        Assert.Equal(expected, string.Join(",", errors.Select(e => $"{e.Field}:{e.Code}")));
+    }
+
+    [Fact]
+    public void StandardRules_LongNameRefused_ShippedNamesLocalizedUntilRenamed()
+    {
+        Assert.Equal("name:standard.name-too-long", string.Join(",", StandardRules.Validate(new SiteStandard { Code = "x1", Name = new string('名', 101) }).Select(e => $"{e.Field}:{e.Code}")));
+        Assert.Null(StandardRules.CustomName(new SiteStandard { Code = SiteStandards.Ventilation, Name = SiteStandards.Ventilation }));
+        Assert.Null(StandardRules.CustomName(new SiteStandard { Code = SiteStandards.Ventilation, Name = "" }));
+        Assert.Equal("分体空调", StandardRules.CustomName(new SiteStandard { Code = SiteStandards.Ventilation, Name = "分体空调" }));
+        // An item the county added is named by what it was given, even when that is its code.
+        Assert.Equal("night-watch", StandardRules.CustomName(new SiteStandard { Code = "night-watch", Name = "night-watch" }));
+    }
+
+    [Fact]
+    public void InspectionRules_NotesHaveALimit()
+    {
+        var inspection = new SiteInspection { Inspector = "县卫健委", Note = new string('注', 501),
+            Items = [new SiteInspectionItem { StandardCode = SiteStandards.Ventilation, Passed = false, Note = new string('问', InspectionRules.MaxItemNote + 1) }] };
+        var errors = InspectionRules.Validate(inspection, SiteStandards.Seed(County));
+        Assert.Equal(["note:note.too-long", "items.ventilation:standard.note-too-long"], errors.Select(e => $"{e.Field}:{e.Code}").ToArray());
+    }
 }

@@ -265,6 +265,81 @@ public class SiteTests
         Assert.All(notices, n => Assert.Equal((County, 2, "2/2"), (n.ScopeKey, n.Count, n.Subject)));
     }
 
+    /// <summary>
+    /// The checklist is the county's data: an item it adds is asked by every later inspection, a retired one is not
+    /// (and stays named in the inspections that used it); a township cannot change it; a failed item needs a note.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TheCountyEditsTheChecklist_AndInspectionsFollowIt(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput("县集中隔离点三号", SiteLevel.County, County)));
+        SiteService Sites(IServiceProvider sp) => Make<SiteService>(sp);
+        Task<InspectionVerdict?> Inspect(IServiceProvider sp, List<InspectionItemInput> items) => Sites(sp).InspectAsync(site, new InspectionInput(items, "县卫健委验收"));
+
+        var added = await Run(db, Command, sp => Sites(sp).AddStandardAsync(new StandardInput(" Night-Watch ", "夜间值守双人在岗")));
+        var list = await Run(db, Command, sp => Sites(sp).ChecklistAsync());
+        Assert.Equal(SiteStandards.Default.Count + 1, list.Count);
+        var night = Assert.Single(list, x => x.Id == added);
+        Assert.Equal(("night-watch", "夜间值守双人在岗", false, true), (night.Code, night.Name, night.Shipped, night.Active));
+        Assert.True(night.Sequence > SiteStandards.Default.Max(d => d.Sequence), "a new item goes to the end of the list");
+        Assert.All(list.Where(x => x.Shipped), x => Assert.Null(x.Name));
+
+        // Bad items: a code taken, a bad code, no name; each names its field and nothing is added.
+        var taken = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).AddStandardAsync(new StandardInput("ventilation", "通风良好"))));
+        Assert.Equal(("code", "standard.code-taken"), (taken.Errors[0].Field, taken.Errors[0].Code));
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).AddStandardAsync(new StandardInput("夜间", null, -1))));
+        Assert.Equal(["code:standard.code", "name:standard.name-required", "sequence:standard.sequence"], bad.Errors.Select(e => $"{e.Field}:{e.Code}").ToArray());
+        // A township account sees the checklist but cannot change it.
+        var township = (await Run(db, Command, sp => Task.FromResult(sp.GetRequiredService<Data.Jurisdictions.JurisdictionDirectory>().Officials()
+            .First(o => o.Level == JurisdictionLevel.Township).ScopeKey)));
+        var townshipManager = new Actor("test-t", "乡镇", JurisdictionScope.Of(County, township), new HashSet<string>(Permissions.For([Roles.CommandCentre])));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, townshipManager, sp => Sites(sp).AddStandardAsync(new StandardInput("x-ray", "X"))));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, townshipManager, sp => Sites(sp).UpdateStandardAsync(added, new StandardInput(null, null, Active: false))));
+        Assert.Equal(SiteStandards.Default.Count + 1, (await Run(db, townshipManager, sp => Sites(sp).ChecklistAsync())).Count);
+
+        // Fire safety retired, ventilation renamed and moved first.
+        var fire = list.Single(x => x.Code == SiteStandards.FireSafety).Id;
+        var vent = list.Single(x => x.Code == SiteStandards.Ventilation).Id;
+        Assert.True(await Run(db, Command, sp => Sites(sp).UpdateStandardAsync(fire, new StandardInput(null, null, Active: false))));
+        Assert.True(await Run(db, Command, sp => Sites(sp).UpdateStandardAsync(vent, new StandardInput(null, "分体空调或自然通风", 1))));
+        list = await Run(db, Command, sp => Sites(sp).ChecklistAsync());
+        Assert.Equal(SiteStandards.Ventilation, list[0].Code);
+        Assert.Equal("分体空调或自然通风", list[0].Name);
+        Assert.False(list.Single(x => x.Code == SiteStandards.FireSafety).Active);
+
+        // An inspection answering the old list: the new item is missing, fire safety is not asked.
+        var old = SiteStandards.Default.Select(d => new InspectionItemInput(d.Code, true, null)).ToList();
+        var verdict = await Run(db, Command, sp => Inspect(sp, old.Where(i => i.Code != SiteStandards.FireSafety).ToList()));
+        Assert.False(verdict!.Passed);
+        Assert.Equal(["night-watch"], verdict.Missing);
+        // A failed item without a note is refused, naming the item; with the note it is recorded as failed.
+        var items = old.Where(i => i.Code != SiteStandards.FireSafety).Append(new InspectionItemInput("night-watch", false, null)).ToList();
+        var noNote = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Inspect(sp, items)));
+        Assert.Equal(("items.night-watch", "note.required"), (noNote.Errors[0].Field, noNote.Errors[0].Code));
+        items[^1] = new InspectionItemInput("night-watch", false, "夜班只有一人");
+        verdict = await Run(db, Command, sp => Inspect(sp, items));
+        Assert.Equal(["night-watch"], verdict!.Failed);
+        items[^1] = new InspectionItemInput("night-watch", true, null);
+        Assert.True((await Run(db, Command, sp => Inspect(sp, items)))!.Passed);
+
+        // The site's inspections, newest first, every result kept; the retired item was not asked.
+        var history = (await Run(db, Command, sp => Sites(sp).InspectionsAsync(site)))!;
+        Assert.Equal([true, false, false], history.Select(h => h.Passed).ToArray());
+        Assert.Equal("夜间值守双人在岗", (await Run(db, Command, sp => Sites(sp).ChecklistAsync())).Single(x => x.Code == "night-watch").Name);
+        Assert.Equal("夜班只有一人", history[1].Items.Single(i => i.Code == "night-watch").Note);
+        Assert.DoesNotContain(history[0].Items, i => i.Code == SiteStandards.FireSafety);
+        Assert.Null(await Run(db, townshipManager, sp => Sites(sp).InspectionsAsync(site)));
+
+        // Every change is in the audit trail with its reason.
+        await using var ctx = await db.ContextAsync(Command);
+        var reasons = await ctx.AuditEntries.Where(a => a.EntityType == nameof(SiteStandard)).Select(a => a.Reason).ToListAsync();
+        Assert.Contains("standard added", reasons);
+        Assert.Contains("standard retired", reasons);
+        Assert.Contains("standard edited", reasons);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task BadInput_GetsClearErrors_AndChangesNothing(Engine engine)
     {

@@ -42,6 +42,22 @@ public class SitesApiTests
         var items = standards.EnumerateArray().Select(s => new { code = s.GetProperty("code").GetString(), passed = true }).ToArray();
         Assert.True((await (await command.PostJsonAsync($"/api/v1/sites/{site}/inspections", new { items, note = "验收" })).JsonAsync()).GetProperty("passed").GetBoolean());
         Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/{site}/status", new { status = "InService" })).StatusCode);
+        // The checklist is the county's: the command centre adds and retires items, a township reads them.
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/sites/standards", new { code = "night-watch", name = "夜间值守" })).StatusCode);
+        var standard = (await (await command.PostJsonAsync("/api/v1/sites/standards", new { code = "night-watch", name = "夜间值守" })).JsonAsync()).GetProperty("id").GetInt64();
+        var dup = await command.PostJsonAsync("/api/v1/sites/standards", new { code = "night-watch", name = "夜间值守" });
+        Assert.Equal(HttpStatusCode.BadRequest, dup.StatusCode);
+        Assert.Contains("standard.code-taken", await dup.Content.ReadAsStringAsync());
+        Assert.Contains((await (await township.GetAsync("/api/v1/sites/standards")).JsonAsync()).EnumerateArray(), x => x.GetProperty("code").GetString() == "night-watch");
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync($"/api/v1/sites/standards/{standard}", new { active = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync($"/api/v1/sites/standards/{standard}", new { active = false })).StatusCode);
+        Assert.DoesNotContain((await (await township.GetAsync("/api/v1/sites/standards")).JsonAsync()).EnumerateArray(), x => x.GetProperty("code").GetString() == "night-watch");
+        Assert.Contains((await (await township.GetAsync("/api/v1/sites/standards?all=true")).JsonAsync()).EnumerateArray(), x => x.GetProperty("code").GetString() == "night-watch");
+        Assert.Equal(HttpStatusCode.NotFound, (await command.PutJsonAsync("/api/v1/sites/standards/999999", new { active = false })).StatusCode);
+        // The inspection is on the site's record, for those who see the site.
+        var inspections = await (await township.GetAsync($"/api/v1/sites/{site}/inspections")).JsonAsync();
+        Assert.True(inspections[0].GetProperty("passed").GetBoolean());
+        Assert.Equal(items.Length, inspections[0].GetProperty("items").GetArrayLength());
 
         // The township works it: an order, a room, check-in, a trip.
         var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
@@ -69,7 +85,7 @@ public class SitesApiTests
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").GetArrayLength());
         var otherFleet = await (await other.GetAsync("/api/v1/sites/fleet")).JsonAsync();
         Assert.Equal((0, 0), (otherFleet.GetProperty("vehicles").GetArrayLength(), otherFleet.GetProperty("drivers").GetArrayLength()));
-        foreach (var url in new[] { $"/api/v1/sites/{site}/board", $"/api/v1/sites/{site}/roster", $"/api/v1/sites/suggestions?orderId={order}" })
+        foreach (var url in new[] { $"/api/v1/sites/{site}/board", $"/api/v1/sites/{site}/roster", $"/api/v1/sites/suggestions?orderId={order}", $"/api/v1/sites/{site}/inspections" })
             await Refused(other.GetAsync(url));
         foreach (var (url, body) in new (string, object)[]
         {
