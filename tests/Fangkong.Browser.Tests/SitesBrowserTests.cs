@@ -83,6 +83,9 @@ public class SitesBrowserTests
         await phone.WaitForSelectorAsync("#suggestions .fk-task");
         Assert.Equal("108", await phone.GetAttributeAsync("#suggestions .fk-task", "data-room"));
         Assert.Contains("家庭房", await phone.InnerTextAsync("#suggestions .fk-task"));
+        // The county's placement for close contacts, from its local layer, is said above the suggestions.
+        Assert.Equal("County", await phone.GetAttributeAsync("#placement", "data-level"));
+        Assert.Contains("密切接触者首选县级隔离点", await phone.InnerTextAsync("#placement"));
         await BrowserApp.ShotAsync(phone, "51-allocate-family-phone");
         await phone.ClickAsync("#allocate-best");
         await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));

@@ -112,6 +112,18 @@ public sealed class RulePackSet
         return new PolicyEvaluation(pack, rule, exposure, date, measures);
     }
 
+    /// <summary>
+    /// The level of site the county sends a person under these reasons to on a date: the county's site when any reason
+    /// is placed there (the stricter setting wins), else the township's when any reason is placed there, else null (no
+    /// preference: the nearest suitable site of either level). The placement that decided it is returned with it.
+    /// </summary>
+    public SitePlacement? PlacementFor(IEnumerable<string> reasons, DateOnly on)
+    {
+        var set = reasons.ToHashSet(StringComparer.Ordinal);
+        var inForce = Local.PlacementsOn(on).Where(p => set.Contains(p.Reason)).ToList();
+        return inForce.FirstOrDefault(p => p.Level == SitePlacement.County) ?? inForce.FirstOrDefault();
+    }
+
     /// <summary>The strictest of several reasons (see <see cref="PolicyEvaluation.IsStricterThan"/>).</summary>
     public PolicyEvaluation Strictest(IEnumerable<string> reasons, DateOnly exposure, DateOnly? on = null) =>
         reasons.Select(r => Evaluate(r, exposure, on)).Aggregate((best, next) => next.IsStricterThan(best) ? next : best);

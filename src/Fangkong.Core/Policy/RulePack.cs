@@ -88,7 +88,8 @@ public sealed record RulePack(
     string? Source,
     int LookBackDays,
     IReadOnlyDictionary<string, ReasonRule> Reasons,
-    AdmissionRules Admission)
+    AdmissionRules Admission,
+    bool FamilyRooms = true)
 {
     public bool InForceOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date <= EffectiveTo);
 }
@@ -99,10 +100,24 @@ public sealed record LocalRule(ReasonRule Rule, DateOnly EffectiveFrom, DateOnly
     public bool InForceOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date <= EffectiveTo);
 }
 
+/// <summary>
+/// Which level of centralized quarantine site takes the people of one reason (a county decision: seed 004 has county
+/// sites run by the health commission and township sites run by the township), during a period.
+/// </summary>
+public sealed record SitePlacement(string Reason, string Level, DateOnly EffectiveFrom, DateOnly? EffectiveTo, string? Basis = null)
+{
+    public const string County = "county";
+    public const string Township = "township";
+    public bool InForceOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date <= EffectiveTo);
+}
+
 /// <summary>The county's local layer over the national packs.</summary>
-public sealed record LocalLayer(string County, string Name, string? Source, IReadOnlyList<LocalRule> Rules)
+public sealed record LocalLayer(string County, string Name, string? Source, IReadOnlyList<LocalRule> Rules, IReadOnlyList<SitePlacement>? SitePlacements = null)
 {
     public static LocalLayer Empty(string county) => new(county, "", null, []);
+
+    /// <summary>The placements in force on a date.</summary>
+    public IEnumerable<SitePlacement> PlacementsOn(DateOnly date) => (SitePlacements ?? []).Where(p => p.InForceOn(date));
 }
 
 /// <summary>A rule pack or local layer that does not make sense; names the place in the JSON.</summary>
@@ -142,7 +157,7 @@ public static class RulePackJson
         foreach (var (venue, hours) in admission.CertificateHours ?? [])
             if (hours is < 1 or > 24 * 14) throw new RulePackException($"{dto.Id}.admission.certificateHours.{venue}: 1–336 hours");
         return new RulePack(dto.Id.Trim(), dto.Name.Trim(), dto.NameEn, from, to, dto.Source, dto.LookBackDays, reasons,
-            new AdmissionRules(admission.CertificateHours ?? [], admission.PassingCodes ?? ["green"], admission.TravelCardStarBlocks));
+            new AdmissionRules(admission.CertificateHours ?? [], admission.PassingCodes ?? ["green"], admission.TravelCardStarBlocks), dto.FamilyRooms);
     }
 
     public static LocalLayer ReadLocal(string json)
@@ -166,7 +181,24 @@ public static class RulePackJson
             if (to < from) throw new RulePackException($"{where}: effectiveTo is before effectiveFrom");
             return new LocalRule(Rule(r.Reason, r, where, local: true), from, to);
         }).ToList();
-        return new LocalLayer(dto.County, dto.Name ?? "", dto.Source, rules);
+        var placements = (dto.SitePlacements ?? []).Select((p, i) =>
+        {
+            var where = $"sitePlacements[{i}]";
+            if (!IsSlug(p.Reason)) throw new RulePackException($"{where}.reason: lower-case words joined by hyphens");
+            if (p.Level is not (SitePlacement.County or SitePlacement.Township)) throw new RulePackException($"{where}.level: county or township");
+            var from = Date(p.EffectiveFrom, $"{where}.effectiveFrom") ?? throw new RulePackException($"{where}: effectiveFrom is required");
+            var to = Date(p.EffectiveTo, $"{where}.effectiveTo");
+            if (to < from) throw new RulePackException($"{where}: effectiveTo is before effectiveFrom");
+            return new SitePlacement(p.Reason!, p.Level, from, to, p.Basis);
+        }).ToList();
+        foreach (var group in placements.GroupBy(p => p.Reason))
+        {
+            var ordered = group.OrderBy(p => p.EffectiveFrom).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+                if (ordered[i - 1].EffectiveTo is not { } end || end >= ordered[i].EffectiveFrom)
+                    throw new RulePackException($"sitePlacements: two placements of {group.Key} overlap on {ordered[i].EffectiveFrom:yyyy-MM-dd}");
+        }
+        return new LocalLayer(dto.County, dto.Name ?? "", dto.Source, rules, placements);
     }
 
     private static ReasonRule Rule(string reason, RuleDto rule, string where, bool local)
@@ -228,6 +260,8 @@ public static class RulePackJson
         public int LookBackDays { get; set; } = 7;
         public Dictionary<string, RuleDto>? Reasons { get; set; }
         public AdmissionDto? Admission { get; set; }
+        /// <summary>Whether a household may share a family room at a site (else rooms side by side); default yes.</summary>
+        public bool FamilyRooms { get; set; } = true;
     }
 
     private class RuleDto
@@ -269,5 +303,15 @@ public static class RulePackJson
         public string? NameEn { get; set; }
         public string? Source { get; set; }
         public List<LocalRuleDto>? Rules { get; set; }
+        public List<PlacementDto>? SitePlacements { get; set; }
+    }
+
+    private sealed class PlacementDto
+    {
+        public string? Reason { get; set; }
+        public string? Level { get; set; }
+        public string? Basis { get; set; }
+        public string? EffectiveFrom { get; set; }
+        public string? EffectiveTo { get; set; }
     }
 }

@@ -14,6 +14,8 @@ namespace Fangkong.Data.Sites;
 public sealed record StayItem(long Id, long OrderId, long PersonId, string Name, long SiteId, string SiteName, long RoomId, string Room, int Bed,
     StayStatus Status, StayOutcome Outcome, DateTime AllocatedAt, DateTime? CheckedInAt, DateTime? CheckedOutAt, DateOnly? LeaveOn, int Version);
 public sealed record SuggestionItem(AllocationSuggestion Suggestion, string SiteName, string? Place);
+/// <summary>The site level the county's rules send an order's person to (and for which reason), and whether households may share a family room.</summary>
+public sealed record SitePlacementView(SiteLevel? Level, string? Reason, bool FamilyRooms);
 
 /// <summary>
 /// A person's stay at a site: a room suggested and allocated for an active centralized-quarantine order, check-in,
@@ -22,7 +24,7 @@ public sealed record SuggestionItem(AllocationSuggestion Suggestion, string Site
 /// also takes the room row with FOR UPDATE SKIP LOCKED, so parallel allocations spread over free rooms instead of
 /// queuing on the first one.
 /// </summary>
-public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options)
+public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, Policy.PolicyCache cache)
 {
     private Actor Actor => actor.Current;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -48,8 +50,29 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (order is null) return null;
         var members = await MembersAsync(db, order, ct);
         var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
-        var (suggestions, _, _) = await SuggestionsAsync(db, members, new HashSet<long>(), max, ct);
+        var (suggestions, _, _) = await SuggestionsAsync(db, members, await PlacementAsync(db, order, ct), new HashSet<long>(), max, ct);
         return suggestions.Select(s => new SuggestionItem(s, sites[s.SiteId].Name, null)).ToList();
+    }
+
+    /// <summary>
+    /// Where the county sends the order's person: the site level its local layer sets for the order's reasons on the
+    /// day (null: the nearest suitable site of either level), and whether the pack in force lets a household share a
+    /// family room. Null when the order is not visible.
+    /// </summary>
+    public async Task<SitePlacementView?> PlacementAsync(long orderId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        return order is null ? null : await PlacementAsync(db, order, ct);
+    }
+
+    private async Task<SitePlacementView> PlacementAsync(FangkongDb db, ControlOrder order, CancellationToken ct)
+    {
+        var rules = await Policy.PolicyService.RulesAsync(db, order.CountyCode, cache, ct);
+        var placement = rules.PlacementFor(order.Reasons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Today);
+        SiteLevel? level = placement?.Level switch { SitePlacement.County => SiteLevel.County, SitePlacement.Township => SiteLevel.Township, _ => null };
+        return new SitePlacementView(level, placement?.Reason, rules.PackFor(Today).FamilyRooms);
     }
 
     /// <summary>Someone to place: the order and the person (and, for the first, whether housemates already hold a room).</summary>
@@ -91,7 +114,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// shows several sites rather than one site's corridor. Answers the suggestions and the rooms they name.
     /// </summary>
     private static async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms, Dictionary<long, QuarantineSite> Sites)> SuggestionsAsync(
-        FangkongDb db, IReadOnlyList<Member> members, IReadOnlySet<long> tried, int max, CancellationToken ct, bool firstRoomsOnly = false)
+        FangkongDb db, IReadOnlyList<Member> members, SitePlacementView placement, IReadOnlySet<long> tried, int max, CancellationToken ct, bool firstRoomsOnly = false)
     {
         var person = members[0].Person;
         var county = members[0].Order.CountyCode;
@@ -131,8 +154,8 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 if (others == 0 && taken < r.Capacity) candidates.Add(RoomCandidate.Of(sites[r.SiteId], r, r.Capacity - taken));
             }
         }
-        var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), null, person.ScopeKey);
-        return (AllocationRules.Suggest(need, candidates, new AllocationOptions(true, max), siteFree), candidates.DistinctBy(c => c.RoomId).ToDictionary(c => c.RoomId), sites);
+        var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), placement.Level, person.ScopeKey);
+        return (AllocationRules.Suggest(need, candidates, new AllocationOptions(placement.FamilyRooms, max), siteFree), candidates.DistinctBy(c => c.RoomId).ToDictionary(c => c.RoomId), sites);
     }
 
     /// <summary>A free room as the allocation query reads it, with its site's free rooms counted (up to a cap).</summary>
@@ -186,6 +209,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         IReadOnlyList<AllocationSuggestion> suggestions = [];
         Dictionary<long, RoomCandidate> free = [];
         Dictionary<long, QuarantineSite> sites = [];
+        var placement = new SitePlacementView(null, null, true);
         // The reads run on one connection, opened once and given back before the placing transaction takes its own.
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
@@ -193,15 +217,16 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             var order = await db.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
             if (order is null) return null;
             members = await MembersAsync(db, order, ct);
+            placement = await PlacementAsync(db, order, ct);
             if (roomId is null && MeasureKinds.AtSite(order.CurrentKind) && order.Status is OrderStatus.Active or OrderStatus.Extended)
-                (suggestions, free, sites) = await SuggestionsAsync(db, members, new HashSet<long>(), CandidatesPerRound, ct, firstRoomsOnly: true);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, placement, new HashSet<long>(), CandidatesPerRound, ct, firstRoomsOnly: true);
         }
         var first = members[0].Order;
         if (!MeasureKinds.AtSite(first.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
         if (first.Status is not (OrderStatus.Active or OrderStatus.Extended)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
         if (roomId is { } chosen)
         {
-            var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, null, ct);
+            var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, null, placement.FamilyRooms, ct);
             return stay ?? throw new ConflictException(error!, error!);
         }
         var tried = new HashSet<long>();
@@ -213,7 +238,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             {
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Database.OpenConnectionAsync(ct);
-                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct, firstRoomsOnly: true);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, placement, tried, CandidatesPerRound, ct, firstRoomsOnly: true);
             }
             // A household that fits nowhere together is placed one by one (each member then gets the best single place).
             if (suggestions.Count == 0 && members.Count > 1 && round == 0)
@@ -221,7 +246,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 members = [members[0]];
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await db.Database.OpenConnectionAsync(ct);
-                (suggestions, free, sites) = await SuggestionsAsync(db, members, tried, CandidatesPerRound, ct, firstRoomsOnly: true);
+                (suggestions, free, sites) = await SuggestionsAsync(db, members, placement, tried, CandidatesPerRound, ct, firstRoomsOnly: true);
             }
             if (suggestions.Count == 0) break;
             foreach (var suggestion in suggestions)
@@ -230,7 +255,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 var like = suggestion.Rooms.Count == 1 && free.TryGetValue(suggestion.Rooms[0].RoomId, out var c) ? c : null;
                 if (like is not null && exhausted.Contains(RoomKind.Of(like, suggestion.Rooms[0].People))) continue;
                 foreach (var r in suggestion.Rooms) tried.Add(r.RoomId);
-                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, like, ct, sites);
+                var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, like, placement.FamilyRooms, ct, sites);
                 if (stay is not null) return stay;
                 lastError = error;
                 if (error is SiteErrors.StayPersonAlreadyAllocated) throw new ConflictException(error, error);
@@ -276,7 +301,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// member's stay, or why not.
     /// </summary>
     private async Task<(long? Stay, string? Error)> TryPlaceAsync(IReadOnlyList<Member> members, IReadOnlyList<RoomPick> picks, int? bed, bool waitForLock,
-        RoomCandidate? orLike, CancellationToken ct, IReadOnlyDictionary<long, QuarantineSite>? knownSites = null)
+        RoomCandidate? orLike, bool familyRooms, CancellationToken ct, IReadOnlyDictionary<long, QuarantineSite>? knownSites = null)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -313,7 +338,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 var (order, person, _) = queue.Dequeue();
                 var personStays = await db.Stays.IgnoreQueryFilters().AsNoTracking()
                     .Where(s => s.PersonId == order.PersonId && s.OccupiedRoomId != null && s.CountyCode == order.CountyCode).ToListAsync(ct);
-                var result = StayRules.Allocate(new AllocateRequest(OrderFacts.Of(order), site, room, roomStays, personStays, HouseholdOf(person), bed, true,
+                var result = StayRules.Allocate(new AllocateRequest(OrderFacts.Of(order), site, room, roomStays, personStays, HouseholdOf(person), bed, familyRooms,
                     StayRules.SitePhaseOf(order, Today)?.LeaveOn, Now, Actor.Name));
                 if (!result.Ok) return (null, result.Error);
                 var stay = result.Value!;

@@ -116,4 +116,37 @@ public class RulePackTests
         Assert.Equal(["cn-8th", "cn-9th", "cn-20-measures", "cn-new-10"], Set.Packs.Select(p => p.Id));
         Assert.All(Set.Packs, p => Assert.All(p.Reasons.Values, r => Assert.All(r.Measures, m => Assert.InRange(m.Days, 1, 60))));
     }
+    [Fact]
+    public void SitePlacements_TheCountyLevelWins_AndOnlyInTheirPeriod()
+    {
+        // The shipped 淅川 layer: close contacts to the county's sites, secondary contacts to the township's.
+        Assert.Equal("county", Set.PlacementFor(["close-contact"], D("2022-10-05"))!.Level);
+        Assert.Equal("township", Set.PlacementFor(["secondary-contact"], D("2022-10-05"))!.Level);
+        // Several reasons: the county's site when any of them is placed there.
+        var both = Set.PlacementFor(["secondary-contact", "close-contact"], D("2022-10-05"))!;
+        Assert.Equal(("county", "close-contact"), (both.Level, both.Reason));
+        Assert.Null(Set.PlacementFor(["low-risk-area"], D("2022-10-05")));
+        Assert.Null(Set.PlacementFor(["close-contact"], D("2022-03-16")));
+        Assert.Null(RulePackSet.Shipped("500242").PlacementFor(["close-contact"], D("2022-10-05")));
+        Assert.All(Set.Packs, p => Assert.True(p.FamilyRooms));
+    }
+
+    [Theory]
+    [InlineData("{\"reason\":\"close-contact\",\"level\":\"city\",\"effectiveFrom\":\"2022-01-01\"}", "sitePlacements[0].level: county or township")]
+    [InlineData("{\"reason\":\"Close Contact\",\"level\":\"county\",\"effectiveFrom\":\"2022-01-01\"}", "sitePlacements[0].reason")]
+    [InlineData("{\"reason\":\"close-contact\",\"level\":\"county\"}", "sitePlacements[0]: effectiveFrom is required")]
+    [InlineData("{\"reason\":\"close-contact\",\"level\":\"county\",\"effectiveFrom\":\"2022-01-01\"},{\"reason\":\"close-contact\",\"level\":\"township\",\"effectiveFrom\":\"2022-05-01\"}", "two placements of close-contact overlap on 2022-05-01")]
+    public void SitePlacements_BadInput_SaysWhereTheProblemIs(string placements, string expected)
+    {
+        var json = $"{{\"county\":\"411326\",\"sitePlacements\":[{placements}]}}";
+        var e = Assert.Throws<RulePackException>(() => RulePackJson.ReadLocal(json));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void FamilyRooms_APackCanSayNo()
+    {
+        var pack = RulePackJson.ReadPack("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"familyRooms\":false}");
+        Assert.False(pack.FamilyRooms);
+    }
 }

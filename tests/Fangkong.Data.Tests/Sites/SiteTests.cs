@@ -266,6 +266,46 @@ public class SiteTests
     }
 
     /// <summary>
+    /// The county's local layer says which level of site takes whom: a close contact goes to the county's site first
+    /// although a township site of the person's own township has rooms; once the county drops that placement (a new
+    /// version of its layer), the nearest site comes first again.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TheCountysPlacement_SendsACloseContactToTheCountySite(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var countySite = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\n");
+        var person = (await PeopleAsync(db, 1))[0];
+        string township;
+        await using (var ctx = await db.ContextAsync(Command))
+            township = (await ctx.People.Where(p => p.Id == person).Select(p => p.ScopeKey).FirstAsync())[..ScopeKey.TownshipLength];
+        var townshipSite = await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput("乡镇集中隔离点", SiteLevel.Township, township)));
+        Assert.Empty((await Run(db, Command, sp => Make<SiteService>(sp).ImportRoomsAsync(townshipSite, Csv("楼栋,楼层,房号\nB,1,101\nB,1,102\n"), "rooms.csv")))!.Errors);
+        Assert.True((await Run(db, Command, sp => Make<SiteService>(sp).InspectAsync(townshipSite,
+            new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), null))))!.Passed);
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).ChangeStatusAsync(townshipSite, SiteStatus.InService, null)));
+        var order = await CloseContactOrderAsync(db, person, "2022-10-04");
+
+        var placement = (await Run(db, SiteStaff, sp => Make<StayService>(sp).PlacementAsync(order)))!;
+        Assert.Equal((SiteLevel.County, "close-contact", true), (placement.Level, placement.Reason, placement.FamilyRooms));
+        var suggestions = (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))!;
+        Assert.Equal(countySite, suggestions[0].Suggestion.SiteId);
+        Assert.True(suggestions.Where(x => x.Suggestion.SiteId == townshipSite).All(x => x.Suggestion.Flags.HasFlag(AllocationFlags.OtherLevel)));
+
+        // The county drops its placements: the township's own site, nearer, comes first.
+        var local = System.Text.Json.Nodes.JsonNode.Parse(RulePackJson.ShippedLocal(County)!)!.AsObject();
+        local.Remove("sitePlacements");
+        await Run(db, Command, sp => Make<Data.Policy.PolicyService>(sp).SaveAsync("local", local.ToJsonString(), "隔离点不再分级安排"));
+        Assert.Null((await Run(db, SiteStaff, sp => Make<StayService>(sp).PlacementAsync(order)))!.Level);
+        suggestions = (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))!;
+        Assert.Equal(townshipSite, suggestions[0].Suggestion.SiteId);
+        var stay = await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order));
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(townshipSite, await ctx.Stays.Where(x => x.Id == stay).Select(x => x.SiteId).FirstAsync());
+    }
+
+    /// <summary>
     /// The checklist is the county's data: an item it adds is asked by every later inspection, a retired one is not
     /// (and stays named in the inspections that used it); a township cannot change it; a failed item needs a note.
     /// </summary>
