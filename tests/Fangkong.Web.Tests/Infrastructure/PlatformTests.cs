@@ -306,6 +306,11 @@ public class PlatformTests
         var tasks = (await (await township.GetAsync("/api/v1/tasks?pageSize=1")).JsonAsync()).GetProperty("items");
         Assert.True(tasks.GetArrayLength() > 0, "the demo closed loop opens tasks");
         pages.Add(("/tasks", tasks[0].GetProperty("personName").GetString()!));
+        // The township's own quarantine site: its board, its round, its inspections, and the list of sites.
+        var site = (await (await township.GetAsync("/api/v1/sites")).JsonAsync()).GetProperty("sites").EnumerateArray().Single(x => x.GetProperty("level").GetString() == "Township");
+        var siteName = site.GetProperty("name").GetString()!;
+        var siteId = site.GetProperty("id").GetInt64();
+        pages.AddRange([($"/sites/{siteId}", siteName), ($"/sites/{siteId}/rounds", siteName), ("/sites", siteName)]);
         foreach (var (url, secret) in pages)
         {
             var response = await other.GetAsync(url);
