@@ -33,6 +33,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddScoped<IActorAccessor>(sp => sp.GetRequiredService<ActorAccessor>());
         services.AddDbContextFactory<FangkongDb>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<FangkongOptions>>().Value), ServiceLifetime.Scoped);
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContext());
+        services.TryAddScoped<OnBehalf>();
         services.TryAddSingleton<Jurisdictions.JurisdictionDirectory>();
         services.TryAddSingleton<Jurisdictions.CountyResolvers>();
         return services;

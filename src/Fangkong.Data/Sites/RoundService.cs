@@ -29,7 +29,7 @@ public sealed record SiteRound(long SiteId, string SiteName, DateOnly Date, Repo
 /// the order itself belongs to the person's village and is outside the site's jurisdiction.
 /// </summary>
 public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, MonitoringService monitoring,
-    DbContextOptions<FangkongDb> dbOptions, Core.Security.FieldProtector protector)
+    OnBehalf onBehalfOf)
 {
     private Actor Actor => actor.Current;
     private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
@@ -82,8 +82,7 @@ public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAc
         // The order is the person's village's: reached through the stay (same county, the order the stay carries out),
         // and written on the stay's authority within the order's own village only (its report, a fever task, the notice).
         var orderScope = await db.Orders.IgnoreQueryFilters().Where(o => o.Id == stay.OrderId && o.CountyCode == stay.CountyCode).Select(o => o.ScopeKey).FirstAsync(ct);
-        var delegated = Actor with { Scope = JurisdictionScope.Of(stay.CountyCode, Core.Notifications.NotificationRules.Unit(orderScope)) };
-        await using var onBehalf = new FangkongDb(dbOptions, new FixedActorAccessor(delegated), protector);
+        await using var onBehalf = onBehalfOf.Context(Actor, JurisdictionScope.Of(stay.CountyCode, Core.Notifications.NotificationRules.Unit(orderScope)));
         var order = await onBehalf.Orders.FirstAsync(o => o.Id == stay.OrderId, ct);
         return await monitoring.RecordAsync(onBehalf, order, input, Actor.Name, ct, where: $"on the site round, room {room}");
     }

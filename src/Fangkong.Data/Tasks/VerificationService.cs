@@ -42,7 +42,7 @@ public sealed record CloseInput(string? Measure, DateOnly? ExposureDate, string?
 /// and audited with the deadline rule it answers.
 /// </summary>
 public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, TimeProvider time,
-    IOptions<FangkongOptions> options, IServiceScopeFactory scopes)
+    IOptions<FangkongOptions> options, OnBehalf onBehalf)
 {
     private Actor Actor => actor.Current;
     private VerificationOptions Settings => options.Value.Verification;
@@ -383,18 +383,15 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         Actor.Require(Permissions.VerificationWork);
         await using (var db = await factory.CreateDbContextAsync(ct))
             if (!await db.VerificationTasks.AnyAsync(t => t.Id == id, ct)) return false;
-        await using var scope = scopes.CreateAsyncScope();
-        var county = Actor with { Scope = JurisdictionScope.Of(Actor.Scope.CountyCode, Actor.Scope.CountyCode) };
-        scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
-        var wide = scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>();
-        return await SaveAsync(county, id, version, change, "verification#hand-over", null, ct, wide);
+        var wide = JurisdictionScope.Of(Actor.Scope.CountyCode, Actor.Scope.CountyCode);
+        return await SaveAsync(Actor with { Scope = wide }, id, version, change, "verification#hand-over", null, ct, onBehalf.Context(Actor, wide));
     }
 
     private async Task<bool> SaveAsync(Actor who, long id, int? version, Func<VerificationTask, string> change, string rule, string? extraRule, CancellationToken ct,
-        IDbContextFactory<FangkongDb>? other = null, Func<FangkongDb, VerificationTask, Task>? alsoInTransaction = null)
+        FangkongDb? other = null, Func<FangkongDb, VerificationTask, Task>? alsoInTransaction = null)
     {
         who.Require(Permissions.VerificationWork);
-        await using var db = await (other ?? factory).CreateDbContextAsync(ct);
+        await using var db = other ?? await factory.CreateDbContextAsync(ct);
         var task = await db.VerificationTasks.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (task is null) return false;
         if (version is { } v && v != task.Version) throw new ConflictException("verification.version", "the task was changed by someone else; reload");
