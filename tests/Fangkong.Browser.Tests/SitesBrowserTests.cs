@@ -268,6 +268,21 @@ public class SitesBrowserTests
         await desk.WaitForSelectorAsync("#standards-table tbody tr:first-child[data-standard='ventilation']");
         await BrowserApp.ShotAsync(desk, "64-site-standards");
 
+        // A new lead at the rotation: the site's details edited on its page, the phone shown masked.
+        await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
+        Assert.Contains("王站长", await desk.InnerTextAsync("#site-details"));
+        await desk.EvalOnSelectorAsync("#site-edit", "d => d.open = true");
+        await desk.FillAsync("input[name='Details.LeadName']", "周站长");
+        await desk.FillAsync("input[name='Details.LeadPhone']", "13903775678");
+        await desk.FillAsync("input[name='Details.Contact']", "值班室 0377-6921234");
+        await desk.ClickAsync("#site-edit-form button[type=submit]");
+        await desk.WaitForSelectorAsync("#board-message.alert-success");
+        var details = await desk.InnerTextAsync("#site-details");
+        Assert.Contains("周站长", details);
+        Assert.Contains("139****5678", details);
+        Assert.Contains("值班室 0377-6921234", details);
+        Assert.DoesNotContain("13903775678", await desk.ContentAsync());
+
         // The inspection on a phone: the new item is asked, the retired one is not.
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "command");

@@ -82,6 +82,8 @@ public static class SiteRules
         else if (site.ScopeKey.Length != (site.Level == SiteLevel.County ? ScopeKey.CountyLength : ScopeKey.TownshipLength))
             errors.Add(new("level", "site.level-scope-mismatch"));
         if (site.ReserveRooms is < 0 or > MaxReserveRooms) errors.Add(new("reserveRooms", "reserve-rooms.range"));
+        foreach (var (field, value, max) in new[] { ("operatorUnit", site.OperatorUnit, 100), ("leadName", site.LeadName, 50), ("address", site.Address, 200), ("contact", site.Contact, 100) })
+            if (value is { } v && v.Length > max) errors.Add(new(field, "site.text-too-long"));
         return errors;
     }
 

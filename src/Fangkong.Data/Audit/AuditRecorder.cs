@@ -264,7 +264,12 @@ internal static class AuditPolicies
             },
             Secret = new HashSet<string> { nameof(VerificationTask.Address), nameof(VerificationTask.Team) },
         },
-        [typeof(Core.Sites.QuarantineSite)] = new AuditPolicy { Name = "site", EntityType = "QuarantineSite", Ignored = new HashSet<string> { nameof(Core.Sites.QuarantineSite.Version), nameof(Core.Sites.QuarantineSite.CreatedAt), nameof(Core.Sites.QuarantineSite.UpdatedAt) } },
+        [typeof(Core.Sites.QuarantineSite)] = new AuditPolicy
+        {
+            Name = "site", EntityType = "QuarantineSite",
+            Ignored = new HashSet<string> { nameof(Core.Sites.QuarantineSite.Version), nameof(Core.Sites.QuarantineSite.CreatedAt), nameof(Core.Sites.QuarantineSite.UpdatedAt) },
+            Masks = new Dictionary<string, Func<string?, string?>> { [nameof(Core.Sites.QuarantineSite.LeadPhone)] = Core.Identifiers.Masking.Phone },
+        },
         [typeof(Core.Sites.SiteStandard)] = new AuditPolicy { Name = "site.standard", EntityType = "SiteStandard" },
         [typeof(Core.Sites.SiteInspection)] = new AuditPolicy { Name = "site.inspection", EntityType = "QuarantineSite", IdOf = e => Id(((Core.Sites.SiteInspection)e.Entity).SiteId), Ignored = new HashSet<string> { nameof(Core.Sites.SiteInspection.CreatedAt) } },
         [typeof(Core.Sites.Room)] = new AuditPolicy { Name = "room", EntityType = "Room", Ignored = new HashSet<string> { nameof(Core.Sites.Room.Version), nameof(Core.Sites.Room.CreatedAt), nameof(Core.Sites.Room.UpdatedAt), nameof(Core.Sites.Room.StateChangedAt), nameof(Core.Sites.Room.StateChangedBy) } },

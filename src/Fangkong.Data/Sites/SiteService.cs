@@ -14,7 +14,9 @@ namespace Fangkong.Data.Sites;
 public sealed record SiteInput(string? Name, SiteLevel Level, string? ScopeKey, string? OperatorUnit = null, string? LeadName = null, string? LeadPhone = null,
     string? Address = null, string? Contact = null, int ReserveRooms = 0);
 public sealed record SiteItem(long Id, string Name, SiteLevel Level, SiteStatus Status, string ScopeKey, string? Place, string? OperatorUnit, string? LeadName,
-    string? Address, int ReserveRooms, SiteCapacity Capacity, int Version);
+    string? Address, int ReserveRooms, SiteCapacity Capacity, int Version, string? LeadPhoneMasked = null, string? Contact = null);
+/// <summary>A site's details as its managers change them (a new lead at a rotation, a duty number, more reserve rooms); level and place stay. A null lead phone keeps the one on record.</summary>
+public sealed record SiteEdit(string? Name, string? OperatorUnit, string? LeadName, string? LeadPhone, string? Address, string? Contact, int ReserveRooms, int? Version = null);
 public sealed record CapacityView(CountyCapacity County, IReadOnlyList<SiteItem> Sites, bool BelowThreshold, CapacityThreshold Threshold);
 public sealed record RoomOccupant(long StayId, long OrderId, long PersonId, string Name, StayStatus Status, int Bed, DateOnly? LeaveOn);
 public sealed record BoardRoom(long Id, string Building, int Floor, string Number, RoomState State, bool Single, bool OwnBathroom, bool Accessible,
@@ -54,12 +56,9 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var site = new QuarantineSite
         {
             CountyCode = Actor.Scope.CountyCode, ScopeKey = key, Name = Text.Tidy(input.Name) ?? "", Level = input.Level,
-            OperatorUnit = Text.Tidy(input.OperatorUnit), LeadName = Text.Tidy(input.LeadName), LeadPhone = PersonRules.NormalizePhone(input.LeadPhone, out _),
-            Address = Text.Tidy(input.Address), Contact = Text.Tidy(input.Contact), ReserveRooms = input.ReserveRooms,
             Status = SiteStatus.Preparing, CreatedAt = Now, UpdatedAt = Now, Version = 1,
         };
-        var errors = SiteRules.Validate(site);
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        Apply(site, new SiteEdit(input.Name, input.OperatorUnit, input.LeadName, input.LeadPhone, input.Address, input.Contact, input.ReserveRooms));
         await using var db = await factory.CreateDbContextAsync(ct);
         if (await db.QuarantineSites.AnyAsync(s => s.ScopeKey == key && s.Name == site.Name, ct))
             throw new ValidationFailedException([new FieldError("name", "site.name-taken")]);
@@ -68,6 +67,41 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         db.Audit.Reason = "site set up";
         await db.SaveChangesAsync(ct);
         return site.Id;
+    }
+
+    /// <summary>Sets a site's details from what was typed, or throws naming every bad field (a lead phone that is not a phone number included).</summary>
+    private static void Apply(QuarantineSite site, SiteEdit input)
+    {
+        site.Name = Text.Tidy(input.Name) ?? "";
+        site.OperatorUnit = Text.Tidy(input.OperatorUnit);
+        site.LeadName = Text.Tidy(input.LeadName);
+        site.LeadPhone = PersonRules.NormalizePhone(input.LeadPhone, out var phoneError);
+        site.Address = Text.Tidy(input.Address);
+        site.Contact = Text.Tidy(input.Contact);
+        site.ReserveRooms = input.ReserveRooms;
+        var errors = SiteRules.Validate(site).ToList();
+        if (phoneError is not null && Text.Tidy(input.LeadPhone) is not null) errors.Add(new FieldError("leadPhone", phoneError));
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+    }
+
+    /// <summary>Changes a site's details (not its level or place). False when the site is not visible.</summary>
+    public async Task<bool> UpdateAsync(long siteId, SiteEdit input, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return false;
+        if (input.Version is { } v && v != site.Version) throw new ConflictException("site.version", "the site was changed by someone else; reload");
+        var name = site.Name;
+        // The lead's phone is shown masked: leaving it out keeps the one on record.
+        Apply(site, input with { LeadPhone = input.LeadPhone ?? site.LeadPhone });
+        if (site.Name != name && await db.QuarantineSites.AnyAsync(s => s.Id != siteId && s.ScopeKey == site.ScopeKey && s.Name == site.Name, ct))
+            throw new ValidationFailedException([new FieldError("name", "site.name-taken")]);
+        site.Version++;
+        site.UpdatedAt = Now;
+        db.Audit.Reason = "site details edited";
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     private static async Task EnsureStandardsAsync(FangkongDb db, string county, CancellationToken ct)
@@ -452,7 +486,8 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     private SiteItem Item(QuarantineSite s, SiteCapacity capacity) =>
-        new(s.Id, s.Name, s.Level, s.Status, s.ScopeKey, directory.PlaceLabel(s.ScopeKey), s.OperatorUnit, s.LeadName, s.Address, s.ReserveRooms, capacity, s.Version);
+        new(s.Id, s.Name, s.Level, s.Status, s.ScopeKey, directory.PlaceLabel(s.ScopeKey), s.OperatorUnit, s.LeadName, s.Address, s.ReserveRooms, capacity, s.Version,
+            Core.Identifiers.Masking.Phone(s.LeadPhone), s.Contact);
 
     /// <summary>One site's rooms floor by floor with who is in them (names only; identifiers stay on the order page).</summary>
     public async Task<RoomBoard?> BoardAsync(long siteId, CancellationToken ct = default)

@@ -49,6 +49,9 @@ public static class SitesModule
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Occupancy").WithSummary("People at the sites each night over the last days (1–366, default 30), with admissions and discharges; one site with siteId.");
         g.MapPost("", async (SiteInput body, SiteService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Create").WithSummary("Set up a county- or township-level site (status: preparing).");
+        g.MapPut("/{id:long}", (long id, SiteEdit body, SiteService s) => Done(s.UpdateAsync(id, body)))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Update")
+            .WithSummary("Change a site's name, operator, lead, lead phone, address, contact and reserve rooms (with version: 409 when someone changed it first).");
         g.MapGet("/standards", async (SiteService s, bool all = false) => TypedResults.Ok((await s.ChecklistAsync()).Where(x => all || x.Active).ToList()))
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Standards")
             .WithSummary("The standards checklist in force (data; all=true with retired items), with how many inspection results used each item.");

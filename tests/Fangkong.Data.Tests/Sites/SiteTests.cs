@@ -306,6 +306,48 @@ public class SiteTests
     }
 
     /// <summary>
+    /// A site's details change with its people (a new lead at a rotation): saved with a version, every bad field named,
+    /// a name already used refused, the lead's phone masked in lists and in the audit trail, kept when left out.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ASitesDetails_AreEdited_WithClearErrors(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput("县集中隔离点二号", SiteLevel.County, County)));
+        SiteService Sites(IServiceProvider sp) => Make<SiteService>(sp);
+        async Task<SiteItem> ItemAsync() => (await Run(db, Command, sp => Sites(sp).BoardAsync(site)))!.Site;
+        var before = await ItemAsync();
+
+        Assert.True(await Run(db, Command, sp => Sites(sp).UpdateAsync(site, new SiteEdit("县集中隔离点一号", "县卫健委", "张站长", "139 0377 1234", "城关镇灵泉路 8 号", "值班室 0377-6921234", 12, before.Version))));
+        var after = await ItemAsync();
+        Assert.Equal(("张站长", "139****1234", "值班室 0377-6921234", 12, before.Version + 1), (after.LeadName, after.LeadPhoneMasked, after.Contact, after.ReserveRooms, after.Version));
+        // Left out, the phone on record stays.
+        Assert.True(await Run(db, Command, sp => Sites(sp).UpdateAsync(site, new SiteEdit("县集中隔离点一号", "县卫健委", "张站长", null, null, null, 12))));
+        Assert.Equal("139****1234", (await ItemAsync()).LeadPhoneMasked);
+
+        // Someone saved first; bad fields named; a name taken; nothing changed by any of them.
+        var stale = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Sites(sp).UpdateAsync(site, new SiteEdit("改名", null, null, null, null, null, 0, before.Version))));
+        Assert.Equal("site.version", stale.Code);
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).UpdateAsync(site,
+            new SiteEdit(" ", new string('单', 101), null, "12345", null, null, -1))));
+        Assert.Equal(["name:name.required", "reserveRooms:reserve-rooms.range", "operatorUnit:site.text-too-long", "leadPhone:phone.invalid"], bad.Errors.Select(e => $"{e.Field}:{e.Code}").ToArray());
+        var taken = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).UpdateAsync(site, new SiteEdit("县集中隔离点二号", null, null, null, null, null, 0))));
+        Assert.Equal("site.name-taken", taken.Errors[0].Code);
+        var now = await ItemAsync();
+        Assert.Equal(("县集中隔离点一号", "张站长", 12), (now.Name, now.LeadName, now.ReserveRooms));
+        Assert.False(await Run(db, Command, sp => Sites(sp).UpdateAsync(999_999, new SiteEdit("x", null, null, null, null, null, 0))));
+
+        // The trail shows the change of lead, the phone masked.
+        await using var ctx = await db.ContextAsync(Command);
+        var changes = await ctx.AuditEntries.Where(a => a.EntityType == "QuarantineSite" && a.Reason == "site details edited").Select(a => a.Changes).ToListAsync();
+        Assert.NotEmpty(changes);
+        Assert.Contains(changes, c => c!.Contains("张站长") && c.Contains("139****1234"));
+        Assert.DoesNotContain(changes, c => c!.Contains("13903771234"));
+    }
+
+    /// <summary>
     /// The checklist is the county's data: an item it adds is asked by every later inspection, a retired one is not
     /// (and stays named in the inspections that used it); a township cannot change it; a failed item needs a note.
     /// </summary>

@@ -128,6 +128,7 @@ public class PlatformTests
         ["Sites_Occupancy"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Create"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Standards"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
+        ["Sites_Update"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_AddStandard"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_UpdateStandard"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Inspections"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",

@@ -42,6 +42,11 @@ public class SitesApiTests
         var items = standards.EnumerateArray().Select(s => new { code = s.GetProperty("code").GetString(), passed = true }).ToArray();
         Assert.True((await (await command.PostJsonAsync($"/api/v1/sites/{site}/inspections", new { items, note = "验收" })).JsonAsync()).GetProperty("passed").GetBoolean());
         Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/{site}/status", new { status = "InService" })).StatusCode);
+        // The site's details: the county changes the lead; a township account cannot.
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync($"/api/v1/sites/{site}", new { name = "镇隔离点", leadName = "钱院长" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync($"/api/v1/sites/{site}", new { name = "镇隔离点", leadName = "钱院长", leadPhone = "13903770001", reserveRooms = 0 })).StatusCode);
+        var details = (await (await township.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync()).GetProperty("site");
+        Assert.Equal(("钱院长", "139****0001"), (details.GetProperty("leadName").GetString(), details.GetProperty("leadPhoneMasked").GetString()));
         // The checklist is the county's: the command centre adds and retires items, a township reads them.
         Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/sites/standards", new { code = "night-watch", name = "夜间值守" })).StatusCode);
         var standard = (await (await command.PostJsonAsync("/api/v1/sites/standards", new { code = "night-watch", name = "夜间值守" })).JsonAsync()).GetProperty("id").GetInt64();
