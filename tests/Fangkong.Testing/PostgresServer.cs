@@ -62,7 +62,7 @@ public sealed class PostgresServer
         if (asRoot) Run("chown", $"postgres:postgres {_dataDirectory}");
         _port = FreePort();
         RunPg("initdb", $"-D {_dataDirectory} -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync", asRoot);
-        RunPg("pg_ctl", $"-D {_dataDirectory} -w -t 60 -l {_dataDirectory}/server.log -o \"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB\" start", asRoot);
+        RunPg("pg_ctl", $"-D {_dataDirectory} -w -t 60 -l {_dataDirectory}/server.log -o \"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB {Environment.GetEnvironmentVariable("FANGKONG_PG_OPTIONS")}\" start", asRoot);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(asRoot);
     }
 
@@ -71,7 +71,10 @@ public sealed class PostgresServer
         try
         {
             RunPg("pg_ctl", $"-D {_dataDirectory} -m immediate stop", asRoot);
-            Directory.Delete(_dataDirectory!, recursive: true);
+            // FANGKONG_PG_KEEP=1 keeps the data directory and its server.log (with FANGKONG_PG_OPTIONS, e.g.
+            // "-c log_min_duration_statement=0", to read every statement a benchmark or a test sent).
+            if (Environment.GetEnvironmentVariable("FANGKONG_PG_KEEP") == "1") Console.Error.WriteLine($"PostgreSQL data kept in {_dataDirectory}");
+            else Directory.Delete(_dataDirectory!, recursive: true);
         }
         catch
         {

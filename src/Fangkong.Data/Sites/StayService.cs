@@ -282,16 +282,23 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     private static async Task<Room?> TakeRoomLikeAsync(FangkongDb db, long roomId, RoomCandidate like, int people, CancellationToken ct)
     {
         // The whole row, tracked: the placing goes on with it without reading it again. The site was read under the
-        // actor's filters; the SQL runs as written (no filter wrapped around the lock).
-        var sql = """
+        // actor's filters; the SQL runs as written (no filter wrapped around the lock). The suggested room first, then
+        // the next like it in the free-room index's order: one short index range from the suggested room on (ordering
+        // by "is it the suggested one" read and sorted every free room of the kind); rooms before it only if none after.
+        var kind = """
             SELECT * FROM "Rooms"
             WHERE "SiteId" = {0} AND "Accessible" = {1} AND "FamilyRoom" = {2} AND "OwnBathroom" = {3} AND "Single" = {4}
               AND "State" = 0 AND "Holders" = 0 AND ("Beds" >= {5} OR NOT "FamilyRoom")
-            ORDER BY ("Id" = {6}) DESC, "Building", "Floor", "Number"
-            LIMIT 1
-            """ + (db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "");
-        var rooms = await db.Rooms.FromSqlRaw(sql, like.SiteId, like.Accessible, like.FamilyRoom, like.OwnBathroom, like.Single, people, roomId)
+            """;
+        var tail = """ ORDER BY "Building", "Floor", "Number" LIMIT 1""" + (db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "");
+        var fromSuggested = kind + """ AND ("Building", "Floor", "Number") >= ({6}, {7}, {8})""" + tail;
+        var anyLikeIt = kind + tail;
+        var rooms = await db.Rooms.FromSqlRaw(fromSuggested,
+                like.SiteId, like.Accessible, like.FamilyRoom, like.OwnBathroom, like.Single, people, like.Building, like.Floor, like.Number)
             .IgnoreQueryFilters().AsTracking().ToListAsync(ct);
+        if (rooms.Count == 0)
+            rooms = await db.Rooms.FromSqlRaw(anyLikeIt, like.SiteId, like.Accessible, like.FamilyRoom, like.OwnBathroom, like.Single, people)
+                .IgnoreQueryFilters().AsTracking().ToListAsync(ct);
         return rooms.Count == 0 ? null : rooms[0];
     }
 
