@@ -75,6 +75,9 @@ public static class OrderRules
     /// <summary>The status an order gives its person on a date.</summary>
     public static ControlStatus StatusOn(ControlOrder order, DateOnly date)
     {
+        // Taken to the designated hospital: not free to pass a checkpoint while the order's period lasts (the discharge is
+        // the hospital's record; after the period a new order, if any, says what follows).
+        if (order.Status == OrderStatus.TransferredToHospital) return date <= order.EndDate ? ControlStatus.UnderMeasure : ControlStatus.Clear;
         if (!ControlOrder.IsInForce(order.Status)) return ControlStatus.Clear;
         // Past the end but not yet released: still under the last measure until someone releases.
         var measure = MeasureOn(order, date) ?? (date > order.EndDate ? order.Measures.LastOrDefault() : null);

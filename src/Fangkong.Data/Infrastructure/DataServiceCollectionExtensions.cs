@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddDbContextFactory<FangkongDb>((sp, options) => Configure(options, sp.GetRequiredService<IOptions<FangkongOptions>>().Value), ServiceLifetime.Scoped);
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContext());
         services.TryAddScoped<OnBehalf>();
+        services.TryAddScoped<Sites.StayService>();
         services.TryAddSingleton<Jurisdictions.JurisdictionDirectory>();
         services.TryAddSingleton<Jurisdictions.CountyResolvers>();
         return services;

@@ -41,8 +41,16 @@ public sealed record TestResultInput(int Day, TestStatus Status, decimal? Ct = n
 /// Every change is audited with the rule that required it.
 /// </summary>
 public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, PolicyCache cache, JurisdictionDirectory directory,
-    IOptions<FangkongOptions> options, TimeProvider time)
+    IOptions<FangkongOptions> options, TimeProvider time, Sites.StayService stays)
 {
+    /// <summary>After a change that ends the order or moves its end, the person's stay at a site follows (<see cref="Sites.StayService.FollowOrderAsync"/>).</summary>
+    private async Task<bool> StayFollows(long id, Task<bool> change, CancellationToken ct)
+    {
+        if (!await change) return false;
+        await stays.FollowOrderAsync(id, ct);
+        return true;
+    }
+
     private Actor Actor => actor.Current;
     private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
 
@@ -154,6 +162,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         }, ct);
 
     public Task<bool> ExtendAsync(long id, int days, string? reason, CancellationToken ct = default) =>
+        StayFollows(id,
         ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
         {
             if (!ControlOrder.IsInForce(o.Status)) Refuse("order.not-in-force");
@@ -163,33 +172,36 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             OrderRules.Extend(o, days, tests);
             o.Status = OrderStatus.Extended;
             o.StatusReason = Text.Tidy(reason);
-        }, ct);
+        }, ct), ct);
 
     public Task<bool> TransferToHospitalAsync(long id, string? reason, CancellationToken ct = default) =>
+        StayFollows(id,
         ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
         {
             if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
             o.Status = OrderStatus.TransferredToHospital;
             o.StatusReason = Text.Tidy(reason);
-        }, ct);
+        }, ct), ct);
 
     public Task<bool> CancelAsync(long id, string? reason, CancellationToken ct = default) =>
+        StayFollows(id,
         ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
         {
             if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
             o.Status = OrderStatus.Cancelled;
             o.StatusReason = Text.Tidy(reason);
             foreach (var t in o.Tests.Where(t => t.Status == TestStatus.Due)) t.Status = TestStatus.Cancelled;
-        }, ct);
+        }, ct), ct);
 
     /// <summary>Releases an order whose measures are over and whose every required test is negative; refuses otherwise, naming why.</summary>
     public Task<bool> ReleaseAsync(long id, string? note, CancellationToken ct = default) =>
+        StayFollows(id,
         ChangeAsync(id, Permissions.OrdersManage, note ?? "released", (o, today) =>
         {
             if (OrderRules.ReleaseBlocker(o, today) is { } blocker) Refuse("release." + blocker);
             o.Status = OrderStatus.Released;
             o.StatusReason = Text.Tidy(note);
-        }, ct);
+        }, ct), ct);
 
     /// <summary>Records a sample or a result in a test's slot (by day number). A positive result opens a hospital-transfer task.</summary>
     public async Task<bool> RecordTestAsync(long id, TestResultInput input, CancellationToken ct = default)

@@ -24,7 +24,8 @@ public sealed record SitePlacementView(SiteLevel? Level, string? Reason, bool Fa
 /// also takes the room row with FOR UPDATE SKIP LOCKED, so parallel allocations spread over free rooms instead of
 /// queuing on the first one.
 /// </summary>
-public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, Policy.PolicyCache cache)
+public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, Policy.PolicyCache cache,
+    OnBehalf onBehalf)
 {
     private Actor Actor => actor.Current;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -405,6 +406,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name, Today, status is { } s && ControlOrder.IsInForce(s));
         }, $"checked out: {outcome}", ct);
         if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await new TripService(factory, actor, time).RequestDischargeAsync(stayId, ct);
+        if (done && outcome == StayOutcome.TransferredToHospital) await OrderFollowsStayAsync(stayId, ct);
         return done;
     }
 
@@ -416,6 +418,96 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     {
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
+        return await ChangeInAsync(db, stayId, change, why, ct);
+    }
+
+    /// <summary>
+    /// The order decides, the stay follows: an order transferred to hospital, cancelled or released ends its stay (a
+    /// person checked in is checked out — to hospital, or released — and the room goes into turnover; a room only
+    /// allocated is freed), and an extended order moves the stay's leave day. Run after every such change of the order,
+    /// by whoever made it: the right over the order carries the right over its stay, though the stay is the site's
+    /// (<see cref="OnBehalf"/>). Answers whether the stay changed.
+    /// </summary>
+    public async Task<bool> FollowOrderAsync(long orderId, CancellationToken ct = default)
+    {
+        Stay? stay;
+        ControlOrder? order;
+        await using (var read = await factory.CreateDbContextAsync(ct))
+        {
+            order = await read.Orders.AsNoTracking().Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
+            if (order is null) return false;
+            stay = await read.Stays.IgnoreQueryFilters().AsNoTracking()
+                .FirstOrDefaultAsync(s => s.OrderId == orderId && s.CountyCode == order.CountyCode && s.OccupiedRoomId != null, ct);
+        }
+        if (stay is null) return false;
+        Func<FangkongDb, Stay, Room, IReadOnlyCollection<Stay>, RuleResult<RoomEvent>> change;
+        string why;
+        if (ControlOrder.IsInForce(order.Status))
+        {
+            var leave = StayRules.SitePhaseOf(order, Today)?.LeaveOn;
+            if (leave is null || leave == stay.LeaveOn) return false;
+            change = (_, st, _, _) => { st.LeaveOn = leave; st.UpdatedAt = Now; return RuleResult<RoomEvent>.Success(null); };
+            why = $"leave day moved to {leave:yyyy-MM-dd} (order {order.Status.ToString().ToLowerInvariant()})";
+        }
+        else
+        {
+            var (outcome, word) = order.Status switch
+            {
+                OrderStatus.TransferredToHospital => (StayOutcome.TransferredToHospital, "transferred to hospital"),
+                OrderStatus.Cancelled => (StayOutcome.Released, "cancelled"),
+                OrderStatus.Released => (StayOutcome.Released, "released"),
+                _ => (StayOutcome.None, ""),
+            };
+            if (outcome == StayOutcome.None) return false;
+            if (stay.Status == StayStatus.CheckedIn)
+            {
+                change = (_, st, room, roomStays) => StayRules.CheckOut(room, st, roomStays, outcome, Now, Actor.Name, Today, orderInForce: false);
+                why = $"checked out: {outcome} (order {word})";
+            }
+            else
+            {
+                change = (_, st, _, _) => StayRules.Cancel(st, $"order {word}", Now) is { } error ? RuleResult<RoomEvent>.Fail(error) : RuleResult<RoomEvent>.Success(null);
+                why = $"allocation cancelled: order {word}";
+            }
+        }
+        await using var db = onBehalf.Context(Actor, JurisdictionScope.Of(stay.CountyCode, stay.ScopeKey));
+        return await ChangeInAsync(db, stay.Id, change, why, ct);
+    }
+
+    /// <summary>
+    /// The stay decides, the order follows: a person checked out of a site to hospital has the order transferred to
+    /// hospital too (no more report tasks for someone in hospital), on the stay's authority though the order is the
+    /// person's village's.
+    /// </summary>
+    private async Task OrderFollowsStayAsync(long stayId, CancellationToken ct)
+    {
+        long orderId;
+        string county;
+        await using (var read = await factory.CreateDbContextAsync(ct))
+        {
+            var stay = await read.Stays.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stayId, ct);
+            if (stay is null) return;
+            (orderId, county) = (stay.OrderId, stay.CountyCode);
+        }
+        await using (var probe = await factory.CreateDbContextAsync(ct))
+        {
+            var scopeKey = await probe.Orders.IgnoreQueryFilters().Where(o => o.Id == orderId && o.CountyCode == county).Select(o => o.ScopeKey).FirstOrDefaultAsync(ct);
+            if (scopeKey is null) return;
+            await using var db = onBehalf.Context(Actor, JurisdictionScope.Of(county, scopeKey));
+            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
+            if (order is null || !ControlOrder.IsOpen(order.Status)) return;
+            order.Status = OrderStatus.TransferredToHospital;
+            order.StatusReason = "checked out of the site to hospital";
+            order.Version++;
+            order.UpdatedAt = Now;
+            db.Audit.Reason = "checked out of the site to hospital";
+            db.Audit.Rule = "stay#transferred-to-hospital";
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task<bool> ChangeInAsync(FangkongDb db, long stayId, Func<FangkongDb, Stay, Room, IReadOnlyCollection<Stay>, RuleResult<RoomEvent>> change, string why, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var stay = await db.Stays.FirstOrDefaultAsync(s => s.Id == stayId, ct);
         if (stay is null) return false;

@@ -4,6 +4,7 @@ using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Sites;
 using Fangkong.Web.People;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Fangkong.Web.Sites;
@@ -26,7 +27,7 @@ public static class SitesModule
     public static IServiceCollection AddSites(this IServiceCollection services)
     {
         services.AddScoped<SiteService>();
-        services.AddScoped<StayService>();
+        services.TryAddScoped<StayService>();
         services.AddScoped<TripService>();
         services.AddScoped<RoundService>();
         return services;

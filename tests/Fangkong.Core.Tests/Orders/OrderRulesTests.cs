@@ -41,6 +41,19 @@ public class OrderRulesTests
         Assert.Equal(ControlStatus.Clear, OrderRules.StatusOn(o, D("2022-09-08")));
     }
 
+    /// <summary>Someone taken to hospital with a fever is not "clear" at a checkpoint while the order's period lasts.</summary>
+    [Fact]
+    public void TransferredToHospital_IsUnderMeasure_ForTheOrdersPeriod()
+    {
+        var o = CloseContact();
+        o.Status = OrderStatus.TransferredToHospital;
+        Assert.Equal(ControlStatus.UnderMeasure, OrderRules.StatusOn(o, D("2022-09-05")));
+        Assert.Equal(ControlStatus.UnderMeasure, OrderRules.StatusOn(o, D("2022-09-10")));
+        Assert.Equal(ControlStatus.Clear, OrderRules.StatusOn(o, D("2022-09-11")));
+        o.Status = OrderStatus.Cancelled;
+        Assert.Equal(ControlStatus.Clear, OrderRules.StatusOn(o, D("2022-09-05")));
+    }
+
     /// <summary>A closed-loop worker's order ends with the assignment (the pack says so), not with every test negative.</summary>
     [Fact]
     public void Release_OfAClosedLoopWorker_FollowsThePacksCondition()

@@ -266,6 +266,85 @@ public class SiteTests
     }
 
     /// <summary>
+    /// Orders and stays never disagree: the township sends a person at the county's site to hospital from the order
+    /// (the stay is checked out, the room goes into turnover, though the stay is the site's), cancels an order whose
+    /// room is only allocated (the room is free again), extends one (the stay's leave day moves); and a person checked
+    /// out of the site to hospital has the order transferred too (no more report tasks).
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task OrdersAndStays_FollowEachOther(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\nA,1,103\nA,1,104\n");
+        var people = await PeopleAsync(db, 60);
+        // Four people of different households (a household would be placed together).
+        var singles = new List<long>();
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var keys = await ctx.People.Where(p => people.Contains(p.Id)).Select(p => new { p.Id, p.ScopeKey }).ToListAsync();
+            singles = keys.GroupBy(k => k.ScopeKey.Length >= ScopeKey.HouseholdLength ? k.ScopeKey[..ScopeKey.HouseholdLength] : k.ScopeKey).Select(g => g.First().Id).Take(4).ToList();
+        }
+        Assert.Equal(4, singles.Count);
+        string TownshipOf(long person)
+        {
+            using var ctx = db.ContextAsync(Command).GetAwaiter().GetResult();
+            return ctx.People.Where(p => p.Id == person).Select(p => p.ScopeKey).First()[..ScopeKey.TownshipLength];
+        }
+        var orders = new List<long>();
+        var stays = new List<long>();
+        foreach (var person in singles)
+        {
+            // The third from a high-risk area: 7 days at the site and nothing after, so an extension lengthens the site phase.
+            var order = person == singles[2]
+                ? await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(person, [Reasons.HighRiskArea], new DateOnly(2022, 10, 4))))
+                : await CloseContactOrderAsync(db, person, "2022-10-04");
+            orders.Add(order);
+            stays.Add((await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value);
+        }
+        await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stays[0]));
+        await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stays[3]));
+        async Task<(StayStatus Status, StayOutcome Outcome, DateOnly? LeaveOn, RoomState Room, int Holders)> StayAsync(long id)
+        {
+            await using var ctx = await db.ContextAsync(Command);
+            var s = await ctx.Stays.FirstAsync(x => x.Id == id);
+            var r = await ctx.Rooms.FirstAsync(x => x.Id == s.RoomId);
+            return (s.Status, s.Outcome, s.LeaveOn, r.State, r.Holders);
+        }
+        async Task<OrderStatus> OrderAsync(long id)
+        {
+            await using var ctx = await db.ContextAsync(Command);
+            return await ctx.Orders.Where(o => o.Id == id).Select(o => o.Status).FirstAsync();
+        }
+
+        // The person's own township (it cannot see the county's site) sends the checked-in person to hospital.
+        var township = As(Roles.TownshipTeam, TownshipOf(singles[0]));
+        Assert.True(await Run(db, township, sp => Make<OrderService>(sp).TransferToHospitalAsync(orders[0], "体温 38.2℃,转定点医院")));
+        var first = await StayAsync(stays[0]);
+        Assert.Equal((StayStatus.CheckedOut, StayOutcome.TransferredToHospital, RoomState.AwaitingDisinfection, 0), (first.Status, first.Outcome, first.Room, first.Holders));
+        // Cancelled while only allocated: the room is free again.
+        Assert.True(await Run(db, As(Roles.TownshipTeam, TownshipOf(singles[1])), sp => Make<OrderService>(sp).CancelAsync(orders[1], "身份核实有误")));
+        var second = await StayAsync(stays[1]);
+        Assert.Equal((StayStatus.Cancelled, RoomState.Ready, 0), (second.Status, second.Room, second.Holders));
+        // Extended by three days: the stay's leave day moves with the site phase.
+        var leave = (await StayAsync(stays[2])).LeaveOn;
+        Assert.NotNull(leave);
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).ExtendAsync(orders[2], 3, "第 7 天检测结果未出")));
+        Assert.Equal(leave!.Value.AddDays(3), (await StayAsync(stays[2])).LeaveOn);
+        // The site checks a person out to hospital: the order follows.
+        Assert.Equal(OrderStatus.Active, await OrderAsync(orders[3]));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stays[3], StayOutcome.TransferredToHospital)));
+        Assert.Equal(OrderStatus.TransferredToHospital, await OrderAsync(orders[3]));
+        await AssertHoldersMatchStaysAsync(db);
+        // Every change on the trail under the name of who made it.
+        await using var trail = await db.ContextAsync(Command);
+        var reasons = await trail.AuditEntries.Where(a => a.EntityType == "Stay" || a.Rule == "stay#transferred-to-hospital").Select(a => a.Reason + " / " + a.ActorName).ToListAsync();
+        Assert.Contains(reasons, r => r.StartsWith("checked out: TransferredToHospital (order transferred to hospital)", StringComparison.Ordinal) && r.EndsWith(township.Name, StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("allocation cancelled: order cancelled", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("checked out of the site to hospital", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// The county's local layer says which level of site takes whom: a close contact goes to the county's site first
     /// although a township site of the person's own township has rooms; once the county drops that placement (a new
     /// version of its layer), the nearest site comes first again.
