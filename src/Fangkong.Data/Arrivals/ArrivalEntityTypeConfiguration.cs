@@ -34,7 +34,9 @@ internal sealed class ArrivalEntityTypeConfiguration : IEntityTypeConfiguration<
         b.Property(a => a.Version).IsConcurrencyToken();
         b.HasIndex(a => new { a.CountyCode, a.Reference }).IsUnique();
         b.HasIndex(a => new { a.CountyCode, a.ScopeKey, a.ArrivalDate });
-        b.HasIndex(a => new { a.CountyCode, a.DocumentHash, a.ArrivalDate });
+        // One live registration per person and arrival day (a second one merges into it).
+        b.HasIndex(a => new { a.CountyCode, a.DocumentHash, a.ArrivalDate }, "UX_Arrivals_Document_Day").IsUnique()
+            .HasFilter($"\"Status\" <> {(int)ArrivalStatus.Cancelled}");
         b.HasIndex(a => new { a.CountyCode, a.Status });
         b.HasIndex(a => a.PersonId);
         b.Property(a => a.ClientAddress).HasMaxLength(64);

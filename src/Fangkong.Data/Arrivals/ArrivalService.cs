@@ -117,127 +117,148 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (destinationText is { Length: > 200 }) errors.Add(new FieldError("destinationText", "too-long"));
         if (input.LandingTestAt is { } landing && landing.ToUniversalTime() > time.GetUtcNow().UtcDateTime.AddMinutes(5)) errors.Add(new FieldError("landingTestAt", "date.future"));
 
-        await using var db = await factory.CreateDbContextAsync(ct);
         var county = Actor.Scope.All ? Options.County : Actor.Scope.CountyCode;
-        var destination = await DestinationAsync(db, county, input.DestinationNodeId, destinationText, errors, ct);
+        PlaceStep destination;
+        await using (var lookup = await factory.CreateDbContextAsync(ct))
+            destination = await DestinationAsync(lookup, county, input.DestinationNodeId, destinationText, errors, ct);
         ValidationFailedException.ThrowIfAny(errors);
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var hash = db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number!);
-        var phoneHash = db.Protector.Hash(BlindIndex.Phone, phone);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-        // The same person registering again the same day updates the first registration (scanning a second code, a retry).
-        var arrival = await db.Arrivals.IgnoreQueryFilters()
-            .FirstOrDefaultAsync(a => a.CountyCode == county && a.DocumentHash == hash && a.ArrivalDate == arrivalDate && a.Status != ArrivalStatus.Cancelled, ct);
-        var merged = arrival is not null;
-        if (arrival is null)
+        // Two registrations of one person sent at the same moment (two codes scanned, a double tap): the database lets
+        // one in (one live registration per person and day; one person per ID); the other is stored again and merges.
+        for (var attempt = 1; ; attempt++)
         {
-            arrival = new Arrival
-            {
-                CountyCode = county, Reference = NewReference(arrivalDate), SubmittedAt = now, Version = 1, Channel = channel, PointCode = Text.Tidy(pointCode),
-                ClientAddress = channel == ArrivalChannel.Self ? Actor.ClientAddress : null,
-            };
-            db.Arrivals.Add(arrival);
-        }
-        else
-        {
-            if (!Actor.Scope.Contains(arrival.CountyCode, arrival.ScopeKey) || !Actor.Scope.Contains(county, destination.ScopeKey))
-                throw new ConflictException("arrival.registered-elsewhere", "this person's arrival today is already registered under another township");
-            arrival.Submissions++;
-            arrival.Version++;
-        }
-        var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.CountyCode == county && p.DocumentHash == hash, ct);
-        if (person is null)
-        {
-            person = new Person
-            {
-                CountyCode = county, ScopeKey = destination.ScopeKey, NodeId = destination.Id, Name = name!, DocumentType = doc.Type,
-                DocumentNumber = doc.Number, DocumentHash = hash, DocumentMasked = doc.Masked, IdValid = doc.Valid, IdIssue = doc.Issue,
-                BirthDate = doc.BirthDate, Sex = doc.Sex, Residence = ResidenceStatus.Incoming, Unregistered = true,
-                AddressText = destinationText, Note = $"registered by arrival {arrival.Reference}", CreatedAt = now, UpdatedAt = now, Version = 1,
-            };
-            person.SetPhone(phone, phoneHash);
-            person.Vulnerable = PersonRules.AgeFlags(person.BirthDate, today);
-            db.People.Add(person);
+            await using var db = await factory.CreateDbContextAsync(ct);
+            try { return await StoreAsync(db); }
+            catch (DbUpdateException e) when (attempt == 1 && DbErrors.IsUniqueViolation(e)) { }
         }
 
-        var undecided = arrival.Status is ArrivalStatus.Submitted or ArrivalStatus.OrderProposed or ArrivalStatus.ReleaseProposed;
-        arrival.Name = name!;
-        arrival.DocumentType = doc.Type;
-        arrival.DocumentNumber = doc.Number;
-        arrival.DocumentHash = hash;
-        arrival.DocumentMasked = doc.Masked;
-        arrival.Phone = phone;
-        arrival.PhoneHash = phoneHash;
-        arrival.PhoneMasked = Masking.Phone(phone);
-        arrival.OriginText = originText!;
-        arrival.OriginCountyCode = originCounty;
-        arrival.OriginCountyName = input.Inbound ? originText : originName;
-        arrival.Inbound = input.Inbound;
-        arrival.TravelJson = JsonSerializer.Serialize(stops, Json);
-        arrival.ArrivalDate = arrivalDate;
-        arrival.ScopeKey = destination.ScopeKey;
-        arrival.DestinationNodeId = destination.Id;
-        arrival.DestinationText = destinationText;
-        arrival.Vehicle = vehicle;
-        arrival.HealthCode = health;
-        arrival.TravelCardStar = input.TravelCardStar;
-        arrival.LandingTestAt = input.LandingTestAt?.ToUniversalTime() ?? arrival.LandingTestAt;
-        arrival.UpdatedAt = now;
-        if (merged && channel != ArrivalChannel.Self) arrival.Channel = channel;
-
-        string? applied = null;
-        PolicyEvaluation? evaluation = null;
-        // Why, for every entry this registration writes (the person, the arrival, a proposed order, a superseded
-        // proposal): the saves below happen before the rule is known, so the reason is set first and the rule as soon as
-        // the classification gives it.
-        db.Audit.Reason = merged ? "registered again the same day (merged)" : $"arrival registered ({channel.ToString().ToLowerInvariant()})";
-        db.Audit.Rule = arrival.RuleReference ?? "arrival";
-        if (undecided)
+        async Task<ArrivalReceipt> StoreAsync(FangkongDb db)
         {
-            var rules = await PolicyService.RulesAsync(db, county, cache, ct);
-            var areas = await RiskAreaService.IndexAsync(db, county, cache, ct);
-            var classifier = new ArrivalClassifier(rules, areas, c => NationalDivisions.Shared.County(c)?.FullName);
-            var result = classifier.Classify(new ArrivalFacts(arrivalDate, originCounty, originPlace, input.Inbound, stops, health, input.TravelCardStar));
-            applied = result.Applied?.Reason;
-            evaluation = result.Order;
-            arrival.Reasons = result.Found.Count == 0 ? null : string.Join(",", result.Found.Select(f => f.Reason).Distinct());
-            arrival.ExposureDate = result.Order?.ExposureDate;
-            arrival.RuleReference = result.ProposesOrder ? result.Order!.RuleReference : $"{result.Pack.Id}#release";
-            arrival.ClassificationNote = Cut(result.Note, 2000);
-            db.Audit.Rule = arrival.RuleReference;
 
-            // A resubmission replaces the earlier proposal; a decided arrival keeps its decision.
-            if (arrival.OrderId is { } previous)
+            var now = time.GetUtcNow().UtcDateTime;
+            var hash = db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number!);
+            var phoneHash = db.Protector.Hash(BlindIndex.Phone, phone);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+            // The same person registering again the same day updates the first registration (scanning a second code, a retry);
+            // PostgreSQL: the row is locked first so that merges sent at once apply one after the other (SQLite's
+            // transaction already holds the write lock).
+            if (db.Database.IsNpgsql())
+                await db.Database.SqlQuery<long>($"""
+                    SELECT "Id" AS "Value" FROM "Arrivals" WHERE "CountyCode" = {county} AND "DocumentHash" = {hash}
+                    AND "ArrivalDate" = {arrivalDate} AND "Status" <> {(int)ArrivalStatus.Cancelled} FOR UPDATE
+                    """).ToListAsync(ct);
+            var arrival = await db.Arrivals.IgnoreQueryFilters()
+                .FirstOrDefaultAsync(a => a.CountyCode == county && a.DocumentHash == hash && a.ArrivalDate == arrivalDate && a.Status != ArrivalStatus.Cancelled, ct);
+            var merged = arrival is not null;
+            if (arrival is null)
             {
-                var old = await db.Orders.FirstOrDefaultAsync(o => o.Id == previous && o.Status == OrderStatus.Proposed, ct);
-                if (old is not null) { old.Status = OrderStatus.Cancelled; old.StatusReason = "superseded by a new registration"; old.UpdatedAt = now; old.Version++; }
-                arrival.OrderId = null;
-            }
-            if (result.ProposesOrder)
-            {
-                if (person.Id == 0) await db.SaveChangesAsync(ct);
-                if (arrival.Id == 0) await db.SaveChangesAsync(ct);
-                var order = OrderRules.Build(result.Order!, [result.Applied!.Reason], county, person.ScopeKey, person.Id, now);
-                order.ArrivalId = arrival.Id;
-                order.Version = 1;
-                db.Orders.Add(order);
-                await db.SaveChangesAsync(ct);
-                arrival.OrderId = order.Id;
-                arrival.Status = ArrivalStatus.OrderProposed;
+                arrival = new Arrival
+                {
+                    CountyCode = county, Reference = NewReference(arrivalDate), SubmittedAt = now, Version = 1, Channel = channel, PointCode = Text.Tidy(pointCode),
+                    ClientAddress = channel == ArrivalChannel.Self ? Actor.ClientAddress : null,
+                };
+                db.Arrivals.Add(arrival);
             }
             else
             {
-                arrival.Status = ArrivalStatus.ReleaseProposed;
+                if (!Actor.Scope.Contains(arrival.CountyCode, arrival.ScopeKey) || !Actor.Scope.Contains(county, destination.ScopeKey))
+                    throw new ConflictException("arrival.registered-elsewhere", "this person's arrival today is already registered under another township");
+                arrival.Submissions++;
+                arrival.Version++;
             }
+            var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.CountyCode == county && p.DocumentHash == hash, ct);
+            if (person is null)
+            {
+                person = new Person
+                {
+                    CountyCode = county, ScopeKey = destination.ScopeKey, NodeId = destination.Id, Name = name!, DocumentType = doc.Type,
+                    DocumentNumber = doc.Number, DocumentHash = hash, DocumentMasked = doc.Masked, IdValid = doc.Valid, IdIssue = doc.Issue,
+                    BirthDate = doc.BirthDate, Sex = doc.Sex, Residence = ResidenceStatus.Incoming, Unregistered = true,
+                    AddressText = destinationText, Note = $"registered by arrival {arrival.Reference}", CreatedAt = now, UpdatedAt = now, Version = 1,
+                };
+                person.SetPhone(phone, phoneHash);
+                person.Vulnerable = PersonRules.AgeFlags(person.BirthDate, today);
+                db.People.Add(person);
+            }
+
+            var undecided = arrival.Status is ArrivalStatus.Submitted or ArrivalStatus.OrderProposed or ArrivalStatus.ReleaseProposed;
+            arrival.Name = name!;
+            arrival.DocumentType = doc.Type;
+            arrival.DocumentNumber = doc.Number;
+            arrival.DocumentHash = hash;
+            arrival.DocumentMasked = doc.Masked;
+            arrival.Phone = phone;
+            arrival.PhoneHash = phoneHash;
+            arrival.PhoneMasked = Masking.Phone(phone);
+            arrival.OriginText = originText!;
+            arrival.OriginCountyCode = originCounty;
+            arrival.OriginCountyName = input.Inbound ? originText : originName;
+            arrival.Inbound = input.Inbound;
+            arrival.TravelJson = JsonSerializer.Serialize(stops, Json);
+            arrival.ArrivalDate = arrivalDate;
+            arrival.ScopeKey = destination.ScopeKey;
+            arrival.DestinationNodeId = destination.Id;
+            arrival.DestinationText = destinationText;
+            arrival.Vehicle = vehicle;
+            arrival.HealthCode = health;
+            arrival.TravelCardStar = input.TravelCardStar;
+            arrival.LandingTestAt = input.LandingTestAt?.ToUniversalTime() ?? arrival.LandingTestAt;
+            arrival.UpdatedAt = now;
+            if (merged && channel != ArrivalChannel.Self) arrival.Channel = channel;
+
+            string? applied = null;
+            PolicyEvaluation? evaluation = null;
+            // Why, for every entry this registration writes (the person, the arrival, a proposed order, a superseded
+            // proposal): the saves below happen before the rule is known, so the reason is set first and the rule as soon as
+            // the classification gives it.
+            db.Audit.Reason = merged ? "registered again the same day (merged)" : $"arrival registered ({channel.ToString().ToLowerInvariant()})";
+            db.Audit.Rule = arrival.RuleReference ?? "arrival";
+            if (undecided)
+            {
+                var rules = await PolicyService.RulesAsync(db, county, cache, ct);
+                var areas = await RiskAreaService.IndexAsync(db, county, cache, ct);
+                var classifier = new ArrivalClassifier(rules, areas, c => NationalDivisions.Shared.County(c)?.FullName);
+                var result = classifier.Classify(new ArrivalFacts(arrivalDate, originCounty, originPlace, input.Inbound, stops, health, input.TravelCardStar));
+                applied = result.Applied?.Reason;
+                evaluation = result.Order;
+                arrival.Reasons = result.Found.Count == 0 ? null : string.Join(",", result.Found.Select(f => f.Reason).Distinct());
+                arrival.ExposureDate = result.Order?.ExposureDate;
+                arrival.RuleReference = result.ProposesOrder ? result.Order!.RuleReference : $"{result.Pack.Id}#release";
+                arrival.ClassificationNote = Cut(result.Note, 2000);
+                db.Audit.Rule = arrival.RuleReference;
+
+                // A resubmission replaces the earlier proposal; a decided arrival keeps its decision.
+                if (arrival.OrderId is { } previous)
+                {
+                    var old = await db.Orders.FirstOrDefaultAsync(o => o.Id == previous && o.Status == OrderStatus.Proposed, ct);
+                    if (old is not null) { old.Status = OrderStatus.Cancelled; old.StatusReason = "superseded by a new registration"; old.UpdatedAt = now; old.Version++; }
+                    arrival.OrderId = null;
+                }
+                if (result.ProposesOrder)
+                {
+                    if (person.Id == 0) await db.SaveChangesAsync(ct);
+                    if (arrival.Id == 0) await db.SaveChangesAsync(ct);
+                    var order = OrderRules.Build(result.Order!, [result.Applied!.Reason], county, person.ScopeKey, person.Id, now);
+                    order.ArrivalId = arrival.Id;
+                    order.Version = 1;
+                    db.Orders.Add(order);
+                    await db.SaveChangesAsync(ct);
+                    arrival.OrderId = order.Id;
+                    arrival.Status = ArrivalStatus.OrderProposed;
+                }
+                else
+                {
+                    arrival.Status = ArrivalStatus.ReleaseProposed;
+                }
+            }
+            arrival.PersonId = person.Id == 0 ? null : person.Id;
+            await db.SaveChangesAsync(ct);
+            if (arrival.PersonId is null) { arrival.PersonId = person.Id; await db.SaveChangesAsync(ct); }
+            await transaction.CommitAsync(ct);
+            var measure = evaluation?.Managed == true ? evaluation.Measures[0].Kind : null;
+            return new ArrivalReceipt(arrival.Id, arrival.Reference, merged, arrival.Status, applied, measure, evaluation?.End);
         }
-        arrival.PersonId = person.Id == 0 ? null : person.Id;
-        await db.SaveChangesAsync(ct);
-        if (arrival.PersonId is null) { arrival.PersonId = person.Id; await db.SaveChangesAsync(ct); }
-        await transaction.CommitAsync(ct);
-        var measure = evaluation?.Managed == true ? evaluation.Measures[0].Kind : null;
-        return new ArrivalReceipt(arrival.Id, arrival.Reference, merged, arrival.Status, applied, measure, evaluation?.End);
     }
 
     /// <summary>

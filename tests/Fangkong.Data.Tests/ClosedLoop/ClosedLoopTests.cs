@@ -149,6 +149,36 @@ public class ClosedLoopTests
         Assert.Equal(1, await ctx.People.CountAsync(p => p.Unregistered && p.Name == "王晓明"));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task OnePersonRegisteringSixTimesAtOnce_IsOneArrival_OnePerson_OneProposal(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, _) = await AVillageAsync(db);
+        var self = new Actor(null, "self-registration", JurisdictionScope.Of(County, County), new HashSet<string> { Permissions.ArrivalsRegister });
+
+        var receipts = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
+            Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(7, villageId), ArrivalChannel.Self, "411326100")))));
+        Assert.Single(receipts.Select(r => r.Reference).Distinct());
+        Assert.Equal(5, receipts.Count(r => r.Merged));
+        await using var ctx = await db.ContextAsync();
+        var arrival = await ctx.Arrivals.SingleAsync();
+        Assert.Equal(6, arrival.Submissions);
+        Assert.Equal(1, await ctx.People.CountAsync(p => p.Unregistered && p.Name == "王晓明"));
+        Assert.Equal(1, await ctx.Orders.CountAsync(o => o.Status == OrderStatus.Proposed));
+
+        // The database itself refuses a second live registration of the same person and day.
+        ctx.Arrivals.Add(new Arrival
+        {
+            CountyCode = arrival.CountyCode, ScopeKey = arrival.ScopeKey, Reference = "X" + arrival.Reference[1..], Name = arrival.Name,
+            DocumentHash = arrival.DocumentHash, ArrivalDate = arrival.ArrivalDate, OriginText = arrival.OriginText, TravelJson = "[]",
+            SubmittedAt = arrival.SubmittedAt, UpdatedAt = arrival.UpdatedAt, Version = 1,
+        });
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(() => ctx.SaveChangesAsync());
+        Assert.True(DbErrors.IsUniqueViolation(refused));
+    }
+
     private static async Task<long> ActiveCloseContactAsync(TestDatabase db, string exposure)
     {
         await using var ctx = await db.ContextAsync();
