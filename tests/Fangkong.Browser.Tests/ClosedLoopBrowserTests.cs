@@ -146,6 +146,55 @@ public class ClosedLoopBrowserTests
         await BrowserApp.ShotAsync(phone, "31-village-orders-phone");
     }
 
+    [BrowserFact]
+    public async Task RiskAreaList_ImportedWithBadRows_NamesThem_AndAPeriodIsCorrectedWithItsReason()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        var csv = string.Join("\r\n",
+            "所在地区,风险区,风险等级,划定日期,解除日期,来源",
+            "河南省郑州市金水区,花园路街道锦绣小区,高风险,2022-10-01,,郑州市通告",
+            "郑州市二七区,建新街道某小区,中风险,2022/10/02,,郑州市通告",
+            "火星,某地,高,2022-10-02,,坏行",
+            "河南省郑州市金水区,某大厦,极高,2022-10-02,,坏等级") + "\r\n";
+        var file = Path.Combine(Path.GetTempPath(), $"风险区-{Guid.NewGuid():N}.csv");
+        await File.WriteAllBytesAsync(file, Core.Tabular.TabularFile.Gbk.GetBytes(csv));
+        try
+        {
+            var desk = await app.NewPageAsync();
+            await app.SignInAsync(desk, "command");
+            await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+            await desk.SetInputFilesAsync("#risk-import-form input[type=file]", file);
+            await desk.ClickAsync("#risk-import-form button[type=submit]");
+            await desk.WaitForSelectorAsync("#import-refused");
+            Assert.Contains("已导入 2 条，2 行有误未导入", await desk.InnerTextAsync("#import-summary"));
+            var refused = await desk.InnerTextAsync("#import-refused");
+            Assert.Contains("4", refused);
+            Assert.Contains("所在地区", refused);
+            Assert.Contains("风险等级", refused);
+            await BrowserApp.ShotAsync(desk, "67-risk-import-refused");
+
+            // The listed place opens on its own page; the county corrects the designation date, giving the notice.
+            await desk.ClickAsync("#risk-table a:has-text('锦绣小区')");
+            await desk.WaitForSelectorAsync("#area-edit");
+            await desk.FillAsync("#area-edit input[name='Edit.DesignatedOn']", "2022-09-30");
+            await desk.FillAsync("#area-edit input[name='Edit.Reason']", "按郑州市通告原文更正划定日期");
+            await desk.ClickAsync("#area-edit button[type=submit]");
+            await desk.WaitForSelectorAsync("#edit-result.alert-success");
+            Assert.Contains("2022-09-30", await desk.InnerTextAsync("#area-details"));
+            Assert.Contains("按郑州市通告原文更正划定日期", await desk.InnerTextAsync("#timeline"));
+            await BrowserApp.ShotAsync(desk, "68-risk-area-corrected");
+
+            // A township reads the page but has no correction form.
+            var township = await app.NewPageAsync(phone: true);
+            await app.SignInAsync(township, "township");
+            await township.GotoAsync(desk.Url);
+            await township.WaitForSelectorAsync("#area-details");
+            Assert.Equal(0, await township.Locator("#area-edit").CountAsync());
+            await BrowserApp.ShotAsync(township, "69-risk-area-phone");
+        }
+        finally { File.Delete(file); }
+    }
+
     /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>
     private static async Task SolveAsync(IPage page, bool wrong)
     {

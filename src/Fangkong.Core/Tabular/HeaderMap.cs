@@ -125,9 +125,12 @@ public sealed class HeaderMap
             }
             if (!columns.TryAdd(key, c) && !duplicates.Contains(key)) duplicates.Add(key);
         }
-        var missing = schema.Fields.Where(f => f.Required && !columns.ContainsKey(f.Key)).Select(f => f.Aliases.FirstOrDefault() ?? f.Key).ToList();
+        var lacking = schema.Fields.Where(f => f.Required && !columns.ContainsKey(f.Key)).ToList();
+        var missing = lacking.Select(f => f.Aliases.FirstOrDefault() ?? f.Key).ToList();
+        // The exception's column names the missing fields by key ("designated,lifted"), so an importer can list each one.
         if (missing.Count > 0)
-            throw new TabularFormatException(TabularError.NoHeader, $"The header row (row {header.RowNumber}) lacks required columns: {string.Join(", ", missing)}.", header.RowNumber);
+            throw new TabularFormatException(TabularError.NoHeader, $"The header row (row {header.RowNumber}) lacks required columns: {string.Join(", ", missing)}.",
+                header.RowNumber, string.Join(",", lacking.Select(f => f.Key)));
 
         return new HeaderMap(columns, header.RowNumber, unknown, missing, duplicates, scanned.Skip(lowerIndex + 1).ToList());
     }

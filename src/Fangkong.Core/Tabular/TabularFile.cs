@@ -10,6 +10,24 @@ public sealed class TabularFormatException(TabularError code, string message, in
     public TabularError Code { get; } = code;
     public int? RowNumber { get; } = rowNumber;
     public string? Column { get; } = column;
+
+    /// <summary>The stable error code every importer reports for this file: file.empty, file.not-tabular, ….</summary>
+    public string ErrorCode => CodeOf(Code);
+
+    public static string CodeOf(TabularError code) => code switch
+    {
+        TabularError.Empty => "file.empty",
+        TabularError.NotTabular => "file.not-tabular",
+        TabularError.XlsNotSupported => "file.xls-not-supported",
+        TabularError.CorruptXlsx => "file.corrupt-xlsx",
+        TabularError.UnclosedQuote => "file.unclosed-quote",
+        TabularError.NoHeader => "file.no-header",
+        TabularError.TooLarge => "file.too-large",
+        _ => "file.unreadable",
+    };
+
+    /// <summary>The code for any failure reading an uploaded table (a broken stream or archive is file.unreadable).</summary>
+    public static string CodeOf(Exception e) => e is TabularFormatException t ? t.ErrorCode : "file.unreadable";
 }
 
 public enum CellKind { Empty, Text, Number, Date, Boolean, Error }

@@ -112,7 +112,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
             var message = e is TabularFormatException t ? $"{t.Code}: {t.Message}" : e.Message;
             await FailJobAsync(job.Id, message, clock.ElapsedMilliseconds);
             return new ImportSummary(job.Id, fileName, null, 0, 0, 0, 0, 0,
-                [new ImportRejection(null, (e as TabularFormatException)?.RowNumber ?? 0, (e as TabularFormatException)?.Column, "file." + ((e as TabularFormatException)?.Code.ToString() ?? "unreadable"), message, null)],
+                [new ImportRejection(null, (e as TabularFormatException)?.RowNumber ?? 0, (e as TabularFormatException)?.Column, TabularFormatException.CodeOf(e), message, null)],
                 [], clock.ElapsedMilliseconds, ImportStatus.Failed.ToString(), message);
         }
         catch (Exception e)

@@ -16,6 +16,8 @@ public sealed record RiskAreaItem(long Id, string AreaCountyCode, string AreaCou
 public sealed record RiskAreaQuery(string? Text = null, RiskLevel? Level = null, bool ActiveOnly = false, DateOnly? On = null, int Page = 1, int PageSize = 50);
 public sealed record RiskAreaImportResult(int Rows, int Added, int Updated, int Rejected, IReadOnlyList<RowError> Errors);
 public sealed record RowError(int Row, string Field, string Code, string? Value);
+/// <summary>A correction of one period (a wrong date, a missing source); a change of level is a new period, not an edit.</summary>
+public sealed record RiskAreaEdit(DateOnly? DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, string? Reason);
 
 /// <summary>
 /// The risk-area list: every period a place had a level, imported from the published lists or edited by hand. A
@@ -90,6 +92,48 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         return rows.Select(a => Item(a, today)).ToList();
     }
 
+    public async Task<RiskAreaItem?> GetAsync(long id, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var area = await db.RiskAreas.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        return area is null ? null : Item(area, Today);
+    }
+
+    /// <summary>
+    /// Corrects one period: its dates, source or local reason, with the reason for the correction (required). A period
+    /// may not overlap another period of the same place; the arrivals classified from now on see the corrected list.
+    /// False when there is no such period.
+    /// </summary>
+    public async Task<bool> UpdateAsync(long id, RiskAreaEdit edit, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var area = await db.RiskAreas.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (area is null) return false;
+        var errors = new List<FieldError>();
+        if (Text.Tidy(edit.Reason) is null) errors.Add(new FieldError("reason", "required"));
+        else if (edit.Reason!.Length > 500) errors.Add(new FieldError("reason", "too-long"));
+        var checkedArea = Validate(new RiskAreaInput(area.AreaCountyCode, area.Place, area.Level, edit.DesignatedOn, edit.LiftedOn, edit.Source, edit.LocalReason), errors, f => f);
+        if (checkedArea is not null)
+        {
+            var others = await db.RiskAreas.AsNoTracking()
+                .Where(a => a.AreaCountyCode == area.AreaCountyCode && a.PlaceKey == area.PlaceKey && a.Id != area.Id).ToListAsync(ct);
+            if (others.Any(o => o.Overlaps(checkedArea.DesignatedOn, checkedArea.LiftedOn ?? DateOnly.MaxValue)))
+                errors.Add(new FieldError("designatedOn", "risk-area.overlap"));
+        }
+        ValidationFailedException.ThrowIfAny(errors);
+        area.DesignatedOn = checkedArea!.DesignatedOn;
+        area.LiftedOn = checkedArea.LiftedOn;
+        area.Source = checkedArea.Source;
+        area.LocalReason = checkedArea.LocalReason;
+        area.UpdatedAt = DateTime.UtcNow;
+        db.Audit.Reason = Text.Tidy(edit.Reason);
+        db.Audit.Rule = "risk-area-list";
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     public async Task<long> CreateAsync(RiskAreaInput input, string? reason, CancellationToken ct = default)
     {
         Actor.Require(Permissions.PolicyManage);
@@ -130,43 +174,59 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         await using var db = await factory.CreateDbContextAsync(ct);
         var errors = new List<RowError>();
         int rows = 0, added = 0, updated = 0, rejected = 0;
-        using var source = TabularFile.Open(stream, fileName);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var sheet in source.Sheets)
+        // A list is applied whole or not at all when the file itself cannot be read (damaged, not a table, no header):
+        // the answer names the row and column where reading stopped, and no area is half-imported.
+        try
         {
-            using var enumerator = sheet.Rows.GetEnumerator();
-            HeaderMap header;
-            try { header = HeaderMap.Detect(enumerator, Schema); }
-            catch (TabularFormatException) when (source.Format == "xlsx") { continue; }
-            if (header.MissingRequired.Count > 0)
-                throw new ValidationFailedException(header.MissingRequired.Select(f => new FieldError(f, "header.missing")).ToList());
-            foreach (var row in header.Pending.Concat(Rest(enumerator)))
+            using var source = TabularFile.Open(stream, fileName);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var read = false;
+            foreach (var sheet in source.Sheets)
             {
-                if (row.IsBlank) continue;
-                rows++;
-                var rowErrors = new List<FieldError>();
-                var input = new RiskAreaInput(header.Get(row, "county"), header.Get(row, "place"), ParseLevel(header.Get(row, "level"), rowErrors),
-                    ParseDate(header.Get(row, "designated"), "designated", rowErrors), ParseDate(header.Get(row, "lifted"), "lifted", rowErrors),
-                    header.Get(row, "source"), header.Get(row, "localReason"));
-                var area = rowErrors.Count == 0 ? Validate(input, rowErrors, MapField) : null;
-                if (area is null)
+                using var enumerator = sheet.Rows.GetEnumerator();
+                HeaderMap header;
+                try { header = HeaderMap.Detect(enumerator, Schema); }
+                catch (TabularFormatException e) when (e.Code == TabularError.NoHeader && source.Format == "xlsx") { continue; }
+                read = true;
+                foreach (var row in header.Pending.Concat(Rest(enumerator)))
                 {
-                    rejected++;
-                    foreach (var e in rowErrors.Take(3))
-                        if (errors.Count < MaxErrors) errors.Add(new RowError(row.RowNumber, e.Field, e.Code, Cut(header.Get(row, e.Field))));
-                    continue;
+                    if (row.IsBlank) continue;
+                    rows++;
+                    var rowErrors = new List<FieldError>();
+                    var input = new RiskAreaInput(header.Get(row, "county"), header.Get(row, "place"), ParseLevel(header.Get(row, "level"), rowErrors),
+                        ParseDate(header.Get(row, "designated"), "designated", rowErrors), ParseDate(header.Get(row, "lifted"), "lifted", rowErrors),
+                        header.Get(row, "source"), header.Get(row, "localReason"));
+                    var area = rowErrors.Count == 0 ? Validate(input, rowErrors, MapField) : null;
+                    if (area is null)
+                    {
+                        rejected++;
+                        foreach (var e in rowErrors.Take(3))
+                            if (errors.Count < MaxErrors) errors.Add(new RowError(row.RowNumber, e.Field, e.Code, Cut(header.Get(row, e.Field))));
+                        continue;
+                    }
+                    var (_, outcome) = await ApplyAsync(db, area, ct);
+                    if (outcome == Applied.Added) added++;
+                    else if (outcome == Applied.Updated) updated++;
+                    if (db.ChangeTracker.Entries().Count() >= 500) await db.SaveChangesAsync(ct);
                 }
-                var (_, outcome) = await ApplyAsync(db, area, ct);
-                if (outcome == Applied.Added) added++;
-                else if (outcome == Applied.Updated) updated++;
-                if (db.ChangeTracker.Entries().Count() >= 500) await db.SaveChangesAsync(ct);
             }
+            if (!read) return Refused([new RowError(0, "file", TabularFormatException.CodeOf(TabularError.NoHeader), null)]);
+            db.Audit.Reason = Text.Tidy(reason) ?? $"imported {fileName}";
+            db.Audit.Rule = "risk-area-list";
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
-        db.Audit.Reason = Text.Tidy(reason) ?? $"imported {fileName}";
-        db.Audit.Rule = "risk-area-list";
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        catch (Exception e) when (e is TabularFormatException or InvalidDataException or IOException && !ct.IsCancellationRequested)
+        {
+            var t = e as TabularFormatException;
+            // A header without some required columns: each missing column is named on the header's row.
+            if (t is { Code: TabularError.NoHeader, Column: { } lacking })
+                return Refused(lacking.Split(',').Select(f => new RowError(t.RowNumber ?? 0, f, "header.missing", null)));
+            return Refused([new RowError(t?.RowNumber ?? 0, t?.Column ?? "file", TabularFormatException.CodeOf(e), null)]);
+        }
         return new RiskAreaImportResult(rows, added, updated, rejected, errors);
+
+        static RiskAreaImportResult Refused(IEnumerable<RowError> why) => new(0, 0, 0, 0, why.ToList());
     }
 
     private static string MapField(string field) => field switch

@@ -249,7 +249,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }
         catch (TabularFormatException e)
         {
-            return new RoomImportSummary(0, 0, [new RoomImportError(e.RowNumber ?? 0, e.Column ?? "file", "file." + e.Code.ToString().ToLowerInvariant(), null)]);
+            return new RoomImportSummary(0, 0, [new RoomImportError(e.RowNumber ?? 0, e.Column ?? "file", e.ErrorCode, null)]);
         }
         var result = RoomImportRules.Validate(rows);
         var errors = result.Errors.ToList();

@@ -184,7 +184,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             await MarkJobAsync(job.Id, j => { j.Status = ImportStatus.Failed; j.Error = message.Length > 2000 ? message[..2000] : message; j.ElapsedMs = clock.ElapsedMilliseconds; });
             var tf = e as TabularFormatException;
             return new VerificationImportSummary(importOptions.Batch ?? "", 0, job.Id, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, int>(), 0,
-                clock.ElapsedMilliseconds, false, [new ImportRejection(null, tf?.RowNumber ?? 0, tf?.Column, "file." + (tf?.Code.ToString() ?? "unreadable"), message, null)], [], message);
+                clock.ElapsedMilliseconds, false, [new ImportRejection(null, tf?.RowNumber ?? 0, tf?.Column, TabularFormatException.CodeOf(e), message, null)], [], message);
         }
         catch (Exception e)
         {

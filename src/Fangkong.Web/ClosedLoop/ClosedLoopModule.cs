@@ -8,6 +8,7 @@ using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Orders;
 using Fangkong.Data.Policy;
 using Fangkong.Data.Tasks;
+using Fangkong.Web.Infrastructure;
 using Fangkong.Web.People;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,7 @@ public sealed record ExtendRequest(int Days, string? Reason);
 public sealed record LinkResponse(string Token, string Url);
 public sealed record EvaluationResponse(string RulePack, string RuleReference, bool Local, IReadOnlyList<EvaluatedMeasure> Measures);
 public sealed record CheckResponse(bool Listed);
+public sealed record RiskAreaDetail(RiskAreaItem Area, IReadOnlyList<RiskAreaItem> Periods);
 public sealed record ControlStatusResponse(ControlStatus Status);
 
 /// <summary>
@@ -66,12 +68,25 @@ public static class ClosedLoopModule
             TypedResults.Ok(await s.SearchAsync(new RiskAreaQuery(q, level, activeOnly, on, page, pageSize)))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Search");
         areas.MapPost("/", async (RiskAreaInput body, RiskAreaService s) => TypedResults.Ok(new { id = await s.CreateAsync(body, null) }))
             .RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Create");
+        areas.MapGet("/{id:long}", async Task<Results<Ok<RiskAreaDetail>, NotFound>> (long id, RiskAreaService s) =>
+            await s.GetAsync(id) is { } area ? TypedResults.Ok(new RiskAreaDetail(area, await s.HistoryAsync(id))) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Get").WithSummary("One period of a place with every period of that place (its history).");
+        areas.MapPut("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, RiskAreaEdit body, RiskAreaService s) =>
+            await s.UpdateAsync(id, body) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Update").WithSummary("Correct a period's dates, source or local reason (a reason is required).");
         areas.MapPost("/{id:long}/lift", async Task<Results<NoContent, NotFound>> (long id, LiftRequest body, RiskAreaService s) =>
             await s.LiftAsync(id, body.LiftedOn, body.Reason) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Lift");
-        areas.MapPost("/import", async (IFormFile file, RiskAreaService s, [FromForm] string? reason) =>
+        areas.MapPost("/import", async Task<Results<Ok<RiskAreaImportResult>, ProblemHttpResult>> (HttpContext http, ImportUploads uploads, RiskAreaService s) =>
         {
-            await using var stream = file.OpenReadStream();
-            return TypedResults.Ok(await s.ImportAsync(stream, file.FileName, reason));
+            var saved = await uploads.ReceiveAsync(http, http.RequestAborted);
+            if (saved.Problem is not null) return saved.Problem;
+            try
+            {
+                await using var file = File.OpenRead(saved.Path!);
+                var reason = http.Request.Form["reason"].ToString();
+                return TypedResults.Ok(await s.ImportAsync(file, saved.FileName!, string.IsNullOrWhiteSpace(reason) ? null : reason, http.RequestAborted));
+            }
+            finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.PolicyManage).DisableAntiforgery().WithName("RiskAreas_Import")
             .WithSummary("Import a published list (xlsx or csv: 所在地区, 风险区, 风险等级, 划定日期, 解除日期, 来源).");
         areas.MapGet("/check", async (string county, string place, RiskLevel level, DateOnly date, RiskAreaService s) =>
@@ -156,11 +171,19 @@ public static class ClosedLoopModule
         }).AllowAnonymous().ExcludeFromDescription();
 
         // The risk-area page's upload: a plain form post (antiforgery-checked), answered with a redirect carrying the counts.
-        app.MapPost("/risk-areas/upload", async (IFormFile file, RiskAreaService s) =>
+        app.MapPost("/risk-areas/upload", async (HttpContext http, ImportUploads uploads, RiskAreaService s) =>
         {
-            await using var stream = file.OpenReadStream();
-            var result = await s.ImportAsync(stream, file.FileName, null);
-            return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}");
+            var saved = await uploads.ReceiveAsync(http, http.RequestAborted);
+            if (saved.Problem is not null)
+                return Results.LocalRedirect("/risk-areas?failed=" + (saved.Problem.StatusCode == StatusCodes.Status413PayloadTooLarge ? "file.too-large" : "file.missing"));
+            try
+            {
+                await using var file = File.OpenRead(saved.Path!);
+                var result = await s.ImportAsync(file, saved.FileName!, null, http.RequestAborted);
+                var failed = result.Errors.Count == 0 ? "" : "&failed=" + RowErrorsQuery.Encode(result.Errors.Select(e => new RowErrorsQuery.Item(e.Row, e.Field, e.Code)));
+                return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}{failed}");
+            }
+            finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.PolicyManage).ExcludeFromDescription();
         return app;
     }

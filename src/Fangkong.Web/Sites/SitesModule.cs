@@ -2,6 +2,7 @@ using Fangkong.Core.Accounts;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Sites;
+using Fangkong.Web.Infrastructure;
 using Fangkong.Web.People;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -162,7 +163,7 @@ public static class SitesModule
                 var result = await s.ImportRoomsAsync(id, file, saved.FileName!, http.RequestAborted);
                 if (result is null) return Results.NotFound();
                 return Results.LocalRedirect(result.Errors.Count == 0 ? $"/sites/{id}?imported={result.Imported}"
-                    : $"/sites/{id}?failed=" + Uri.EscapeDataString(string.Join(";", result.Errors.Take(20).Select(e => $"{e.Code.Split(':')[0]}@{e.RowNumber}"))));
+                    : $"/sites/{id}?failed=" + RowErrorsQuery.Encode(result.Errors.Select(e => new RowErrorsQuery.Item(e.RowNumber, e.Field, e.Code))));
             }
             finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.SitesManage).ExcludeFromDescription();

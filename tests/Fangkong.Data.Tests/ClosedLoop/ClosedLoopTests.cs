@@ -379,6 +379,51 @@ public class ClosedLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task RiskAreas_UnreadableFiles_AreRefusedWhole_WithWhy_AndCorrectionsKeepPeriodsApart(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-20 09:00");
+        async Task<RiskAreaImportResult> Import(byte[] bytes, string name) =>
+            await Run(db, Command, sp => Make<RiskAreaService>(sp).ImportAsync(new MemoryStream(bytes), name, null));
+
+        Assert.Equal("file.empty", (await Import([], "风险区.csv")).Errors.Single().Code);
+        Assert.Equal("file.xls-not-supported", (await Import([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0], "风险区.xls")).Errors.Single().Code);
+        Assert.Equal("file.corrupt-xlsx", (await Import([0x50, 0x4B, 0x03, 0x04, 1, 2, 3, 4, 5, 6], "风险区.xlsx")).Errors.Single().Code);
+        Assert.Equal("file.no-header", (await Import(System.Text.Encoding.UTF8.GetBytes("甲,乙,丙\n1,2,3\n"), "风险区.csv")).Errors.Single().Code);
+        var missing = await Import(System.Text.Encoding.UTF8.GetBytes("所在地区,风险区,风险等级\n河南省郑州市金水区,锦绣小区,高\n"), "风险区.csv");
+        Assert.Equal(("designated", "header.missing", 1), (missing.Errors.Single().Field, missing.Errors.Single().Code, missing.Errors.Single().Row));
+        // A quote never closed on row 3: the valid row 2 before it is not half-imported; the answer names the row.
+        var broken = await Import(System.Text.Encoding.UTF8.GetBytes("所在地区,风险区,风险等级,划定日期\n河南省郑州市金水区,锦绣小区,高,2022-10-01\n河南省郑州市金水区,\"某大厦,高,2022-10-02\n"), "风险区.csv");
+        Assert.Equal(("file.unclosed-quote", 3), (broken.Errors.Single().Code, broken.Errors.Single().Row));
+        await using (var ctx = await db.ContextAsync())
+            Assert.Equal(0, await ctx.RiskAreas.CountAsync());
+
+        // Two periods of one place; a correction that would make them overlap is refused, one with a reason is kept.
+        var csv = "所在地区,风险区,风险等级,划定日期\n河南省郑州市金水区,锦绣小区,高风险,2022-10-01\n河南省郑州市金水区,锦绣小区,中风险,2022-10-08\n";
+        Assert.Equal(2, (await Import(System.Text.Encoding.UTF8.GetBytes(csv), "风险区.csv")).Added);
+        long high;
+        await using (var ctx = await db.ContextAsync())
+            high = await ctx.RiskAreas.Where(a => a.Level == RiskLevel.High).Select(a => a.Id).SingleAsync();
+        var service = (Func<IServiceProvider, RiskAreaService>)(sp => Make<RiskAreaService>(sp));
+        var overlap = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-10-01"), D("2022-10-09"), null, null, "更正"))));
+        Assert.Contains(overlap.Errors, e => e.Code == "risk-area.overlap");
+        var noReason = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), null, null, " "))));
+        Assert.Contains(noReason.Errors, e => e.Field == "reason" && e.Code == "required");
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, County + "100"), sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), null, null, "更正"))));
+        Assert.True(await Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), "郑州市通告第3号", "expert-judged-risk-area", "按通告原文更正"))));
+        var index = await Run(db, Command, sp => service(sp).IndexAsync());
+        Assert.True(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-09-30")));
+        var periods = await Run(db, Command, sp => service(sp).HistoryAsync(high));
+        Assert.Equal(2, periods.Count);
+        Assert.Equal(("郑州市通告第3号", "expert-judged-risk-area"), (periods[0].Source, periods[0].LocalReason));
+        await using (var ctx = await db.ContextAsync())
+        {
+            var entry = await ctx.AuditEntries.Where(a => a.EntityType == "RiskArea" && a.EntityId == high.ToString(CultureInfo.InvariantCulture)).OrderBy(a => a.Id).LastAsync();
+            Assert.Equal("按通告原文更正", entry.Reason);
+        }
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task BulkOrders_AreTheSameAsOneByOne_InOneTransaction_WithOneAuditEntry(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);

@@ -148,7 +148,7 @@ public class ImportTests
         new Random(1).NextBytes(junk);
         var summary = await ImportAsync(db, junk, "names.csv");
         Assert.Equal("Failed", summary.Status);
-        Assert.StartsWith("file.NotTabular", summary.FirstRejections.Single().Code);
+        Assert.StartsWith("file.not-tabular", summary.FirstRejections.Single().Code);
 
         var lossySummary = await ImportAsync(db, CensusLikeWorkbookWithNumericIds(), "numbers.xlsx");
         Assert.Equal("id.lossy-number", lossySummary.FirstRejections.Single().Code);

@@ -100,8 +100,28 @@ public class ClosedLoopApiTests
 
         // Policy: the command centre lists a high-risk area; a township may read but not edit the county's rules.
         var area = new { areaCounty = "河南省郑州市金水区", place = "花园路街道锦绣小区", level = "High", designatedOn = "2022-10-01", source = "通告" };
-        Assert.Equal(HttpStatusCode.OK, (await command.PostJsonAsync("/api/v1/risk-areas", area)).StatusCode);
+        var listed = await command.PostJsonAsync("/api/v1/risk-areas", area);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        var areaId = (await listed.JsonAsync()).GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/risk-areas", area)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync($"/api/v1/risk-areas/{areaId}", new { designatedOn = "2022-09-30", reason = "x" })).StatusCode);
+        // A correction needs its reason; the detail shows the corrected period among the place's periods.
+        var noReason = await command.PutJsonAsync($"/api/v1/risk-areas/{areaId}", new { designatedOn = "2022-09-30", source = "郑州市通告第3号" });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync($"/api/v1/risk-areas/{areaId}", new { designatedOn = "2022-09-30", source = "郑州市通告第3号", reason = "按通告原文更正划定日期" })).StatusCode);
+        var detail = await (await township.GetAsync($"/api/v1/risk-areas/{areaId}")).JsonAsync();
+        Assert.Equal("2022-09-30", detail.GetProperty("area").GetProperty("designatedOn").GetString());
+        Assert.Equal(1, detail.GetProperty("periods").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await township.GetAsync("/api/v1/risk-areas/999999")).StatusCode);
+        // A file that is not a table is answered with what is wrong with it, not a server error; nothing is imported.
+        using (var junk = new MultipartFormDataContent { { new ByteArrayContent([0x00, 0x01, 0x02, 0xFF, 0xFE, 0x00, 0x07]), "file", "list.csv" } })
+        {
+            var unreadable = await command.PostAsync("/api/v1/risk-areas/import", junk);
+            Assert.Equal(HttpStatusCode.OK, unreadable.StatusCode);
+            var body = await unreadable.JsonAsync();
+            Assert.Equal(0, body.GetProperty("rows").GetInt32());
+            Assert.Equal("file.not-tabular", body.GetProperty("errors")[0].GetProperty("code").GetString());
+        }
         Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/risk-areas/1/lift", new { liftedOn = "2022-10-04" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await township.PostAsync("/api/v1/risk-areas/import", new MultipartFormDataContent())).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync("/api/v1/rule-packs/cn-9th", new { json = "{}", reason = "x" })).StatusCode);

@@ -223,7 +223,7 @@ public class PeopleApiTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var summary = await response.JsonAsync();
         Assert.Equal("Failed", summary.GetProperty("status").GetString());
-        Assert.Equal("file.NotTabular", summary.GetProperty("firstRejections")[0].GetProperty("code").GetString());
+        Assert.Equal("file.not-tabular", summary.GetProperty("firstRejections")[0].GetProperty("code").GetString());
 
         var notMultipart = await township.PostAsync("/api/v1/people/import", new StringContent("姓名\n张三"));
         Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
