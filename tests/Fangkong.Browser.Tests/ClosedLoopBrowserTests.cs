@@ -71,6 +71,7 @@ public class ClosedLoopBrowserTests
         await desk.GotoAsync(app.BaseUrl + "/arrivals?q=" + reference);
         await desk.ClickAsync($"tr[data-reference='{reference}'] a:text-is('管控措施')");
         await desk.WaitForSelectorAsync("#order-status");
+        var orderUrl = desk.Url;
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
         Assert.Contains("cn-9th#high-risk-area", await desk.InnerTextAsync("#rule-reference"));
         // The timeline in words: what changed from what to what, why and under which rule.
@@ -94,6 +95,17 @@ public class ClosedLoopBrowserTests
         await phone.WaitForSelectorAsync("#report-done");
         Assert.Contains("已通知", await phone.InnerTextAsync("#report-done"));
         await BrowserApp.ShotAsync(phone, "24-report-fever-phone");
+
+        // The evening check by the grid worker at the door: each symptom ticked is kept, not folded into one.
+        await desk.GotoAsync(orderUrl);
+        await desk.SelectOptionAsync("#report-slot", "Evening");
+        await desk.FillAsync("#report-temperature", "36.6");
+        await desk.ClickAsync("#report-symptoms summary");
+        await desk.CheckAsync("#report-symptoms input[value=Fatigue]");
+        await desk.CheckAsync("#report-symptoms input[value=SoreThroat]");
+        await desk.ClickAsync("#report-submit");
+        await desk.WaitForSelectorAsync("tr.fk-row-alarm:has-text('乏力')");
+        Assert.Contains("咽痛", await desk.InnerTextAsync("tr.fk-row-alarm:has-text('乏力')"));
 
         // 4. The fever alert is in the township's tasks.
         await desk.GotoAsync(app.BaseUrl + "/tasks");
