@@ -207,6 +207,47 @@ public class ClosedLoopBrowserTests
         finally { File.Delete(file); }
     }
 
+    [BrowserFact]
+    public async Task AContactFoundByTheInvestigation_GetsAnOrderFromTheirPersonPage()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long personId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
+            var township = await db.Users.Where(u => u.UserName == "township").Select(u => u.ScopeKey).FirstAsync();
+            personId = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township)).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+        }
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "township");
+        await desk.GotoAsync($"{app.BaseUrl}/people/{personId}");
+        await desk.WaitForSelectorAsync("#person-orders");
+        Assert.Contains("无管控", await desk.InnerTextAsync("#control-status"));
+        await desk.ClickAsync("#person-orders summary");
+        await desk.SelectOptionAsync("#open-order select[name='Open.Reason']", "close-contact");
+        await desk.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-10-04");
+        await desk.FillAsync("#open-order input[name='Open.Note']", "流调判定密接（锦绣小区病例）");
+        await BrowserApp.ShotAsync(desk, "70-person-open-order");
+        await desk.ClickAsync("#open-order button[type=submit]");
+        await desk.WaitForSelectorAsync("#order-status");
+        Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
+        Assert.Contains("cn-9th#close-contact", await desk.InnerTextAsync("#rule-reference"));
+
+        // Back on the person's page the order is listed and the person is under measure.
+        await desk.GotoAsync($"{app.BaseUrl}/people/{personId}");
+        await desk.WaitForSelectorAsync("#person-orders a");
+        Assert.Contains("隔离管控", await desk.InnerTextAsync("#control-status"));
+        Assert.Contains("密切接触者", await desk.InnerTextAsync("#person-orders"));
+
+        // An exposure too long ago is refused with why, and nothing is opened.
+        await desk.ClickAsync("#person-orders summary");
+        await desk.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-07-01");
+        await desk.ClickAsync("#open-order button[type=submit]");
+        await desk.WaitForSelectorAsync("#open-order-error");
+        Assert.Contains("日期太早", await desk.InnerTextAsync("#open-order-error"));
+        Assert.Equal(1, await desk.Locator("#person-orders tbody tr").CountAsync());
+    }
+
     /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>
     private static async Task SolveAsync(IPage page, bool wrong)
     {

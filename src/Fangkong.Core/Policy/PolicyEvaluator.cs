@@ -81,6 +81,17 @@ public sealed class RulePackSet
         return _packs[0];
     }
 
+    /// <summary>
+    /// The reasons that bring a measure on a date: the pack's and the county's local rules in force, in the pack's order
+    /// with the local ones after (what a cadre may pick when opening an order).
+    /// </summary>
+    public IReadOnlyList<string> ManagedReasonsOn(DateOnly on)
+    {
+        var pack = PackFor(on);
+        return pack.Reasons.Keys.Concat(Local.Rules.Where(r => r.InForceOn(on)).Select(r => r.Rule.Reason)).Distinct()
+            .Where(reason => RuleFor(reason, on).Rule is { Measures.Count: > 0 }).ToList();
+    }
+
     /// <summary>The rule for a reason on a date: the county's local rule when one is in force, else the pack's.</summary>
     public (RulePack Pack, ReasonRule? Rule) RuleFor(string reason, DateOnly on)
     {

@@ -117,7 +117,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!await db.People.AnyAsync(p => p.Id == personId, ct)) return null;
         var orders = await db.Orders.AsNoTracking().Include(o => o.Measures)
-            .Where(o => o.PersonId == personId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending))
+            .Where(o => o.PersonId == personId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending
+                || o.Status == OrderStatus.TransferredToHospital))
             .ToListAsync(ct);
         return OrderRules.StatusOf(orders, Today);
     }

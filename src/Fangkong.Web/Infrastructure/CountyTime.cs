@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Fangkong.Web.Infrastructure;
 
 /// <summary>Shows stored UTC times in the county's time zone (Asia/Shanghai unless configured).</summary>
-public sealed class CountyTime(IOptions<FangkongOptions> options)
+public sealed class CountyTime(IOptions<FangkongOptions> options, TimeProvider time)
 {
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
@@ -13,6 +13,9 @@ public sealed class CountyTime(IOptions<FangkongOptions> options)
     public string Format(DateTime utc) => Local(utc).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";
+
+    /// <summary>Today in the county (the exercise clock's day when one is set).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Local(time.GetUtcNow().UtcDateTime));
 
     /// <summary>The UTC instant a county day starts.</summary>
     public DateTime StartOfDay(DateOnly day) => Core.CountyClock.StartOfDay(day, _zone);

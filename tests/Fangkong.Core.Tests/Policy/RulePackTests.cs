@@ -45,6 +45,23 @@ public class RulePackTests
     [InlineData("close-contact", "2022-12-07", "home-quarantine 1-5 [5]")]
     [InlineData("positive-case-mild", "2022-12-07", "home-isolation 1-7 [6,7]")]
     [InlineData("high-risk-area", "2022-12-07", "")]
+    // The reasons raised by screening, sentinels and codes: a positive pool isolates its people in place for the
+    // individual re-test; a sentinel hit and a yellow code bring three days two tests; a red code is confinement.
+    [InlineData("positive-pool", "2022-05-10", "in-place-isolation 1-1 [1]")]
+    [InlineData("positive-pool", "2022-09-09", "in-place-isolation 1-1 [1]")]
+    [InlineData("positive-pool", "2022-11-23", "in-place-isolation 1-1 [1]")]
+    [InlineData("sentinel-hit", "2022-05-10", "three-days-two-tests 1-3 [1,2]")]
+    [InlineData("sentinel-hit", "2022-11-23", "three-days-two-tests 1-3 [1,2]")]
+    [InlineData("red-code", "2022-05-10", "centralized-quarantine 1-14 [1,4,7,14]")]
+    [InlineData("red-code", "2022-09-09", "centralized-quarantine 1-7 [1,2,3,5,7]")]
+    [InlineData("red-code", "2022-11-23", "home-quarantine 1-5 [1,3,5]")]
+    [InlineData("yellow-code", "2022-05-10", "three-days-two-tests 1-3 [1,2]")]
+    [InlineData("yellow-code", "2022-09-09", "three-days-two-tests 1-3 [1,2]")]
+    // The star: the 8th edition's monitoring, the county's stricter local rule from 17 March, gone with the star on 29 June.
+    [InlineData("star-travel-card", "2022-03-01", "home-health-monitoring 1-14 [1,7]")]
+    [InlineData("star-travel-card", "2022-05-10", "home-health-monitoring 1-14 [1,7,14]")]
+    [InlineData("star-travel-card", "2022-07-01", "")]
+    [InlineData("red-code", "2022-12-07", "")]
     public void Evaluate_MatchesTheProtocolTables(string reason, string date, string expected) =>
         Assert.Equal(expected, Shape(Set.Evaluate(reason, D(date))));
 
@@ -76,6 +93,20 @@ public class RulePackTests
         Assert.False(Set.Evaluate("expert-judged-risk-area", D("2022-07-01")).Managed);
         // Another county has no such layer.
         Assert.False(RulePackSet.Shipped("500242").Evaluate("expert-judged-risk-area", D("2022-03-20")).Managed);
+    }
+
+    [Fact]
+    public void ManagedReasons_AreThoseOfThePackAndTheLocalLayerInForce()
+    {
+        var spring = Set.ManagedReasonsOn(D("2022-05-10"));
+        Assert.Contains("close-contact", spring);
+        Assert.Contains("star-travel-card", spring);
+        Assert.Contains("expert-judged-risk-area", spring);   // the county's own layer
+        var late = Set.ManagedReasonsOn(D("2022-11-23"));
+        Assert.DoesNotContain("secondary-contact", late);      // no longer managed under the 20 measures
+        Assert.DoesNotContain("expert-judged-risk-area", late); // the local rule ended in June
+        Assert.Contains("positive-pool", late);
+        Assert.All(Set.ManagedReasonsOn(D("2022-12-10")), r => Assert.True(Set.Evaluate(r, D("2022-12-10")).Managed));
     }
 
     [Fact]

@@ -322,6 +322,8 @@ public class SiteTests
         Assert.True(await Run(db, township, sp => Make<OrderService>(sp).TransferToHospitalAsync(orders[0], "体温 38.2℃,转定点医院")));
         var first = await StayAsync(stays[0]);
         Assert.Equal((StayStatus.CheckedOut, StayOutcome.TransferredToHospital, RoomState.AwaitingDisinfection, 0), (first.Status, first.Outcome, first.Room, first.Holders));
+        // What a checkpoint reads for that person: still under measure while the order's period lasts.
+        Assert.Equal(ControlStatus.UnderMeasure, await Run(db, township, sp => Make<OrderService>(sp).ControlStatusAsync(singles[0])));
         // Cancelled while only allocated: the room is free again.
         Assert.True(await Run(db, As(Roles.TownshipTeam, TownshipOf(singles[1])), sp => Make<OrderService>(sp).CancelAsync(orders[1], "身份核实有误")));
         var second = await StayAsync(stays[1]);
