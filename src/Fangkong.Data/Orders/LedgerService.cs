@@ -117,6 +117,15 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
                 Stops(a.TravelJson), Date(a.ArrivalDate), directory.PlaceLabel(a.ScopeKey), a.Vehicle, Name("Channel", a.Channel), Names("Reason", a.Reasons), a.RuleReference,
                 Name("ArrivalStatus", a.Status));
 
+        // The arrivals the classification found a risk for (a risk area, a code, the county's own layer): the
+        // 重点地区来返人员 ledger the townships report every day.
+        xlsx.AddSheet("重点地区来返人员", ["序号", "报备编号", "姓名", "身份证号", "联系电话", "来源地", "抵达日期", "目的地（乡镇 村）", "判定原因", "依据", "状态"]);
+        n = 0;
+        await foreach (var a in db.Arrivals.AsNoTracking().Where(a => a.ArrivalDate >= start && a.ArrivalDate <= end && a.Reasons != null && a.Status != ArrivalStatus.Cancelled)
+            .OrderBy(a => a.ArrivalDate).ThenBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, a.Reference, a.Name, Id(a.DocumentNumber, a.DocumentMasked), Phone(a.Phone, a.PhoneMasked), a.OriginCountyName ?? a.OriginText,
+                Date(a.ArrivalDate), directory.PlaceLabel(a.ScopeKey), Names("Reason", a.Reasons), a.RuleReference, Name("ArrivalStatus", a.Status));
+
         var inForce = db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending || o.Status == OrderStatus.Proposed);
         var people = db.People.AsNoTracking();
         xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "管控原因", "暴露日期", "当前措施", "开始", "解除日期", "状态", "规则依据", "本地加严"]);
@@ -137,10 +146,16 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         await foreach (var row in inForce.Where(o => o.EndDate <= today).Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).AsAsyncEnumerable().WithCancellation(ct))
             xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.StatusReason);
 
-        xlsx.AddSheet("漏报人员", ["序号", "事项", "乡镇 村", "应完成时间", "升级", "状态"]);
+        // Who missed a report, how to reach them, and by when it was due (county time, as the cadres read clocks).
+        xlsx.AddSheet("漏报人员", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "事项", "应报时间", "升级", "状态"]);
         n = 0;
-        await foreach (var t in db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress)).OrderBy(t => t.DueAt).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, t.Title, directory.PlaceLabel(t.OriginalScopeKey), t.DueAt, t.EscalationLevel, Name("Status", t.Status));
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        var missed = db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress))
+            .Join(people, t => t.PersonId, p => (long?)p.Id, (t, p) => new { t, p });
+        await foreach (var row in missed.OrderBy(x => x.t.DueAt).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
+            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.t.OriginalScopeKey),
+                row.t.Title, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(row.t.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                row.t.EscalationLevel, Name("Status", row.t.Status));
 
         xlsx.AddSheet("外出人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "外出地点"]);
         n = 0;

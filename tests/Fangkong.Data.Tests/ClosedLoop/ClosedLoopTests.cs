@@ -254,6 +254,27 @@ public class ClosedLoopTests
             Assert.Equal(task.OriginalScopeKey[..ScopeKey.TownshipLength], task.ScopeKey);
             Assert.Equal(1, await ctx.AuditEntries.CountAsync(e => e.Action == "task.update" && e.Rule == "escalation#level-1"));
         }
+
+        // The ledger of missed reports names who missed it and how to reach them (masked), with the due time as the
+        // county's clocks read it.
+        DateTime dueUtc;
+        string name;
+        await using (var ctx = await db.ContextAsync())
+        {
+            dueUtc = (await ctx.Tasks.SingleAsync(t => t.OrderId == orderId && t.Kind == "missed-report")).DueAt;
+            var personId = await ctx.Orders.Where(o => o.Id == orderId).Select(o => o.PersonId).SingleAsync();
+            name = await ctx.People.Where(p => p.Id == personId).Select(p => p.Name).SingleAsync();
+        }
+        var workbook = new MemoryStream();
+        await Run(db, Command, async sp => { await Make<LedgerService>(sp).ExportAsync(workbook, null, null, false, null); return 0; });
+        using var source = Core.Tabular.TabularFile.Open(new MemoryStream(workbook.ToArray()), "ledger.xlsx");
+        var sheet = source.Sheets.Single(s => s.Name == "漏报人员");
+        var rows = sheet.Rows.Select(r => Enumerable.Range(0, r.Count).Select(i => r[i]).ToList()).ToList();
+        Assert.Equal(["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "事项", "应报时间", "升级", "状态"], rows[0].Take(9));
+        var missedRow = rows.Single(r => r.Count > 1 && r[1] == name);
+        Assert.Contains("*", missedRow[2]);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(dueUtc, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        Assert.Equal(local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), missedRow[6]);
     }
 
     /// <summary>
