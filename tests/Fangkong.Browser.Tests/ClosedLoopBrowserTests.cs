@@ -248,6 +248,51 @@ public class ClosedLoopBrowserTests
         Assert.Equal(1, await desk.Locator("#person-orders tbody tr").CountAsync());
     }
 
+    [BrowserFact]
+    public async Task ACheckpoint_RegistersATravellerWithAPassport_AndFourPlacesStayed_OnAPhone()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "checkpoint");
+        await phone.GotoAsync(app.BaseUrl + "/arrivals/new");
+        await phone.WaitForSelectorAsync("#arrive-submit");
+        await phone.FillAsync("#name", "JOHN SMITH");
+        await phone.SelectOptionAsync("#documentType", "Passport");
+        await phone.FillAsync("#idNumber", "E12345678");
+        await phone.FillAsync("#phone", "13912345670");
+        await phone.FillAsync("#origin", "上海市浦东新区");
+        string[] places = ["上海市浦东新区", "江苏省南京市玄武区", "湖北省武汉市江汉区", "河南省南阳市宛城区"];
+        for (var i = 0; i < places.Length; i++)
+        {
+            if (i == 3) await phone.ClickAsync("#more-stops summary"); // the fourth row is folded until needed
+            await phone.FillAsync($"#stop{i}-place", places[i]);
+            await phone.FillAsync($"#stop{i}-from", $"2022-09-{20 + i * 2}");
+            await phone.FillAsync($"#stop{i}-to", $"2022-09-{21 + i * 2}");
+        }
+        var village = await phone.EvalOnSelectorAsync<string>("#destination", "s => s.querySelector('optgroup option').value");
+        await phone.SelectOptionAsync("#destination", village);
+        await phone.FillAsync("#destinationText", new string('号', 201).Substring(0, 200));
+        await BrowserApp.ShotAsync(phone, "71-staff-arrival-passport-phone");
+        await phone.ClickAsync("#arrive-submit");
+        await phone.WaitForSelectorAsync("#arrive-receipt");
+        var receipt = await phone.InnerTextAsync("#arrive-receipt");
+        Assert.Contains("FK221005", receipt);
+
+        // Checkpoint staff register but do not browse arrivals: no link to one; the township opens it.
+        Assert.Equal(0, await phone.Locator("#arrive-receipt a").CountAsync());
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "township");
+        var reference = receipt.Split(' ', StringSplitOptions.RemoveEmptyEntries).First(w => w.StartsWith("FK", StringComparison.Ordinal));
+        await desk.GotoAsync(app.BaseUrl + "/arrivals?q=" + reference);
+        await desk.ClickAsync($"tr[data-reference='{reference}'] a >> nth=0");
+        await desk.WaitForSelectorAsync("h1");
+        await BrowserApp.ShotAsync(desk, "72-staff-arrival-passport-page");
+        var page = await desk.InnerTextAsync("main");
+        Assert.Contains("JOHN SMITH", page);
+        Assert.Contains("河南省 南阳市 宛城区", page);   // the fourth stop kept
+        Assert.DoesNotContain("E12345678", page);      // the passport number masked
+    }
+
     /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>
     private static async Task SolveAsync(IPage page, bool wrong)
     {

@@ -46,7 +46,8 @@ public sealed record ArrivalItem(long Id, string Reference, string Name, string?
     DateOnly? ExposureDate, long? OrderId, long? PersonId, int Submissions, DateTime SubmittedAt);
 
 public sealed record ArrivalDetail(ArrivalItem Arrival, IReadOnlyList<TravelStop> Stops, string? Vehicle, string? HealthCode, bool TravelCardStar,
-    DateTime? LandingTestAt, string? ClassificationNote, string? DecidedBy, DateTime? DecidedAt, string? DecisionNote, string? PointCode, int Version);
+    DateTime? LandingTestAt, string? ClassificationNote, string? DecidedBy, DateTime? DecidedAt, string? DecisionNote, string? PointCode, int Version,
+    DocumentType DocumentType = DocumentType.ResidentId);
 
 /// <summary>
 /// Arrivals (报备): registered by the person on the public page or by staff; merged when the same person registers
@@ -342,7 +343,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (a is null) return null;
         var stops = JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? [];
         return new ArrivalDetail(Item(a), stops, a.Vehicle, a.HealthCode, a.TravelCardStar, a.LandingTestAt, a.ClassificationNote, a.DecidedBy,
-            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version);
+            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version, a.DocumentType);
     }
 
     /// <summary>The receipt shown again on the public confirmation page: reference, status and measure only, nothing personal.</summary>

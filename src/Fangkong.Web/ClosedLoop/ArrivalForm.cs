@@ -7,6 +7,8 @@ namespace Fangkong.Web.ClosedLoop;
 public sealed class ArrivalForm
 {
     public string? Name { get; set; }
+    /// <summary>Resident ID by default; a passport or a permit for those who have no mainland ID.</summary>
+    public DocumentType DocumentType { get; set; } = DocumentType.ResidentId;
     public string? IdNumber { get; set; }
     public string? Phone { get; set; }
     public string? Origin { get; set; }
@@ -31,13 +33,20 @@ public sealed class ArrivalForm
         return form;
     }
 
-    /// <summary>Three stop rows are always shown; a posted form keeps what was typed.</summary>
+    /// <summary>Stop rows shown at once; more wait folded under them, up to <see cref="MaxStopRows"/>.</summary>
+    public const int ShownStops = 3, MaxStopRows = 8;
+
+    /// <summary>The documents a traveller may register with (nothing shown yet is for staff, not a self-registration).</summary>
+    public static readonly DocumentType[] Documents =
+        [DocumentType.ResidentId, DocumentType.Passport, DocumentType.HkMacaoPermit, DocumentType.TaiwanPermit, DocumentType.ForeignPermanentId, DocumentType.Other];
+
+    /// <summary>Every stop row is rendered (the extra ones folded); a posted form keeps what was typed.</summary>
     public void Pad()
     {
-        while (Stops.Count < 3) Stops.Add(new StopForm());
+        while (Stops.Count < MaxStopRows) Stops.Add(new StopForm());
     }
 
-    public ArrivalInput ToInput(DateTime? landingTestAt = null) => new(Name, DocumentType.ResidentId, IdNumber, Phone, Origin, Inbound,
+    public ArrivalInput ToInput(DateTime? landingTestAt = null) => new(Name, Documents.Contains(DocumentType) ? DocumentType : DocumentType.ResidentId, IdNumber, Phone, Origin, Inbound,
         Stops.Select(s => new StopInput(s.Place, s.From, s.To)).ToList(), ArrivalDate, DestinationNodeId, DestinationText, Vehicle, HealthCode, TravelCardStar,
         LandingTest ? landingTestAt : null);
 }
@@ -47,4 +56,5 @@ public sealed class StopForm
     public string? Place { get; set; }
     public DateOnly? From { get; set; }
     public DateOnly? To { get; set; }
+    public bool IsEmpty => string.IsNullOrWhiteSpace(Place) && From is null && To is null;
 }
