@@ -130,29 +130,48 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     public async Task<long> CreateAsync(OrderCreate input, CancellationToken ct = default)
     {
         Actor.Require(Permissions.OrdersManage);
-        var errors = new List<FieldError>();
-        var reasons = input.Reasons.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct().ToList();
-        if (reasons.Count == 0) errors.Add(new FieldError("reasons", "required"));
         var today = Today;
-        var exposure = input.ExposureDate ?? today;
-        if (exposure > today) errors.Add(new FieldError("exposureDate", "date.future"));
-        else if (exposure < today.AddDays(-60)) errors.Add(new FieldError("exposureDate", "date.too-early"));
-        ValidationFailedException.ThrowIfAny(errors);
+        var reasons = CheckOpening(input.Reasons, input.ExposureDate, today);
         await using var db = await factory.CreateDbContextAsync(ct);
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == input.PersonId, ct)
             ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
-        var rules = await PolicyService.RulesAsync(db, person.CountyCode, cache, ct);
-        var evaluation = reasons.Select(r => rules.Evaluate(r, exposure, today)).Where(e => e.Managed && e.End >= today)
-            .Aggregate((PolicyEvaluation?)null, (best, next) => best is null || next.IsStricterThan(best) ? next : best);
-        if (evaluation is null) throw new ValidationFailedException([new FieldError("reasons", "rules.not-managed")]);
-        var order = OrderRules.Build(evaluation, reasons, person.CountyCode, person.ScopeKey, person.Id, time.GetUtcNow().UtcDateTime);
-        order.Status = input.Confirm ? OrderStatus.Active : OrderStatus.Proposed;
-        order.Version = 1;
-        db.Orders.Add(order);
+        var order = await OpenAsync(db, cache, person, person.ScopeKey, reasons, input.ExposureDate ?? today, today, time.GetUtcNow().UtcDateTime, input.Confirm, ct);
         db.Audit.Reason = Text.Tidy(input.Note) ?? (input.Confirm ? "order opened" : "order proposed");
         db.Audit.Rule = order.RuleReference;
         await db.SaveChangesAsync(ct);
         return order.Id;
+    }
+
+    /// <summary>The reasons asked for, tidied; refused when none is given or the exposure date is impossible.</summary>
+    internal static IReadOnlyList<string> CheckOpening(IEnumerable<string> reasons, DateOnly? exposureDate, DateOnly today)
+    {
+        var errors = new List<FieldError>();
+        var tidy = reasons.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct().ToList();
+        if (tidy.Count == 0) errors.Add(new FieldError("reasons", "required"));
+        var exposure = exposureDate ?? today;
+        if (exposure > today) errors.Add(new FieldError("exposureDate", "date.future"));
+        else if (exposure < today.AddDays(-60)) errors.Add(new FieldError("exposureDate", "date.too-early"));
+        ValidationFailedException.ThrowIfAny(errors);
+        return tidy;
+    }
+
+    /// <summary>
+    /// Adds (unsaved) the order the rules in force today give a person for these reasons, the strictest of them, kept
+    /// by the unit <paramref name="scopeKey"/> (the person's own, or the unit that found them on a pushed list). The
+    /// one way every order is opened: from a person's page, the API, a verification task closed with a measure.
+    /// </summary>
+    internal static async Task<ControlOrder> OpenAsync(FangkongDb db, PolicyCache cache, Person person, string scopeKey, IReadOnlyList<string> reasons,
+        DateOnly exposure, DateOnly today, DateTime now, bool confirm, CancellationToken ct)
+    {
+        var rules = await PolicyService.RulesAsync(db, person.CountyCode, cache, ct);
+        var evaluation = reasons.Select(r => rules.Evaluate(r, exposure, today)).Where(e => e.Managed && e.End >= today)
+            .Aggregate((PolicyEvaluation?)null, (best, next) => best is null || next.IsStricterThan(best) ? next : best);
+        if (evaluation is null) throw new ValidationFailedException([new FieldError("reasons", "rules.not-managed")]);
+        var order = OrderRules.Build(evaluation, reasons, person.CountyCode, scopeKey, person.Id, now);
+        order.Status = confirm ? OrderStatus.Active : OrderStatus.Proposed;
+        order.Version = 1;
+        db.Orders.Add(order);
+        return order;
     }
 
     public Task<bool> ConfirmAsync(long id, string? note, CancellationToken ct = default) =>
@@ -231,30 +250,39 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     }
 
     /// <summary>
-    /// The sample a verification team took (and its result, if back) fills the new order's test slot of that day when
-    /// the rule pack schedules one: the person is not sampled twice on one day, and the order's ledger shows it (a positive
-    /// result already raised its transfer task when the team recorded it). Returns the day filled, or null.
+    /// Opens an order inside a caller's transaction (a verification task closed with a measure): the person is the
+    /// task's, the order kept by the unit working the task, and the team's sample becomes the order's test of that day.
     /// </summary>
-    internal async Task<int?> CarryVerificationTestAsync(long orderId, long taskId, DateTime sampledAt, DateTime? resultAt, string? result, CancellationToken ct = default)
+    internal async Task<ControlOrder> OpenForTaskAsync(FangkongDb db, long taskId, long personId, string scopeKey, string reason, DateOnly? exposureDate, string note,
+        (DateTime SampledAt, DateTime? ResultAt, string? Result)? sample, CancellationToken ct)
     {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var o = await Load(db, orderId).FirstOrDefaultAsync(ct);
-        if (o is null) return null;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(sampledAt, DateTimeKind.Utc), zone));
-        var test = o.Tests.FirstOrDefault(t => t.Date == day && t.Status == TestStatus.Due);
-        if (test is null) return null;
+        Actor.Require(Permissions.OrdersManage);
+        var today = Today;
+        var reasons = CheckOpening([reason], exposureDate, today);
+        // The task is the authority over its person, wherever the registry keeps them (a transfer, a wrong address).
+        var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.Id == personId && p.CountyCode == Actor.Scope.CountyCode, ct)
+            ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
         var now = time.GetUtcNow().UtcDateTime;
-        test.Status = result switch { "positive" => TestStatus.Positive, "negative" => TestStatus.Negative, _ => TestStatus.Sampled };
-        test.SampledAt = sampledAt;
-        if (test.Status != TestStatus.Sampled) test.ResultAt = resultAt ?? now;
-        test.RecordedBy = Actor.Name;
-        o.UpdatedAt = now;
-        // A positive result raised its transfer task when the team recorded it (verification-positive:{task}): not twice.
-        db.Audit.Reason = $"test day {test.Day}: {test.Status.ToString().ToLowerInvariant()}";
-        db.Audit.Rule = $"verification#{taskId}";
+        var order = await OpenAsync(db, cache, person, scopeKey, reasons, exposureDate ?? today, today, now, confirm: true, ct);
+        db.Audit.Reason = note;
+        db.Audit.Rule = order.RuleReference;
         await db.SaveChangesAsync(ct);
-        return test.Day;
+        // The team's sample fills the order's test slot of that day when the pack schedules one (the person is not
+        // sampled twice on one day), recorded as a test result under the task.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        if (sample is { } taken && order.Tests.FirstOrDefault(t => t.Date == CountyClock.DateOf(taken.SampledAt, zone) && t.Status == TestStatus.Due) is { } test)
+        {
+            // A positive result raised its transfer task when the team recorded it (verification-positive:{task}): not twice.
+            test.Status = taken.Result switch { "positive" => TestStatus.Positive, "negative" => TestStatus.Negative, _ => TestStatus.Sampled };
+            test.SampledAt = taken.SampledAt;
+            if (test.Status != TestStatus.Sampled) test.ResultAt = taken.ResultAt ?? now;
+            test.RecordedBy = Actor.Name;
+            order.UpdatedAt = now;
+            db.Audit.Reason = $"test day {test.Day}: {test.Status.ToString().ToLowerInvariant()}";
+            db.Audit.Rule = $"verification#{taskId}";
+            await db.SaveChangesAsync(ct);
+        }
+        return order;
     }
 
     /// <summary>Replaces the five-to-one owners (roles are data; each role at most once, a name required).</summary>

@@ -265,22 +265,26 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     public async Task<bool> CloseAsync(long id, CloseInput input, OrderService orders, int? version = null, CancellationToken ct = default)
     {
         var measure = Text.Tidy(input.Measure)?.ToLowerInvariant() ?? throw new ValidationFailedException([new FieldError("measure", "required")]);
-        VerificationTask? task;
-        await using (var db = await factory.CreateDbContextAsync(ct))
-            task = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        // The order and the closed task are one transaction: a refused order leaves the task open, a lost race on the
+        // task leaves no order behind.
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var task = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
         if (task is null) return false;
+        if (version is { } v && v != task.Version) throw new ConflictException("verification.version", "the task was changed by someone else; reload");
+        RequireWorking(task);
         if (VerificationClock.NextStage(task) != VerificationStage.Close)
             throw new ConflictException("verification.not-ready", "the task is not ready to close: " + (VerificationClock.NextStage(task)?.ToString() ?? task.Status.ToString()));
         long? orderId = null;
         if (measure != "none")
         {
             if (task.PersonId is not { } personId) throw new ConflictException("verification.no-person", "the task has no person");
-            orderId = await orders.CreateAsync(new OrderCreate(personId, [measure], input.ExposureDate ?? DateOnly.FromDateTime(task.DispatchedAt.AddHours(8)),
-                Confirm: true, Note: $"协查 task {id}" + (Text.Tidy(input.Note) is { } n ? ": " + n : "")), ct);
-            // The team's sample is the person's test of that day under the new order.
-            if (task.SampledAt is { } sampled) await orders.CarryVerificationTestAsync(orderId.Value, id, sampled, task.ResultAt, task.Result, ct);
+            var sample = task.SampledAt is { } sampled ? (sampled, task.ResultAt, task.Result) : ((DateTime, DateTime?, string?)?)null;
+            var order = await orders.OpenForTaskAsync(db, id, personId, task.ScopeKey, measure, input.ExposureDate ?? DateOnly.FromDateTime(task.DispatchedAt.AddHours(8)),
+                $"协查 task {id}" + (Text.Tidy(input.Note) is { } n ? ": " + n : ""), sample, ct);
+            orderId = order.Id;
         }
-        return await ChangeAsync(id, version, VerificationStage.Close, t =>
+        var closed = await SaveAsync(Actor, id, version, t =>
         {
             RequireWorking(t);
             t.Measure = measure;
@@ -288,7 +292,9 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             t.ClosedAt = Now;
             t.Status = VerificationStatus.Closed;
             return measure == "none" ? "closed: no measure needed" : $"closed: {measure}, order {orderId}";
-        }, ct, rule: measure == "none" ? null : $"order#{orderId}");
+        }, $"deadline#{VerificationStage.Close.ToString().ToLowerInvariant()}", measure == "none" ? null : $"order#{orderId}", ct, db);
+        if (closed) await transaction.CommitAsync(ct);
+        return closed;
     }
 
     /// <summary>Hands the task back to the county's routing queue with a reason (wrong township, not ours).</summary>
@@ -317,7 +323,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             if (t.Status == VerificationStatus.Routing) throw new ConflictException("verification.route-instead", "a task in the routing queue is routed by the county");
             Dispatch(t, target);
             return $"transferred to {directory.PlaceLabel(target) ?? target}: {why}";
-        }, ct);
+        }, ct, PersonFollowsAsync);
     }
 
     /// <summary>The command centre routes a task from its manual queue to a township or village; the clocks start now.</summary>
@@ -330,7 +336,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             if (t.Status != VerificationStatus.Routing) throw new ConflictException("verification.not-routing", "the task is not in the routing queue");
             Dispatch(t, target);
             return $"routed to {directory.PlaceLabel(target) ?? target}";
-        }, ct);
+        }, ct, PersonFollowsAsync);
     }
 
     private string Target(string? scopeKey)
@@ -378,20 +384,41 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     /// Moving a task out of one's own subtree (back to the county, over to another township) is a legitimate hand-over:
     /// the actor must see the task, and the write itself runs with a county-wide scope under the actor's name.
     /// </summary>
-    private async Task<bool> MoveAsync(long id, int? version, Func<VerificationTask, string> change, CancellationToken ct)
+    private async Task<bool> MoveAsync(long id, int? version, Func<VerificationTask, string> change, CancellationToken ct,
+        Func<FangkongDb, VerificationTask, CancellationToken, Task>? alsoInTransaction = null)
     {
         Actor.Require(Permissions.VerificationWork);
         await using (var db = await factory.CreateDbContextAsync(ct))
             if (!await db.VerificationTasks.AnyAsync(t => t.Id == id, ct)) return false;
         var wide = JurisdictionScope.Of(Actor.Scope.CountyCode, Actor.Scope.CountyCode);
-        return await SaveAsync(Actor with { Scope = wide }, id, version, change, "verification#hand-over", null, ct, onBehalf.Context(Actor, wide));
+        await using var onBehalfDb = onBehalf.Context(Actor, wide);
+        return await SaveAsync(Actor with { Scope = wide }, id, version, change, "verification#hand-over", null, ct, onBehalfDb,
+            alsoInTransaction is null ? null : (db, t) => alsoInTransaction(db, t, ct));
+    }
+
+    /// <summary>
+    /// A person the import created (not in the registry: no household said where they live) goes with the task to the
+    /// unit it is routed or transferred to, so that unit sees them and can open their order; a registered person stays
+    /// where the registry keeps them (the order opened by the task is kept by the task's unit).
+    /// </summary>
+    private async Task PersonFollowsAsync(FangkongDb db, VerificationTask t, CancellationToken ct)
+    {
+        if (t.PersonId is not { } personId) return;
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == personId, ct);
+        if (person is null || !person.Unregistered || person.ScopeKey.StartsWith(t.ScopeKey, StringComparison.Ordinal)) return;
+        person.ScopeKey = t.ScopeKey;
+        person.NodeId = directory.Official(t.ScopeKey)?.Id ?? person.NodeId;
+        person.UpdatedAt = Now;
+        person.Version++;
     }
 
     private async Task<bool> SaveAsync(Actor who, long id, int? version, Func<VerificationTask, string> change, string rule, string? extraRule, CancellationToken ct,
         FangkongDb? other = null, Func<FangkongDb, VerificationTask, Task>? alsoInTransaction = null)
     {
         who.Require(Permissions.VerificationWork);
-        await using var db = other ?? await factory.CreateDbContextAsync(ct);
+        // A context passed in is the caller's (its transaction, its disposal).
+        await using var owned = other is null ? await factory.CreateDbContextAsync(ct) : null;
+        var db = other ?? owned!;
         var task = await db.VerificationTasks.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (task is null) return false;
         if (version is { } v && v != task.Version) throw new ConflictException("verification.version", "the task was changed by someone else; reload");

@@ -8,6 +8,7 @@ using Fangkong.Core.Tabular;
 using Fangkong.Core.Tasks;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Orders;
+using Fangkong.Data.People;
 using Fangkong.Data.Tasks;
 using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -338,8 +339,57 @@ public class VerificationTests
 
         // A village's board is counted directly from its tasks and agrees with the township's kept counts for it.
         var village = await Run(db, As(Roles.VillageCadre, known[0].Village), sp => Make<VerificationBoard>(sp).GetAsync());
-        await using var ctx = await db.ContextAsync(Command);
-        Assert.Equal(await ctx.VerificationTasks.CountAsync(t => t.ScopeKey.StartsWith(known[0].Village)), village.Total);
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(await ctx.VerificationTasks.CountAsync(t => t.ScopeKey.StartsWith(known[0].Village)), village.Total);
+
+        // 周九 was new to the registry (no household said where he lives): he went with the task, and 上集镇 closes it
+        // with a measure; the order is kept by 上集镇 and the person is on its lists.
+        var shangji = As(Roles.TownshipTeam, "411326102");
+        var zhouOrder = await WorkToCloseAsync(db, shangji, zhou.Id, "close-contact");
+        Assert.StartsWith("411326102", zhouOrder.ScopeKey);
+        Assert.NotNull(await Run(db, shangji, sp => Make<PeopleService>(sp).GetAsync(zhou.PersonId!.Value)));
+        Assert.Null(await Run(db, laocheng, sp => Make<PeopleService>(sp).GetAsync(zhou.PersonId!.Value)));
+
+        // A registered person's task handed to another township: the registry keeps her where she lives; the order
+        // opened by the task is kept by the township that found her.
+        var registered = await ctx0.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+        var home = registered.ScopeKey[..ScopeKey.TownshipLength];
+        var elsewhere = home == "411326102" ? "411326110" : "411326102";
+        Assert.True(await Run(db, As(Roles.TownshipTeam, home), sp => Make<VerificationService>(sp).TransferAsync(registered.Id, elsewhere, "本人在该镇务工")));
+        var foundThere = As(Roles.TownshipTeam, elsewhere);
+        var herOrder = await WorkToCloseAsync(db, foundThere, registered.Id, "close-contact");
+        Assert.StartsWith(elsewhere, herOrder.ScopeKey);
+        Assert.NotNull(await Run(db, foundThere, sp => Make<OrderService>(sp).GetAsync(herOrder.Id)));
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.StartsWith(home, (await ctx.People.SingleAsync(p => p.Id == registered.PersonId)).ScopeKey);
+
+        // A measure the rules in force do not manage is refused and leaves the task open, with no order behind it.
+        var wu = await ctx0.VerificationTasks.SingleAsync(t => t.Name == "吴十");
+        var wuUnit = As(Roles.TownshipTeam, wu.ScopeKey[..ScopeKey.TownshipLength]);
+        var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => WorkToCloseAsync(db, wuUnit, wu.Id, "no-such-reason"));
+        Assert.Contains(refused.Errors, e => e.Code == "rules.not-managed");
+        Assert.NotEqual(VerificationStatus.Closed, (await Run(db, wuUnit, sp => Make<VerificationService>(sp).GetAsync(wu.Id)))!.Task.Status);
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(0, await ctx.Orders.CountAsync(o => o.PersonId == wu.PersonId));
+        await AssertCountsMatchTheTasksAsync(db);
+    }
+
+    /// <summary>Names the team, records the four clears, the sample and a negative result, and closes with a measure.</summary>
+    private static async Task<OrderListItem> WorkToCloseAsync(TestDatabase db, Actor unit, long taskId, string measure)
+    {
+        var detail = await Run(db, unit, sp => Make<VerificationService>(sp).GetAsync(taskId));
+        if (detail!.Team.Count == 0)
+        {
+            Assert.True(await Run(db, unit, sp => Make<VerificationService>(sp).NameTeamAsync(taskId, [new("cadre", "张干部", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+            Assert.True(await Run(db, unit, sp => Make<VerificationService>(sp).VerifyAsync(taskId, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, "在家"))));
+            Assert.True(await Run(db, unit, sp => Make<VerificationService>(sp).SampleAsync(taskId)));
+            Assert.True(await Run(db, unit, sp => Make<VerificationService>(sp).ResultAsync(taskId, "negative")));
+        }
+        Assert.True(await Run(db, unit, sp => Make<VerificationService>(sp).CloseAsync(taskId, new CloseInput(measure, null, "协查判定"), Make<OrderService>(sp))));
+        var closed = await Run(db, unit, sp => Make<VerificationService>(sp).GetAsync(taskId));
+        Assert.Equal(VerificationStatus.Closed, closed!.Task.Status);
+        var order = await Run(db, unit, sp => Make<OrderService>(sp).GetAsync(closed.OrderId!.Value));
+        return order!.Order;
     }
 
     [Theory, OnSqlite, OnPostgres]
