@@ -119,6 +119,24 @@ public class VerificationBrowserTests
             Assert.True(await desk.EvaluateAsync<bool>("() => window.fkNoReload === true"));
             await BrowserApp.ShotAsync(desk, "45-verification-board-updated");
 
+            // The team closes it: too early is refused in words, then sample, result and the measure picked from the
+            // reasons the rules in force manage; the order is opened and linked.
+            await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
+            await phone.ClickAsync("#close-form button[type=submit]");
+            await phone.WaitForSelectorAsync("#task-message.alert-danger");
+            Assert.Contains("还有未完成的环节", await phone.InnerTextAsync("#task-message"));
+            await phone.ClickAsync("form[data-step=sample] button[type=submit]");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已采样')");
+            await phone.ClickAsync("form:has(select[name='Outcome.Result']) button[type=submit]");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已出结果')");
+            Assert.Contains("密切接触者", await phone.InnerTextAsync("#close-form select[name='Closing.Measure']"));
+            await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
+            await phone.FillAsync("#close-form input[name='Closing.Note']", "与病例同乘一车");
+            await phone.ClickAsync("#close-form button[type=submit]");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已办结')");
+            Assert.Equal(1, await phone.Locator("a[href^='/orders/']").CountAsync());
+            await BrowserApp.ShotAsync(phone, "73-verification-closed-phone");
+
             // 6. An hour on, the other task still has no team: the sweep records the miss and the board holds the
             // village's township to account, without a reload.
             app.Services.GetRequiredService<Fangkong.Data.Infrastructure.ExerciseClock>().Advance(TimeSpan.FromHours(1));
