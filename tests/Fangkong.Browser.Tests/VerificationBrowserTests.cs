@@ -164,4 +164,41 @@ public class VerificationBrowserTests
         }
         finally { File.Delete(file); }
     }
+
+    [BrowserFact]
+    public async Task TheCommandCentre_ChangesTheDeadlines_WithGrounds_AndEveryVersionIsKept()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/verification");
+        await desk.ClickAsync("#deadlines-link");
+        await desk.WaitForSelectorAsync("#deadline-form");
+        Assert.Contains("20 分钟", await desk.InnerTextAsync("#deadline-current"));
+        // A stage due before the one before it is refused by name; nothing saved.
+        await desk.FillAsync("#deadline-form input[name='Edit.Minutes[Verify]']", "10");
+        await desk.FillAsync("#deadline-form input[name='Edit.Reason']", "试填");
+        await desk.ClickAsync("#deadline-form button[type=submit]");
+        await desk.WaitForSelectorAsync("#deadline-message.alert-danger");
+        Assert.Contains("不能早于前一环节的时限", await desk.InnerTextAsync("#deadline-message"));
+        await desk.FillAsync("#deadline-form input[name='Edit.Minutes[Verify]']", "60");
+        await desk.FillAsync("#deadline-form input[name='Edit.Minutes[Team]']", "30");
+        await desk.FillAsync("#deadline-form input[name='Edit.Reason']", "县指挥部会议：山区乡镇组队放宽至 30 分钟");
+        await desk.ClickAsync("#deadline-form button[type=submit]");
+        await desk.WaitForSelectorAsync("#deadline-message.alert-success");
+        Assert.Contains("30 分钟", await desk.InnerTextAsync("#deadline-current"));
+        var history = await desk.InnerTextAsync("#deadline-history");
+        Assert.Contains("v1", history);
+        Assert.Contains("v0", history);
+        Assert.Contains("山区乡镇组队放宽至 30 分钟", history);
+        await BrowserApp.ShotAsync(desk, "74-verification-deadlines");
+
+        // A township reads the deadlines on a phone but cannot change them.
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "township");
+        await phone.GotoAsync(app.BaseUrl + "/verification/deadlines");
+        await phone.WaitForSelectorAsync("#deadline-current");
+        Assert.Equal(0, await phone.Locator("#deadline-form").CountAsync());
+        await BrowserApp.ShotAsync(phone, "75-verification-deadlines-phone");
+    }
 }

@@ -30,7 +30,7 @@ public sealed record DeadlineProfile(string Id, string Name, IReadOnlyList<Deadl
     public const string DefaultId = "default";
 
     /// <summary>20 minutes, 1 hour, 3 hours, 8 hours, 24 hours (seeds 003 and 004).</summary>
-    public static DeadlineProfile Default { get; } = new(DefaultId, "138 + 20-minute team",
+    public static DeadlineProfile Default { get; } = new(DefaultId, "“138”时限 + 20 分钟组队",
     [
         new(VerificationStage.Team, 20),
         new(VerificationStage.Verify, 60),
