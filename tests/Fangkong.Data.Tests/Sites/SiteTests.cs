@@ -46,6 +46,9 @@ public class SiteTests
 
     private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
 
+    /// <summary>Site rounds write the order's monitoring (a web-registered service, made here for the data tests).</summary>
+    private static RoundService Rounds(IServiceProvider sp) => ActivatorUtilities.CreateInstance<RoundService>(sp, Make<MonitoringService>(sp));
+
     private static Stream Csv(string text) => new MemoryStream(Encoding.UTF8.GetBytes(text));
 
     /// <summary>A county site in service with the given rooms file (楼栋,楼层,房号,…).</summary>
@@ -104,10 +107,34 @@ public class SiteTests
         Assert.Equal(1, board.Site.Capacity.Held);
         Assert.Single(room.Occupants);
 
+        // The closed-loop pick-up from home to the site: requested for the stay, a vehicle and a driver tested in time
+        // assigned, departed, arrived; the time from request to arrival is measured.
+        var tripId = (await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestPickUpAsync(stayId, TripPlaceKind.Home, null)))!.Value;
+        var vehicle = await Run(db, Command, sp => Make<TripService>(sp).AddVehicleAsync(new VehicleInput("豫R·J0001", 5, VehicleKind.Car)));
+        var driver = await Run(db, Command, sp => Make<TripService>(sp).AddDriverAsync(new DriverInput("赵师傅", "13800002222", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).AssignAsync(tripId, vehicle, driver)));
+        SetNow(db, "2022-10-05 09:20");
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).DepartAsync(tripId)));
+        SetNow(db, "2022-10-05 09:50");
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).ArriveAsync(tripId)));
+        var trip = (await Run(db, SiteStaff, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == tripId);
+        Assert.Equal(TripStatus.Arrived, trip.Status);
+        Assert.InRange(trip.RequestToArrival!.Value, TimeSpan.FromMinutes(49), TimeSpan.FromMinutes(51));
+
         // Checking out an empty room is refused; check-in occupies the room.
         var empty = board.Rooms.Single(r => r.Number == "102");
         await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<SiteService>(sp).MoveRoomAsync(empty.Id, RoomState.AwaitingDisinfection, null, null)));
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stayId)));
+
+        // The evening round inside the site: the person is on it, room by room; the report is the order's monitoring.
+        SetNow(db, "2022-10-05 19:00");
+        var round = (await Run(db, SiteStaff, sp => Rounds(sp).RoundAsync(site, ReportSlot.Evening)))!;
+        var onRound = Assert.Single(round.Items);
+        Assert.Equal(("101", null), (onRound.Room, onRound.Temperature));
+        Assert.NotNull(await Run(db, SiteStaff, sp => Rounds(sp).ReportAsync(stayId, new ReportInput(ReportSlot.Evening, 36.6m))));
+        Assert.Equal(1, (await Run(db, SiteStaff, sp => Rounds(sp).RoundAsync(site, ReportSlot.Evening)))!.Done);
+        var monitored = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId));
+        Assert.Contains(monitored!.Reports, r => r.Slot == ReportSlot.Evening && r.Temperature == 36.6m && r.Date == new DateOnly(2022, 10, 5));
         var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: orderId))).Single();
         Assert.Equal(StayStatus.CheckedIn, stay.Status);
         // The day the person leaves is the day the order's home measure starts (9th edition: 7 days at a site, then 3 at home).
