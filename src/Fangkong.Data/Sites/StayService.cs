@@ -422,6 +422,29 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     /// <summary>
+    /// The sweep's safety net: stays still holding a bed whose order is no longer in force (the order was ended and the
+    /// process stopped before its stay followed) are made to follow now. Returns how many followed. Safe on two nodes
+    /// at once: the room row is the lock, a stay already followed is skipped.
+    /// </summary>
+    public async Task<int> ReconcileAsync(int max = 200, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        List<long> orders;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            orders = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId != null)
+                .Join(db.Orders.Where(o => o.Status == OrderStatus.Released || o.Status == OrderStatus.Cancelled || o.Status == OrderStatus.TransferredToHospital),
+                    s => s.OrderId, o => o.Id, (s, o) => o.Id)
+                .Distinct().OrderBy(id => id).Take(max).ToListAsync(ct);
+        var followed = 0;
+        foreach (var orderId in orders)
+        {
+            try { if (await FollowOrderAsync(orderId, ct)) followed++; }
+            catch (ConflictException) { /* another node or a person at the site got there first */ }
+        }
+        return followed;
+    }
+
+    /// <summary>
     /// The order decides, the stay follows: an order transferred to hospital, cancelled or released ends its stay (a
     /// person checked in is checked out — to hospital, or released — and the room goes into turnover; a room only
     /// allocated is freed), and an extended order moves the stay's leave day. Run after every such change of the order,

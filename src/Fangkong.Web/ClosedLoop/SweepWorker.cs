@@ -61,6 +61,9 @@ public sealed class SweepWorker(IServiceScopeFactory scopes, IOptions<FangkongOp
                 .SweepAsync(county, time.GetUtcNow().UtcDateTime, _holder, ct);
             if (deadlines.Ran && deadlines.Missed + deadlines.Escalated > 0)
                 log.LogInformation("county {County}: {Missed} verification deadlines missed, {Escalated} escalated", county, deadlines.Missed, deadlines.Escalated);
+            // Stays whose order ended without them following (a stop between the two writes) follow now.
+            var reconciled = await ActivatorUtilities.CreateInstance<Data.Sites.StayService>(scope.ServiceProvider).ReconcileAsync(ct: ct);
+            if (reconciled > 0) log.LogWarning("county {County}: {Count} stays followed their ended orders late", county, reconciled);
             // Quarantine rooms running short: the command centre is told once a day while they stay short.
             var today = Core.CountyClock.Today(time, options.Value.TimeZone);
             if (await ActivatorUtilities.CreateInstance<Data.Sites.SiteService>(scope.ServiceProvider).WatchCapacityAsync(Sites.SitesModule.Threshold(options), today, ct))

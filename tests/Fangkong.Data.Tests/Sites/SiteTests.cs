@@ -379,6 +379,40 @@ public class SiteTests
     /// version of its layer), the nearest site comes first again.
     /// </summary>
     [Theory, OnSqlite, OnPostgres]
+    public async Task AStayLeftBehindByAnEndedOrder_FollowsItAtTheNextSweep_OnceWithTwoNodes(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\n");
+        var people = await PeopleAsync(db, 2);
+        var allocated = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var checkedIn = await CloseContactOrderAsync(db, people[1], "2022-10-04");
+        var rooms = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site)))!.Rooms.Select(r => r.Id).ToList();
+        var first = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(allocated, rooms[0])))!.Value;
+        var second = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(checkedIn, rooms[1])))!.Value;
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(second)));
+        // The orders end, and the process stops before the stays follow (written straight to the table here).
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            await ctx.Orders.Where(o => o.Id == allocated).ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.Cancelled));
+            await ctx.Orders.Where(o => o.Id == checkedIn).ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.Released));
+        }
+        var system = new Actor("system", "sweep", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        var followed = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => Run(db, system, sp => Make<StayService>(sp).ReconcileAsync()))));
+        Assert.Equal(2, followed.Sum());
+        Assert.Equal(0, await Run(db, system, sp => Make<StayService>(sp).ReconcileAsync()));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var stays = await ctx.Stays.Where(s => s.Id == first || s.Id == second).ToDictionaryAsync(s => s.Id);
+            Assert.Equal(StayStatus.Cancelled, stays[first].Status);
+            Assert.Equal((StayStatus.CheckedOut, StayOutcome.Released), (stays[second].Status, stays[second].Outcome));
+        }
+        var board = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site)))!;
+        Assert.Equal(RoomState.AwaitingDisinfection, board.Rooms.Single(r => r.Occupants.Count == 0 && r.State != RoomState.Ready).State);
+        await AssertHoldersMatchStaysAsync(db);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task TheCountysPlacement_SendsACloseContactToTheCountySite(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
