@@ -8,6 +8,25 @@ namespace Fangkong.Core.Tasks;
 public sealed record PushedRow(int RowNumber, string? Name, string? IdNumber, string? Phone, string? Address, string? Origin,
     string? Reason, string? PushedAt, string? Batch, IReadOnlyList<KeyValuePair<string, string>>? Extra = null, bool IdLossy = false);
 
+/// <summary>The columns of a pushed list the platform has no field for, kept on the task as JSON.</summary>
+public static class PushedExtra
+{
+    /// <summary>A row's serial number in the sender's sheet: not information about the person.</summary>
+    private static readonly HashSet<string> SerialColumns = new(StringComparer.OrdinalIgnoreCase) { "序号", "编号", "No", "No.", "#" };
+
+    /// <summary>Column → value as the list wrote them, serial numbers and empty cells left out; unreadable JSON is shown whole.</summary>
+    public static IReadOnlyList<(string Column, string Value)> Columns(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return [];
+        try
+        {
+            return (System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(json) ?? [])
+                .Where(kv => !string.IsNullOrWhiteSpace(kv.Value) && !SerialColumns.Contains(kv.Key.Trim())).Select(kv => (kv.Key, kv.Value!)).ToList();
+        }
+        catch (System.Text.Json.JsonException) { return [("—", json)]; }
+    }
+}
+
 /// <summary>A pushed row after normalisation: the identity to find and the key that merges duplicates.</summary>
 public sealed record NormalizedPushedRow(PushedRow Raw)
 {

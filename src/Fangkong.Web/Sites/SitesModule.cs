@@ -12,6 +12,7 @@ namespace Fangkong.Web.Sites;
 
 public sealed record StatusRequest(SiteStatus Status, int? Version);
 public sealed record RoomStateRequest(RoomState State, string? Reason, int? Version);
+public sealed record RoomEditRequest(RoomInput Room, int? Version);
 public sealed record AllocateRequestBody(long OrderId, long? RoomId, int? Bed);
 public sealed record CheckOutRequest(StayOutcome Outcome);
 public sealed record ReasonRequest(string? Reason);
@@ -100,6 +101,9 @@ public static class SitesModule
                 await s.RoundAsync(id, slot, date) is { } round ? TypedResults.Ok(round) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Round")
             .WithSummary("The morning or evening temperature round: everyone checked in, room by room, with the reports taken so far (today, or yesterday for late entries).");
+        g.MapPut("/rooms/{id:long}", async Task<Results<NoContent, NotFound>> (long id, RoomEditRequest body, SiteService s) =>
+            await s.UpdateRoomAsync(id, body.Room, body.Version) is true ? TypedResults.NoContent() : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_UpdateRoom").WithSummary("Correct a room's number or attributes (never fewer beds than people in it).");
         g.MapPost("/rooms/{id:long}/state", (long id, RoomStateRequest body, SiteService s) => Done(s.MoveRoomAsync(id, body.State, body.Reason, body.Version)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Sites_RoomState").WithSummary("A turnover step (disinfected, supplies replaced, ready) or out of service with a reason.");
 

@@ -131,6 +131,7 @@ public class PlatformTests
         ["Sites_Create"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Standards"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Update"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
+        ["Sites_UpdateRoom"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_AddStandard"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_UpdateStandard"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Inspections"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",

@@ -38,6 +38,18 @@ public class SitesApiTests
         Assert.Equal(HttpStatusCode.BadRequest, noFloor.StatusCode);
         Assert.Contains("floor", await noFloor.Content.ReadAsStringAsync());
         await Refused(other.PostJsonAsync($"/api/v1/sites/{site}/rooms", new { building = "B", floor = 1, number = "101" }));
+        // A room corrected: its number and beds; a number already used is refused; only those who manage sites, in scope.
+        var typed = (await (await command.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync()).GetProperty("rooms").EnumerateArray()
+            .First(r => r.GetProperty("number").GetString() == "103").GetProperty("id").GetInt64();
+        var correction = new { room = new { building = "A", floor = 1, number = "105", single = false, accessible = true, beds = 2 } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync($"/api/v1/sites/rooms/{typed}", correction)).StatusCode);
+        await Refused(other.PutJsonAsync($"/api/v1/sites/rooms/{typed}", correction));
+        var taken = await command.PutJsonAsync($"/api/v1/sites/rooms/{typed}", new { room = new { building = "A", floor = 1, number = "101" } });
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        Assert.Contains("number.exists-in-site", await taken.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync($"/api/v1/sites/rooms/{typed}", correction)).StatusCode);
+        var corrected = (await (await command.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync()).GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == typed);
+        Assert.Equal(("105", 2), (corrected.GetProperty("number").GetString(), corrected.GetProperty("beds").GetInt32()));
         var standards = await (await command.GetAsync("/api/v1/sites/standards")).JsonAsync();
         var items = standards.EnumerateArray().Select(s => new { code = s.GetProperty("code").GetString(), passed = true }).ToArray();
         Assert.True((await (await command.PostJsonAsync($"/api/v1/sites/{site}/inspections", new { items, note = "验收" })).JsonAsync()).GetProperty("passed").GetBoolean());
