@@ -310,4 +310,43 @@ public class SitesBrowserTests
         await phone.Locator("#inspections").ScrollIntoViewIfNeededAsync();
         await BrowserApp.ShotAsync(phone, "66-site-inspections-phone");
     }
+
+    [BrowserFact]
+    public async Task SiteStaff_PutAPersonInTheRoomTheyChoose_ByItsNumber()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long siteId, order;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current =
+                new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            var sites = scope.ServiceProvider.GetRequiredService<SiteService>();
+            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点(城关宾馆)", SiteLevel.County, "411326"));
+            var csv = "楼栋,楼层,房号,单人间,独立卫生间\nA,1,101,是,是\nA,1,102,是,是\nA,1,103,是,是\nB,1,101,是,是\n";
+            Assert.Empty((await sites.ImportRoomsAsync(siteId, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), "rooms.csv"))!.Errors);
+            await sites.InspectAsync(siteId, new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), "验收合格"));
+            await sites.ChangeStatusAsync(siteId, SiteStatus.InService, null);
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
+            var person = await db.People.Where(p => p.ScopeKey.Length == ScopeKey.HouseholdLength).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            order = await scope.ServiceProvider.GetRequiredService<OrderService>().CreateAsync(new OrderCreate(person, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
+        }
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "site");
+        await phone.GotoAsync($"{app.BaseUrl}/sites/allocate/{order}");
+        await phone.ClickAsync("#manual-room summary");
+        // "101" is in two buildings: asked to say which; a number the site does not have is named as such.
+        await phone.FillAsync("#manual-room input[name='Manual.Room']", "101");
+        await phone.ClickAsync("#manual-room button[type=submit]");
+        await phone.WaitForSelectorAsync("#allocate-message");
+        Assert.Contains("多个楼栋有这个房号", await phone.InnerTextAsync("#allocate-message"));
+        await phone.FillAsync("#manual-room input[name='Manual.Room']", "A-999");
+        await phone.ClickAsync("#manual-room button[type=submit]");
+        await phone.WaitForFunctionAsync("() => document.getElementById('allocate-message').textContent.includes('没有这个房号')");
+        await phone.FillAsync("#manual-room input[name='Manual.Room']", "A-103");
+        await BrowserApp.ShotAsync(phone, "76-allocate-chosen-room-phone");
+        await phone.ClickAsync("#manual-room button[type=submit]");
+        await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));
+        await phone.WaitForSelectorAsync(".fk-room[data-room='103']");
+        Assert.Contains("1", await phone.InnerTextAsync(".fk-room[data-room='103'] summary"));
+    }
 }
