@@ -24,7 +24,8 @@ public sealed record RoomCandidate(
     bool Accessible,
     bool FamilyRoom,
     int FreeBeds,
-    RoomState State = RoomState.Ready)
+    RoomState State = RoomState.Ready,
+    string? SiteLocationKey = null)
 {
     public static RoomCandidate Of(QuarantineSite site, Room room, int? freeBeds = null) => new(
         site.Id, site.Level, site.ScopeKey, site.Status, site.ReserveRooms,
@@ -226,14 +227,20 @@ public static class AllocationRules
 
     private static RoomPick Pick(RoomCandidate c, int people) => new(c.RoomId, c.Building, c.Floor, c.Number, people);
 
-    /// <summary>0: the person's township runs the site; 1: the same county; 2: elsewhere or unknown.</summary>
-    internal static int Proximity(string personScopeKey, string siteScopeKey)
+    /// <summary>
+    /// How near a site is to the person, by the places they share (no map is needed to know that a site in one's own
+    /// village is nearer than one across the county): 0 the site stands in the person's village; 1 in (or is run by)
+    /// the person's township; 2 in the same county; 3 elsewhere or unknown. Where the site stands is its address node
+    /// (<paramref name="siteLocationKey"/>); without one, the unit that runs it.
+    /// </summary>
+    internal static int Proximity(string personScopeKey, string siteScopeKey, string? siteLocationKey = null)
     {
-        if (personScopeKey.Length >= ScopeKey.TownshipLength && siteScopeKey.Length >= ScopeKey.TownshipLength
-            && personScopeKey.StartsWith(siteScopeKey[..ScopeKey.TownshipLength], StringComparison.Ordinal)) return 0;
-        if (personScopeKey.Length >= ScopeKey.CountyLength && siteScopeKey.Length >= ScopeKey.CountyLength
-            && string.CompareOrdinal(personScopeKey, 0, siteScopeKey, 0, ScopeKey.CountyLength) == 0) return 1;
-        return 2;
+        var site = siteLocationKey is { Length: >= ScopeKey.TownshipLength } ? siteLocationKey : siteScopeKey;
+        bool Shares(int length) => personScopeKey.Length >= length && site.Length >= length && string.CompareOrdinal(personScopeKey, 0, site, 0, length) == 0;
+        if (Shares(ScopeKey.VillageLength)) return 0;
+        if (Shares(ScopeKey.TownshipLength)) return 1;
+        if (Shares(ScopeKey.CountyLength)) return 2;
+        return 3;
     }
 
     private sealed record Option(
@@ -267,7 +274,8 @@ public static class AllocationRules
             if ((c = x.MissingBathrooms.CompareTo(y.MissingBathrooms)) != 0) return c;
             if ((c = x.Detail.CompareTo(y.Detail)) != 0) return c;
             if ((c = x.Flags.HasFlag(AllocationFlags.OtherLevel).CompareTo(y.Flags.HasFlag(AllocationFlags.OtherLevel))) != 0) return c;
-            if ((c = Proximity(x.Need.PersonScopeKey, x.First.SiteScopeKey).CompareTo(Proximity(y.Need.PersonScopeKey, y.First.SiteScopeKey))) != 0) return c;
+            if ((c = Proximity(x.Need.PersonScopeKey, x.First.SiteScopeKey, x.First.SiteLocationKey)
+                .CompareTo(Proximity(y.Need.PersonScopeKey, y.First.SiteScopeKey, y.First.SiteLocationKey))) != 0) return c;
             if ((c = x.Distance.CompareTo(y.Distance)) != 0) return c;
             if ((c = x.First.SiteId.CompareTo(y.First.SiteId)) != 0) return c;
             if ((c = RoomNumberComparer.Instance.Compare(x.First.Building, y.First.Building)) != 0) return c;

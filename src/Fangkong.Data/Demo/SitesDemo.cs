@@ -44,10 +44,19 @@ public static class SitesDemo
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
             var passAll = new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), "演示:验收合格");
 
+            // Each site stands in a real village: a township's in its first village, the county's in the first township's.
+            var officials = services.GetRequiredService<Jurisdictions.JurisdictionDirectory>().Officials();
+            long? StandsIn(string scope)
+            {
+                var under = scope.Length > ScopeKey.CountyLength ? scope
+                    : officials.FirstOrDefault(p => p.Level == JurisdictionLevel.Township && p.ScopeKey.StartsWith(scope, StringComparison.Ordinal))?.ScopeKey ?? scope;
+                return officials.Where(p => p.Level == JurisdictionLevel.Village && p.ScopeKey.StartsWith(under, StringComparison.Ordinal)).Select(p => (long?)p.Id).FirstOrDefault();
+            }
+
             async Task<long> SiteAsync(string name, SiteLevel level, string scope, int floors, int perFloor, SiteStatus status, int reserve)
             {
                 var id = await sites.CreateAsync(new SiteInput(name, level, scope, level == SiteLevel.County ? "县卫生健康委员会" : "乡镇卫生院",
-                    level == SiteLevel.County ? "王主任" : "李院长", "13803770001", name, ReserveRooms: reserve), ct);
+                    level == SiteLevel.County ? "王主任" : "李院长", "13803770001", name, ReserveRooms: reserve, AddressNodeId: StandsIn(scope)), ct);
                 var rooms = new StringBuilder("楼栋,楼层,房号,单人间,独立卫生间,无障碍,家庭房,床位\n");
                 for (var f = 1; f <= floors; f++)
                     for (var n = 1; n <= perFloor; n++)

@@ -12,11 +12,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Fangkong.Data.Sites;
 
 public sealed record SiteInput(string? Name, SiteLevel Level, string? ScopeKey, string? OperatorUnit = null, string? LeadName = null, string? LeadPhone = null,
-    string? Address = null, string? Contact = null, int ReserveRooms = 0);
+    string? Address = null, string? Contact = null, int ReserveRooms = 0, long? AddressNodeId = null);
 public sealed record SiteItem(long Id, string Name, SiteLevel Level, SiteStatus Status, string ScopeKey, string? Place, string? OperatorUnit, string? LeadName,
-    string? Address, int ReserveRooms, SiteCapacity Capacity, int Version, string? LeadPhoneMasked = null, string? Contact = null);
+    string? Address, int ReserveRooms, SiteCapacity Capacity, int Version, string? LeadPhoneMasked = null, string? Contact = null,
+    long? AddressNodeId = null, string? Location = null);
 /// <summary>A site's details as its managers change them (a new lead at a rotation, a duty number, more reserve rooms); level and place stay. A null lead phone keeps the one on record.</summary>
-public sealed record SiteEdit(string? Name, string? OperatorUnit, string? LeadName, string? LeadPhone, string? Address, string? Contact, int ReserveRooms, int? Version = null);
+/// <param name="AddressNodeId">The village (or township) the site stands in: nearer sites are suggested first. Null keeps the one on record.</param>
+public sealed record SiteEdit(string? Name, string? OperatorUnit, string? LeadName, string? LeadPhone, string? Address, string? Contact, int ReserveRooms, int? Version = null,
+    long? AddressNodeId = null);
 public sealed record CapacityView(CountyCapacity County, IReadOnlyList<SiteItem> Sites, bool BelowThreshold, CapacityThreshold Threshold);
 public sealed record RoomOccupant(long StayId, long OrderId, long PersonId, string Name, StayStatus Status, int Bed, DateOnly? LeaveOn);
 public sealed record BoardRoom(long Id, string Building, int Floor, string Number, RoomState State, bool Single, bool OwnBathroom, bool Accessible,
@@ -59,6 +62,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
             Status = SiteStatus.Preparing, CreatedAt = Now, UpdatedAt = Now, Version = 1,
         };
         Apply(site, new SiteEdit(input.Name, input.OperatorUnit, input.LeadName, input.LeadPhone, input.Address, input.Contact, input.ReserveRooms));
+        site.AddressNodeId = Location(input.AddressNodeId, site.CountyCode);
         await using var db = await factory.CreateDbContextAsync(ct);
         if (await db.QuarantineSites.AnyAsync(s => s.ScopeKey == key && s.Name == site.Name, ct))
             throw new ValidationFailedException([new FieldError("name", "site.name-taken")]);
@@ -95,6 +99,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var name = site.Name;
         // The lead's phone is shown masked: leaving it out keeps the one on record.
         Apply(site, input with { LeadPhone = input.LeadPhone ?? site.LeadPhone });
+        site.AddressNodeId = Location(input.AddressNodeId, site.CountyCode) ?? site.AddressNodeId;
         if (site.Name != name && await db.QuarantineSites.AnyAsync(s => s.Id != siteId && s.ScopeKey == site.ScopeKey && s.Name == site.Name, ct))
             throw new ValidationFailedException([new FieldError("name", "site.name-taken")]);
         site.Version++;
@@ -102,6 +107,16 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         db.Audit.Reason = "site details edited";
         await db.SaveChangesAsync(ct);
         return true;
+    }
+
+    /// <summary>The node a site stands in: a township or village of its county, or a clear error naming the field.</summary>
+    private long? Location(long? nodeId, string county)
+    {
+        if (nodeId is not { } id) return null;
+        var place = directory.Officials().FirstOrDefault(p => p.Id == id);
+        if (place is null || place.Level is not (JurisdictionLevel.Township or JurisdictionLevel.Village) || !place.ScopeKey.StartsWith(county, StringComparison.Ordinal))
+            throw new ValidationFailedException([new FieldError("addressNodeId", "site.location-unknown")]);
+        return id;
     }
 
     private static async Task EnsureStandardsAsync(FangkongDb db, string county, CancellationToken ct)
@@ -524,7 +539,8 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
 
     private SiteItem Item(QuarantineSite s, SiteCapacity capacity) =>
         new(s.Id, s.Name, s.Level, s.Status, s.ScopeKey, directory.PlaceLabel(s.ScopeKey), s.OperatorUnit, s.LeadName, s.Address, s.ReserveRooms, capacity, s.Version,
-            Core.Identifiers.Masking.Phone(s.LeadPhone), s.Contact);
+            Core.Identifiers.Masking.Phone(s.LeadPhone), s.Contact, s.AddressNodeId,
+            s.AddressNodeId is { } node ? directory.Officials().FirstOrDefault(p => p.Id == node) is { } place ? directory.PlaceLabel(place.ScopeKey) : null : null);
 
     /// <summary>One site's rooms floor by floor with who is in them (names only; identifiers stay on the order page).</summary>
     public async Task<RoomBoard?> BoardAsync(long siteId, CancellationToken ct = default)

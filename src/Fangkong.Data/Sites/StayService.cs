@@ -133,13 +133,18 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var upper = ScopeKey.Successor(db.Actor.Scope.Prefix) ?? "~";
         var free = await db.Database.SqlQueryRaw<FreeRoomRow>(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
                 county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve, db.Actor.Scope.Prefix, upper, countTo).ToListAsync(ct);
+        // Where each site stands (its address node), when known: a site in the person's own village or township first.
+        var located = sites.Values.Where(s => s.AddressNodeId is not null).Select(s => s.AddressNodeId!.Value).Distinct().ToList();
+        var locations = located.Count == 0 ? [] : await db.Nodes.AsNoTracking().IgnoreQueryFilters().Where(n => n.CountyCode == county && located.Contains(n.Id))
+            .ToDictionaryAsync(n => n.Id, n => n.ScopeKey, ct);
+        string? LocationOf(QuarantineSite s) => s.AddressNodeId is { } id && locations.TryGetValue(id, out var key) ? key : null;
         var siteFree = new Dictionary<long, int>();
         foreach (var r in free) siteFree[r.SiteId] = r.SiteFree;
         var candidates = free.Where(r => sites.ContainsKey(r.SiteId) && !tried.Contains(r.Id)).Select(r =>
         {
             var site = sites[r.SiteId];
             return new RoomCandidate(site.Id, site.Level, site.ScopeKey, site.Status, site.ReserveRooms, r.Id, r.Building, r.Floor, r.Number, r.Single, r.OwnBathroom,
-                r.Accessible, r.FamilyRoom, r.FamilyRoom ? Math.Max(1, r.Beds) : 1, (RoomState)r.State);
+                r.Accessible, r.FamilyRoom, r.FamilyRoom ? Math.Max(1, r.Beds) : 1, (RoomState)r.State, LocationOf(site));
         }).ToList();
         if (household is not null && members[0].HouseholdPlaced)
         {
@@ -152,7 +157,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             {
                 var taken = await db.Stays.CountAsync(x => x.OccupiedRoomId == r.Id, ct);
                 var others = await db.Stays.CountAsync(x => x.OccupiedRoomId == r.Id && x.HouseholdKey != household, ct);
-                if (others == 0 && taken < r.Capacity) candidates.Add(RoomCandidate.Of(sites[r.SiteId], r, r.Capacity - taken));
+                if (others == 0 && taken < r.Capacity) candidates.Add(RoomCandidate.Of(sites[r.SiteId], r, r.Capacity - taken) with { SiteLocationKey = LocationOf(sites[r.SiteId]) });
             }
         }
         var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), placement.Level, person.ScopeKey);

@@ -406,13 +406,27 @@ public class AllocationRulesTests
     }
 
     [Theory]
-    [InlineData("411326101200", "411326101", 0)]
-    [InlineData("411326101200", "411326", 1)]
-    [InlineData("411326101200", "411326102", 1)]
-    [InlineData("411326101200", "411327101", 2)]
-    [InlineData("", "411326101", 2)]
-    public void Proximity_ByScopeKeyPrefix(string person, string site, int expected)
+    [InlineData("411326101200", "411326101", null, 1)]
+    [InlineData("411326101200", "411326", null, 2)]
+    [InlineData("411326101200", "411326102", null, 2)]
+    [InlineData("411326101200", "411327101", null, 3)]
+    [InlineData("", "411326101", null, 3)]
+    // Where the site stands, when known: a county site in the person's own village, or in their township.
+    [InlineData("411326101200", "411326", "411326101200", 0)]
+    [InlineData("411326101200005", "411326", "411326101200", 0)]
+    [InlineData("411326101200", "411326", "411326101201", 1)]
+    [InlineData("411326101200", "411326101", "411326102203", 2)]
+    public void Proximity_ByThePlacesShared(string person, string site, string? location, int expected)
     {
-        Assert.Equal(expected, AllocationRules.Proximity(person, site));
+        Assert.Equal(expected, AllocationRules.Proximity(person, site, location));
+    }
+
+    [Fact]
+    public void AmongEqualRooms_TheSiteStandingNearerThePersonComesFirst()
+    {
+        var far = C(1, site: 1, level: SiteLevel.County, scope: "411326") with { SiteLocationKey = "411326102203" };
+        var near = C(2, site: 2, level: SiteLevel.County, scope: "411326") with { SiteLocationKey = "411326101201" };
+        var suggestions = AllocationRules.Suggest(new AllocationNeed(PersonScopeKey: "411326101200"), [far, near]);
+        Assert.Equal(2, suggestions[0].Rooms[0].RoomId);
     }
 }

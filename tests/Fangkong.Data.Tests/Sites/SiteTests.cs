@@ -379,6 +379,43 @@ public class SiteTests
     /// version of its layer), the nearest site comes first again.
     /// </summary>
     [Theory, OnSqlite, OnPostgres]
+    public async Task OfTwoCountySites_TheOneStandingInThePersonsVillage_IsSuggestedFirst(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var person = (await PeopleAsync(db, 1))[0];
+        long home, elsewhere, township;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var key = await ctx.People.Where(p => p.Id == person).Select(p => p.ScopeKey).SingleAsync();
+            var villageKey = key[..ScopeKey.VillageLength];
+            var townshipKey = key[..ScopeKey.TownshipLength];
+            home = await ctx.Nodes.Where(n => n.ScopeKey == villageKey).Select(n => n.Id).SingleAsync();
+            township = await ctx.Nodes.Where(n => n.ScopeKey == townshipKey).Select(n => n.Id).SingleAsync();
+            elsewhere = await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Village && !n.ScopeKey.StartsWith(townshipKey))
+                .OrderBy(n => n.ScopeKey).Select(n => n.Id).FirstAsync();
+        }
+        // The first site set up (lower id, so first among equals before) stands across the county; the second in the village.
+        var far = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n", "县集中隔离点一号");
+        var near = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n", "县集中隔离点二号");
+        SiteEdit Standing(long node) => new("县集中隔离点", null, null, null, null, null, 0, AddressNodeId: node);
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(far, Standing(elsewhere) with { Name = "县集中隔离点一号" })));
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(near, Standing(home) with { Name = "县集中隔离点二号" })));
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(near, Standing(999_999) with { Name = "县集中隔离点二号" })));
+        Assert.Contains(bad.Errors, e => e.Field == "addressNodeId" && e.Code == "site.location-unknown");
+
+        var order = await CloseContactOrderAsync(db, person, "2022-10-04");
+        var suggestions = (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))!;
+        Assert.Equal(near, suggestions[0].Suggestion.SiteId);
+        // Standing in the person's township (not their village) still beats across the county.
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(near, Standing(township) with { Name = "县集中隔离点二号" })));
+        Assert.Equal(near, (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))![0].Suggestion.SiteId);
+        var board = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(near)))!;
+        Assert.Equal(township, board.Site.AddressNodeId);
+        Assert.NotNull(board.Site.Location);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task AStayLeftBehindByAnEndedOrder_FollowsItAtTheNextSweep_OnceWithTwoNodes(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
