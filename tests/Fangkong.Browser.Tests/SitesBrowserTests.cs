@@ -348,5 +348,26 @@ public class SitesBrowserTests
         await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));
         await phone.WaitForSelectorAsync(".fk-room[data-room='103']");
         Assert.Contains("1", await phone.InnerTextAsync(".fk-room[data-room='103'] summary"));
+
+        // The command centre corrects a room from the board: B-101 was painted wrong, it is B-102, and accessible.
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
+        var b101 = desk.Locator(".fk-room[data-room='101']").Nth(1);
+        await b101.EvaluateAsync("d => d.open = true");
+        await b101.Locator("a[data-action=edit-room]").ClickAsync();
+        await desk.WaitForSelectorAsync("#room-form");
+        await desk.FillAsync("#room-form input[name='Edit.Number']", "102");
+        await desk.FillAsync("#room-form input[name='Edit.Building']", "A");
+        await desk.ClickAsync("#room-form button[type=submit]");
+        await desk.WaitForSelectorAsync("#room-message");
+        Assert.Contains("房号", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
+        await desk.FillAsync("#room-form input[name='Edit.Building']", "B");
+        await desk.CheckAsync("#room-form input[name='Edit.Accessible']");
+        await BrowserApp.ShotAsync(desk, "77-room-edit");
+        await desk.ClickAsync("#room-form button[type=submit]");
+        await desk.WaitForURLAsync(url => url.Contains($"/sites/{siteId}?edited=", StringComparison.Ordinal));
+        await desk.WaitForSelectorAsync("#board-message.alert-success");
+        Assert.Equal(2, await desk.Locator(".fk-room[data-room='102']").CountAsync());
     }
 }

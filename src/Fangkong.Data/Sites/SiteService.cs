@@ -24,6 +24,7 @@ public sealed record CapacityView(CountyCapacity County, IReadOnlyList<SiteItem>
 public sealed record RoomOccupant(long StayId, long OrderId, long PersonId, string Name, StayStatus Status, int Bed, DateOnly? LeaveOn);
 public sealed record BoardRoom(long Id, string Building, int Floor, string Number, RoomState State, bool Single, bool OwnBathroom, bool Accessible,
     bool FamilyRoom, int Beds, bool NegativePressure, string? OutOfServiceReason, DateTime StateChangedAt, int Version, IReadOnlyList<RoomOccupant> Occupants);
+public sealed record RoomDetail(long SiteId, string SiteName, BoardRoom Room, int Holders);
 public sealed record RoomBoard(SiteItem Site, IReadOnlyList<BoardRoom> Rooms, TurnoverSummary Turnover, long ElapsedMs);
 public sealed record RoomImportSummary(int Rows, int Imported, IReadOnlyList<RoomImportError> Errors);
 /// <summary>One room typed in: building, floor, number and its attributes (beds for a family room).</summary>
@@ -541,6 +542,18 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         new(s.Id, s.Name, s.Level, s.Status, s.ScopeKey, directory.PlaceLabel(s.ScopeKey), s.OperatorUnit, s.LeadName, s.Address, s.ReserveRooms, capacity, s.Version,
             Core.Identifiers.Masking.Phone(s.LeadPhone), s.Contact, s.AddressNodeId,
             s.AddressNodeId is { } node ? directory.Officials().FirstOrDefault(p => p.Id == node) is { } place ? directory.PlaceLabel(place.ScopeKey) : null : null);
+
+    /// <summary>One room as its edit form shows it (who is in it left out): null when the room is not the actor's.</summary>
+    public async Task<RoomDetail?> RoomAsync(long roomId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var r = await db.Rooms.AsNoTracking().FirstOrDefaultAsync(x => x.Id == roomId, ct);
+        if (r is null) return null;
+        var siteName = await db.QuarantineSites.AsNoTracking().Where(x => x.Id == r.SiteId).Select(x => x.Name).FirstOrDefaultAsync(ct) ?? "";
+        return new RoomDetail(r.SiteId, siteName, new BoardRoom(r.Id, r.Building, r.Floor, r.Number, r.State, r.Single, r.OwnBathroom, r.Accessible, r.FamilyRoom,
+            r.Beds, r.NegativePressure, r.OutOfServiceReason, r.StateChangedAt, r.Version, []), r.Holders);
+    }
 
     /// <summary>One site's rooms floor by floor with who is in them (names only; identifiers stay on the order page).</summary>
     public async Task<RoomBoard?> BoardAsync(long siteId, CancellationToken ct = default)
