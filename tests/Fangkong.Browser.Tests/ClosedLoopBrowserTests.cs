@@ -291,6 +291,13 @@ public class ClosedLoopBrowserTests
         Assert.Contains("JOHN SMITH", page);
         Assert.Contains("河南省 南阳市 宛城区", page);   // the fourth stop kept
         Assert.DoesNotContain("E12345678", page);      // the passport number masked
+
+        // The lab's result comes back positive: recorded on the arrival, the transfer task is on the township's list.
+        await desk.ClickAsync("#landing-form button[value=positive]");
+        await desk.WaitForSelectorAsync("#landing-test .fk-badge-bad");
+        Assert.Contains("落地检阳性", await desk.InnerTextAsync("#landing-test"));
+        await desk.GotoAsync(app.BaseUrl + "/tasks");
+        await desk.WaitForSelectorAsync(".fk-task[data-kind=positive-transfer]");
     }
 
     /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>

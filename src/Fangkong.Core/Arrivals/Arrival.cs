@@ -71,7 +71,11 @@ public sealed class Arrival : IJurisdictionOwned
     /// <summary>green, yellow or red, as shown by the person (checkpoints record it).</summary>
     public string? HealthCode { get; set; }
     public bool TravelCardStar { get; set; }
+    /// <summary>When the landing test (落地检) was sampled at the checkpoint or station.</summary>
     public DateTime? LandingTestAt { get; set; }
+    /// <summary>The landing test's result when back: negative or positive (null while pending).</summary>
+    public string? LandingTestResult { get; set; }
+    public DateTime? LandingTestResultAt { get; set; }
     public ArrivalStatus Status { get; set; }
     /// <summary>The reasons found (comma-separated: high-risk-area, inbound…).</summary>
     public string? Reasons { get; set; }

@@ -26,6 +26,7 @@ internal sealed class ArrivalEntityTypeConfiguration : IEntityTypeConfiguration<
         b.Property(a => a.Vehicle).HasMaxLength(100);
         b.Property(a => a.PointCode).HasMaxLength(32);
         b.Property(a => a.HealthCode).HasMaxLength(10);
+        b.Property(a => a.LandingTestResult).HasMaxLength(10);
         b.Property(a => a.Reasons).HasMaxLength(300);
         b.Property(a => a.RuleReference).HasMaxLength(100);
         b.Property(a => a.ClassificationNote).HasMaxLength(2000);

@@ -47,7 +47,7 @@ public sealed record ArrivalItem(long Id, string Reference, string Name, string?
 
 public sealed record ArrivalDetail(ArrivalItem Arrival, IReadOnlyList<TravelStop> Stops, string? Vehicle, string? HealthCode, bool TravelCardStar,
     DateTime? LandingTestAt, string? ClassificationNote, string? DecidedBy, DateTime? DecidedAt, string? DecisionNote, string? PointCode, int Version,
-    DocumentType DocumentType = DocumentType.ResidentId);
+    DocumentType DocumentType = DocumentType.ResidentId, string? LandingTestResult = null, DateTime? LandingTestResultAt = null);
 
 /// <summary>
 /// Arrivals (报备): registered by the person on the public page or by staff; merged when the same person registers
@@ -263,6 +263,36 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
     }
 
     /// <summary>
+    /// The landing test's result (落地检): negative or positive, once; sampled now if the registration did not say so. A
+    /// positive result is a case found at the door: the arrival's unit gets the transfer task, in the same transaction.
+    /// False when the arrival is not the actor's.
+    /// </summary>
+    public async Task<bool> LandingTestResultAsync(long id, string? result, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.ArrivalsRegister);
+        var r = Text.Tidy(result)?.ToLowerInvariant();
+        if (r is not ("negative" or "positive")) throw new ValidationFailedException([new FieldError("result", "landing-test.result-values")]);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var arrival = await db.Arrivals.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (arrival is null) return false;
+        if (arrival.LandingTestResult is not null) throw new ConflictException("landing-test.recorded", "the landing test's result is already recorded");
+        var now = time.GetUtcNow().UtcDateTime;
+        arrival.LandingTestAt ??= now;
+        arrival.LandingTestResult = r;
+        arrival.LandingTestResultAt = now;
+        arrival.UpdatedAt = now;
+        arrival.Version++;
+        db.Audit.Reason = "landing test: " + r;
+        db.Audit.Rule = r == "positive" ? "landing-test#positive" : "landing-test";
+        if (r == "positive")
+            await TaskRaiser.RaiseAsync(db, arrival.CountyCode, arrival.ScopeKey, "positive-transfer", $"arrival {arrival.Reference}: landing test positive",
+                $"landing-positive:{arrival.Id}", now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), arrival.PersonId, arrival.OrderId, arrival.Id, ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("arrival.version", "the arrival was changed by someone else; reload"); }
+        return true;
+    }
+
+    /// <summary>
     /// The township's decision on a classified arrival: confirm the proposed order (it becomes active) or the
     /// release; or turn the proposal down with a reason (the order is cancelled, the person released).
     /// </summary>
@@ -343,7 +373,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (a is null) return null;
         var stops = JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? [];
         return new ArrivalDetail(Item(a), stops, a.Vehicle, a.HealthCode, a.TravelCardStar, a.LandingTestAt, a.ClassificationNote, a.DecidedBy,
-            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version, a.DocumentType);
+            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version, a.DocumentType, a.LandingTestResult, a.LandingTestResultAt);
     }
 
     /// <summary>The receipt shown again on the public confirmation page: reference, status and measure only, nothing personal.</summary>

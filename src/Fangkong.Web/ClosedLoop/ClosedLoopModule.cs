@@ -19,6 +19,7 @@ namespace Fangkong.Web.ClosedLoop;
 public sealed record RulePackWrite(string Json, string? Reason);
 public sealed record LiftRequest(DateOnly LiftedOn, string? Reason);
 public sealed record DecisionRequest(bool Confirm, string? Note);
+public sealed record LandingTestRequest(string? Result);
 public sealed record ReasonRequest(string? Reason);
 public sealed record ExtendRequest(int Days, string? Reason);
 public sealed record LinkResponse(string Token, string Url);
@@ -107,6 +108,10 @@ public static class ClosedLoopModule
             .WithSummary("Staff registration (checkpoint, station, village, point-to-point pick-up); classified at once.");
         arrivals.MapPost("/{id:long}/decision", async Task<Results<NoContent, NotFound>> (long id, DecisionRequest body, ArrivalService s) =>
             await s.DecideAsync(id, body.Confirm, body.Note) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.ArrivalsDecide).WithName("Arrivals_Decide");
+
+        arrivals.MapPost("/{id:long}/landing-test", async Task<Results<NoContent, NotFound>> (long id, LandingTestRequest body, ArrivalService s) =>
+            await s.LandingTestResultAsync(id, body.Result) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.ArrivalsRegister)
+            .WithName("Arrivals_LandingTest").WithSummary("The landing test's result (negative or positive, once); a positive raises the transfer task.");
 
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", async (OrderService s, OrderStatus? status, bool openOnly = false, string? kind = null, string? q = null, long? personId = null,

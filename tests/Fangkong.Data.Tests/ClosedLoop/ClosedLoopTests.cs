@@ -150,6 +150,30 @@ public class ClosedLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task APositiveLandingTest_RaisesTheTransferTask_ForTheArrivalsTownship(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var (villageId, villageKey) = await AVillageAsync(db);
+        var township = villageKey[..ScopeKey.TownshipLength];
+        var checkpoint = As(Roles.CheckpointStaff, township);
+        var receipt = await Run(db, checkpoint, sp => Make<ArrivalService>(sp).RegisterAsync(
+            FromJinshui(31, villageId) with { Origin = "河南省郑州市二七区", Stops = [] }, ArrivalChannel.Checkpoint, "卡点1"));
+        SetNow(db, "2022-10-05 15:00");
+        Assert.True(await Run(db, checkpoint, sp => Make<ArrivalService>(sp).LandingTestResultAsync(receipt.Id, "positive")));
+        var detail = await Run(db, As(Roles.TownshipTeam, township), sp => Make<ArrivalService>(sp).GetAsync(receipt.Id));
+        Assert.Equal("positive", detail!.LandingTestResult);
+        Assert.NotNull(detail.LandingTestAt); // sampled when registered without a time: taken as now
+        await using var ctx = await db.ContextAsync();
+        var task = await ctx.Tasks.SingleAsync(t => t.ArrivalId == receipt.Id);
+        Assert.Equal(("positive-transfer", township), (task.Kind, task.ScopeKey[..ScopeKey.TownshipLength]));
+        Assert.True(await ctx.Notifications.AnyAsync(n => n.ScopeKey == task.ScopeKey));
+        Assert.Equal(1, await ctx.AuditEntries.CountAsync(e => e.EntityType == "Arrival" && e.Rule == "landing-test#positive"));
+        // A second result is refused: the first stands.
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, checkpoint, sp => Make<ArrivalService>(sp).LandingTestResultAsync(receipt.Id, "negative")));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task OnePersonRegisteringSixTimesAtOnce_IsOneArrival_OnePerson_OneProposal(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);

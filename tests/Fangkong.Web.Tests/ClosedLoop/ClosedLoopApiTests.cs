@@ -154,6 +154,12 @@ public class ClosedLoopApiTests
         await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/decision", new { confirm = true }));
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/arrivals")).JsonAsync()).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/decision", new { confirm = true, note = "核实" })).StatusCode);
+        // The landing test's result: only the arrival's own side records it, once.
+        await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "negative" }));
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "maybe" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "negative" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "positive" })).StatusCode);
+        Assert.Equal("negative", (await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync()).GetProperty("landingTestResult").GetString());
         var arrival = await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync();
         var orderId = arrival.GetProperty("arrival").GetProperty("orderId").GetInt64();
         var personId = arrival.GetProperty("arrival").GetProperty("personId").GetInt64();
