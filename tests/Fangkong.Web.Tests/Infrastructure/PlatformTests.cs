@@ -305,6 +305,8 @@ public class PlatformTests
             ($"/arrivals/{arrival.GetProperty("id").GetInt64()}", arrival.GetProperty("name").GetString()!),
             ($"/orders/{order.GetProperty("id").GetInt64()}", orderPerson),
             ($"/sites/allocate/{order.GetProperty("id").GetInt64()}", orderPerson),
+            // The person's page with their orders card and the form to open another.
+            ($"/people/{order.GetProperty("personId").GetInt64()}", order.GetProperty("ruleReference").GetString()!),
             ("/orders", orderPerson),
             ("/arrivals", arrival.GetProperty("name").GetString()!),
         };
