@@ -238,6 +238,12 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("#person-orders a");
         Assert.Contains("隔离管控", await desk.InnerTextAsync("#control-status"));
         Assert.Contains("密切接触者", await desk.InnerTextAsync("#person-orders"));
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "township");
+        await phone.GotoAsync($"{app.BaseUrl}/people/{personId}");
+        await phone.WaitForSelectorAsync("#person-orders a");
+        await phone.EvaluateAsync("() => document.getElementById('person-orders').scrollIntoView()");
+        await BrowserApp.ShotAsync(phone, "78-person-orders-phone");
 
         // An exposure too long ago is refused with why, and nothing is opened.
         await desk.ClickAsync("#person-orders summary");
