@@ -298,6 +298,10 @@ public class ClosedLoopBrowserTests
         Assert.Contains("河南省 南阳市 宛城区", page);   // the fourth stop kept
         Assert.DoesNotContain("E12345678", page);      // the passport number masked
 
+        // The township sends a car from the checkpoint to the person's village (点对点接返).
+        await desk.ClickAsync("#pick-up-form button");
+        await desk.WaitForSelectorAsync("#arrival-message.alert-success");
+        Assert.Contains("已提出接返用车申请", await desk.InnerTextAsync("#arrival-message"));
         // The lab's result comes back positive: recorded on the arrival, the transfer task is on the township's list.
         await desk.ClickAsync("#landing-form button[value=positive]");
         await desk.WaitForSelectorAsync("#landing-test .fk-badge-bad");

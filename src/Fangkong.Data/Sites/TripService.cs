@@ -1,5 +1,6 @@
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.People;
 using Fangkong.Core.Sites;
@@ -149,6 +150,37 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     /// <summary>
+    /// A point-to-point pick-up (点对点接返) of a registered arrival, organised by the township: from the checkpoint or
+    /// station where the person landed to the quarantine site their stay is allocated at, or else to their destination
+    /// village. One open pick-up per arrival (asking again returns it). Null when the arrival is not the actor's.
+    /// </summary>
+    public async Task<long?> RequestArrivalPickUpAsync(long arrivalId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesWork);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var arrival = await db.Arrivals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == arrivalId, ct);
+        if (arrival is null) return null;
+        if (arrival.PersonId is not { } personId) throw new ConflictException("trip.arrival-no-person", "the arrival has no person yet");
+        var open = await db.Trips.AsNoTracking().Where(t => t.IsPointToPoint && (t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed)
+            && t.Passengers.Any(p => p.PersonId == personId)).Select(t => (long?)t.Id).FirstOrDefaultAsync(ct);
+        if (open is not null) return open;
+        var stay = arrival.OrderId is { } orderId
+            // The stay is the site's (a county site is outside a township's jurisdiction); the arrival is the authority to read where its person goes.
+            ? await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.CountyCode == arrival.CountyCode && s.OrderId == orderId && s.Status == StayStatus.Allocated)
+                .Select(s => new { s.SiteId }).FirstOrDefaultAsync(ct)
+            : null;
+        var from = arrival.Channel == ArrivalChannel.Station ? TripPlaceKind.Station : TripPlaceKind.Checkpoint;
+        var request = stay is not null
+            ? new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, TripPlaceKind.Site, null, stay.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true)
+            : new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, TripPlaceKind.Home,
+                await db.Nodes.IgnoreQueryFilters().AsNoTracking().Where(n => n.Id == arrival.DestinationNodeId && n.CountyCode == arrival.CountyCode).Select(n => n.Name).FirstOrDefaultAsync(ct) ?? "居家", null,
+                [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true);
+        var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == arrival.CountyCode && p.Id == personId);
+        db.Audit.Rule = $"arrival#{arrival.Reference}";
+        return await RequestAsync(db, request, people, null, ct);
+    }
+
+    /// <summary>
     /// The closed-loop transfer out of a site for a stay just checked out: home (conversion to home monitoring, the
     /// person's address as the destination) or hospital. Null when the stay is unknown or its outcome needs no transfer.
     /// </summary>
@@ -187,7 +219,9 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }).ToList();
         var errors = TripRules.ValidateRequest(trip).ToList();
         if (TripRules.ValidatePassengers(trip.Passengers, trip.IsPointToPoint) is { } passengerError) errors.Add(new("passengers", passengerError));
-        if (input.ToSiteId is { } siteId && !await db.QuarantineSites.AnyAsync(s => s.Id == siteId, ct)) errors.Add(new("toSiteId", "site.not-found"));
+        // Any site of the county may receive people (a township sends its arrivals to the county's site).
+        if (input.ToSiteId is { } siteId && !await db.QuarantineSites.IgnoreQueryFilters().AnyAsync(s => s.Id == siteId && s.CountyCode == Actor.Scope.CountyCode, ct))
+            errors.Add(new("toSiteId", "site.not-found"));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         db.Trips.Add(trip);
         db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";

@@ -113,6 +113,11 @@ public static class ClosedLoopModule
             await s.LandingTestResultAsync(id, body.Result) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.ArrivalsRegister)
             .WithName("Arrivals_LandingTest").WithSummary("The landing test's result (negative or positive, once); a positive raises the transfer task.");
 
+        arrivals.MapPost("/{id:long}/pick-up", async Task<Results<Ok<object>, NotFound>> (long id, Fangkong.Data.Sites.TripService s) =>
+            await s.RequestArrivalPickUpAsync(id) is { } trip ? TypedResults.Ok((object)new { id = trip }) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesWork).WithName("Arrivals_PickUp")
+            .WithSummary("A point-to-point pick-up (点对点接返) from where the person landed to their allocated site or their village; one open per arrival.");
+
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", async (OrderService s, OrderStatus? status, bool openOnly = false, string? kind = null, string? q = null, long? personId = null,
             bool releaseDue = false, int page = 1, int pageSize = 50) =>

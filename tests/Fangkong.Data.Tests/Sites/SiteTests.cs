@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Arrivals;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
 using Fangkong.Core.Policy;
 using Fangkong.Core.Sites;
+using Fangkong.Data.Arrivals;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Orders;
 using Fangkong.Data.People;
@@ -413,6 +415,40 @@ public class SiteTests
         var board = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(near)))!;
         Assert.Equal(township, board.Site.AddressNodeId);
         Assert.NotNull(board.Site.Location);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnInboundTraveller_IsPickedUpPointToPoint_FromTheStationToTheirAllocatedSite(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        long villageId;
+        string township;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var village = await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Village).OrderBy(n => n.ScopeKey).FirstAsync();
+            (villageId, township) = (village.Id, village.ScopeKey[..ScopeKey.TownshipLength]);
+        }
+        var staff = As(Roles.TownshipTeam, township);
+        var receipt = await Run(db, staff, sp => Make<ArrivalService>(sp).RegisterAsync(new ArrivalInput("李入境", Core.Identifiers.DocumentType.ResidentId,
+            Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1988, 1, 2), 41), "13911110041", "美国洛杉矶", Inbound: true, ArrivalDate: new DateOnly(2022, 10, 5),
+            DestinationNodeId: villageId), ArrivalChannel.Station, "郑州东站"));
+        Assert.True(await Run(db, staff, sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, "核实")));
+        var orderId = (await Run(db, staff, sp => Make<ArrivalService>(sp).GetAsync(receipt.Id)))!.Arrival.OrderId!.Value;
+        Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)));
+
+        var trip = (await Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id)))!.Value;
+        Assert.Equal(trip, await Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id))); // one open pick-up
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var t = await ctx.Trips.Include(x => x.Passengers).SingleAsync(x => x.Id == trip);
+            Assert.Equal((TripPlaceKind.Station, "郑州东站", TripPlaceKind.Site, (long?)site, true), (t.FromKind, t.FromText, t.ToKind, t.ToSiteId, t.IsPointToPoint));
+            Assert.Equal(orderId, Assert.Single(t.Passengers).OrderId);
+        }
+        // Another township cannot arrange it.
+        var other = await Run(db, Command, async sp => { await using var c = await db.ContextAsync(); return await c.Nodes.Where(n => n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync(); });
+        Assert.Null(await Run(db, As(Roles.TownshipTeam, other), sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id)));
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -160,6 +160,14 @@ public class ClosedLoopApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "negative" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "positive" })).StatusCode);
         Assert.Equal("negative", (await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync()).GetProperty("landingTestResult").GetString());
+        // A point-to-point pick-up for the arrival: the township's; asking twice gives the same trip.
+        await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { }));
+        var pickUp = (await (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { })).JsonAsync()).GetProperty("id").GetInt64();
+        Assert.Equal(pickUp, (await (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { })).JsonAsync()).GetProperty("id").GetInt64());
+        var trips = (await (await township.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").EnumerateArray().ToList();
+        var p2p = trips.Single(t => t.GetProperty("id").GetInt64() == pickUp);
+        Assert.True(p2p.GetProperty("pointToPoint").GetBoolean());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").GetArrayLength());
         var arrival = await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync();
         var orderId = arrival.GetProperty("arrival").GetProperty("orderId").GetInt64();
         var personId = arrival.GetProperty("arrival").GetProperty("personId").GetInt64();

@@ -86,6 +86,7 @@ public class PlatformTests
         ["Arrivals_Register"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Arrivals_Decide"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Arrivals_LandingTest"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
+        ["Arrivals_PickUp"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Orders_Search"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Orders_Get"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
         ["Orders_Create"] = "ClosedLoopApiTests.ArrivalOrderReportsAndTasks_OfAnotherTownship_AreNeverVisible",
