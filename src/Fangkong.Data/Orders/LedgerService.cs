@@ -128,22 +128,26 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
 
         var inForce = db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending || o.Status == OrderStatus.Proposed);
         var people = db.People.AsNoTracking();
+        // The people of the orders and tasks this unit keeps, wherever the registry keeps them (an order opened by a
+        // verification task is the finding unit's): the order or task is the authority to list its person.
+        var county = Actor.Scope.All ? options.Value.County : Actor.Scope.CountyCode;
+        var theirPeople = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county);
         xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "管控原因", "暴露日期", "当前措施", "开始", "解除日期", "状态", "规则依据", "本地加严"]);
         n = 0;
-        await foreach (var row in inForce.Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).ThenBy(x => x.o.Id).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var row in inForce.Join(theirPeople, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).ThenBy(x => x.o.Id).AsAsyncEnumerable().WithCancellation(ct))
             xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.o.ScopeKey), Names("Reason", row.o.Reasons),
                 Date(row.o.ExposureDate), Name("Kind", row.o.CurrentKind), Date(row.o.StartDate), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.RuleReference, row.o.Local ? "是" : "");
 
         xlsx.AddSheet("今日应检", ["序号", "姓名", "身份证号", "乡镇 村", "第几天", "应检日期", "状态"]);
         n = 0;
         var tests = db.OrderTests.AsNoTracking().Where(t => t.Date <= today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled))
-            .Join(inForce, t => t.OrderId, o => o.Id, (t, o) => new { t, o }).Join(people, x => x.o.PersonId, p => p.Id, (x, p) => new { x.t, x.o, p });
+            .Join(inForce, t => t.OrderId, o => o.Id, (t, o) => new { t, o }).Join(theirPeople, x => x.o.PersonId, p => p.Id, (x, p) => new { x.t, x.o, p });
         await foreach (var row in tests.OrderBy(x => x.t.Date).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
             xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), row.t.Day, Date(row.t.Date), Name("Test", row.t.Status));
 
         xlsx.AddSheet("到期解除", ["序号", "姓名", "身份证号", "乡镇 村", "解除日期", "状态", "说明"]);
         n = 0;
-        await foreach (var row in inForce.Where(o => o.EndDate <= today).Join(people, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var row in inForce.Where(o => o.EndDate <= today).Join(theirPeople, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).AsAsyncEnumerable().WithCancellation(ct))
             xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.StatusReason);
 
         // Who missed a report, how to reach them, and by when it was due (county time, as the cadres read clocks).
@@ -151,7 +155,7 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         n = 0;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         var missed = db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress))
-            .Join(people, t => t.PersonId, p => (long?)p.Id, (t, p) => new { t, p });
+            .Join(theirPeople, t => t.PersonId, p => (long?)p.Id, (t, p) => new { t, p });
         await foreach (var row in missed.OrderBy(x => x.t.DueAt).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
             xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.t.OriginalScopeKey),
                 row.t.Title, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(row.t.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),

@@ -76,7 +76,11 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     private async Task<List<OrderListItem>> ItemsAsync(FangkongDb db, List<ControlOrder> orders, CancellationToken ct)
     {
         var ids = orders.Select(o => o.PersonId).Distinct().ToList();
-        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Name, p.DocumentMasked }).ToDictionaryAsync(p => p.Id, ct);
+        // The people of the orders the actor sees, wherever the registry keeps them (an order opened by a verification
+        // task is kept by the unit that found the person): the order is the authority to name its person.
+        var county = orders.Count == 0 ? "" : orders[0].CountyCode;
+        var people = await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.Name, p.DocumentMasked }).ToDictionaryAsync(p => p.Id, ct);
         var today = Today;
         return orders.Select(o =>
         {
@@ -115,8 +119,12 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     {
         Actor.Require(Permissions.OrdersRead);
         await using var db = await factory.CreateDbContextAsync(ct);
-        if (!await db.People.AnyAsync(p => p.Id == personId, ct)) return null;
-        var orders = await db.Orders.AsNoTracking().Include(o => o.Measures)
+        var county = await db.People.Where(p => p.Id == personId).Select(p => p.CountyCode).FirstOrDefaultAsync(ct);
+        if (county is null) return null;
+        // A fact about the person, what checkpoints read: every order in force in the county counts, whichever unit
+        // keeps it (a task's unit elsewhere in the county), not only the orders the reader's own unit sees.
+        var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
+            .Where(o => o.CountyCode == county)
             .Where(o => o.PersonId == personId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending
                 || o.Status == OrderStatus.TransferredToHospital))
             .ToListAsync(ct);

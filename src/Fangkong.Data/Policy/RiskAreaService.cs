@@ -186,7 +186,9 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
                 using var enumerator = sheet.Rows.GetEnumerator();
                 HeaderMap header;
                 try { header = HeaderMap.Detect(enumerator, Schema); }
-                catch (TabularFormatException e) when (e.Code == TabularError.NoHeader && source.Format == "xlsx") { continue; }
+                // A sheet of a workbook without a header is another table (a cover sheet); one whose header lacks
+                // required columns is the list, and is refused naming them.
+                catch (TabularFormatException e) when (e.Code == TabularError.NoHeader && source.Format == "xlsx" && e.Column is null) { continue; }
                 read = true;
                 foreach (var row in header.Pending.Concat(Rest(enumerator)))
                 {

@@ -343,7 +343,9 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
             var checkedRoom = result.Rooms[0];
             if (await db.Rooms.AnyAsync(r => r.SiteId == room.SiteId && r.Id != room.Id && r.Building == checkedRoom.Building && r.Number == checkedRoom.Number, ct))
                 errors.Add(new FieldError("number", "number.exists-in-site"));
-            if (checkedRoom.Beds < room.Holders) errors.Add(new FieldError("beds", "room.beds-below-holders"));
+            // Fewer beds than people, or fewer than the highest bed someone holds (beds 3 and 4 of a room cut to 2).
+            if (checkedRoom.Beds < room.Holders || await db.Stays.AnyAsync(x => x.OccupiedRoomId == room.Id && x.Bed > checkedRoom.Beds, ct))
+                errors.Add(new FieldError("beds", "room.beds-below-holders"));
         }
         ValidationFailedException.ThrowIfAny(errors);
         var edited = result.Rooms[0].ToRoom(new QuarantineSite { Id = room.SiteId, CountyCode = room.CountyCode, ScopeKey = room.ScopeKey }, Now);

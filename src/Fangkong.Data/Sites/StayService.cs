@@ -443,8 +443,10 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var followed = 0;
         foreach (var orderId in orders)
         {
+            // Another node or a person at the site got there first, or this stay cannot follow now: the others still do,
+            // and the next sweep tries it again.
             try { if (await FollowOrderAsync(orderId, ct)) followed++; }
-            catch (ConflictException) { /* another node or a person at the site got there first */ }
+            catch (Exception e) when (e is not OperationCanceledException) { }
         }
         return followed;
     }

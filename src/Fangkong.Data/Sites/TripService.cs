@@ -1,6 +1,8 @@
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Arrivals;
+using Fangkong.Core.Orders;
+using Fangkong.Core.Policy;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.People;
 using Fangkong.Core.Sites;
@@ -169,6 +171,15 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             ? await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.CountyCode == arrival.CountyCode && s.OrderId == orderId && s.Status == StayStatus.Allocated)
                 .Select(s => new { s.SiteId }).FirstOrDefaultAsync(ct)
             : null;
+        // Picked up where the person landed: a checkpoint or a station registration knows where that is; a registration
+        // made ahead (by the person, by the village) does not.
+        if (arrival.Channel is not (ArrivalChannel.Checkpoint or ArrivalChannel.Station or ArrivalChannel.Pickup))
+            throw new ConflictException("trip.pick-up-place-unknown", "the arrival was not registered where the person landed");
+        // Someone the rules send to a quarantine site waits for a room before a car is sent; nobody is driven home instead.
+        if (stay is null && arrival.OrderId is { } ordered
+            && await db.Orders.IgnoreQueryFilters().AnyAsync(o => o.Id == ordered && o.CountyCode == arrival.CountyCode && o.CurrentKind == MeasureKinds.CentralizedQuarantine
+                && (o.Status == OrderStatus.Proposed || o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended), ct))
+            throw new ConflictException("trip.allocate-first", "allocate a room at a site first");
         var from = arrival.Channel == ArrivalChannel.Station ? TripPlaceKind.Station : TripPlaceKind.Checkpoint;
         var request = stay is not null
             ? new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, TripPlaceKind.Site, null, stay.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true)
@@ -219,8 +230,10 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }).ToList();
         var errors = TripRules.ValidateRequest(trip).ToList();
         if (TripRules.ValidatePassengers(trip.Passengers, trip.IsPointToPoint) is { } passengerError) errors.Add(new("passengers", passengerError));
-        // Any site of the county may receive people (a township sends its arrivals to the county's site).
-        if (input.ToSiteId is { } siteId && !await db.QuarantineSites.IgnoreQueryFilters().AnyAsync(s => s.Id == siteId && s.CountyCode == Actor.Scope.CountyCode, ct))
+        // A site the actor sees, or a county-level site (the county's sites take everyone's people: a township sends
+        // its arrivals there without seeing the site's rooms).
+        if (input.ToSiteId is { } siteId && !await db.QuarantineSites.AnyAsync(s => s.Id == siteId, ct)
+            && !await db.QuarantineSites.IgnoreQueryFilters().AnyAsync(s => s.Id == siteId && s.CountyCode == Actor.Scope.CountyCode && s.Level == SiteLevel.County, ct))
             errors.Add(new("toSiteId", "site.not-found"));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         db.Trips.Add(trip);
@@ -304,7 +317,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var trips = await q.OrderByDescending(t => t.RequestedAt).Take(300).ToListAsync(ct);
         var vehicles = await db.Vehicles.AsNoTracking().ToDictionaryAsync(v => v.Id, v => v.Plate, ct);
         var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
-        var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(x => x.Id, x => x.Name, ct);
+        // Site names of the county (a trip may go to a county site the actor does not otherwise see): names only.
+        var sites = await db.QuarantineSites.IgnoreQueryFilters().AsNoTracking().Where(x => x.CountyCode == Actor.Scope.CountyCode).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var (toAssignment, toArrival) = TripRules.Summarize(trips);
         return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId,
             t.ToSiteId is { } site ? sites.GetValueOrDefault(site) : null, t.IsPointToPoint, t.Passengers.Count,

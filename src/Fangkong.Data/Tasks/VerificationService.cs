@@ -406,6 +406,9 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         if (t.PersonId is not { } personId) return;
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == personId, ct);
         if (person is null || !person.Unregistered || person.ScopeKey.StartsWith(t.ScopeKey, StringComparison.Ordinal)) return;
+        // Only a person this list brought in: one with an arrival or an order is kept where those put them.
+        if (await db.Arrivals.IgnoreQueryFilters().AnyAsync(a => a.PersonId == personId && a.CountyCode == t.CountyCode, ct)
+            || await db.Orders.IgnoreQueryFilters().AnyAsync(o => o.PersonId == personId && o.CountyCode == t.CountyCode, ct)) return;
         person.ScopeKey = t.ScopeKey;
         person.NodeId = directory.Official(t.ScopeKey)?.Id ?? person.NodeId;
         person.UpdatedAt = Now;

@@ -150,6 +150,37 @@ public class ClosedLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task TheMigration_FoldsStoredDuplicates_KeepingTheDecidedOne_AndWithdrawingTheOthersProposal(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, _) = await AVillageAsync(db);
+        var self = new Actor(null, "self-registration", JurisdictionScope.Of(County, County), new HashSet<string> { Permissions.ArrivalsRegister });
+        var first = await Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(51, villageId), ArrivalChannel.Self, null));
+        await using var ctx = await db.ContextAsync();
+        // Before the index existed, a race stored a second registration of the same day, and the township confirmed that one.
+        await ctx.Database.ExecuteSqlRawAsync("""DROP INDEX "UX_Arrivals_Document_Day" """);
+        var stored = await ctx.Arrivals.AsNoTracking().SingleAsync(a => a.Id == first.Id);
+        var later = new Arrival
+        {
+            CountyCode = stored.CountyCode, ScopeKey = stored.ScopeKey, Reference = "FK22100599ZZZZ", Name = stored.Name, DocumentHash = stored.DocumentHash,
+            ArrivalDate = stored.ArrivalDate, OriginText = stored.OriginText, TravelJson = "[]", Status = ArrivalStatus.OrderConfirmed,
+            SubmittedAt = stored.SubmittedAt, UpdatedAt = stored.UpdatedAt, Version = 1, PersonId = stored.PersonId,
+        };
+        ctx.Arrivals.Add(later);
+        await ctx.SaveChangesAsync();
+
+        foreach (var sql in Fangkong.Data.Migrations.ArrivalOncePerDay.FoldDuplicates) await ctx.Database.ExecuteSqlRawAsync(sql);
+        var rows = await ctx.Arrivals.AsNoTracking().Where(a => a.DocumentHash == stored.DocumentHash).ToDictionaryAsync(a => a.Id);
+        Assert.Equal(ArrivalStatus.Cancelled, rows[first.Id].Status);
+        Assert.Equal(ArrivalStatus.OrderConfirmed, rows[later.Id].Status);
+        Assert.Equal(OrderStatus.Cancelled, await ctx.Orders.Where(o => o.Id == stored.OrderId).Select(o => o.Status).SingleAsync());
+        // Run again: nothing more to fold.
+        foreach (var sql in Fangkong.Data.Migrations.ArrivalOncePerDay.FoldDuplicates) Assert.Equal(0, await ctx.Database.ExecuteSqlRawAsync(sql));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task APositiveLandingTest_RaisesTheTransferTask_ForTheArrivalsTownship(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);

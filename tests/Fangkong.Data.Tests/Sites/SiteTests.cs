@@ -436,6 +436,9 @@ public class SiteTests
             DestinationNodeId: villageId), ArrivalChannel.Station, "郑州东站"));
         Assert.True(await Run(db, staff, sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, "核实")));
         var orderId = (await Run(db, staff, sp => Make<ArrivalService>(sp).GetAsync(receipt.Id)))!.Arrival.OrderId!.Value;
+        // Sent to a site by the rules: no car until a room is allocated (nobody is driven home instead).
+        var early = await Assert.ThrowsAsync<ConflictException>(() => Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id)));
+        Assert.Equal("trip.allocate-first", early.Code);
         Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)));
 
         var trip = (await Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id)))!.Value;
@@ -446,6 +449,13 @@ public class SiteTests
             Assert.Equal((TripPlaceKind.Station, "郑州东站", TripPlaceKind.Site, (long?)site, true), (t.FromKind, t.FromText, t.ToKind, t.ToSiteId, t.IsPointToPoint));
             Assert.Equal(orderId, Assert.Single(t.Passengers).OrderId);
         }
+        // A registration made ahead (by the person) does not say where they land: no pick-up from it.
+        var self = new Actor(null, "self-registration", JurisdictionScope.Of(County, County), new HashSet<string> { Permissions.ArrivalsRegister });
+        var ahead = await Run(db, self, sp => Make<ArrivalService>(sp).RegisterAsync(new ArrivalInput("赵提前", Core.Identifiers.DocumentType.ResidentId,
+            Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1988, 1, 2), 43), "13911110043", "河南省郑州市二七区", ArrivalDate: new DateOnly(2022, 10, 5),
+            DestinationNodeId: villageId), ArrivalChannel.Self, township));
+        var unknown = await Assert.ThrowsAsync<ConflictException>(() => Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(ahead.Id)));
+        Assert.Equal("trip.pick-up-place-unknown", unknown.Code);
         // Another township cannot arrange it.
         var other = await Run(db, Command, async sp => { await using var c = await db.ContextAsync(); return await c.Nodes.Where(n => n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync(); });
         Assert.Null(await Run(db, As(Roles.TownshipTeam, other), sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id)));

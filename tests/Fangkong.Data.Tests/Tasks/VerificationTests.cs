@@ -360,6 +360,9 @@ public class VerificationTests
         var herOrder = await WorkToCloseAsync(db, foundThere, registered.Id, "close-contact");
         Assert.StartsWith(elsewhere, herOrder.ScopeKey);
         Assert.NotNull(await Run(db, foundThere, sp => Make<OrderService>(sp).GetAsync(herOrder.Id)));
+        Assert.Equal(registered.Name, herOrder.PersonName); // named, though the registry keeps her in another township
+        // Her own township reads her as under measure: the status is the person's, whichever unit keeps the order.
+        Assert.Equal(ControlStatus.UnderMeasure, await Run(db, As(Roles.TownshipTeam, home), sp => Make<OrderService>(sp).ControlStatusAsync(registered.PersonId!.Value)));
         await using (var ctx = await db.ContextAsync(Command))
             Assert.StartsWith(home, (await ctx.People.SingleAsync(p => p.Id == registered.PersonId)).ScopeKey);
 
