@@ -128,38 +128,59 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
 
         var inForce = db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending || o.Status == OrderStatus.Proposed);
         var people = db.People.AsNoTracking();
-        // The people of the orders and tasks this unit keeps, wherever the registry keeps them (an order opened by a
-        // verification task is the finding unit's): the order or task is the authority to list its person.
+        // The people of the orders and tasks this unit keeps are read apart, wherever the registry keeps them (an order
+        // opened by a verification task is the finding unit's): the order or task is the authority to list its person.
+        // Never by a join with the jurisdiction filter left off, which would leave it off for the orders too.
         var county = Actor.Scope.All ? options.Value.County : Actor.Scope.CountyCode;
-        var theirPeople = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county);
+        await using var lookup = await factory.CreateDbContextAsync(ct);
+        async IAsyncEnumerable<(T Row, Person Person)> WithPeople<T>(IQueryable<T> rows, Func<T, long?> personOf)
+        {
+            var batch = new List<T>(1000);
+            await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
+            {
+                batch.Add(r);
+                if (batch.Count < 1000) continue;
+                foreach (var x in await ResolveAsync(batch)) yield return x;
+                batch.Clear();
+            }
+            foreach (var x in await ResolveAsync(batch)) yield return x;
+
+            async Task<List<(T, Person)>> ResolveAsync(List<T> chunk)
+            {
+                var ids = chunk.Select(personOf).OfType<long>().Distinct().ToList();
+                var found = ids.Count == 0 ? [] : await lookup.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+                return chunk.Select(r => (r, personOf(r) is { } id ? found.GetValueOrDefault(id) : null)).Where(x => x.Item2 is not null).Select(x => (x.r, x.Item2!)).ToList();
+            }
+        }
+
         xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "管控原因", "暴露日期", "当前措施", "开始", "解除日期", "状态", "规则依据", "本地加严"]);
         n = 0;
-        await foreach (var row in inForce.Join(theirPeople, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).ThenBy(x => x.o.Id).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.o.ScopeKey), Names("Reason", row.o.Reasons),
-                Date(row.o.ExposureDate), Name("Kind", row.o.CurrentKind), Date(row.o.StartDate), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.RuleReference, row.o.Local ? "是" : "");
+        await foreach (var (o, p) in WithPeople(inForce.OrderBy(o => o.EndDate).ThenBy(o => o.Id), o => o.PersonId))
+            xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), Phone(p.Phone, p.PhoneMasked), directory.PlaceLabel(o.ScopeKey), Names("Reason", o.Reasons),
+                Date(o.ExposureDate), Name("Kind", o.CurrentKind), Date(o.StartDate), Date(o.EndDate), Name("OrderStatus", o.Status), o.RuleReference, o.Local ? "是" : "");
 
         xlsx.AddSheet("今日应检", ["序号", "姓名", "身份证号", "乡镇 村", "第几天", "应检日期", "状态"]);
         n = 0;
         var tests = db.OrderTests.AsNoTracking().Where(t => t.Date <= today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled))
-            .Join(inForce, t => t.OrderId, o => o.Id, (t, o) => new { t, o }).Join(theirPeople, x => x.o.PersonId, p => p.Id, (x, p) => new { x.t, x.o, p });
-        await foreach (var row in tests.OrderBy(x => x.t.Date).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), row.t.Day, Date(row.t.Date), Name("Test", row.t.Status));
+            .Join(inForce, t => t.OrderId, o => o.Id, (t, o) => new { t, o });
+        await foreach (var (row, p) in WithPeople(tests.OrderBy(x => x.t.Date).ThenBy(x => x.t.Id), x => x.o.PersonId))
+            xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), row.t.Day, Date(row.t.Date), Name("Test", row.t.Status));
 
         xlsx.AddSheet("到期解除", ["序号", "姓名", "身份证号", "乡镇 村", "解除日期", "状态", "说明"]);
         n = 0;
-        await foreach (var row in inForce.Where(o => o.EndDate <= today).Join(theirPeople, o => o.PersonId, p => p.Id, (o, p) => new { o, p }).OrderBy(x => x.o.EndDate).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), directory.PlaceLabel(row.o.ScopeKey), Date(row.o.EndDate), Name("OrderStatus", row.o.Status), row.o.StatusReason);
+        await foreach (var (o, p) in WithPeople(inForce.Where(o => o.EndDate <= today).OrderBy(o => o.EndDate).ThenBy(o => o.Id), o => o.PersonId))
+            xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), directory.PlaceLabel(o.ScopeKey), Date(o.EndDate), Name("OrderStatus", o.Status), o.StatusReason);
 
         // Who missed a report, how to reach them, and by when it was due (county time, as the cadres read clocks).
         xlsx.AddSheet("漏报人员", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "事项", "应报时间", "升级", "状态"]);
         n = 0;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         var missed = db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress))
-            .Join(theirPeople, t => t.PersonId, p => (long?)p.Id, (t, p) => new { t, p });
-        await foreach (var row in missed.OrderBy(x => x.t.DueAt).ThenBy(x => x.t.Id).AsAsyncEnumerable().WithCancellation(ct))
-            xlsx.WriteRow(++n, row.p.Name, Id(row.p.DocumentNumber, row.p.DocumentMasked), Phone(row.p.Phone, row.p.PhoneMasked), directory.PlaceLabel(row.t.OriginalScopeKey),
-                row.t.Title, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(row.t.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                row.t.EscalationLevel, Name("Status", row.t.Status));
+            .OrderBy(t => t.DueAt).ThenBy(t => t.Id);
+        await foreach (var (t, p) in WithPeople(missed, t => t.PersonId))
+            xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), Phone(p.Phone, p.PhoneMasked), directory.PlaceLabel(t.OriginalScopeKey),
+                t.Title, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                t.EscalationLevel, Name("Status", t.Status));
 
         xlsx.AddSheet("外出人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "外出地点"]);
         n = 0;

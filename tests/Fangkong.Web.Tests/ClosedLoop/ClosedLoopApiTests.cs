@@ -160,13 +160,12 @@ public class ClosedLoopApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "negative" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/landing-test", new { result = "positive" })).StatusCode);
         Assert.Equal("negative", (await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync()).GetProperty("landingTestResult").GetString());
-        // A point-to-point pick-up for the arrival: the township's; asking twice gives the same trip.
+        // A point-to-point pick-up for the arrival: only its township may ask; the rules send this person to a
+        // quarantine site, so no car is sent before a room is allocated (the site's path: SiteTests.AnInboundTraveller…).
         await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { }));
-        var pickUp = (await (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { })).JsonAsync()).GetProperty("id").GetInt64();
-        Assert.Equal(pickUp, (await (await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { })).JsonAsync()).GetProperty("id").GetInt64());
-        var trips = (await (await township.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").EnumerateArray().ToList();
-        var p2p = trips.Single(t => t.GetProperty("id").GetInt64() == pickUp);
-        Assert.True(p2p.GetProperty("pointToPoint").GetBoolean());
+        var tooEarly = await township.PostJsonAsync($"/api/v1/arrivals/{arrivalId}/pick-up", new { });
+        Assert.Equal(HttpStatusCode.Conflict, tooEarly.StatusCode);
+        Assert.Contains("trip.allocate-first", await tooEarly.Content.ReadAsStringAsync());
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").GetArrayLength());
         var arrival = await (await township.GetAsync($"/api/v1/arrivals/{arrivalId}")).JsonAsync();
         var orderId = arrival.GetProperty("arrival").GetProperty("orderId").GetInt64();
