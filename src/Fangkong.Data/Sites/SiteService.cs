@@ -17,7 +17,7 @@ public sealed record SiteItem(long Id, string Name, SiteLevel Level, SiteStatus 
     string? Address, int ReserveRooms, SiteCapacity Capacity, int Version, string? LeadPhoneMasked = null, string? Contact = null,
     long? AddressNodeId = null, string? Location = null);
 /// <summary>A site's details as its managers change them (a new lead at a rotation, a duty number, more reserve rooms); level and place stay. A null lead phone keeps the one on record.</summary>
-/// <param name="AddressNodeId">The village (or township) the site stands in: nearer sites are suggested first. Null keeps the one on record.</param>
+/// <param name="AddressNodeId">The village (or township) the site stands in: nearer sites are suggested first. Null keeps the one on record; 0 clears it.</param>
 public sealed record SiteEdit(string? Name, string? OperatorUnit, string? LeadName, string? LeadPhone, string? Address, string? Contact, int ReserveRooms, int? Version = null,
     long? AddressNodeId = null);
 public sealed record CapacityView(CountyCapacity County, IReadOnlyList<SiteItem> Sites, bool BelowThreshold, CapacityThreshold Threshold);
@@ -100,7 +100,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var name = site.Name;
         // The lead's phone is shown masked: leaving it out keeps the one on record.
         Apply(site, input with { LeadPhone = input.LeadPhone ?? site.LeadPhone });
-        site.AddressNodeId = Location(input.AddressNodeId, site.CountyCode) ?? site.AddressNodeId;
+        site.AddressNodeId = input.AddressNodeId == 0 ? null : Location(input.AddressNodeId, site.CountyCode) ?? site.AddressNodeId;
         if (site.Name != name && await db.QuarantineSites.AnyAsync(s => s.Id != siteId && s.ScopeKey == site.ScopeKey && s.Name == site.Name, ct))
             throw new ValidationFailedException([new FieldError("name", "site.name-taken")]);
         site.Version++;

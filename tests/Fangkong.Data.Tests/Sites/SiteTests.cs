@@ -415,6 +415,11 @@ public class SiteTests
         var board = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(near)))!;
         Assert.Equal(township, board.Site.AddressNodeId);
         Assert.NotNull(board.Site.Location);
+        // Left out, the location stays; 0 clears it.
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(near, Standing(township) with { Name = "县集中隔离点二号", AddressNodeId = null })));
+        Assert.Equal(township, (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(near)))!.Site.AddressNodeId);
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(near, Standing(township) with { Name = "县集中隔离点二号", AddressNodeId = 0 })));
+        Assert.Null((await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(near)))!.Site.AddressNodeId);
     }
 
     [Theory, OnSqlite, OnPostgres]
