@@ -116,6 +116,9 @@ public sealed record LocalLayer(string County, string Name, string? Source, IRea
 {
     public static LocalLayer Empty(string county) => new(county, "", null, []);
 
+    /// <summary>The reasons this layer has rules for, in its order (what a listing may raise as its local reason).</summary>
+    public IReadOnlyList<string> Reasons => Rules.Select(r => r.Rule.Reason).Distinct().ToList();
+
     /// <summary>The placements in force on a date.</summary>
     public IEnumerable<SitePlacement> PlacementsOn(DateOnly date) => (SitePlacements ?? []).Where(p => p.InForceOn(date));
 }

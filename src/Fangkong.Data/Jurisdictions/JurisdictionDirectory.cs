@@ -19,6 +19,7 @@ public sealed class JurisdictionDirectory(IServiceScopeFactory scopes, TimeProvi
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, PlaceStep> _official = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, PlaceStep> _officialById = new();
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -48,6 +49,13 @@ public sealed class JurisdictionDirectory(IServiceScopeFactory scopes, TimeProvi
     {
         EnsureLoaded();
         return _official.GetValueOrDefault(scopeKey);
+    }
+
+    /// <summary>An official node (county, township, village) by its id: where a site stands.</summary>
+    public PlaceStep? Official(long id)
+    {
+        EnsureLoaded();
+        return _officialById.GetValueOrDefault(id);
     }
 
     /// <summary>The path from the county to the node with this key: official steps from the directory, the rest from <paramref name="db"/> (scoped).</summary>
@@ -84,7 +92,8 @@ public sealed class JurisdictionDirectory(IServiceScopeFactory scopes, TimeProvi
             var rows = db.Nodes.AsNoTracking().Where(n => n.Level <= JurisdictionLevel.Village)
                 .Select(n => new PlaceStep(n.Id, n.Level, n.Name, n.ScopeKey)).ToList();
             _official.Clear();
-            foreach (var row in rows) _official[row.ScopeKey] = row;
+            _officialById.Clear();
+            foreach (var row in rows) { _official[row.ScopeKey] = row; _officialById[row.Id] = row; }
             _loadedAt = time.GetUtcNow();
         }
         finally { _gate.Release(); }

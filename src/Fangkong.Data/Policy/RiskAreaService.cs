@@ -198,7 +198,7 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
                     var input = new RiskAreaInput(header.Get(row, "county"), header.Get(row, "place"), ParseLevel(header.Get(row, "level"), rowErrors),
                         ParseDate(header.Get(row, "designated"), "designated", rowErrors), ParseDate(header.Get(row, "lifted"), "lifted", rowErrors),
                         header.Get(row, "source"), header.Get(row, "localReason"));
-                    var area = rowErrors.Count == 0 ? Validate(input, rowErrors, MapField) : null;
+                    var area = rowErrors.Count == 0 ? Validate(input, rowErrors, ColumnOf) : null;
                     if (area is null)
                     {
                         rejected++;
@@ -231,7 +231,8 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         static RiskAreaImportResult Refused(IEnumerable<RowError> why) => new(0, 0, 0, 0, why.ToList());
     }
 
-    private static string MapField(string field) => field switch
+    /// <summary>The list column a field of the form or the API stands for (areaCounty → county): how a page names it.</summary>
+    public static string ColumnOf(string field) => field switch
     {
         "areaCounty" => "county",
         "designatedOn" => "designated",

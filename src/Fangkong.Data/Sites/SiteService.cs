@@ -114,7 +114,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     private long? Location(long? nodeId, string county)
     {
         if (nodeId is not { } id) return null;
-        var place = directory.Officials().FirstOrDefault(p => p.Id == id);
+        var place = directory.Official(id);
         if (place is null || place.Level is not (JurisdictionLevel.Township or JurisdictionLevel.Village) || !place.ScopeKey.StartsWith(county, StringComparison.Ordinal))
             throw new ValidationFailedException([new FieldError("addressNodeId", "site.location-unknown")]);
         return id;
@@ -296,11 +296,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         await using var db = await factory.CreateDbContextAsync(ct);
         var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
         if (site is null) return null;
-        static string Flag(bool b) => b ? "true" : "false";
-        var row = new RoomImportRow(1, input.Building, input.Floor?.ToString(CultureInfo.InvariantCulture), input.Number, Flag(input.Single), Flag(input.OwnBathroom),
-            Flag(input.Accessible), Flag(input.FamilyRoom), input.Beds?.ToString(CultureInfo.InvariantCulture), Flag(input.NegativePressure));
-        var result = RoomImportRules.Validate([row]);
-        var errors = result.Errors.Select(e => new FieldError(e.Field, e.Code)).ToList();
+        var (result, errors) = CheckRoom(input);
         if (errors.Count == 0)
         {
             var room = result.Rooms[0];
@@ -333,11 +329,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, ct);
         if (room is null) return null;
         if (version is { } v && v != room.Version) throw new ConflictException("room.version", "the room was changed by someone else; reload");
-        static string Flag(bool b) => b ? "true" : "false";
-        var row = new RoomImportRow(1, input.Building, input.Floor?.ToString(CultureInfo.InvariantCulture), input.Number, Flag(input.Single), Flag(input.OwnBathroom),
-            Flag(input.Accessible), Flag(input.FamilyRoom), input.Beds?.ToString(CultureInfo.InvariantCulture), Flag(input.NegativePressure));
-        var result = RoomImportRules.Validate([row]);
-        var errors = result.Errors.Select(e => new FieldError(e.Field, e.Code)).ToList();
+        var (result, errors) = CheckRoom(input);
         if (errors.Count == 0)
         {
             var checkedRoom = result.Rooms[0];
@@ -358,6 +350,16 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         catch (DbUpdateConcurrencyException) { throw new ConflictException("room.version", "the room was changed by someone else; reload"); }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); }
         return true;
+    }
+
+    /// <summary>A room typed in checked by the rules of a rooms file (one row), its errors as field errors.</summary>
+    private static (RoomImportResult Result, List<FieldError> Errors) CheckRoom(RoomInput input)
+    {
+        static string Flag(bool b) => b ? "true" : "false";
+        var row = new RoomImportRow(1, input.Building, input.Floor?.ToString(CultureInfo.InvariantCulture), input.Number, Flag(input.Single), Flag(input.OwnBathroom),
+            Flag(input.Accessible), Flag(input.FamilyRoom), input.Beds?.ToString(CultureInfo.InvariantCulture), Flag(input.NegativePressure));
+        var result = RoomImportRules.Validate([row]);
+        return (result, result.Errors.Select(e => new FieldError(e.Field, e.Code)).ToList());
     }
 
     private static IEnumerable<RoomImportRow> ReadRows(ITabularSource source)
@@ -543,7 +545,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     private SiteItem Item(QuarantineSite s, SiteCapacity capacity) =>
         new(s.Id, s.Name, s.Level, s.Status, s.ScopeKey, directory.PlaceLabel(s.ScopeKey), s.OperatorUnit, s.LeadName, s.Address, s.ReserveRooms, capacity, s.Version,
             Core.Identifiers.Masking.Phone(s.LeadPhone), s.Contact, s.AddressNodeId,
-            s.AddressNodeId is { } node ? directory.Officials().FirstOrDefault(p => p.Id == node) is { } place ? directory.PlaceLabel(place.ScopeKey) : null : null);
+            s.AddressNodeId is { } node && directory.Official(node) is { } place ? directory.PlaceLabel(place.ScopeKey) : null);
 
     /// <summary>One room as its edit form shows it (who is in it left out): null when the room is not the actor's.</summary>
     public async Task<RoomDetail?> RoomAsync(long roomId, CancellationToken ct = default)

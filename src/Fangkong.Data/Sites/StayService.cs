@@ -25,7 +25,7 @@ public sealed record SitePlacementView(SiteLevel? Level, string? Reason, bool Fa
 /// queuing on the first one.
 /// </summary>
 public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time, IOptions<FangkongOptions> options, Policy.PolicyCache cache,
-    OnBehalf onBehalf)
+    OnBehalf onBehalf, Jurisdictions.JurisdictionDirectory directory)
 {
     private Actor Actor => actor.Current;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -114,7 +114,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// Beyond a site's first rooms the suggestions go on with the next site (its rooms are as good), so a long list
     /// shows several sites rather than one site's corridor. Answers the suggestions and the rooms they name.
     /// </summary>
-    private static async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms, Dictionary<long, QuarantineSite> Sites)> SuggestionsAsync(
+    private async Task<(IReadOnlyList<AllocationSuggestion> Suggestions, Dictionary<long, RoomCandidate> Rooms, Dictionary<long, QuarantineSite> Sites)> SuggestionsAsync(
         FangkongDb db, IReadOnlyList<Member> members, SitePlacementView placement, IReadOnlySet<long> tried, int max, CancellationToken ct, bool firstRoomsOnly = false)
     {
         var person = members[0].Person;
@@ -133,11 +133,9 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var upper = ScopeKey.Successor(db.Actor.Scope.Prefix) ?? "~";
         var free = await db.Database.SqlQueryRaw<FreeRoomRow>(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
                 county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve, db.Actor.Scope.Prefix, upper, countTo).ToListAsync(ct);
-        // Where each site stands (its address node), when known: a site in the person's own village or township first.
-        var located = sites.Values.Where(s => s.AddressNodeId is not null).Select(s => s.AddressNodeId!.Value).Distinct().ToList();
-        var locations = located.Count == 0 ? [] : await db.Nodes.AsNoTracking().IgnoreQueryFilters().Where(n => n.CountyCode == county && located.Contains(n.Id))
-            .ToDictionaryAsync(n => n.Id, n => n.ScopeKey, ct);
-        string? LocationOf(QuarantineSite s) => s.AddressNodeId is { } id && locations.TryGetValue(id, out var key) ? key : null;
+        // Where each site stands (its address node, from the directory of official places kept in memory), when known:
+        // a site in the person's own village or township first.
+        string? LocationOf(QuarantineSite s) => s.AddressNodeId is { } id && directory.Official(id) is { } place && place.ScopeKey.StartsWith(county, StringComparison.Ordinal) ? place.ScopeKey : null;
         var siteFree = new Dictionary<long, int>();
         foreach (var r in free) siteFree[r.SiteId] = r.SiteFree;
         var candidates = free.Where(r => sites.ContainsKey(r.SiteId) && !tried.Contains(r.Id)).Select(r =>

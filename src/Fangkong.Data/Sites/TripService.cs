@@ -181,11 +181,10 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 && (o.Status == OrderStatus.Proposed || o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended), ct))
             throw new ConflictException("trip.allocate-first", "allocate a room at a site first");
         var from = arrival.Channel == ArrivalChannel.Station ? TripPlaceKind.Station : TripPlaceKind.Checkpoint;
-        var request = stay is not null
-            ? new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, TripPlaceKind.Site, null, stay.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true)
-            : new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, TripPlaceKind.Home,
-                await db.Nodes.IgnoreQueryFilters().AsNoTracking().Where(n => n.Id == arrival.DestinationNodeId && n.CountyCode == arrival.CountyCode).Select(n => n.Name).FirstOrDefaultAsync(ct) ?? "居家", null,
-                [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true);
+        var village = stay is not null ? null
+            : await db.Nodes.IgnoreQueryFilters().AsNoTracking().Where(n => n.Id == arrival.DestinationNodeId && n.CountyCode == arrival.CountyCode).Select(n => n.Name).FirstOrDefaultAsync(ct);
+        var request = new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, stay is not null ? TripPlaceKind.Site : TripPlaceKind.Home,
+            stay is not null ? null : village ?? "居家", stay?.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true);
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == arrival.CountyCode && p.Id == personId);
         db.Audit.Rule = $"arrival#{arrival.Reference}";
         return await RequestAsync(db, request, people, null, ct);
