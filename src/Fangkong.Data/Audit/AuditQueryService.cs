@@ -33,10 +33,23 @@ public sealed class AuditQueryService(IDbContextFactory<FangkongDb> factory, IAc
         return QueryAsync(q, ct);
     }
 
-    private async Task<Page<AuditItem>> QueryAsync(AuditQuery q, CancellationToken ct)
+    /// <summary>
+    /// County-wide reference data: the risk-area list, the rule packs, the site standards and the deadline profile are
+    /// the same for every node of the county, so their history is read by anyone who may read them, whatever their
+    /// node (a township sees who corrected a risk area). Their entries are scoped to the county itself.
+    /// </summary>
+    private static readonly HashSet<string> CountyWide = ["RiskArea", "RulePackVersion", "SiteStandard", "DeadlineProfileVersion"];
+
+    private async Task<Page<AuditItem>> QueryAsync(AuditQuery q, CancellationToken ct, bool countyWide = false)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var query = db.AuditEntries.AsNoTracking();
+        if (countyWide)
+        {
+            // Only the jurisdiction filter is lifted, and only for the county's own entries of one reference type.
+            var county = actor.Current.Scope.CountyCode;
+            query = query.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).Where(e => e.CountyCode == county && e.ScopeKey == county);
+        }
         if (q.Kind is { } kind) query = query.Where(e => e.Kind == kind);
         if (!string.IsNullOrWhiteSpace(q.Action)) query = query.Where(e => e.Action.StartsWith(q.Action.Trim()));
         if (!string.IsNullOrWhiteSpace(q.EntityType)) query = query.Where(e => e.EntityType == q.EntityType);
@@ -56,6 +69,7 @@ public sealed class AuditQueryService(IDbContextFactory<FangkongDb> factory, IAc
     public Task<Page<AuditItem>> HistoryAsync(string entityType, string entityId, string readPermission, int page = 1, CancellationToken ct = default)
     {
         actor.Current.Require(readPermission);
-        return QueryAsync(new AuditQuery(Kind: AuditKind.Change, EntityType: entityType, EntityId: entityId, Page: page, PageSize: 100), ct);
+        return QueryAsync(new AuditQuery(Kind: AuditKind.Change, EntityType: entityType, EntityId: entityId, Page: page, PageSize: 100), ct,
+            CountyWide.Contains(entityType));
     }
 }

@@ -16,6 +16,8 @@ internal sealed class RiskAreaEntityTypeConfiguration : IEntityTypeConfiguration
         b.Property(a => a.PlaceKey).HasMaxLength(200).IsRequired();
         b.Property(a => a.Source).HasMaxLength(300);
         b.Property(a => a.LocalReason).HasMaxLength(60);
+        // Every change sets it, so it doubles as the row's version: a correction made meanwhile is not overwritten.
+        b.Property(a => a.UpdatedAt).IsConcurrencyToken();
         b.HasIndex(a => new { a.CountyCode, a.AreaCountyCode, a.DesignatedOn });
         b.HasIndex(a => new { a.CountyCode, a.LiftedOn });
     }

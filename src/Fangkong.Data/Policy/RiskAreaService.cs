@@ -12,12 +12,14 @@ using Microsoft.Extensions.Options;
 namespace Fangkong.Data.Policy;
 
 public sealed record RiskAreaInput(string? AreaCounty, string? Place, RiskLevel Level, DateOnly? DesignatedOn, DateOnly? LiftedOn = null, string? Source = null, string? LocalReason = null);
-public sealed record RiskAreaItem(long Id, string AreaCountyCode, string AreaCountyName, string Place, RiskLevel Level, DateOnly DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, bool ActiveToday);
+/// <param name="Stamp">The version read (the period's last change, in ticks); a correction sends it back so one made meanwhile is not overwritten.</param>
+public sealed record RiskAreaItem(long Id, string AreaCountyCode, string AreaCountyName, string Place, RiskLevel Level, DateOnly DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, bool ActiveToday, long Stamp);
 public sealed record RiskAreaQuery(string? Text = null, RiskLevel? Level = null, bool ActiveOnly = false, DateOnly? On = null, int Page = 1, int PageSize = 50);
 public sealed record RiskAreaImportResult(int Rows, int Added, int Updated, int Rejected, IReadOnlyList<RowError> Errors);
 public sealed record RowError(int Row, string Field, string Code, string? Value);
 /// <summary>A correction of one period (a wrong date, a missing source); a change of level is a new period, not an edit.</summary>
-public sealed record RiskAreaEdit(DateOnly? DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, string? Reason);
+/// <param name="Stamp">The <see cref="RiskAreaItem.Stamp"/> the correction was made against; left out, the correction applies to whatever is stored.</param>
+public sealed record RiskAreaEdit(DateOnly? DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, string? Reason, long? Stamp = null);
 
 /// <summary>
 /// The risk-area list: every period a place had a level, imported from the published lists or edited by hand. A
@@ -111,6 +113,7 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         await using var db = await factory.CreateDbContextAsync(ct);
         var area = await db.RiskAreas.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (area is null) return false;
+        if (edit.Stamp is { } stamp && stamp != area.UpdatedAt.Ticks) throw StaleEdit();
         var errors = new List<FieldError>();
         if (Text.Tidy(edit.Reason) is null) errors.Add(new FieldError("reason", "required"));
         else if (edit.Reason!.Length > 500) errors.Add(new FieldError("reason", "too-long"));
@@ -130,9 +133,12 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         area.UpdatedAt = DateTime.UtcNow;
         db.Audit.Reason = Text.Tidy(edit.Reason);
         db.Audit.Rule = "risk-area-list";
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw StaleEdit(); }
         return true;
     }
+
+    private static ConflictException StaleEdit() => new("risk-area.version", "the risk area was changed by someone else; reload and correct again");
 
     public async Task<long> CreateAsync(RiskAreaInput input, string? reason, CancellationToken ct = default)
     {
@@ -340,5 +346,5 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
     }
 
     private static RiskAreaItem Item(RiskArea a, DateOnly today) =>
-        new(a.Id, a.AreaCountyCode, a.AreaCountyName, a.Place, a.Level, a.DesignatedOn, a.LiftedOn, a.Source, a.LocalReason, a.ActiveOn(today));
+        new(a.Id, a.AreaCountyCode, a.AreaCountyName, a.Place, a.Level, a.DesignatedOn, a.LiftedOn, a.Source, a.LocalReason, a.ActiveOn(today), a.UpdatedAt.Ticks);
 }

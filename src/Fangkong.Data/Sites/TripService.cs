@@ -158,9 +158,16 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// </summary>
     public async Task<long?> RequestArrivalPickUpAsync(long arrivalId, CancellationToken ct = default)
     {
+        try { return await RequestArrivalPickUpOnceAsync(arrivalId, ct); }
+        // Two staff asked at the same moment: the arrival's version let one trip through; this one returns that trip.
+        catch (DbUpdateConcurrencyException) { return await RequestArrivalPickUpOnceAsync(arrivalId, ct); }
+    }
+
+    private async Task<long?> RequestArrivalPickUpOnceAsync(long arrivalId, CancellationToken ct)
+    {
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
-        var arrival = await db.Arrivals.AsNoTracking().FirstOrDefaultAsync(a => a.Id == arrivalId, ct);
+        var arrival = await db.Arrivals.FirstOrDefaultAsync(a => a.Id == arrivalId, ct);
         if (arrival is null) return null;
         if (arrival.PersonId is not { } personId) throw new ConflictException("trip.arrival-no-person", "the arrival has no person yet");
         var open = await db.Trips.AsNoTracking().Where(t => t.IsPointToPoint && (t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed)
@@ -187,6 +194,9 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             stay is not null ? null : village ?? "居家", stay?.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true);
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == arrival.CountyCode && p.Id == personId);
         db.Audit.Rule = $"arrival#{arrival.Reference}";
+        // The trip and the arrival's new version are saved together, so a second request made meanwhile fails its
+        // version check instead of adding a second pick-up (the look-up above cannot see a trip not yet committed).
+        arrival.Version++;
         return await RequestAsync(db, request, people, null, ct);
     }
 

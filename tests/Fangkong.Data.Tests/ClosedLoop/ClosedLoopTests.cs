@@ -7,6 +7,7 @@ using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
 using Fangkong.Core.Policy;
 using Fangkong.Data.Arrivals;
+using Fangkong.Data.Audit;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Orders;
 using Fangkong.Data.Policy;
@@ -486,7 +487,15 @@ public class ClosedLoopTests
         var noReason = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), null, null, " "))));
         Assert.Contains(noReason.Errors, e => e.Field == "reason" && e.Code == "required");
         await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, County + "100"), sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), null, null, "更正"))));
-        Assert.True(await Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), "郑州市通告第3号", "expert-judged-risk-area", "按通告原文更正"))));
+        var read = (await Run(db, Command, sp => service(sp).GetAsync(high)))!;
+        Assert.True(await Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-30"), D("2022-10-07"), "郑州市通告第3号", "expert-judged-risk-area", "按通告原文更正", read.Stamp))));
+        // A second correction made against the same reading (someone else's screen) is refused, and changes nothing.
+        var stale = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => service(sp).UpdateAsync(high, new RiskAreaEdit(D("2022-09-29"), D("2022-10-07"), "另一来源", null, "重复更正", read.Stamp))));
+        Assert.Equal("risk-area.version", stale.Code);
+        Assert.Equal(D("2022-09-30"), (await Run(db, Command, sp => service(sp).GetAsync(high)))!.DesignatedOn);
+        // The list is the county's: a township reads who corrected it and why, though the entries are the county's.
+        var seen = await Run(db, As(Roles.TownshipTeam, County + "100"), sp => Make<AuditQueryService>(sp).HistoryAsync("RiskArea", high.ToString(CultureInfo.InvariantCulture), Permissions.PolicyRead));
+        Assert.Contains(seen.Items, e => e.Reason == "按通告原文更正");
         var index = await Run(db, Command, sp => service(sp).IndexAsync());
         Assert.True(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-09-30")));
         var periods = await Run(db, Command, sp => service(sp).HistoryAsync(high));

@@ -446,10 +446,14 @@ public class SiteTests
         Assert.Equal("trip.allocate-first", early.Code);
         Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)));
 
-        var trip = (await Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id)))!.Value;
+        // Four staff ask at the same moment: one pick-up, and every one of them is given it.
+        var asked = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id))));
+        var trip = asked[0]!.Value;
+        Assert.All(asked, a => Assert.Equal(trip, a));
         Assert.Equal(trip, await Run(db, staff, sp => Make<TripService>(sp).RequestArrivalPickUpAsync(receipt.Id))); // one open pick-up
         await using (var ctx = await db.ContextAsync(Command))
         {
+            Assert.Equal(1, await ctx.Trips.CountAsync(x => x.IsPointToPoint));
             var t = await ctx.Trips.Include(x => x.Passengers).SingleAsync(x => x.Id == trip);
             Assert.Equal((TripPlaceKind.Station, "郑州东站", TripPlaceKind.Site, (long?)site, true), (t.FromKind, t.FromText, t.ToKind, t.ToSiteId, t.IsPointToPoint));
             Assert.Equal(orderId, Assert.Single(t.Passengers).OrderId);
