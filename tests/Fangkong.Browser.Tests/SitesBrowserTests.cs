@@ -337,7 +337,13 @@ public class SitesBrowserTests
         }
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "site");
-        await phone.GotoAsync($"{app.BaseUrl}/sites/allocate/{order}");
+        // The site's work list: who must come in and has no room yet; from it to the allocation.
+        await phone.GotoAsync($"{app.BaseUrl}/sites/waiting");
+        await phone.WaitForSelectorAsync($"#waiting-table tr[data-order='{order}']");
+        Assert.Equal("1", (await phone.InnerTextAsync("#waiting-count")).Trim());
+        await BrowserApp.ShotAsync(phone, "81-waiting-for-a-room-phone");
+        await phone.ClickAsync($"#waiting-table tr[data-order='{order}'] a.btn");
+        await phone.WaitForURLAsync(url => url.EndsWith($"/sites/allocate/{order}", StringComparison.Ordinal));
         await phone.ClickAsync("#manual-room summary");
         // "101" is in two buildings: asked to say which; a number the site does not have is named as such.
         await phone.FillAsync("#manual-room input[name='Manual.Room']", "101");
@@ -353,6 +359,17 @@ public class SitesBrowserTests
         await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));
         await phone.WaitForSelectorAsync(".fk-room[data-room='103']");
         Assert.Contains("1", await phone.InnerTextAsync(".fk-room[data-room='103'] summary"));
+        // The person does not come (sent home by the township instead): the allocation is withdrawn with a reason, the
+        // room is free again and the person is back on the list until the order changes.
+        await phone.EvalOnSelectorAsync(".fk-room[data-room='103']", "d => d.open = true");
+        await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] summary");
+        await phone.FillAsync(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']", "未到达，镇专班核实后改为居家");
+        await BrowserApp.ShotAsync(phone, "82-withdraw-allocation-phone");
+        await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] button[type=submit]");
+        await phone.WaitForSelectorAsync("#board-message.alert-success");
+        Assert.Equal(0, await phone.Locator(".fk-room[data-room='103'] details[data-action=withdraw]").CountAsync());
+        await phone.GotoAsync($"{app.BaseUrl}/sites/waiting");
+        await phone.WaitForSelectorAsync($"#waiting-table tr[data-order='{order}']");
 
         // The command centre corrects a room from the board: B-101 was painted wrong, it is B-102, and accessible.
         var desk = await app.NewPageAsync();

@@ -55,6 +55,8 @@ public sealed record CapacityThreshold(int? MinFreeRooms = null, decimal? MinFre
 /// <param name="SiteShare">The share of them that go to a site (0–1).</param>
 /// <param name="SiteDays">How long a new admission stays at the site (the rule pack's site phase, 7 under the 9th edition).</param>
 /// <param name="Capacity">Rooms the sites can run with (<see cref="CountyCapacity.Usable"/> or a site's).</param>
+/// <param name="WaitingLeaveOn">One per person whose order sends them to a site and who holds no room yet: the first day
+/// they would be away (the end of their site phase); they need a room from tomorrow, shared like new demand.</param>
 public sealed record ForecastInput(
     DateOnly Today,
     IReadOnlyList<DateOnly?> OccupantsLeaveOn,
@@ -63,10 +65,14 @@ public sealed record ForecastInput(
     int SiteDays,
     int Capacity,
     CapacityThreshold Threshold,
-    int Days = 7);
+    int Days = 7,
+    IReadOnlyList<DateOnly?>? WaitingLeaveOn = null);
 
-/// <summary>One forecast day: people expected at the sites (those there now who stay, plus new admissions), the capacity, what is left.</summary>
-public sealed record ForecastDay(DateOnly Date, int ExpectedCurrent, int ExpectedNew, int ExpectedOccupied, int Capacity, int Free, bool BelowThreshold);
+/// <summary>
+/// One forecast day: people expected at the sites (those there now who stay, those waiting for a room, plus new
+/// admissions), the capacity, what is left.
+/// </summary>
+public sealed record ForecastDay(DateOnly Date, int ExpectedCurrent, int ExpectedNew, int ExpectedOccupied, int Capacity, int Free, bool BelowThreshold, int ExpectedWaiting = 0);
 
 /// <summary>Capacity of sites and the county, the short forecast and the low-capacity alert, in plain C#.</summary>
 public static class CapacityRules
@@ -154,7 +160,8 @@ public static class CapacityRules
 
     /// <summary>
     /// The next <see cref="ForecastInput.Days"/> days (today + 1 onward). On day d the people there now who have not
-    /// left (leave date after d), plus the new admissions: rate × share a day, each staying
+    /// left (leave date after d), the people waiting for a room who would still be there (their share, for one site),
+    /// plus the new admissions: rate × share a day, each staying
     /// <see cref="ForecastInput.SiteDays"/> days, so the new people present on day i are rate × share × min(i, site
     /// days), rounded up (a fraction of a person still needs a room). One person, one room: households sharing a
     /// family room make the figure err on the safe side.
@@ -172,10 +179,11 @@ public static class CapacityRules
         {
             var date = input.Today.AddDays(i);
             var current = input.OccupantsLeaveOn.Count(leave => leave is null || leave.Value > date);
+            var waiting = (int)decimal.Ceiling((input.WaitingLeaveOn?.Count(leave => leave is null || leave.Value > date) ?? 0) * input.SiteShare);
             var expectedNew = (int)decimal.Ceiling(perDay * Math.Min(i, input.SiteDays));
-            var occupied = current + expectedNew;
+            var occupied = current + waiting + expectedNew;
             var free = input.Capacity - occupied;
-            days.Add(new ForecastDay(date, current, expectedNew, occupied, input.Capacity, free, IsBelow(free, input.Capacity, input.Threshold)));
+            days.Add(new ForecastDay(date, current, expectedNew, occupied, input.Capacity, free, IsBelow(free, input.Capacity, input.Threshold), waiting));
         }
         return days;
     }

@@ -443,7 +443,8 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     /// <summary>
-    /// The next 7 days of demand: people at the sites now until the day they leave (from their stays), plus new
+    /// The next 7 days of demand: people at the sites now until the day they leave (from their stays), people whose order
+    /// sends them to a site and who wait for a room (until their site phase ends), plus new
     /// centralized orders at the recent daily rate (last 7 days) for as long as a stay lasts under the rules in force.
     /// For one site (<paramref name="siteId"/>): the people at that site, and its share of the new demand in proportion to
     /// its usable rooms; null when the actor does not see the site.
@@ -468,7 +469,8 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
             .Select(m => new { m.From, m.To }).ToListAsync(ct);
         var daily = Enumerable.Range(0, 7).Select(i => measures.Count(m => m.From == from.AddDays(i))).ToList();
         var days = measures.Count == 0 ? 7 : (int)Math.Round(measures.Average(m => m.To.DayNumber - m.From.DayNumber + 1));
-        return CapacityRules.Forecast(new ForecastInput(today, leaving, daily, share, Math.Max(1, days), usable, threshold));
+        var waiting = (await StayService.WaitingOrdersAsync(db, ct)).Select(o => StayRules.SitePhaseOf(o, today)?.LeaveOn).ToList();
+        return CapacityRules.Forecast(new ForecastInput(today, leaving, daily, share, Math.Max(1, days), usable, threshold, WaitingLeaveOn: waiting));
     }
 
     /// <summary>

@@ -13,6 +13,12 @@ namespace Fangkong.Data.Sites;
 
 public sealed record StayItem(long Id, long OrderId, long PersonId, string Name, long SiteId, string SiteName, long RoomId, string Room, int Bed,
     StayStatus Status, StayOutcome Outcome, DateTime AllocatedAt, DateTime? CheckedInAt, DateTime? CheckedOutAt, DateOnly? LeaveOn, int Version);
+/// <summary>
+/// Someone the rules send to a site who holds no room yet: the order, the person (masked document), where they live,
+/// the site phase (first day, the day they leave the site) and how many of their household wait with them.
+/// </summary>
+public sealed record WaitingItem(long OrderId, long PersonId, string Name, string? DocumentMasked, string? Place, string Reasons, DateOnly FirstDay, DateOnly? LeaveOn,
+    int DaysWaiting, int HouseholdWaiting, bool Accessible);
 public sealed record SuggestionItem(AllocationSuggestion Suggestion, string SiteName, string? Place);
 /// <summary>The site level the county's rules send an order's person to (and for which reason), and whether households may share a family room.</summary>
 public sealed record SitePlacementView(SiteLevel? Level, string? Reason, bool FamilyRooms);
@@ -53,6 +59,50 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var sites = await db.QuarantineSites.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
         var (suggestions, _, _) = await SuggestionsAsync(db, members, await PlacementAsync(db, order, ct), new HashSet<long>(), max, ct);
         return suggestions.Select(s => new SuggestionItem(s, sites[s.SiteId].Name, null)).ToList();
+    }
+
+    /// <summary>
+    /// Everyone who must be at a site and holds no room: the orders the actor sees that are in force with their current
+    /// measure at a site and no stay holding a bed (allocated or checked in), longest wait first. The stays are read
+    /// apart from the orders and across the county (a township's people may be held at a county site it does not see).
+    /// </summary>
+    public async Task<IReadOnlyList<WaitingItem>> WaitingAsync(int max = 500, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var orders = await WaitingOrdersAsync(db, ct);
+        if (orders.Count == 0) return [];
+        var ids = orders.Select(o => o.PersonId).Distinct().ToList();
+        var people = new Dictionary<long, Person>();
+        foreach (var chunk in ids.Chunk(1000))
+            foreach (var p in await db.People.AsNoTracking().Where(p => chunk.Contains(p.Id)).ToListAsync(ct)) people[p.Id] = p;
+        var today = Today;
+        var rows = orders.Where(o => people.ContainsKey(o.PersonId)).Select(o => (Order: o, Person: people[o.PersonId], Phase: StayRules.SitePhaseOf(o, today))).ToList();
+        var households = rows.Select(r => HouseholdOf(r.Person)).OfType<string>().CountBy(h => h).ToDictionary();
+        return rows.Select(r =>
+            {
+                var first = r.Phase?.FirstDay ?? r.Order.StartDate;
+                var household = HouseholdOf(r.Person);
+                return new WaitingItem(r.Order.Id, r.Person.Id, r.Person.Name, r.Person.DocumentMasked, directory.PlaceLabel(r.Person.ScopeKey), r.Order.Reasons,
+                    first, r.Phase?.LeaveOn, Math.Max(0, today.DayNumber - first.DayNumber), household is null ? 1 : households[household], AccessibleMembers(r.Person) > 0);
+            })
+            .OrderByDescending(w => w.DaysWaiting).ThenBy(w => w.FirstDay).ThenBy(w => w.OrderId).Take(Math.Clamp(max, 1, 5000)).ToList();
+    }
+
+    /// <summary>The orders the actor sees that need a bed now and hold none (with their measures, for the site phase).</summary>
+    internal static async Task<List<ControlOrder>> WaitingOrdersAsync(FangkongDb db, CancellationToken ct)
+    {
+        var orders = await db.Orders.AsNoTracking().Include(o => o.Measures)
+            .Where(o => (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended) && o.CurrentKind == MeasureKinds.CentralizedQuarantine)
+            .ToListAsync(ct);
+        if (orders.Count == 0) return orders;
+        var counties = orders.Select(o => o.CountyCode).Distinct().ToList();
+        var held = new HashSet<long>();
+        foreach (var chunk in orders.Select(o => o.Id).Chunk(1000))
+            held.UnionWith(await db.Stays.IgnoreQueryFilters().AsNoTracking()
+                .Where(s => counties.Contains(s.CountyCode) && chunk.Contains(s.OrderId) && s.OccupiedRoomId != null).Select(s => s.OrderId).ToListAsync(ct));
+        orders.RemoveAll(o => held.Contains(o.Id));
+        return orders;
     }
 
     /// <summary>

@@ -110,6 +110,9 @@ public static class SitesModule
         g.MapGet("/suggestions", async Task<Results<Ok<IReadOnlyList<SuggestionItem>>, NotFound>> (long orderId, StayService s) =>
                 await s.SuggestAsync(orderId) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.SitesRead).WithName("Stays_Suggest").WithSummary("Suggested rooms for an order's person, best first.");
+        g.MapGet("/waiting", async (StayService s, int max = 500) => TypedResults.Ok(await s.WaitingAsync(max)))
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Waiting")
+            .WithSummary("People whose order sends them to a site and who hold no room yet, longest wait first (with their household's count).");
         g.MapGet("/stays", async (StayService s, long? siteId, long? orderId, bool activeOnly = true) => TypedResults.Ok(await s.ListAsync(siteId, orderId, activeOnly)))
             .RequireAuthorization(Permissions.SitesRead).WithName("Stays_List");
         g.MapPost("/stays", async Task<Results<Ok<object>, NotFound>> (AllocateRequestBody body, StayService s) =>

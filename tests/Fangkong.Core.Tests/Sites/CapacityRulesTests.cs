@@ -136,6 +136,17 @@ public class CapacityRulesTests
     }
 
     [Fact]
+    public void Forecast_PeopleWaitingForARoom_NeedOneUntilTheirSitePhaseEnds_ByShare()
+    {
+        // Four waiting (one with no known end): half of them are this site's share.
+        var days = CapacityRules.Forecast(Input() with { WaitingLeaveOn = [D("2022-09-12"), D("2022-09-14"), D("2022-09-14"), null] });
+        Assert.Equal([2, 2, 2, 1, 1, 1, 1], days.Select(d => d.ExpectedWaiting));
+        Assert.Equal([16, 24, 34, 43, 52, 62, 72], days.Select(d => d.ExpectedOccupied));
+        Assert.Equal([84, 76, 66, 57, 48, 38, 28], days.Select(d => d.Free));
+        Assert.All(CapacityRules.Forecast(Input()), d => Assert.Equal(0, d.ExpectedWaiting));
+    }
+
+    [Fact]
     public void Forecast_NewAdmissionsLeaveAfterTheSitePhase()
     {
         var days = CapacityRules.Forecast(Input(siteDays: 3));

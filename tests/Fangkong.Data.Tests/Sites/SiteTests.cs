@@ -81,6 +81,14 @@ public class SiteTests
         Assert.All(rooms, r => Assert.Equal(r.Stays, r.Holders));
     }
 
+    /// <summary>A township other than the person's own.</summary>
+    private static async Task<string> OtherTownshipAsync(TestDatabase db, long personId)
+    {
+        await using var ctx = await db.ContextAsync();
+        var key = await ctx.People.Where(p => p.Id == personId).Select(p => p.ScopeKey).SingleAsync();
+        return await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Township && !key.StartsWith(n.ScopeKey)).Select(n => n.ScopeKey).FirstAsync();
+    }
+
     private static Task<long> CloseContactOrderAsync(TestDatabase db, long personId, string exposure) =>
         Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(personId, [Reasons.CloseContact], DateOnly.Parse(exposure, CultureInfo.InvariantCulture))));
 
@@ -94,6 +102,15 @@ public class SiteTests
         var orderId = await CloseContactOrderAsync(db, person, "2022-10-04");
         var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId));
         Assert.Equal(MeasureKinds.CentralizedQuarantine, order!.Order.CurrentKind);
+        // Until a room is allocated the person waits on the site staff's list, and the forecast counts them from tomorrow
+        // until their site phase ends (the county's whole demand: nobody at a site yet, nobody else waiting).
+        var waiting = Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).WaitingAsync()));
+        Assert.Equal((orderId, person, 1), (waiting.OrderId, waiting.PersonId, waiting.HouseholdWaiting));
+        Assert.Equal(order.Measures.Single(m => MeasureKinds.AtSite(m.Kind)).From, waiting.FirstDay);
+        var demand = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).ForecastAsync(new CapacityThreshold(), new DateOnly(2022, 10, 5))))!;
+        Assert.Equal(1, demand[0].ExpectedWaiting);
+        Assert.Equal(0, demand.Single(d => d.Date == waiting.LeaveOn).ExpectedWaiting);
+        Assert.Empty(await Run(db, As(Roles.TownshipTeam, await OtherTownshipAsync(db, person)), sp => Make<StayService>(sp).WaitingAsync()));
 
         // The suggestion: a single room with its own bathroom, not the accessible one, not the family room.
         var suggestions = await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(orderId));
@@ -101,6 +118,7 @@ public class SiteTests
         Assert.Equal("101", first.Number);
 
         var stayId = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)))!.Value;
+        Assert.Empty(await Run(db, SiteStaff, sp => Make<StayService>(sp).WaitingAsync()));
         var conflict = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)));
         Assert.Equal(SiteErrors.StayPersonAlreadyAllocated, conflict.Code);
         var board = await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site));

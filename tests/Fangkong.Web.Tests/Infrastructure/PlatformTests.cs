@@ -129,6 +129,7 @@ public class PlatformTests
         ["Verification_SaveDeadlineProfile"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Sites_Capacity"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Forecast"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
+        ["Sites_Waiting"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Occupancy"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Create"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Standards"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",

@@ -80,9 +80,16 @@ public class SitesApiTests
         var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
         var order = (await (await township.PostJsonAsync("/api/v1/orders", new { personId = person, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync())
             .GetProperty("id").GetInt64();
+        // Waiting for a room until one is allocated: in the township's list, never in another township's.
+        static async Task<bool> Waits(HttpClient client, long order) =>
+            (await (await client.GetAsync("/api/v1/sites/waiting")).JsonAsync()).EnumerateArray().Any(w => w.GetProperty("orderId").GetInt64() == order);
+        Assert.True(await Waits(township, order));
+        Assert.True(await Waits(command, order));
+        Assert.False(await Waits(other, order));
         // Two suggestions: the accessible room typed in is kept for someone who needs it.
         Assert.Equal(2, (await (await township.GetAsync($"/api/v1/sites/suggestions?orderId={order}")).JsonAsync()).GetArrayLength());
         var stay = (await (await township.PostJsonAsync("/api/v1/sites/stays", new { orderId = order })).JsonAsync()).GetProperty("id").GetInt64();
+        Assert.False(await Waits(township, order));
         var board = await (await township.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync();
         var roomId = board.GetProperty("rooms")[0].GetProperty("id").GetInt64();
         var trip = (await (await township.PostJsonAsync("/api/v1/sites/trips", new
