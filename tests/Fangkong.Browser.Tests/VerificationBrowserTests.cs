@@ -149,6 +149,16 @@ public class VerificationBrowserTests
             await desk.WaitForSelectorAsync("#board-misses tr[data-unit]", new() { Timeout = 20_000 });
             Assert.Contains(townshipName, await desk.InnerTextAsync("#board-misses"));
             await BrowserApp.ShotAsync(desk, "47-verification-accountability");
+            // From the board to that township's overdue tasks: the queue opens narrowed to the township.
+            await desk.WaitForSelectorAsync("#board-townships a.text-danger", new() { Timeout = 20_000 });
+            await desk.ClickAsync("#board-townships a.text-danger");
+            await desk.WaitForSelectorAsync("#queue .fk-task");
+            Assert.Contains("overdue=1", desk.Url);
+            var place = await desk.InputValueAsync("#place-filter");
+            Assert.Matches("^[0-9]{9}$", place);
+            foreach (var task in await desk.Locator("#queue .fk-task").AllAsync())
+                Assert.Contains("fk-task-overdue", await task.GetAttributeAsync("class"));
+            await BrowserApp.ShotAsync(desk, "83-verification-township-overdue");
 
             // 7. The township's phone: its units' notices say what was missed and link to the queue (a village's notice is
             // the village's to mark read); the text messages sent are listed.

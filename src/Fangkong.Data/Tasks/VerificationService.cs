@@ -15,8 +15,10 @@ using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.Tasks;
 
+/// <param name="Text">A name (part of it), a resident ID number (exact) or a mobile number (exact).</param>
+/// <param name="Place">The scope key of a township or village: only the tasks worked there (within the actor's own reach).</param>
 public sealed record VerificationQuery(VerificationStatus? Status = null, bool OpenOnly = true, long? BatchId = null, bool OverdueOnly = false,
-    string? Text = null, int Page = 1, int PageSize = 50);
+    string? Text = null, int Page = 1, int PageSize = 50, string? Place = null);
 
 public sealed record VerificationItem(long Id, long BatchId, string Name, string? IdMasked, string? PhoneMasked, string ScopeKey, string? Place,
     VerificationStatus Status, VerificationStage? NextStage, DateTime? NextDueAt, bool Overdue, VerificationFlags Flags, string? Reason, string? Origin,
@@ -59,7 +61,12 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         if (query.BatchId is { } b) q = q.Where(t => t.BatchId == b);
         var now = time.GetUtcNow().UtcDateTime;
         if (query.OverdueOnly) q = q.Where(t => t.NextDueAt < now);
-        if (Text.Tidy(query.Text) is { } text) q = q.Where(t => t.Name.Contains(text));
+        if (Text.Tidy(query.Place) is { } place && place.All(char.IsAsciiDigit))
+        {
+            var upper = Core.Jurisdictions.ScopeKey.Successor(place) ?? "~";
+            q = q.Where(t => string.Compare(t.ScopeKey, place) >= 0 && string.Compare(t.ScopeKey, upper) < 0);
+        }
+        if (Text.Tidy(query.Text) is { } text) q = MatchText(db, q, text);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
         var total = await q.CountAsync(ct);
@@ -67,6 +74,31 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         var rows = await q.OrderBy(t => t.NextDueAt == null).ThenBy(t => t.NextDueAt).ThenBy(t => t.Id)
             .Skip((page - 1) * size).Take(size).ToListAsync(ct);
         return new Page<VerificationItem>(rows.Select(t => Item(t, now)).ToList(), total, page, size);
+    }
+
+    /// <summary>
+    /// The queue's search box as a cadre types into it: a resident ID number is an exact look-up by its keyed hash (the
+    /// task's own, or the matched person's); a mobile number finds the tasks of the people with that number; anything
+    /// else matches the name.
+    /// </summary>
+    private static IQueryable<VerificationTask> MatchText(FangkongDb db, IQueryable<VerificationTask> tasks, string text)
+    {
+        var compact = Text.Compact(text);
+        var id = Core.Identifiers.ResidentId.Check(compact, DateOnly.MaxValue);
+        if (id.Normalized is { Length: 18 } normalized && (id.Valid || compact.Length is 15 or 18))
+        {
+            var hash = db.Protector.Hash(Security.BlindIndex.DocumentPurpose(Core.Identifiers.DocumentType.ResidentId), normalized);
+            var people = db.People.Where(p => p.DocumentHash == hash).Select(p => p.Id);
+            return tasks.Where(t => t.IdHash == hash || (t.PersonId != null && people.Contains(t.PersonId.Value)));
+        }
+        var phone = Core.Identifiers.PhoneNumber.Check(compact);
+        if (phone.Valid && phone.IsMobile)
+        {
+            var hash = db.Protector.Hash(Security.BlindIndex.Phone, phone.Normalized);
+            var people = db.People.Where(p => p.PhoneHash == hash).Select(p => p.Id);
+            return tasks.Where(t => t.PersonId != null && people.Contains(t.PersonId.Value));
+        }
+        return tasks.Where(t => t.Name.Contains(text));
     }
 
     /// <summary>

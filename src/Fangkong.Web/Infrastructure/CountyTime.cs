@@ -10,6 +10,12 @@ public sealed class CountyTime(IOptions<FangkongOptions> options, TimeProvider t
 
     public DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone);
 
+    /// <summary>A county wall-clock time (a datetime-local field, "2022-11-10T08:00") as UTC; null when it is not one.</summary>
+    public DateTime? FromLocal(string? local) =>
+        DateTime.TryParseExact(local?.Trim(), ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm"], System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var parsed)
+            ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(parsed, DateTimeKind.Unspecified), _zone) : null;
+
     public string Format(DateTime utc) => Local(utc).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";

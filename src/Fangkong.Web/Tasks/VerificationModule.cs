@@ -72,8 +72,9 @@ public static class VerificationModule
             .WithSummary("The feedback file of a batch: one row per source row with its outcome (masked unless reveal=true with a reason).");
 
         g.MapGet("/tasks", async (VerificationService s, VerificationStatus? status, bool openOnly = true, long? batchId = null, bool overdueOnly = false, string? q = null,
-            int page = 1, int pageSize = 50) => TypedResults.Ok(await s.SearchAsync(new VerificationQuery(status, openOnly, batchId, overdueOnly, q, page, pageSize))))
-            .RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Search").WithSummary("The caller's queue, most urgent first.");
+            int page = 1, int pageSize = 50, string? place = null) => TypedResults.Ok(await s.SearchAsync(new VerificationQuery(status, openOnly, batchId, overdueOnly, q, page, pageSize, place))))
+            .RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Search")
+            .WithSummary("The caller's queue, most urgent first; q is a name, an ID number or a mobile number; place a township's or village's scope key.");
         g.MapGet("/tasks/{id:long}", async Task<Results<Ok<VerificationDetail>, NotFound>> (long id, VerificationService s) =>
             await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Get");
         g.MapPost("/tasks/{id:long}/reveal", async Task<Results<Ok<Fangkong.Web.People.RevealResponse>, NotFound>> (long id, Fangkong.Web.People.RevealRequest body, VerificationService s) =>
@@ -113,7 +114,7 @@ public static class VerificationModule
     /// </summary>
     public static WebApplication MapVerificationPages(this WebApplication app)
     {
-        app.MapPost("/verification/upload", async (HttpContext http, ImportUploads uploads, VerificationImporter importer, CancellationToken ct) =>
+        app.MapPost("/verification/upload", async (HttpContext http, ImportUploads uploads, VerificationImporter importer, Fangkong.Web.Infrastructure.CountyTime time, CancellationToken ct) =>
         {
             var saved = await uploads.ReceiveAsync(http, ct);
             if (saved.Problem is not null)
@@ -121,7 +122,9 @@ public static class VerificationModule
             try
             {
                 var batch = http.Request.Form["batch"].ToString();
-                var s = await importer.ImportFileAsync(saved.Path!, saved.FileName!, new VerificationImportOptions(string.IsNullOrWhiteSpace(batch) ? null : batch), null, ct);
+                // When the list was pushed, in county time (the deadlines run from it); left empty, the time of each row or of the upload.
+                var pushedAt = time.FromLocal(http.Request.Form["pushedAt"].ToString());
+                var s = await importer.ImportFileAsync(saved.Path!, saved.FileName!, new VerificationImportOptions(string.IsNullOrWhiteSpace(batch) ? null : batch, pushedAt), null, ct);
                 return Results.LocalRedirect(s.Error is not null ? $"/verification/tasks?failed=job&job={s.JobId}"
                     : $"/verification/tasks?batch={s.BatchId}&imported=1{(s.Reimported ? "&again=1" : "")}");
             }

@@ -242,21 +242,34 @@ public class VerificationTests
         var village = known[0].Village;
         var township = village[..ScopeKey.TownshipLength];
         var mine = As(Roles.TownshipTeam, township);
+        var other = await Run(db, Command, async sp =>
+        {
+            await using var ctx = await db.ContextAsync();
+            return await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync();
+        });
+        Actor stranger0() => As(Roles.TownshipTeam, other);
         var page = await Run(db, mine, sp => Make<VerificationService>(sp).SearchAsync(new VerificationQuery()));
         var item = Assert.Single(page.Items, t => t.Name == known[0].Name);
         Assert.All(page.Items, t => Assert.StartsWith(township, t.ScopeKey));
+        // The search box takes an ID number or a mobile number as exactly as a name; the place narrows to a village.
+        VerificationService Queue(IServiceProvider sp) => Make<VerificationService>(sp);
+        Assert.Equal(item.Id, Assert.Single((await Run(db, mine, sp => Queue(sp).SearchAsync(new VerificationQuery(Text: known[0].Id)))).Items).Id);
+        var byPhone = await Run(db, Command, sp => Queue(sp).SearchAsync(new VerificationQuery(Text: known[1].Phone)));
+        Assert.Equal(known[1].Name, Assert.Single(byPhone.Items).Name);
+        Assert.Empty((await Run(db, stranger0(), sp => Queue(sp).SearchAsync(new VerificationQuery(Text: known[0].Id)))).Items);
+        var inVillage = await Run(db, mine, sp => Queue(sp).SearchAsync(new VerificationQuery(Place: village)));
+        Assert.Contains(inVillage.Items, t => t.Id == item.Id);
+        Assert.All(inVillage.Items, t => Assert.StartsWith(village, t.ScopeKey));
+        var county = await Run(db, Command, sp => Queue(sp).SearchAsync(new VerificationQuery(Place: township, PageSize: 200)));
+        Assert.Equal(page.Total, county.Total);
+        Assert.True((await Run(db, Command, sp => Queue(sp).SearchAsync(new VerificationQuery(PageSize: 200)))).Total > county.Total);
         // Dispatched 23:50 Beijing time: the team is due at 00:10 the next day.
         var detail = await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id));
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         Assert.Equal(new DateTime(2022, 11, 11, 0, 10, 0), VerificationClock.Local(detail!.Clocks[0].DueAt, zone));
         Assert.Equal(new DateTime(2022, 11, 11, 7, 50, 0), VerificationClock.Local(detail.Clocks[3].DueAt, zone));
 
-        var other = await Run(db, Command, async sp =>
-        {
-            await using var ctx = await db.ContextAsync();
-            return await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Township && n.ScopeKey != township).Select(n => n.ScopeKey).FirstAsync();
-        });
-        var stranger = As(Roles.TownshipTeam, other);
+        var stranger = stranger0();
         // The import's figures are the county's (rows routed to every township): the county reads them, a township does not.
         var batchId = (await Run(db, Command, sp => Make<VerificationService>(sp).GetAsync(item.Id)))!.Task.BatchId;
         Assert.NotNull(await Run(db, Command, sp => Make<VerificationService>(sp).BatchSummaryAsync(batchId)));

@@ -413,6 +413,17 @@ public class PlatformTests
     }
 
     [Fact]
+    public void AFormsWallClockTime_IsReadInTheCountysZone()
+    {
+        var time = new CountyTime(Microsoft.Extensions.Options.Options.Create(new Fangkong.Data.Infrastructure.FangkongOptions()), TimeProvider.System);
+        Assert.Equal(new DateTime(2022, 11, 10, 0, 0, 0, DateTimeKind.Utc), time.FromLocal("2022-11-10T08:00"));
+        Assert.Equal(new DateTime(2022, 11, 9, 23, 30, 0, DateTimeKind.Utc), time.FromLocal(" 2022-11-10 07:30 "));
+        Assert.Null(time.FromLocal(""));
+        Assert.Null(time.FromLocal("2022-13-01T08:00"));
+        Assert.Null(time.FromLocal("明天早上"));
+    }
+
+    [Fact]
     public void EveryErrorCodeTheServicesRaise_HasASentenceInBothLanguages()
     {
         // The codes written literally where a refusal is raised: a field error, a conflict, a row error of an import.
