@@ -19,6 +19,43 @@ public class ClosedLoopBrowserTests
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
 
     [BrowserFact]
+    public async Task RegistrationCodes_ArePrintedPerPoint_AndEachOpensItsPage()
+    {
+        await using var app = await BrowserApp.StartAsync(new Dictionary<string, string?>(Drill)
+        {
+            ["Fangkong:Arrivals:Points:0:Code"] = "gsck", ["Fangkong:Arrivals:Points:0:Name"] = "高速收费站防疫卡点", ["Fangkong:Arrivals:Points:0:Kind"] = "checkpoint",
+            ["Fangkong:Arrivals:Points:1:Code"] = "kyz", ["Fangkong:Arrivals:Points:1:Name"] = "县汽车客运站", ["Fangkong:Arrivals:Points:1:Kind"] = "station",
+        });
+        // The county prints every township's code and the county's checkpoints and stations.
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/arrivals");
+        await desk.ClickAsync("#codes-link");
+        await desk.WaitForSelectorAsync("#codes .fk-code-card[data-point='gsck']");
+        Assert.Equal(1, await desk.Locator("#codes .fk-code-card[data-kind='station']").CountAsync());
+        Assert.True(await desk.Locator("#codes .fk-code-card[data-kind='township']").CountAsync() > 10);
+        // Every code is a real image, loaded.
+        await desk.WaitForFunctionAsync("() => [...document.querySelectorAll('#codes img')].slice(0, 4).every(i => i.complete && i.naturalWidth > 100)");
+        await BrowserApp.ShotAsync(desk, "84-registration-codes");
+
+        // A township prints its own code only; the page it opens names the township.
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "township");
+        await phone.GotoAsync(app.BaseUrl + "/arrivals/codes");
+        await phone.WaitForSelectorAsync("#codes .fk-code-card");
+        var cards = phone.Locator("#codes .fk-code-card");
+        Assert.Equal(1, await cards.CountAsync());
+        Assert.Equal("township", await cards.GetAttributeAsync("data-kind"));
+        var name = (await phone.InnerTextAsync("#codes .fk-code-name")).Trim();
+        await BrowserApp.ShotAsync(phone, "85-registration-code-phone");
+        var anonymous = await app.NewPageAsync(phone: true);
+        await anonymous.GotoAsync($"{app.BaseUrl}/arrive/{await cards.GetAttributeAsync("data-point")}");
+        Assert.Contains(name, await anonymous.InnerTextAsync(".fk-public-head"));
+        await anonymous.GotoAsync($"{app.BaseUrl}/arrive/gsck");
+        Assert.Contains("高速收费站防疫卡点", await anonymous.InnerTextAsync(".fk-public-head"));
+    }
+
+    [BrowserFact]
     public async Task SelfRegistration_OnAPhone_TownshipConfirms_FeverThroughTheLink_RaisesTheAlert()
     {
         await using var app = await BrowserApp.StartAsync(Drill);

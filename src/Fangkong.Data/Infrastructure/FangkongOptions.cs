@@ -109,6 +109,22 @@ public sealed class ArrivalOptions
     public int PublicPerAddressPerHour { get; set; } = 20;
     /// <summary>How many days back an arrival date may lie.</summary>
     public int MaxDaysBack { get; set; } = 14;
+    /// <summary>
+    /// The county's registration points besides its townships (every township has its own code): highway checkpoints
+    /// and stations, each with the QR code printed for it. Data of the deployment, in configuration.
+    /// </summary>
+    public List<RegistrationPointOptions> Points { get; set; } = [];
+}
+
+public sealed class RegistrationPointOptions
+{
+    /// <summary>Letters and digits, at most 32: the last part of the public address (/arrive/{code}).</summary>
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>checkpoint or station.</summary>
+    public string Kind { get; set; } = "checkpoint";
+    /// <summary>The township (9-digit scope key) running the point, if one does; empty for the county's own.</summary>
+    public string? Township { get; set; }
 }
 
 public sealed class ClockOptions

@@ -44,6 +44,7 @@ public static class ClosedLoopModule
         services.AddScoped<TaskService>();
         services.AddScoped<LedgerService>();
         services.AddScoped<PublicArrivals>();
+        services.AddSingleton<RegistrationPoints>();
         services.AddSingleton<PublicChallenge>();
         services.AddHostedService<SweepWorker>();
         return services;
@@ -172,7 +173,7 @@ public static class ClosedLoopModule
     {
         app.MapGet("/arrive/{point}/qr.png", (string point, HttpContext http) =>
         {
-            if (point.Length > 32 || !point.All(char.IsAsciiLetterOrDigit)) return Results.NotFound();
+            if (!RegistrationPoints.IsValidCode(point)) return Results.NotFound();
             var url = $"{http.Request.Scheme}://{http.Request.Host}/arrive/{point}";
             using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
             var png = new PngByteQRCode(data).GetGraphic(8);
