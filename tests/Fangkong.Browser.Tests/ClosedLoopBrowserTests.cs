@@ -114,7 +114,7 @@ public class ClosedLoopBrowserTests
         // The timeline in words: what changed from what to what, why and under which rule.
         var timeline = await desk.InnerTextAsync("#timeline");
         Assert.Contains("管控措施 · 修改", timeline);
-        Assert.Contains("状态 Proposed → Active", timeline);
+        Assert.Contains("状态 待确认 → 执行中", timeline);
         Assert.Contains("cn-9th#high-risk-area", timeline);
         Assert.Contains("乡镇确认", timeline);            // "confirmed by the township", written by the platform
         Assert.Contains("报备登记（自主报备）", timeline); // "arrival registered (self)"

@@ -53,6 +53,37 @@ public class PlatformBrowserTests
     }
 
     [BrowserFact]
+    public async Task People_AreExportedAsGbkCsv_OrUnmaskedWithAReasonInTheAccessLog()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.NewPageAsync();
+        await app.SignInAsync(page, "command");
+        await page.GotoAsync(app.BaseUrl + "/people?q=" + Uri.EscapeDataString("王"));
+        await page.WaitForSelectorAsync("#people-table");
+        // The list as it is filtered, in GBK for the office's old spreadsheet program; identifiers masked.
+        await page.ClickAsync("#export summary");
+        await page.SelectOptionAsync("#export form[data-export=masked] select[name=format]", "csv-gbk");
+        await BrowserApp.ShotAsync(page, "86-people-export");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export form[data-export=masked] button[type=submit]"));
+        var lines = Fangkong.Core.Tabular.TabularFile.Gbk.GetString(await File.ReadAllBytesAsync((await download.PathAsync())!))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("姓名", lines[0]);
+        Assert.True(lines.Length > 2, string.Join("\n", lines.Take(3)));
+        Assert.All(lines.Skip(1), l => Assert.Contains("王", l.Split(',')[0]));
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"\d{4}\*{10,}", l));
+        // Unmasked: only with what it is for, which the access log keeps.
+        await page.SelectOptionAsync("#export form[data-export=revealed] select[name=format]", "csv");
+        await page.FillAsync("#export form[data-export=revealed] input[name=reason]", "报送县疾控中心流调组");
+        download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export form[data-export=revealed] button[type=submit]"));
+        var full = Encoding.UTF8.GetString(await File.ReadAllBytesAsync((await download.PathAsync())!)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines.Length, full.Length);
+        Assert.DoesNotMatch(@"\d{4}\*{10,}", full[1]);
+        await page.GotoAsync(app.BaseUrl + "/audit/access-log");
+        await page.WaitForSelectorAsync("#audit-table");
+        Assert.Contains("报送县疾控中心流调组", await page.InnerTextAsync("#audit-table tbody tr:first-child"));
+    }
+
+    [BrowserFact]
     public async Task Village_OnAPhone_SeesOnlyItsVillage_AndSwitchesToEnglish()
     {
         await using var app = await BrowserApp.StartAsync();

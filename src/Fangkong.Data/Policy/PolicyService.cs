@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.Policy;
 
-public sealed record RulePackSummary(string PackId, string Name, int Version, DateOnly? EffectiveFrom, DateOnly? EffectiveTo, bool Local, int Reasons, string CreatedBy, DateTime CreatedAt, string? Reason);
+/// <param name="NameEn">The pack's English name, where it ships one (the UI in English shows it).</param>
+public sealed record RulePackSummary(string PackId, string Name, int Version, DateOnly? EffectiveFrom, DateOnly? EffectiveTo, bool Local, int Reasons, string CreatedBy, DateTime CreatedAt, string? Reason,
+    string? NameEn = null);
 public sealed record RulePackDetail(RulePackSummary Summary, string Json, IReadOnlyList<RulePackSummary> History);
 
 /// <summary>
@@ -156,7 +158,7 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
                 local.Rules.Any(r => r.EffectiveTo is null) ? null : local.Rules.Max(r => r.EffectiveTo), true, local.Rules.Count, v.CreatedBy, v.CreatedAt, v.Reason);
         }
         var pack = RulePackJson.ReadPack(v.Json);
-        return new RulePackSummary(v.PackId, v.Name, v.Version, pack.EffectiveFrom, pack.EffectiveTo, false, pack.Reasons.Count, v.CreatedBy, v.CreatedAt, v.Reason);
+        return new RulePackSummary(v.PackId, v.Name, v.Version, pack.EffectiveFrom, pack.EffectiveTo, false, pack.Reasons.Count, v.CreatedBy, v.CreatedAt, v.Reason, pack.NameEn);
     }
 }
 
