@@ -29,9 +29,15 @@ public sealed class FangkongApp : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
-    public static async Task<FangkongApp> StartAsync(Engine engine, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<FangkongApp> StartAsync(Engine engine, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartOn(await TestDatabase.CreateAsync(engine), settings);
+
+    /// <summary>The platform over a database the test prepared, not built yet: the test starts it (and sees it fail).</summary>
+    public static FangkongApp StartOnLater(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) => new(database, settings);
+
+    /// <summary>The platform over a database the test prepared (an empty one, one behind the build).</summary>
+    public static FangkongApp StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var database = await TestDatabase.CreateAsync(engine);
         var app = new FangkongApp(database, settings);
         _ = app.Server; // build the host now, so start-up failures surface here
         return app;

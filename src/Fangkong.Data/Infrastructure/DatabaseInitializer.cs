@@ -26,6 +26,13 @@ public static class DatabaseInitializer
         return pending;
     }
 
+    /// <summary>The migrations this build has that the database has not applied (empty when it is up to date).</summary>
+    public static async Task<IReadOnlyList<string>> PendingAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync(ct);
+        return (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+    }
+
     private static async Task EnsureRolesAsync(IServiceProvider services)
     {
         var roles = services.GetRequiredService<RoleManager<AppRole>>();

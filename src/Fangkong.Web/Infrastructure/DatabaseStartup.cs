@@ -10,7 +10,8 @@ namespace Fangkong.Web.Infrastructure;
 /// <summary>
 /// On start: migrate the embedded SQLite database (or any database with MigrateOnStart), load the county's reference
 /// data, fill an empty database with the demo county when configured, and print the URL and the demo logins.
-/// Production PostgreSQL is migrated explicitly with `fangkong db migrate` (MigrateOnStart defaults to false there).
+/// Production PostgreSQL is migrated explicitly with `fangkong db migrate` (MigrateOnStart defaults to false there);
+/// a node that finds the database behind its build refuses to start.
 /// </summary>
 public static class DatabaseStartup
 {
@@ -28,6 +29,12 @@ public static class DatabaseStartup
                 var applied = await DatabaseInitializer.MigrateAsync(scope.ServiceProvider);
                 if (applied.Count > 0) log.LogInformation("Applied migrations: {Migrations}", string.Join(", ", applied));
             }
+            // A node never serves from a schema older than its code (a release deployed before `fangkong db migrate`):
+            // it stops at once and says what to run, instead of failing on the first query that needs the new schema.
+            else if (await DatabaseInitializer.PendingAsync(scope.ServiceProvider) is { Count: > 0 } pending)
+                throw new InvalidOperationException(
+                    $"The database is {pending.Count} migration(s) behind this build ({string.Join(", ", pending)}). Run `fangkong db migrate` " +
+                    "(one node, before the others start), or set Fangkong:Database:MigrateOnStart=true.");
             if (options.Demo.SeedOnFirstStart)
             {
                 var result = await DemoSeeder.SeedAsync(scope.ServiceProvider, options.Demo.People, options.Demo.Seed);

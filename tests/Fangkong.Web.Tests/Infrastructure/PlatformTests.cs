@@ -412,6 +412,17 @@ public class PlatformTests
         Assert.True(missing.Count == 0, string.Join("\n", missing));
     }
 
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ANode_RefusesToStart_OnADatabaseBehindItsBuild_AndSaysWhatToRun(Engine engine)
+    {
+        await using var empty = await TestDatabase.CreateEmptyAsync(engine);
+        var app = FangkongApp.StartOnLater(empty, new Dictionary<string, string?> { ["Fangkong:Database:MigrateOnStart"] = "false" });
+        var refused = Assert.ThrowsAny<Exception>(() => app.Server);
+        var message = refused is InvalidOperationException ? refused.Message : refused.ToString();
+        Assert.Contains("fangkong db migrate", message);
+        Assert.Contains("Initial", message);
+    }
+
     [Fact]
     public void AFormsWallClockTime_IsReadInTheCountysZone()
     {
