@@ -74,11 +74,7 @@ public sealed class AccountService(IDbContextFactory<FangkongDb> factory, Fangko
         Actor.Require(Permissions.AccountsManage);
         var (node, errors) = await ValidateAsync(input, creating: true, ct);
         var password = input.Password ?? "";
-        foreach (var validator in users.PasswordValidators)
-        {
-            var result = await validator.ValidateAsync(users, new AppUser(), password);
-            errors.AddRange(result.Errors.Select(e => new FieldError("password", "password." + e.Code)));
-        }
+        errors.AddRange(await PasswordErrorsAsync(new AppUser(), password, "password"));
         ValidationFailedException.ThrowIfAny(errors);
         var user = new AppUser
         {
@@ -135,15 +131,72 @@ public sealed class AccountService(IDbContextFactory<FangkongDb> factory, Fangko
         return true;
     }
 
+    /// <summary>
+    /// An administrator sets a new password for an account in their subtree. The security stamp changes with it, so
+    /// the account's sessions end everywhere. Audited as an account change with its reason; the password never is.
+    /// </summary>
     public async Task<bool> ResetPasswordAsync(long id, string newPassword, CancellationToken ct = default)
     {
         Actor.Require(Permissions.AccountsManage);
         var user = await FindVisibleAsync(id, ct);
         if (user is null) return false;
+        newPassword ??= "";
+        ValidationFailedException.ThrowIfAny(await PasswordErrorsAsync(user, newPassword, "password"));
         scopedDb.Audit.Reason = "password reset by an administrator";
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        await Check(users.ResetPasswordAsync(user, token, newPassword), "password");
+        // What Identity's token reset does once the token checks out (hash, new stamp, one save), without the
+        // round trip through a reset token that this same call would issue and redeem.
+        user.PasswordHash = users.PasswordHasher.HashPassword(user, newPassword);
+        await Check(users.UpdateSecurityStampAsync(user), "password");
         return true;
+    }
+
+    /// <summary>
+    /// The signed-in account changes its own password: the current one must be given (a wrong one counts as a failed
+    /// sign-in, so an unattended session cannot be used to guess it), the new one must pass the password rules and
+    /// differ from the current one. The security stamp changes, which ends the account's other sessions; the web layer
+    /// re-issues the caller's own cookie. Machines (API keys) and the system have no password to change.
+    /// </summary>
+    public async Task ChangeOwnPasswordAsync(string? currentPassword, string? newPassword, CancellationToken ct = default)
+    {
+        if (!long.TryParse(Actor.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            throw new ForbiddenException("own-account");
+        var user = await users.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ?? throw new ForbiddenException("own-account");
+        currentPassword ??= "";
+        newPassword ??= "";
+        var errors = new List<FieldError>();
+        if (currentPassword.Length == 0) errors.Add(new FieldError("currentPassword", "password.mismatch"));
+        errors.AddRange(await PasswordErrorsAsync(user, newPassword, "newPassword"));
+        if (newPassword.Length > 0 && newPassword == currentPassword) errors.Add(new FieldError("newPassword", "password.unchanged"));
+        ValidationFailedException.ThrowIfAny(errors);
+
+        scopedDb.Audit.Reason = "password changed by the account holder";
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (result.Succeeded)
+        {
+            if (user.AccessFailedCount > 0) await users.ResetAccessFailedCountAsync(user);
+            return;
+        }
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            scopedDb.Audit.Record(AuditKind.Security, "account.password-change-refused", user.CountyCode, user.ScopeKey, "Account",
+                user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), reason: "wrong current password", rule: "password-change");
+            scopedDb.Audit.Reason = "wrong current password when changing the own password";
+            await users.AccessFailedAsync(user);
+            throw new ValidationFailedException([new FieldError("currentPassword", "password.mismatch")]);
+        }
+        throw new ValidationFailedException(result.Errors.Select(e => new FieldError("newPassword", "password." + e.Code)).ToList());
+    }
+
+    private async Task<List<FieldError>> PasswordErrorsAsync(AppUser user, string password, string field)
+    {
+        var errors = new List<FieldError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, user, password);
+            errors.AddRange(result.Errors.Select(e => new FieldError(field, "password." + e.Code)));
+        }
+        return errors;
     }
 
     private async Task<AppUser?> FindVisibleAsync(long id, CancellationToken ct)

@@ -63,6 +63,9 @@ public sealed class AuditRecorder(FangkongDb db)
                 if (entry.State == EntityState.Modified && !property.IsModified) continue;
                 // A new row's generated key is a temporary value here; the entry's EntityId carries the real one.
                 if (entry.State == EntityState.Added && property.Metadata.IsPrimaryKey() && property.IsTemporary) continue;
+                // A secret shows no value, so its old and new sides would read alike: compare the values themselves.
+                if (entry.State == EntityState.Modified && policy.IsSecret(name)
+                    && property.Metadata.GetValueComparer().Equals(property.OriginalValue, property.CurrentValue)) continue;
                 var oldValue = entry.State == EntityState.Added ? null : policy.Show(entry, name, original: true);
                 var newValue = entry.State == EntityState.Deleted ? null : policy.Show(entry, name, original: false);
                 changes.Set(name, oldValue, newValue);
@@ -136,11 +139,17 @@ internal sealed class AuditPolicy
 
     public bool Audits(string property) => !Ignored.Contains(property);
 
+    public bool IsSecret(string property) => Secret.Contains(property);
+
+    /// <summary>
+    /// A field's value as the trail shows it. A secret shows only that it had a value before ("(set)") and that it
+    /// has a new one ("(changed)"): a reset password reads "(set)" → "(changed)", never a hash.
+    /// </summary>
     public string? Show(EntityEntry entry, string property, bool original)
     {
         var p = entry.Property(property);
         var value = original ? p.OriginalValue : p.CurrentValue;
-        if (Secret.Contains(property)) return value is null ? null : "(changed)";
+        if (Secret.Contains(property)) return value is null ? null : original ? "(set)" : "(changed)";
         var text = Format(value);
         return Masks.TryGetValue(property, out var mask) ? mask(text) : text;
     }

@@ -12,6 +12,7 @@ public sealed record LoginResponse(string UserName);
 public sealed record MeResponse(string? Id, string Name, string CountyCode, string ScopeKey, long? NodeId, string? NodeName, IReadOnlyList<string> Permissions);
 public sealed record LockRequest(string? Reason);
 public sealed record PasswordRequest(string? Password);
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 public sealed record ApiKeyRequest(string? Name, long NodeId, IReadOnlyList<string>? Permissions, DateTime? ExpiresAt);
 public sealed record ApiKeyCreated(ApiKeyItem Key, string ApiKey);
 
@@ -43,6 +44,8 @@ public static class AccountsModule
     public static RouteGroupBuilder MapAccountsEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/me", Me).WithTags("Accounts").WithName("Accounts_Me").WithSummary("The signed-in actor: node, scope and permissions.");
+        api.MapPost("/me/password", ChangeOwnPassword).WithTags("Accounts").WithName("Accounts_ChangeOwnPassword")
+            .WithSummary("The signed-in account changes its own password (current and new); its other sessions end, this one stays signed in.");
 
         var accounts = api.MapGroup("/accounts").WithTags("Accounts").RequireAuthorization(Permissions.AccountsManage);
         accounts.MapGet("/", List).WithName("Accounts_List");
@@ -107,6 +110,13 @@ public static class AccountsModule
 
     public static async Task<Results<NoContent, NotFound>> ResetPassword(long id, PasswordRequest request, AccountService accounts) =>
         await accounts.ResetPasswordAsync(id, request.Password ?? "") ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    public static async Task<NoContent> ChangeOwnPassword(ChangePasswordRequest request, AccountService accounts, LoginService login)
+    {
+        await accounts.ChangeOwnPasswordAsync(request.CurrentPassword, request.NewPassword);
+        await login.RefreshAsync();
+        return TypedResults.NoContent();
+    }
 
     public static async Task<Ok<IReadOnlyList<ApiKeyItem>>> ListKeys(AccountService accounts) => TypedResults.Ok(await accounts.ApiKeysAsync());
 

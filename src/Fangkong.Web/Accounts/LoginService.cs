@@ -14,7 +14,7 @@ public enum SignInOutcome { Succeeded, Failed, LockedOut, NotAllowed }
 /// Password sign-in with lock-out (5 failures → 15 minutes), shared by the login page and POST /api/v1/auth/login.
 /// Every attempt on a known account is written to the audit trail in that account's scope.
 /// </summary>
-public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppUser> users, IServiceScopeFactory scopes, IHttpContextAccessor http)
+public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppUser> users, IServiceScopeFactory scopes, IHttpContextAccessor http, ActorAccessor actor)
 {
     public async Task<SignInOutcome> SignInAsync(string? userName, string? password, bool persistent)
     {
@@ -36,6 +36,17 @@ public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppU
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
+
+    /// <summary>
+    /// Re-issues the caller's cookie with the account's current security stamp (after changing the own password), so
+    /// the stamp check in <see cref="Infrastructure.ActorLoader"/> keeps this session while the account's others end.
+    /// Keeps the cookie's persistence; the request's own cookie was read (and checked) before the change.
+    /// </summary>
+    public async Task RefreshAsync()
+    {
+        if (!long.TryParse(actor.Current.Id, out _) || await users.FindByIdAsync(actor.Current.Id!) is not { } user) return;
+        await signIn.RefreshSignInAsync(user);
+    }
 
     private async Task RecordAsync(AppUser user, SignInOutcome outcome)
     {

@@ -111,4 +111,76 @@ public class AccountsApiTests
         malformed.DefaultRequestHeaders.Add("X-Api-Key", "'; DROP TABLE \"ApiKeys\";--");
         Assert.Equal(HttpStatusCode.Unauthorized, (await malformed.GetAsync("/api/v1/people")).StatusCode);
     }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnAccount_ChangesOnlyItsOwnPassword_StaysSignedIn_AndItsOtherSessionsEnd(Engine engine)
+    {
+        const string newPassword = "Village@2023x";
+        await using var app = await FangkongApp.StartAsync(engine);
+        var village = await app.SignInAsync("village");
+        var villageElsewhere = await app.SignInAsync("village");
+        var township = await app.SignInAsync("township");
+
+        // Nobody signed in: refused, nothing changed.
+        var anonymous = await app.Anonymous().PostJsonAsync("/api/v1/me/password", new { currentPassword = TestDatabase.DemoPassword, newPassword });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // A wrong current password and a weak new one: 400 naming the field, with the sentence.
+        var wrong = await village.PostJsonAsync("/api/v1/me/password", new { currentPassword = "Wrong@password1", newPassword });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        var wrongBody = await wrong.JsonAsync();
+        Assert.Equal("password.mismatch", wrongBody.GetProperty("codes").GetProperty("currentPassword")[0].GetString());
+        Assert.False(string.IsNullOrEmpty(wrongBody.GetProperty("errors").GetProperty("currentPassword")[0].GetString()));
+        Assert.NotEqual("password.mismatch", wrongBody.GetProperty("errors").GetProperty("currentPassword")[0].GetString());
+        var weak = await village.PostJsonAsync("/api/v1/me/password", new { currentPassword = TestDatabase.DemoPassword, newPassword = "short" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        Assert.Contains("password.PasswordTooShort", await weak.Content.ReadAsStringAsync());
+
+        // The endpoint names no account: another user (same demo password) changes their own, never the village's.
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync("/api/v1/me/password", new { currentPassword = TestDatabase.DemoPassword, newPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().PostJsonAsync("/api/v1/auth/login", new { userName = "village", password = TestDatabase.DemoPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().PostJsonAsync("/api/v1/auth/login", new { userName = "township", password = TestDatabase.DemoPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await township.GetAsync("/api/v1/me")).StatusCode);
+
+        // The village changes its own: this session goes on (a fresh cookie), the one elsewhere ends, the old password is gone.
+        var changed = await village.PostJsonAsync("/api/v1/me/password", new { currentPassword = TestDatabase.DemoPassword, newPassword });
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.EndsWith("(village)", (await (await village.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await village.GetAsync("/api/v1/people?pageSize=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await villageElsewhere.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().PostJsonAsync("/api/v1/auth/login", new { userName = "village", password = TestDatabase.DemoPassword })).StatusCode);
+        await app.SignInAsync("village", newPassword);
+
+        // Audited with the reason, the password nowhere in the trail.
+        var admin = await app.SignInAsync("admin");
+        var trail = await (await admin.GetAsync("/api/v1/audit?action=account.&pageSize=50")).Content.ReadAsStringAsync();
+        Assert.Contains("password changed by the account holder", trail);
+        Assert.Contains("account.password-change-refused", trail);
+        Assert.DoesNotContain(newPassword, trail);
+        Assert.DoesNotContain(TestDatabase.DemoPassword, trail);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Admin_ResetsAPassword_WhichEndsTheAccountsSessions_AndOthersCannot(Engine engine)
+    {
+        const string newPassword = "Village@2023x";
+        await using var app = await FangkongApp.StartAsync(engine);
+        var admin = await app.SignInAsync("admin");
+        var village = await app.SignInAsync("village");
+        var villageId = long.Parse((await (await village.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        var township = await app.SignInAsync("township");
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync($"/api/v1/accounts/{villageId}/password", new { password = newPassword })).StatusCode);
+        var weak = await admin.PostJsonAsync($"/api/v1/accounts/{villageId}/password", new { password = "abc" });
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        Assert.Contains("password.PasswordTooShort", await weak.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await village.GetAsync("/api/v1/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostJsonAsync($"/api/v1/accounts/{villageId}/password", new { password = newPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await village.GetAsync("/api/v1/me")).StatusCode);
+        await app.SignInAsync("village", newPassword);
+        var trail = await (await admin.GetAsync("/api/v1/audit?action=account.update&pageSize=50")).Content.ReadAsStringAsync();
+        Assert.Contains("password reset by an administrator", trail);
+        Assert.DoesNotContain(newPassword, trail);
+    }
 }
