@@ -321,6 +321,19 @@ public class PlatformTests
         var siteName = site.GetProperty("name").GetString()!;
         var siteId = site.GetProperty("id").GetInt64();
         pages.AddRange([($"/sites/{siteId}", siteName), ($"/sites/{siteId}/rounds", siteName), ("/sites", siteName)]);
+        // Someone of the township who must go to a site and has no room yet: on its waiting list only.
+        var waiting = (await (await township.GetAsync("/api/v1/people?pageSize=1&page=40")).JsonAsync()).GetProperty("items")[0];
+        var opened = await township.PostJsonAsync("/api/v1/orders", new { personId = waiting.GetProperty("id").GetInt64(), reasons = new[] { "close-contact" }, exposureDate = "2022-10-11" });
+        Assert.True(opened.IsSuccessStatusCode, await opened.Content.ReadAsStringAsync());
+        pages.Add(("/sites/waiting", waiting.GetProperty("name").GetString()!));
+        // A pushed list with someone in the township: its verification queue, the task's page, the queue by place.
+        var command = await app.SignInAsync("command");
+        var townshipRoot = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var push = new { batch = "页面范围", rows = new object[] { new { name = "欧阳页面", phone = "13755550101", address = $"淅川县{townshipRoot.GetProperty("name").GetString()}", reason = "时空伴随" } } };
+        Assert.Equal(1, (await (await command.PostJsonAsync("/api/v1/verification/push", push)).JsonAsync()).GetProperty("tasksCreated").GetInt32());
+        var task = (await (await township.GetAsync("/api/v1/verification/tasks?q=" + Uri.EscapeDataString("欧阳页面"))).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        pages.AddRange([("/verification/tasks", "欧阳页面"), ($"/verification/tasks/{task}", "欧阳页面"),
+            ($"/verification/tasks?place={townshipRoot.GetProperty("scopeKey").GetString()}", "欧阳页面")]);
         foreach (var (url, secret) in pages)
         {
             var response = await other.GetAsync(url);
