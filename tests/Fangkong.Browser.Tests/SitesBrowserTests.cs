@@ -185,6 +185,15 @@ public class SitesBrowserTests
         Assert.Equal("2", await desk.GetAttributeAsync("#occupancy .fk-column:last-child", "data-occupied"));
         await BrowserApp.ShotAsync(desk, "57-sites-occupancy");
 
+        // 5a. The county's fleet: the minibus back from the trip breaks down and is taken out of service with the reason.
+        await desk.GotoAsync(app.BaseUrl + "/sites/trips");
+        await desk.ClickAsync("#vehicles details[data-action=out-of-service] summary");
+        await desk.FillAsync("#vehicles details[data-action=out-of-service] input[name='Why.Text']", "空调故障，送修");
+        await desk.ClickAsync("#vehicles details[data-action=out-of-service] button[type=submit]");
+        await desk.WaitForSelectorAsync("#vehicles li[data-status=OutOfService]");
+        Assert.Contains("空调故障", await desk.InnerTextAsync("#vehicles"));
+        await BrowserApp.ShotAsync(desk, "87-fleet-vehicle-out-of-service");
+
         // 5b. The county adds a room found at the inspection by typing it in; the same number again is refused, named.
         await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
         async Task AddRoomAsync(string number)

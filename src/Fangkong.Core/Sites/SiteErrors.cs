@@ -49,6 +49,11 @@ public static class SiteErrors
     public const string VehicleSeats = "vehicle.seats";
     public const string VehicleNotAwaitingDisinfection = "vehicle.not-awaiting-disinfection";
     public const string DriverInactive = "driver.inactive";
+    public const string DriverOnTrip = "driver.on-trip";
+    public const string VehicleOnTrip = "vehicle.on-trip";
+    public const string VehicleOutOfService = "vehicle.out-of-service";
+    public const string VehicleInService = "vehicle.in-service";
+    public const string VehicleReasonRequired = "vehicle.reason-required";
     public const string DriverTestOverdue = "driver.test-overdue";
     public const string DriverTestNotNegative = "driver.test-not-negative";
 }

@@ -136,6 +136,41 @@ public static class TripRules
         return null;
     }
 
+    /// <summary>
+    /// A vehicle taken out of service (a breakdown, an inspection), with the reason kept as its note; not while it is on
+    /// a trip (the trip ends first).
+    /// </summary>
+    public static string? VehicleOutOfService(Vehicle vehicle, string? reason, DateTime at)
+    {
+        if (vehicle.Status == VehicleStatus.OnTrip) return SiteErrors.VehicleOnTrip;
+        if (vehicle.Status == VehicleStatus.OutOfService) return SiteErrors.VehicleOutOfService;
+        if (Text.Tidy(reason) is not { } why) return SiteErrors.VehicleReasonRequired;
+        vehicle.Status = VehicleStatus.OutOfService;
+        vehicle.Note = why.Length > 200 ? why[..200] : why;
+        vehicle.UpdatedAt = at;
+        return null;
+    }
+
+    /// <summary>A vehicle back in service: it is disinfected before it carries anyone again.</summary>
+    public static string? VehicleBackInService(Vehicle vehicle, DateTime at)
+    {
+        if (vehicle.Status != VehicleStatus.OutOfService) return SiteErrors.VehicleInService;
+        vehicle.Status = VehicleStatus.AwaitingDisinfection;
+        vehicle.Note = null;
+        vehicle.UpdatedAt = at;
+        return null;
+    }
+
+    /// <summary>A driver stood down (left the team, unwell) or back on the roster; not stood down while driving a trip.</summary>
+    public static string? DriverActive(Driver driver, bool active, bool onTrip, DateTime at)
+    {
+        if (driver.Active == active) return null;
+        if (!active && onTrip) return SiteErrors.DriverOnTrip;
+        driver.Active = active;
+        driver.UpdatedAt = at;
+        return null;
+    }
+
     private static void Release(Trip trip, Vehicle? vehicle, VehicleStatus to, DateTime at)
     {
         // Only the trip's own vehicle, and only while it is on the trip (an out-of-service flag set meanwhile stays).

@@ -21,9 +21,10 @@ public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind
     string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
     string? CancelReason, TimeSpan? RequestToArrival, int Version);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
-public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version);
+/// <param name="Note">Why it is out of service.</param>
+public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version, string? Note = null);
 /// <param name="Blocker">Why the driver may not drive now (test overdue, not negative, inactive), or null.</param>
-public sealed record DriverItem(long Id, string Name, string? Phone, int TestCadenceDays, DateTime? LastTestAt, bool LastTestNegative, string? Blocker, int Version);
+public sealed record DriverItem(long Id, string Name, string? Phone, int TestCadenceDays, DateTime? LastTestAt, bool LastTestNegative, string? Blocker, int Version, bool Active = true);
 public sealed record Fleet(IReadOnlyList<VehicleItem> Vehicles, IReadOnlyList<DriverItem> Drivers);
 
 /// <summary>
@@ -70,6 +71,41 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         db.Drivers.Add(driver);
         await db.SaveChangesAsync(ct);
         return driver.Id;
+    }
+
+    /// <summary>A vehicle out of service with its reason, or back (then awaiting disinfection). False when not the actor's.</summary>
+    public async Task<bool> SetVehicleInServiceAsync(long vehicleId, bool inService, string? reason, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var vehicle = await db.Vehicles.FirstOrDefaultAsync(v => v.Id == vehicleId, ct);
+        if (vehicle is null) return false;
+        var at = Now;
+        if ((inService ? TripRules.VehicleBackInService(vehicle, at) : TripRules.VehicleOutOfService(vehicle, reason, at)) is { } error)
+            throw new ConflictException(error, error);
+        vehicle.Version++;
+        db.Audit.Reason = inService ? "vehicle back in service" : "vehicle out of service: " + vehicle.Note;
+        db.Audit.Rule = "vehicle#" + (inService ? "in-service" : "out-of-service");
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("trip.version", "the vehicle was changed by someone else; reload"); }
+        return true;
+    }
+
+    /// <summary>A driver stood down or back on the roster. False when not the actor's.</summary>
+    public async Task<bool> SetDriverActiveAsync(long driverId, bool active, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var driver = await db.Drivers.FirstOrDefaultAsync(d => d.Id == driverId, ct);
+        if (driver is null) return false;
+        var onTrip = await db.Trips.AnyAsync(t => t.DriverId == driverId && (t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed), ct);
+        if (TripRules.DriverActive(driver, active, onTrip, Now) is { } error) throw new ConflictException(error, error);
+        driver.Version++;
+        db.Audit.Reason = active ? "driver back on the roster" : "driver stood down";
+        db.Audit.Rule = "driver#" + (active ? "active" : "inactive");
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { throw new ConflictException("trip.version", "the driver was changed by someone else; reload"); }
+        return true;
     }
 
     /// <summary>A driver's latest test (the cadence is checked when the driver is assigned).</summary>
@@ -311,10 +347,11 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         Actor.Require(Permissions.SitesRead);
         await using var db = await factory.CreateDbContextAsync(ct);
         var vehicles = await db.Vehicles.AsNoTracking().OrderBy(v => v.Plate)
-            .Select(v => new VehicleItem(v.Id, v.Plate, v.Seats, v.Kind, v.Status, v.LastDisinfectedAt, v.Version)).ToListAsync(ct);
-        var drivers = await db.Drivers.AsNoTracking().Where(d => d.Active).OrderBy(d => d.Name).ToListAsync(ct);
+            .Select(v => new VehicleItem(v.Id, v.Plate, v.Seats, v.Kind, v.Status, v.LastDisinfectedAt, v.Version, v.Note)).ToListAsync(ct);
+        // Drivers stood down stay on the list (last), so they can be put back on the roster; they are never fit to drive.
+        var drivers = await db.Drivers.AsNoTracking().OrderBy(d => !d.Active).ThenBy(d => d.Name).ToListAsync(ct);
         return new Fleet(vehicles, drivers.Select(d => new DriverItem(d.Id, d.Name, d.Phone is null ? null : Masking.Phone(d.Phone), d.TestCadenceDays, d.LastTestAt,
-            d.LastTestNegative, TripRules.DriverBlocker(d, Now), d.Version)).ToList());
+            d.LastTestNegative, TripRules.DriverBlocker(d, Now), d.Version, d.Active)).ToList());
     }
 
     public async Task<TripList> ListAsync(bool openOnly = false, CancellationToken ct = default)

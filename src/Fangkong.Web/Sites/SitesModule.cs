@@ -16,6 +16,8 @@ public sealed record RoomEditRequest(RoomInput Room, int? Version);
 public sealed record AllocateRequestBody(long OrderId, long? RoomId, int? Bed);
 public sealed record CheckOutRequest(StayOutcome Outcome);
 public sealed record ReasonRequest(string? Reason);
+public sealed record ServiceRequest(bool InService, string? Reason);
+public sealed record ActiveRequest(bool Active);
 public sealed record AssignRequest(long VehicleId, long DriverId);
 public sealed record DriverTestRequest(DateTime At, bool Negative);
 public sealed record PickUpRequest(TripPlaceKind? FromKind, string? FromText);
@@ -151,6 +153,11 @@ public static class SitesModule
             .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddVehicle");
         g.MapPost("/drivers", async (DriverInput body, TripService s) => TypedResults.Ok(new { id = await s.AddDriverAsync(body) }))
             .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddDriver");
+        g.MapPost("/vehicles/{id:long}/service", (long id, ServiceRequest body, TripService s) => Done(s.SetVehicleInServiceAsync(id, body.InService, body.Reason)))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Trips_VehicleService")
+            .WithSummary("Take a vehicle out of service with a reason (not while on a trip), or put it back (it is disinfected first).");
+        g.MapPost("/drivers/{id:long}/active", (long id, ActiveRequest body, TripService s) => Done(s.SetDriverActiveAsync(id, body.Active)))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Trips_DriverActive").WithSummary("Stand a driver down (not while driving a trip) or put them back on the roster.");
         g.MapPost("/drivers/{id:long}/test", (long id, DriverTestRequest body, TripService s) => Done(s.RecordDriverTestAsync(id, body.At, body.Negative)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Trips_DriverTest");
         return api;

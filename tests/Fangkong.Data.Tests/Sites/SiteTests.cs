@@ -132,7 +132,17 @@ public class SiteTests
         var tripId = (await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestPickUpAsync(stayId, TripPlaceKind.Home, null)))!.Value;
         var vehicle = await Run(db, Command, sp => Make<TripService>(sp).AddVehicleAsync(new VehicleInput("豫R·J0001", 5, VehicleKind.Car)));
         var driver = await Run(db, Command, sp => Make<TripService>(sp).AddDriverAsync(new DriverInput("赵师傅", "13800002222", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
+        // A driver stood down cannot be given the trip; back on the roster, they can.
+        TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetDriverActiveAsync(driver, false)));
+        Assert.Equal(SiteErrors.DriverInactive, (await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Fleet(sp).AssignAsync(tripId, vehicle, driver)))).Code);
+        Assert.False((await Run(db, Command, sp => Fleet(sp).FleetAsync())).Drivers.Single(d => d.Id == driver).Active);
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetDriverActiveAsync(driver, true)));
         Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).AssignAsync(tripId, vehicle, driver)));
+        // Neither the vehicle nor the driver is taken off while on the trip; site staff may not do it at all.
+        Assert.Equal(SiteErrors.VehicleOnTrip, (await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, false, "刹车故障")))).Code);
+        Assert.Equal(SiteErrors.DriverOnTrip, (await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Fleet(sp).SetDriverActiveAsync(driver, false)))).Code);
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, SiteStaff, sp => Fleet(sp).SetDriverActiveAsync(driver, false)));
         SetNow(db, "2022-10-05 09:20");
         Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).DepartAsync(tripId)));
         SetNow(db, "2022-10-05 09:50");
@@ -140,6 +150,15 @@ public class SiteTests
         var trip = (await Run(db, SiteStaff, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == tripId);
         Assert.Equal(TripStatus.Arrived, trip.Status);
         Assert.InRange(trip.RequestToArrival!.Value, TimeSpan.FromMinutes(49), TimeSpan.FromMinutes(51));
+        // After the trip the vehicle breaks down: out of service with the reason (a reason is required); back in
+        // service it is disinfected before anyone rides in it.
+        Assert.Equal(SiteErrors.VehicleReasonRequired, (await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, false, " ")))).Code);
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, false, "刹车故障")));
+        var broken = (await Run(db, Command, sp => Fleet(sp).FleetAsync())).Vehicles.Single(v => v.Id == vehicle);
+        Assert.Equal((VehicleStatus.OutOfService, "刹车故障"), (broken.Status, broken.Note));
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, true, null)));
+        Assert.Equal(VehicleStatus.AwaitingDisinfection, (await Run(db, Command, sp => Fleet(sp).FleetAsync())).Vehicles.Single(v => v.Id == vehicle).Status);
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).VehicleDisinfectedAsync(vehicle)));
 
         // Checking out an empty room is refused; check-in occupies the room.
         var empty = board.Rooms.Single(r => r.Number == "102");
