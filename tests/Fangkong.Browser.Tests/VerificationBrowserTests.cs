@@ -171,6 +171,21 @@ public class VerificationBrowserTests
             await phone.GotoAsync(app.BaseUrl + "/inbox/sms");
             await phone.WaitForSelectorAsync("#sms-list tr[data-status=Sent][data-gateway=development]");
             await BrowserApp.ShotAsync(phone, "49-sms-outbox-phone");
+
+            // 8. The county works its routing queue in bulk: the tasks naming one compound, sent to the township at once.
+            await desk.GotoAsync(app.BaseUrl + "/verification");
+            await desk.ClickAsync("#routing-stat");
+            await desk.WaitForSelectorAsync("#routing-table tr[data-task]");
+            await desk.FillAsync("input[name=address]", "某某小区");
+            await desk.PressAsync("input[name=address]", "Enter");
+            await desk.WaitForURLAsync(url => url.Contains("address=", StringComparison.Ordinal));
+            Assert.Equal(1, await desk.Locator("#routing-table tr[data-task]").CountAsync());
+            Assert.Contains("无址之人", await desk.InnerTextAsync("#routing-table"));
+            await desk.SelectOptionAsync("#route-many select[name='Pick.Target']", new SelectOptionValue { Label = townshipName });
+            await BrowserApp.ShotAsync(desk, "91-verification-routing");
+            await desk.ClickAsync("#route-many button[type=submit]");
+            await desk.WaitForSelectorAsync("#routing-message.alert-success");
+            await desk.WaitForSelectorAsync("#routing-empty");
         }
         finally { File.Delete(file); }
     }

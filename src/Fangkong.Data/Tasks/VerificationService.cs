@@ -34,6 +34,11 @@ public sealed record VerificationDetail(VerificationItem Task, string BatchName,
     VerificationOutcome Outcome, string? OutcomeNote, DateTime? SampledAt, DateTime? ResultAt, string? Result, string? Measure, long? OrderId,
     string? ReturnReason, DateTime? ClosedAt, IReadOnlyList<SourceRowItem> SourceRows, IReadOnlyList<MissItem> Misses, string? Extra);
 
+/// <summary>A task in the county's manual routing queue, as the routing page lists it (address masked, as on the task page).</summary>
+public sealed record RoutingItem(long Id, long BatchId, string Name, string? IdMasked, string? AddressMasked, string? Origin, string? Reason, DateTime DispatchedAt, int Version);
+public sealed record RoutingQueue(IReadOnlyList<RoutingItem> Items, int Total, int Matching);
+public sealed record RouteManyResult(int Routed, int Skipped);
+
 public sealed record VerifyInput(bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl, VerificationOutcome Outcome, string? Note);
 public sealed record CloseInput(string? Measure, DateOnly? ExposureDate, string? Note);
 
@@ -369,6 +374,48 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             Dispatch(t, target);
             return $"routed to {directory.PlaceLabel(target) ?? target}";
         }, ct, PersonFollowsAsync);
+    }
+
+    /// <summary>
+    /// The county's manual routing queue: tasks whose address named no township of ours. With
+    /// <paramref name="addressContains"/>, only those whose pushed address contains the text (a compound, a street, a
+    /// village's old name), so that every task of one place is routed at once. Addresses are stored encrypted, so the
+    /// queue's tasks are read and matched here; the queue holds the unroutable share of the lists (about 1%).
+    /// </summary>
+    public async Task<RoutingQueue> RoutingQueueAsync(string? addressContains = null, int max = 500, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var all = await db.VerificationTasks.AsNoTracking().Where(t => t.Status == VerificationStatus.Routing).OrderBy(t => t.Id).ToListAsync(ct);
+        var text = Text.Tidy(addressContains);
+        var folded = text is null ? null : Text.Compact(text);
+        var matching = folded is null ? all : all.Where(t => t.Address is { } a && Text.Compact(a).Contains(folded, StringComparison.Ordinal)).ToList();
+        return new RoutingQueue(matching.Take(Math.Clamp(max, 1, 5000))
+            .Select(t => new RoutingItem(t.Id, t.BatchId, t.Name, t.IdMasked, Masking.Address(t.Address, 8), t.Origin, t.Reason, t.DispatchedAt, t.Version)).ToList(),
+            all.Count, matching.Count);
+    }
+
+    /// <summary>
+    /// Routes many tasks of the queue to one township or village, each as <see cref="RouteAsync"/> does (its own
+    /// clocks, audit entry and counts). A task no longer in the queue (routed meanwhile by someone else) is skipped.
+    /// </summary>
+    public async Task<RouteManyResult> RouteManyAsync(IReadOnlyCollection<long> ids, string? targetScopeKey, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationManage);
+        Target(targetScopeKey);
+        if (ids.Count == 0) throw new ValidationFailedException([new FieldError("ids", "required")]);
+        if (ids.Count > 5000) throw new ValidationFailedException([new FieldError("ids", "field.too-long")]);
+        var (routed, skipped) = (0, 0);
+        foreach (var id in ids.Distinct())
+        {
+            try
+            {
+                if (await RouteAsync(id, targetScopeKey, null, ct)) routed++;
+                else skipped++;
+            }
+            catch (ConflictException) { skipped++; }
+        }
+        return new RouteManyResult(routed, skipped);
     }
 
     private string Target(string? scopeKey)

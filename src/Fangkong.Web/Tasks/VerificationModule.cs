@@ -11,6 +11,7 @@ public sealed record PushRequest(string? Batch, DateTime? PushedAt, List<PushRow
 public sealed record PushRow(string? Name, string? IdNumber, string? Phone, string? Address, string? Origin, string? Reason, string? PushedAt,
     Dictionary<string, string>? Extra);
 public sealed record TargetRequest(string? Target, string? Reason, int? Version);
+public sealed record RouteManyRequest(IReadOnlyList<long>? Ids, string? Target);
 public sealed record VersionedReason(string? Reason, int? Version);
 public sealed record TeamRequest(List<TeamMember> Members, int? Version);
 public sealed record VerifyRequest(bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl, VerificationOutcome Outcome, string? Note, int? Version);
@@ -97,6 +98,12 @@ public static class VerificationModule
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Return").WithSummary("Back to the county's routing queue with a reason.");
         g.MapPost("/tasks/{id:long}/transfer", (long id, TargetRequest b, VerificationService s) => Done(s.TransferAsync(id, b.Target, b.Reason, b.Version)))
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Transfer").WithSummary("Over to another township or village (9- or 12-digit code).");
+        g.MapGet("/routing", async (VerificationService s, string? address = null, int max = 500) => TypedResults.Ok(await s.RoutingQueueAsync(address, max)))
+            .RequireAuthorization(Permissions.VerificationManage).WithName("Verification_RoutingQueue")
+            .WithSummary("The manual routing queue (address masked); address= keeps the tasks whose pushed address contains the text.");
+        g.MapPost("/routing", async (RouteManyRequest body, VerificationService s) => TypedResults.Ok(await s.RouteManyAsync(body.Ids ?? [], body.Target)))
+            .RequireAuthorization(Permissions.VerificationManage).WithName("Verification_RouteMany")
+            .WithSummary("Route many tasks of the queue to one township or village at once; tasks routed meanwhile are skipped.");
         g.MapPost("/tasks/{id:long}/route", (long id, TargetRequest b, VerificationService s) => Done(s.RouteAsync(id, b.Target, b.Version)))
             .RequireAuthorization(Permissions.VerificationManage).WithName("Verification_Route").WithSummary("The command centre routes a task from its manual queue.");
 

@@ -126,6 +126,8 @@ public class PlatformTests
         ["Verification_Return"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Transfer"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_Route"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_RoutingQueue"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
+        ["Verification_RouteMany"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_DeadlineProfile"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Verification_SaveDeadlineProfile"] = "VerificationApiTests.TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother",
         ["Sites_Capacity"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",

@@ -132,10 +132,26 @@ public class VerificationApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await other.PostJsonAsync($"/api/v1/verification/tasks/{routing}/return", new { reason = "查无此址" })).StatusCode);
         Assert.Equal("Routing", (await (await command.GetAsync($"/api/v1/verification/tasks/{routing}")).JsonAsync()).GetProperty("task").GetProperty("status").GetString());
 
+        // The queue in bulk: the tasks of one place gathered by their pushed address and sent at once; never by a township.
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.GetAsync("/api/v1/verification/routing")).StatusCode);
+        var gathered = await (await command.GetAsync("/api/v1/verification/routing?address=" + Uri.EscapeDataString("某某"))).JsonAsync();
+        Assert.Equal(1, gathered.GetProperty("matching").GetInt32());
+        Assert.Equal(routing, gathered.GetProperty("items")[0].GetProperty("id").GetInt64());
+        Assert.Equal(0, (await (await command.GetAsync("/api/v1/verification/routing?address=" + Uri.EscapeDataString("无此地"))).JsonAsync()).GetProperty("matching").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PostJsonAsync("/api/v1/verification/routing", new { ids = new[] { routing }, target = rootKey })).StatusCode);
+        var bulk = await (await command.PostJsonAsync("/api/v1/verification/routing", new { ids = new[] { routing }, target = rootKey })).JsonAsync();
+        Assert.Equal((1, 0), (bulk.GetProperty("routed").GetInt32(), bulk.GetProperty("skipped").GetInt32()));
+        bulk = await (await command.PostJsonAsync("/api/v1/verification/routing", new { ids = new[] { routing }, target = rootKey })).JsonAsync();
+        Assert.Equal((0, 1), (bulk.GetProperty("routed").GetInt32(), bulk.GetProperty("skipped").GetInt32()));
+        Assert.Equal("Dispatched", (await (await township.GetAsync($"/api/v1/verification/tasks/{routing}")).JsonAsync()).GetProperty("task").GetProperty("status").GetString());
+        var unknownTarget = await command.PostJsonAsync("/api/v1/verification/routing", new { ids = new[] { routing }, target = "999999999" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknownTarget.StatusCode);
+        Assert.Contains("verification.target-unknown", await unknownTarget.Content.ReadAsStringAsync());
+
         // The feedback file: the county's has every source row; a township's only the rows of its own tasks.
         var batch = summary.GetProperty("batchId").GetInt64();
         Assert.Equal(3, await RowsAsync(command, batch, null));
-        Assert.Equal(1, await RowsAsync(township, batch, "司马无址"));
+        Assert.Equal(2, await RowsAsync(township, batch, null)); // its own task and the one the county routed to it in bulk
         Assert.Equal(0, await RowsAsync(other, batch, "欧阳协查"));
         Assert.Equal(HttpStatusCode.NotFound, (await command.GetAsync("/api/v1/verification/batches/999999/feedback")).StatusCode);
 
