@@ -113,6 +113,14 @@ public class VerificationBrowserTests
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已核实')");
             Assert.Contains("✓", await phone.InnerTextAsync("#task-clocks"));
             await BrowserApp.ShotAsync(phone, "44-verification-four-clears-phone");
+            // The person's record, from the task: the pushed task is listed there.
+            var taskUrl = phone.Url;
+            await phone.ClickAsync("#person-link");
+            await phone.WaitForSelectorAsync("#person-verifications tr[data-task]");
+            Assert.Contains("时空伴随", await phone.InnerTextAsync("#person-verifications"));
+            await phone.Locator("#person-verifications").ScrollIntoViewIfNeededAsync();
+            await BrowserApp.ShotAsync(phone, "92-person-verifications-phone");
+            await phone.GotoAsync(taskUrl);
 
             // 5. The board shows the verified task without a reload.
             await desk.WaitForFunctionAsync("() => document.querySelector('.fk-batch').textContent.includes('已核实 1')", null, new() { Timeout = 20_000 });

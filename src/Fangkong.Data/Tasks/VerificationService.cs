@@ -107,6 +107,20 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     }
 
     /// <summary>
+    /// The pushed verification tasks that found (or created) this person, newest first, as far as the actor sees them:
+    /// the person's page shows why and when upper levels asked for them, and what came of it.
+    /// </summary>
+    public async Task<IReadOnlyList<VerificationItem>> ForPersonAsync(long personId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.VerificationRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var rows = await db.VerificationTasks.AsNoTracking().Where(t => t.PersonId == personId).OrderByDescending(t => t.DispatchedAt).ThenByDescending(t => t.Id)
+            .Take(50).ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        return rows.Select(t => Item(t, now)).ToList();
+    }
+
+    /// <summary>
     /// The stored figures of a batch's import (what the queue page shows after an upload), or null. They are the
     /// county's figures (rows routed to every township), so only those who import — the county level — read them.
     /// </summary>

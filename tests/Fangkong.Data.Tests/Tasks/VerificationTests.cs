@@ -257,6 +257,10 @@ public class VerificationTests
         var byPhone = await Run(db, Command, sp => Queue(sp).SearchAsync(new VerificationQuery(Text: known[1].Phone)));
         Assert.Equal(known[1].Name, Assert.Single(byPhone.Items).Name);
         Assert.Empty((await Run(db, stranger0(), sp => Queue(sp).SearchAsync(new VerificationQuery(Text: known[0].Id)))).Items);
+        // The person's page lists the task that found them; another township sees none of it.
+        var found = (await Run(db, Command, sp => Queue(sp).GetAsync(item.Id)))!.PersonId!.Value;
+        Assert.Contains(await Run(db, mine, sp => Queue(sp).ForPersonAsync(found)), t => t.Id == item.Id);
+        Assert.Empty(await Run(db, stranger0(), sp => Queue(sp).ForPersonAsync(found)));
         var inVillage = await Run(db, mine, sp => Queue(sp).SearchAsync(new VerificationQuery(Place: village)));
         Assert.Contains(inVillage.Items, t => t.Id == item.Id);
         Assert.All(inVillage.Items, t => Assert.StartsWith(village, t.ScopeKey));
