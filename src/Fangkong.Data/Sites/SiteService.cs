@@ -423,6 +423,22 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     /// <summary>
+    /// Room turnover (check-out to ready) of every site the actor sees over the last <paramref name="days"/> days, so the
+    /// county compares its sites' turnover side by side. Only the two kinds of event a turnover is made of are read.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, TurnoverSummary>> TurnoverBySiteAsync(int days = 14, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var since = Now.AddDays(-Math.Clamp(days, 1, 90));
+        var sites = await db.QuarantineSites.AsNoTracking().Select(s => s.Id).ToListAsync(ct);
+        var events = await db.RoomEvents.AsNoTracking()
+            .Where(e => sites.Contains(e.SiteId) && e.At >= since && ((e.From == RoomState.Occupied && e.To == RoomState.AwaitingDisinfection) || e.To == RoomState.Ready))
+            .ToListAsync(ct);
+        return events.GroupBy(e => e.SiteId).ToDictionary(g => g.Key, g => RoomRules.Summarize(g));
+    }
+
+    /// <summary>
     /// The low-capacity alert as a notice to the county command centre: when the county's free rooms fall under the
     /// threshold, once a county day while they stay under (run by the sweep with the county's scope). True when told.
     /// </summary>

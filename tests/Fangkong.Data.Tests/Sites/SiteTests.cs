@@ -226,6 +226,10 @@ public class SiteTests
         // Check-out 09:00 → ready 10:30. The exercise clock runs on in real time between the steps, and each "now" is
         // set a few milliseconds before its step, so the measured time may be short of 90 minutes by that much.
         Assert.InRange(board.Turnover.Completed.Median, TimeSpan.FromMinutes(90) - TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(91));
+        // The county compares its sites by the same figure; a township that does not see the site gets nothing of it.
+        var bySite = await Run(db, Command, sp => Make<SiteService>(sp).TurnoverBySiteAsync());
+        Assert.Equal(board.Turnover, bySite[site]);
+        Assert.False((await Run(db, As(Roles.TownshipTeam, township), sp => Make<SiteService>(sp).TurnoverBySiteAsync())).ContainsKey(site));
 
         // Every step is audited with who and why.
         await using var ctx = await db.ContextAsync(Command);
