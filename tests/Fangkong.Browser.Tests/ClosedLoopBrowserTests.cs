@@ -188,11 +188,48 @@ public class ClosedLoopBrowserTests
         Assert.Equal(1, await desk.Locator("#sites-list .fk-site").CountAsync()); // the township sees its own site, not the county's
         await BrowserApp.ShotAsync(desk, "32-demo-sites-township");
 
+        // The next report deadline passes with no report for that slot: the sweep raises the missed reports. The
+        // township's ledger by village then shows a column per measure someone is under (none all zero), the missed
+        // reports marked, and a totals row that adds up the villages.
+        var clock = app.Services.GetRequiredService<ExerciseClock>();
+        var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FangkongOptions>>().Value;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(clock.GetUtcNow().UtcDateTime, zone);
+        var deadline = new[] { local.Date + settings.Monitoring.MorningDue.ToTimeSpan(), local.Date + settings.Monitoring.EveningDue.ToTimeSpan(), local.Date.AddDays(1) + settings.Monitoring.MorningDue.ToTimeSpan() }
+            .First(t => t > local);
+        clock.Advance(TimeZoneInfo.ConvertTimeToUtc(deadline.AddMinutes(5), zone) - clock.GetUtcNow().UtcDateTime);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("test");
+            await ActivatorUtilities.CreateInstance<Fangkong.Data.Orders.ClosedLoopSweeper>(scope.ServiceProvider).SweepAsync(settings.County, clock.GetUtcNow().UtcDateTime, "test");
+        }
+        await desk.GotoAsync(app.BaseUrl + "/ledgers");
+        await desk.WaitForSelectorAsync("#ledger-units");
+        var kinds = await desk.Locator("#ledger-units thead th[data-kind]").AllInnerTextsAsync();
+        Assert.True(kinds.Count >= 2, string.Join(",", kinds));
+        Assert.Contains("集中隔离医学观察", kinds);
+        foreach (var kind in await desk.Locator("#ledger-units thead th[data-kind]").EvaluateAllAsync<string[]>("ths => ths.map(t => t.dataset.kind)"))
+        {
+            var cells = await desk.Locator($"#ledger-units tbody td[data-kind='{kind}']").AllInnerTextsAsync();
+            Assert.True(cells.Sum(int.Parse) > 0, kind);
+            Assert.Equal(cells.Sum(int.Parse).ToString(), await desk.InnerTextAsync($"#ledger-units-total td[data-kind='{kind}']"));
+        }
+        var overdue = await desk.Locator("#ledger-units tbody td[data-overdue]").EvaluateAllAsync<int[]>("tds => tds.map(t => +t.dataset.overdue)");
+        Assert.Equal(overdue.Sum().ToString(), await desk.InnerTextAsync("#ledger-units-total td[data-overdue]"));
+        Assert.True(overdue.Sum() > 0);
+        Assert.Equal(overdue.Count(n => n > 0), await desk.Locator("#ledger-units tbody td[data-overdue] .fk-badge-bad").CountAsync());
+        await BrowserApp.ShotAsync(desk, "88-ledgers-by-measure");
+
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "village");
         await phone.GotoAsync(app.BaseUrl + "/orders");
         await phone.WaitForSelectorAsync("h1");
         await BrowserApp.ShotAsync(phone, "31-village-orders-phone");
+        // On a phone the ledger keeps its few columns: the split by measure is for the desk.
+        await phone.GotoAsync(app.BaseUrl + "/ledgers");
+        await phone.WaitForSelectorAsync("#ledger-counts");
+        if (await phone.Locator("#ledger-units thead th[data-kind]").CountAsync() > 0)
+            Assert.False(await phone.Locator("#ledger-units thead th[data-kind]").First.IsVisibleAsync());
     }
 
     [BrowserFact]

@@ -17,8 +17,14 @@ namespace Fangkong.Data.Orders;
 
 /// <summary>The ledger counts of a node (the dashboard cards and the ledger page).</summary>
 public sealed record LedgerCounts(int ArrivalsToday, int PendingDecisions, int UnderMeasure, int Monitoring, int TestsDueToday, int ReleasesDue, int OverdueReports, int OpenTasks, int Away);
-/// <summary>The same counts for one unit one level below the viewer (the county's townships, a township's villages).</summary>
-public sealed record LedgerUnit(string Unit, string? Name, int ArrivalsToday, int UnderMeasure, int Monitoring, int TestsDueToday, int ReleasesDue);
+/// <summary>
+/// The same counts for one unit one level below the viewer (the county's townships, a township's villages).
+/// <paramref name="ByKind"/> counts the people under each measure by the order's current kind (only kinds with
+/// someone under them); <paramref name="OverdueReports"/> the twice-daily reports due and not received (open
+/// missed-report tasks, as the missed-report sheet of the workbook lists them).
+/// </summary>
+public sealed record LedgerUnit(string Unit, string? Name, int ArrivalsToday, int UnderMeasure, int Monitoring, int TestsDueToday, int ReleasesDue,
+    IReadOnlyDictionary<string, int> ByKind, int OverdueReports);
 
 /// <summary>
 /// The ledgers (台账) a township or village keeps, from the live records: arrivals, people under each measure, tests
@@ -30,6 +36,13 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
 {
     private Actor Actor => actor.Current;
     private DateOnly Today => CountyClock.Today(time, options.Value.TimeZone);
+
+    /// <summary>
+    /// Reports due and not received: the missed-report tasks the sweeper raises for a slot with no report by its deadline,
+    /// still open or being worked on. The one definition the counts, the units and the workbook's 漏报人员 sheet share.
+    /// </summary>
+    private static IQueryable<Core.Tasks.WorkTask> MissedReports(FangkongDb db) =>
+        db.Tasks.Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress));
 
     /// <summary>Orders whose measures are being carried out (active, extended, or past their end awaiting release).</summary>
     private static IQueryable<ControlOrder> InForce(FangkongDb db) =>
@@ -52,15 +65,17 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             await db.OrderTests.CountAsync(t => t.Date == today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled)
                 && inForce.Any(o => o.Id == t.OrderId), ct),
             await inForce.CountAsync(o => o.EndDate <= today, ct),
-            await db.Tasks.CountAsync(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
+            await MissedReports(db).CountAsync(ct),
             await db.Tasks.CountAsync(t => (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),
             await db.People.CountAsync(p => p.Residence == ResidenceStatus.Away, ct));
     }
 
     /// <summary>
     /// The day's figures per unit one level below the viewer — the county sees its townships, a township its villages —
-    /// so the command centre sees where the arrivals, the people under measures, today's tests and the releases are.
-    /// Each figure is one grouped query under the viewer's filter.
+    /// so the command centre sees where the arrivals, the people under each measure, today's tests, the releases and the
+    /// missed reports are. Each figure is one grouped query under the viewer's filter (the per-kind counts and the
+    /// confined/monitoring split come from the same grouped query over the orders). A missed report is placed by the
+    /// order's place (<c>OriginalScopeKey</c>), not by the level its task was escalated to.
     /// </summary>
     public async Task<IReadOnlyList<LedgerUnit>> ByUnitAsync(CancellationToken ct = default)
     {
@@ -76,13 +91,16 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         var tests = (await db.OrderTests.Where(t => t.Date == today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled) && t.ScopeKey.Length >= length
                 && inForce.Any(o => o.Id == t.OrderId))
             .GroupBy(t => t.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
-        return arrivals.Keys.Concat(orders.Select(o => o.Unit)).Concat(tests.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+        var missed = (await MissedReports(db).Where(t => t.OriginalScopeKey.Length >= length)
+            .GroupBy(t => t.OriginalScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Count);
+        return arrivals.Keys.Concat(orders.Select(o => o.Unit)).Concat(tests.Keys).Concat(missed.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(unit =>
             {
                 var mine = orders.Where(o => o.Unit == unit).ToList();
                 var confined = mine.Where(o => Core.Policy.MeasureKinds.Confines(o.CurrentKind)).Sum(o => o.Count);
+                var byKind = mine.GroupBy(o => o.CurrentKind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(o => o.Count), StringComparer.Ordinal);
                 return new LedgerUnit(unit, directory.PlaceLabel(unit), arrivals.GetValueOrDefault(unit), confined, mine.Sum(o => o.Count) - confined,
-                    tests.GetValueOrDefault(unit), mine.Where(o => o.Due).Sum(o => o.Count));
+                    tests.GetValueOrDefault(unit), mine.Where(o => o.Due).Sum(o => o.Count), byKind, missed.GetValueOrDefault(unit));
             }).ToList();
     }
 
@@ -175,7 +193,7 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
         xlsx.AddSheet("漏报人员", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "事项", "应报时间", "升级", "状态"]);
         n = 0;
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        var missed = db.Tasks.AsNoTracking().Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress))
+        var missed = MissedReports(db).AsNoTracking()
             .OrderBy(t => t.DueAt).ThenBy(t => t.Id);
         await foreach (var (t, p) in WithPeople(missed, t => t.PersonId))
             xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), Phone(p.Phone, p.PhoneMasked), directory.PlaceLabel(t.OriginalScopeKey),

@@ -334,6 +334,104 @@ public class ClosedLoopTests
     }
 
     /// <summary>
+    /// The ledger per unit counts the people under each measure (the order's current kind) and the reports due and not
+    /// received (open missed-report tasks, the workbook's definition), placed by the person's village even after the task
+    /// went up to the township; the county sees its townships, a township its villages, another township none of them.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task LedgerUnits_CountEachMeasure_AndMissedReports_OnlyInTheViewersSubtree(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 08:00");
+        List<(long Id, string Key)> people;
+        await using (var ctx = await db.ContextAsync())
+            people = (await ctx.People.Where(p => p.CountyCode == County && p.ScopeKey.Length >= ScopeKey.VillageLength).OrderBy(p => p.Id).Select(p => new { p.Id, p.ScopeKey }).ToListAsync())
+                .Select(p => (p.Id, p.ScopeKey)).ToList();
+        var townshipA = people[0].Key[..ScopeKey.TownshipLength];
+        var village1 = people[0].Key[..ScopeKey.VillageLength];
+        var inVillage1 = people.Where(p => p.Key.StartsWith(village1, StringComparison.Ordinal)).Take(3).ToList();
+        Assert.Equal(3, inVillage1.Count);
+        var inVillage2 = people.First(p => p.Key.StartsWith(townshipA, StringComparison.Ordinal) && !p.Key.StartsWith(village1, StringComparison.Ordinal));
+        var village2 = inVillage2.Key[..ScopeKey.VillageLength];
+        var inTownshipB = people.First(p => !p.Key.StartsWith(townshipA, StringComparison.Ordinal));
+        var townshipB = inTownshipB.Key[..ScopeKey.TownshipLength];
+
+        async Task<long> Order(long personId, string reason) =>
+            await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(personId, [reason], D("2022-10-05"), Note: "流调判定")));
+        var centralized = await Order(inVillage1[0].Id, Reasons.CloseContact);
+        var home = await Order(inVillage1[1].Id, Reasons.SecondaryContact);
+        var twoTests = await Order(inVillage1[2].Id, Reasons.LowRiskArea);
+        var closedLoop = await Order(inVillage2.Id, "closed-loop-worker");
+        var elsewhere = await Order(inTownshipB.Id, "yellow-code");
+        var cadre = As(Roles.VillageCadre, County);
+        foreach (var id in new[] { centralized, home, twoTests, closedLoop, elsewhere })
+            await Run(db, cadre, sp => Make<MonitoringService>(sp).ReportAsync(id, new ReportInput(ReportSlot.Morning, 36.5m)));
+        // The evening: the home-quarantined person, the closed-loop worker and the one in the other township miss it.
+        SetNow(db, "2022-10-05 20:00");
+        foreach (var id in new[] { centralized, twoTests })
+            await Run(db, cadre, sp => Make<MonitoringService>(sp).ReportAsync(id, new ReportInput(ReportSlot.Evening, 36.6m)));
+        var system = new Actor("system", "sweeper", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        async Task Sweep(string at)
+        {
+            SetNow(db, at);
+            var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+            await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node"));
+        }
+        await Sweep("2022-10-05 21:30");
+
+        var townshipActor = As(Roles.TownshipTeam, townshipA);
+        var otherActor = As(Roles.TownshipTeam, townshipB);
+        async Task AssertLedgersAsync()
+        {
+            var county = await Run(db, Command, sp => Make<LedgerService>(sp).ByUnitAsync());
+            var a = county.Single(u => u.Unit == townshipA);
+            Assert.Equal(new Dictionary<string, int>
+            {
+                [MeasureKinds.CentralizedQuarantine] = 1, [MeasureKinds.HomeQuarantine] = 1, [MeasureKinds.ThreeDaysTwoTests] = 1, [MeasureKinds.ClosedLoopWork] = 1,
+            }, a.ByKind.Where(k => k.Value > 0).ToDictionary());
+            Assert.Equal((3, 1, 2), (a.UnderMeasure, a.Monitoring, a.OverdueReports));
+            var b = county.Single(u => u.Unit == townshipB);
+            Assert.Equal(new Dictionary<string, int> { [MeasureKinds.ThreeDaysTwoTests] = 1 }, b.ByKind.Where(k => k.Value > 0).ToDictionary());
+            Assert.Equal(1, b.OverdueReports);
+            Assert.Equal(3, county.Sum(u => u.OverdueReports));
+            Assert.Equal((await Run(db, Command, sp => Make<LedgerService>(sp).CountsAsync())).OverdueReports, county.Sum(u => u.OverdueReports));
+
+            var villages = await Run(db, townshipActor, sp => Make<LedgerService>(sp).ByUnitAsync());
+            Assert.All(villages, u => Assert.StartsWith(townshipA, u.Unit, StringComparison.Ordinal));
+            var v1 = villages.Single(u => u.Unit == village1);
+            Assert.Equal(new Dictionary<string, int> { [MeasureKinds.CentralizedQuarantine] = 1, [MeasureKinds.HomeQuarantine] = 1, [MeasureKinds.ThreeDaysTwoTests] = 1 },
+                v1.ByKind.Where(k => k.Value > 0).ToDictionary());
+            Assert.Equal(1, v1.OverdueReports);
+            var v2 = villages.Single(u => u.Unit == village2);
+            Assert.Equal(new Dictionary<string, int> { [MeasureKinds.ClosedLoopWork] = 1 }, v2.ByKind.Where(k => k.Value > 0).ToDictionary());
+            Assert.Equal(1, v2.OverdueReports);
+            Assert.Equal(2, villages.Sum(u => u.OverdueReports));
+            Assert.Equal(4, villages.Sum(u => u.ByKind.Values.Sum()));
+
+            var others = await Run(db, otherActor, sp => Make<LedgerService>(sp).ByUnitAsync());
+            Assert.All(others, u => Assert.StartsWith(townshipB, u.Unit, StringComparison.Ordinal));
+            Assert.Equal(1, others.Sum(u => u.OverdueReports));
+            Assert.Equal(1, others.Sum(u => u.ByKind.Values.Sum()));
+            Assert.DoesNotContain(others.SelectMany(u => u.ByKind.Keys), k => k is MeasureKinds.CentralizedQuarantine or MeasureKinds.HomeQuarantine or MeasureKinds.ClosedLoopWork);
+        }
+        await AssertLedgersAsync();
+
+        // Not handled in time, the missed reports go up to the township: still counted in the person's village.
+        await Sweep("2022-10-06 00:00");
+        await using (var ctx = await db.ContextAsync())
+            Assert.All(await ctx.Tasks.Where(t => t.Kind == "missed-report").ToListAsync(), t => Assert.Equal(t.OriginalScopeKey[..ScopeKey.TownshipLength], t.ScopeKey));
+        await AssertLedgersAsync();
+
+        // A report handled (the task closed) leaves the ledger.
+        long task;
+        await using (var ctx = await db.ContextAsync())
+            task = await ctx.Tasks.Where(t => t.Kind == "missed-report" && t.OrderId == elsewhere).Select(t => t.Id).SingleAsync();
+        Assert.True(await Run(db, otherActor, sp => Make<TaskService>(sp).CloseAsync(task, "已电话联系，补报体温正常")));
+        Assert.Equal(0, (await Run(db, otherActor, sp => Make<LedgerService>(sp).ByUnitAsync())).Sum(u => u.OverdueReports));
+        Assert.Equal(2, (await Run(db, Command, sp => Make<LedgerService>(sp).ByUnitAsync())).Sum(u => u.OverdueReports));
+    }
+
+    /// <summary>
     /// A grid worker's account (bound below the village) reports a fever of a person in its grid: the task is raised
     /// and the village is told; the grid worker reads and marks its village's notice, a neighbouring village's account
     /// sees nothing of it.

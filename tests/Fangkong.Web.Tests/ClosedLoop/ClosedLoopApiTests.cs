@@ -218,7 +218,8 @@ public class ClosedLoopApiTests
         // Per unit: the county sees the township's row, the township its village's, the other township none of them.
         var townshipKey = root.GetProperty("scopeKey").GetString()!;
         var countyUnits = (await (await command.GetAsync("/api/v1/ledgers/units")).JsonAsync()).EnumerateArray().ToList();
-        Assert.Contains(countyUnits, u => u.GetProperty("unit").GetString() == townshipKey && u.GetProperty("underMeasure").GetInt32() >= 1);
+        Assert.Contains(countyUnits, u => u.GetProperty("unit").GetString() == townshipKey && u.GetProperty("underMeasure").GetInt32() >= 1
+            && u.GetProperty("byKind").GetProperty("centralized-quarantine").GetInt32() >= 1 && u.GetProperty("overdueReports").GetInt32() >= 0);
         var villageUnits = (await (await township.GetAsync("/api/v1/ledgers/units")).JsonAsync()).EnumerateArray().ToList();
         Assert.Contains(villageUnits, u => u.GetProperty("unit").GetString()!.Length == 12 && u.GetProperty("underMeasure").GetInt32() >= 1);
         Assert.All(villageUnits, u => Assert.StartsWith(townshipKey, u.GetProperty("unit").GetString()));
