@@ -94,7 +94,7 @@ public class TasksImportTests
     }
 
     /// <summary>--batch names the batch, --pushed-at (Beijing time unless it carries an offset) is every task's push time; a bad time is refused.</summary>
-    [Theory, OnSqlite]
+    [Theory, OnSqlite, OnPostgres]
     public async Task BatchAndPushTime_FromTheCommandLine(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
