@@ -94,6 +94,20 @@ public class PlatformBrowserTests
         var village = (await page.InnerTextAsync("h1")).Split(' ')[0];
         await BrowserApp.ShotAsync(page, "06-phone-village-tree");
 
+        // The cadre adds a grid, corrects its name, and removes it again while it is empty.
+        await page.FillAsync("#child-name", "河东临时网格");
+        await page.ClickAsync("#child-add");
+        await page.WaitForSelectorAsync("h1:has-text('河东临时网格')");
+        await page.ClickAsync("#node-edit summary");
+        await page.FillAsync("#node-edit input[name='Edit.Name']", "河东第九网格");
+        await BrowserApp.ShotAsync(page, "93-phone-grid-edit");
+        await page.ClickAsync("#node-rename");
+        await page.WaitForSelectorAsync("h1:has-text('河东第九网格')");
+        await page.ClickAsync("#node-edit summary");
+        await page.ClickAsync("#node-delete");
+        await page.WaitForSelectorAsync($"h1:has-text('{village}')");
+        Assert.DoesNotContain("河东第九网格", await page.InnerTextAsync("body"));
+
         await page.GotoAsync(app.BaseUrl + "/people");
         await page.WaitForSelectorAsync("#people-table");
         await BrowserApp.ShotAsync(page, "07-phone-village-people");
