@@ -37,6 +37,7 @@ public static class OrderRules
             Reasons = string.Join(",", reasons.Distinct()),
             ExposureDate = evaluation.ExposureDate,
             RulePackId = evaluation.Local ? RulePackVersion.LocalLayerId : evaluation.Pack.Id,
+            RulePackVersion = evaluation.RuleVersion,
             RuleReference = evaluation.RuleReference,
             Local = evaluation.Local,
             Basis = evaluation.Rule?.Basis,

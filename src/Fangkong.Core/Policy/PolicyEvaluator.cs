@@ -23,6 +23,10 @@ public sealed record PolicyEvaluation(
 {
     public bool Managed => Measures.Count > 0;
     public bool Local => Rule?.Local == true;
+    /// <summary>The saved version of the county's local layer the evaluation read (0: the layer as shipped).</summary>
+    public int LocalVersion { get; init; }
+    /// <summary>The saved version of what required the measures: the local layer's when a local rule did, else the pack's.</summary>
+    public int RuleVersion => Local ? LocalVersion : Pack.Version;
     /// <summary>A stable reference to the rule, written on orders and in the audit trail: "cn-9th#close-contact".</summary>
     public string RuleReference => $"{(Local ? "local" : Pack.Id)}#{Rule?.Reason ?? "none"}";
     public DateOnly? End => Measures.Count == 0 ? null : Measures[^1].To;
@@ -120,7 +124,7 @@ public sealed class RulePackSet
                 tests.Select(t => exposure.AddDays(t - 1)).ToList()));
             day = to + 1;
         }
-        return new PolicyEvaluation(pack, rule, exposure, date, measures);
+        return new PolicyEvaluation(pack, rule, exposure, date, measures) { LocalVersion = Local.Version };
     }
 
     /// <summary>

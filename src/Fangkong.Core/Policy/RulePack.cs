@@ -92,6 +92,8 @@ public sealed record RulePack(
     bool FamilyRooms = true)
 {
     public bool InForceOn(DateOnly date) => date >= EffectiveFrom && (EffectiveTo is null || date <= EffectiveTo);
+    /// <summary>The saved version this pack was read from (0: the file shipped with the platform); an order records it as its legal basis.</summary>
+    public int Version { get; init; }
 }
 
 /// <summary>A county's own stricter rule for one reason during a period (seed 000: quarantine arrivals from areas the provincial experts judged risky).</summary>
@@ -114,6 +116,9 @@ public sealed record SitePlacement(string Reason, string Level, DateOnly Effecti
 /// <summary>The county's local layer over the national packs.</summary>
 public sealed record LocalLayer(string County, string Name, string? Source, IReadOnlyList<LocalRule> Rules, IReadOnlyList<SitePlacement>? SitePlacements = null)
 {
+    /// <summary>The saved version this layer was read from (0: as shipped).</summary>
+    public int Version { get; init; }
+
     public static LocalLayer Empty(string county) => new(county, "", null, []);
 
     /// <summary>The reasons this layer has rules for, in its order (what a listing may raise as its local reason).</summary>

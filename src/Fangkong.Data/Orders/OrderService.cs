@@ -29,7 +29,8 @@ public sealed record SpotCheckItem(string Method, SpotCheckOutcome Outcome, stri
 
 public sealed record OrderDetail(OrderListItem Order, string? Basis, string? StatusReason, long? ArrivalId, string? ReleaseBlocker,
     IReadOnlyList<OrderMeasureItem> Measures, IReadOnlyList<OrderTestItem> Tests, IReadOnlyList<OrderOwnerItem> Owners,
-    IReadOnlyList<HealthReportItem> Reports, IReadOnlyList<SpotCheckItem> SpotChecks, bool HasActiveLink, DateTime? LinkExpiresAt, int Version);
+    IReadOnlyList<HealthReportItem> Reports, IReadOnlyList<SpotCheckItem> SpotChecks, bool HasActiveLink, DateTime? LinkExpiresAt, int Version,
+    int RulePackVersion = 0);
 
 public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null);
 public sealed record OwnerInput(string Role, string Name, string? Phone);
@@ -111,7 +112,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             o.Owners.Select(w => new OrderOwnerItem(w.Id, w.Role, w.Name, Masking.Phone(w.Phone))).ToList(),
             reports.Select(r => new HealthReportItem(r.Date, r.Slot, r.Temperature, r.Symptoms, MonitoringRules.IsAlarming(r.Temperature, r.Symptoms), r.ReportedBy, r.ReportedAt)).ToList(),
             checks.Select(s => new SpotCheckItem(s.Method, s.Outcome, s.Note, s.CheckedBy, s.CheckedAt)).ToList(),
-            link is not null, link?.ExpiresAt, o.Version);
+            link is not null, link?.ExpiresAt, o.Version, o.RulePackVersion);
     }
 
     /// <summary>The person's control status today, derived from their orders: what checkpoints and venues read.</summary>

@@ -44,8 +44,8 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
         else
         {
             var newest = Newest(await db.RulePackVersions.AsNoTracking().Where(v => v.CountyCode == county).ToListAsync(ct));
-            var packs = newest.Where(v => v.PackId != RulePackVersion.LocalLayerId).Select(v => RulePackJson.ReadPack(v.Json));
-            var local = newest.FirstOrDefault(v => v.PackId == RulePackVersion.LocalLayerId) is { } l ? RulePackJson.ReadLocal(l.Json) : LocalLayer.Empty(county);
+            var packs = newest.Where(v => v.PackId != RulePackVersion.LocalLayerId).Select(v => RulePackJson.ReadPack(v.Json) with { Version = v.Version });
+            var local = newest.FirstOrDefault(v => v.PackId == RulePackVersion.LocalLayerId) is { } l ? RulePackJson.ReadLocal(l.Json) with { Version = l.Version } : LocalLayer.Empty(county);
             set = new RulePackSet(packs, local);
         }
         cache.Rules[county] = (stamp, set);

@@ -607,6 +607,40 @@ public class ClosedLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task ANationalPack_EditedByTheCounty_GovernsNewOrders_WhileOpenOnesKeepTheirVersion(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        List<long> people;
+        await using (var c = await db.ContextAsync())
+            people = await c.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
+        var before = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(people[0], [Reasons.CloseContact], D("2022-10-04"))));
+        // A notice shortens centralized quarantine for close contacts to 5 days, tests on days 1, 3, 5.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(RulePackJson.ShippedPacks().Single(p => p.Id == "cn-9th").Json)!.AsObject();
+        var first = json["reasons"]!["close-contact"]!["measures"]![0]!.AsObject();
+        first["days"] = 5;
+        first["testDays"] = new System.Text.Json.Nodes.JsonArray(1, 3, 5);
+        PolicyService Policy(IServiceProvider sp) => Make<PolicyService>(sp);
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Policy(sp).SaveAsync("cn-9th", json.ToJsonString(), " ")));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, County + "100"), sp => Policy(sp).SaveAsync("cn-9th", json.ToJsonString(), "县通知")));
+        var saved = await Run(db, Command, sp => Policy(sp).SaveAsync("cn-9th", json.ToJsonString(), "县指挥部通知第12号"));
+        Assert.Equal(2, saved.Version);
+        var evaluation = (await Run(db, Command, sp => Policy(sp).RulesAsync())).Evaluate(Reasons.CloseContact, D("2022-10-04"));
+        Assert.Equal(5, evaluation.Measures[0].ToDay);
+        Assert.Equal([1, 3, 5], evaluation.Measures[0].TestDays);
+        var after = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(people[1], [Reasons.CloseContact], D("2022-10-04"))));
+        await using var ctx = await db.ContextAsync(Command);
+        var orders = await ctx.Orders.Include(o => o.Measures).Where(o => o.Id == before || o.Id == after).ToDictionaryAsync(o => o.Id);
+        Assert.Equal((1, 2), (orders[before].RulePackVersion, orders[after].RulePackVersion));
+        Assert.Equal(2, (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(after)))!.RulePackVersion);
+        Assert.Equal(7, orders[before].Measures.Single(m => m.Kind == MeasureKinds.CentralizedQuarantine).ToDay - orders[before].Measures.Single(m => m.Kind == MeasureKinds.CentralizedQuarantine).FromDay + 1);
+        Assert.Equal(5, orders[after].Measures.Single(m => m.Kind == MeasureKinds.CentralizedQuarantine).ToDay - orders[after].Measures.Single(m => m.Kind == MeasureKinds.CentralizedQuarantine).FromDay + 1);
+        var detail = (await Run(db, Command, sp => Policy(sp).GetAsync("cn-9th")))!;
+        Assert.Equal([2, 1], detail.History.Select(h => h.Version));
+        Assert.Equal("县指挥部通知第12号", detail.History[0].Reason);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task BulkOrders_AreTheSameAsOneByOne_InOneTransaction_WithOneAuditEntry(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
