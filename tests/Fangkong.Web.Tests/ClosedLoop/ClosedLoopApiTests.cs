@@ -20,10 +20,10 @@ public class ClosedLoopApiTests
     /// The public page refuses a wrong challenge answer and a flood from one network address (the limit per hour),
     /// storing nothing of the refused registrations; another address is still served.
     /// </summary>
-    [Fact]
-    public async Task PublicRegistration_RefusesAWrongAnswer_AndAFloodFromOneAddress()
+    [Theory, OnSqlite, OnPostgres]
+    public async Task PublicRegistration_RefusesAWrongAnswer_AndAFloodFromOneAddress(Engine engine)
     {
-        await using var app = await FangkongApp.StartAsync(Engine.Sqlite, new Dictionary<string, string?>(Drill) { ["Fangkong:Arrivals:PublicPerAddressPerHour"] = "3" });
+        await using var app = await FangkongApp.StartAsync(engine, new Dictionary<string, string?>(Drill) { ["Fangkong:Arrivals:PublicPerAddressPerHour"] = "3" });
         var township = await app.SignInAsync("township");
         var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
         var village = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("id").GetInt64();
@@ -53,10 +53,10 @@ public class ClosedLoopApiTests
     }
 
     /// <summary>The five-to-one roles are the county's configuration: a grid worker instead of a volunteer, named as written.</summary>
-    [Fact]
-    public async Task OrderPage_NamesOwnersInTheCountysRoles()
+    [Theory, OnSqlite, OnPostgres]
+    public async Task OrderPage_NamesOwnersInTheCountysRoles(Engine engine)
     {
-        await using var app = await FangkongApp.StartAsync(Engine.Sqlite, new Dictionary<string, string?>(Drill)
+        await using var app = await FangkongApp.StartAsync(engine, new Dictionary<string, string?>(Drill)
         {
             ["Fangkong:Monitoring:OwnerRoles:0"] = "township-cadre", ["Fangkong:Monitoring:OwnerRoles:1"] = "网格员", ["Fangkong:Monitoring:OwnerRoles:2"] = "police",
         });
