@@ -16,6 +16,26 @@ public sealed record Dwelling(int? Grid, int? Building, int? Unit, int? Room, in
             : null);
 
     /// <summary>
+    /// The nodes below the village this dwelling names, outermost first: a grid, a building and its unit (only with a
+    /// room), and the household (numbered by its room inside a building). Empty when it names none. Every place that
+    /// puts a person in a household from an address (the registry import, an arrival) walks these steps.
+    /// </summary>
+    public IReadOnlyList<DwellingStep> Steps()
+    {
+        var steps = new List<DwellingStep>(4);
+        if (Grid is { } grid and > 0 and < 1000) steps.Add(new(Jurisdictions.JurisdictionLevel.Grid, grid, $"第{grid}网格"));
+        var inBuilding = Building is { } b and > 0 and < 1000 && Room is not null;
+        if (inBuilding)
+        {
+            steps.Add(new(Jurisdictions.JurisdictionLevel.Building, Building, $"{Building}号楼"));
+            if (Unit is { } unit and > 0 and < 100) steps.Add(new(Jurisdictions.JurisdictionLevel.Unit, unit, $"{unit}单元"));
+        }
+        if (Label is { } label)
+            steps.Add(new(Jurisdictions.JurisdictionLevel.Household, inBuilding && Room is { } r and > 0 and < 10000 ? r : null, label));
+        return steps;
+    }
+
+    /// <summary>
     /// Reads the dwelling from the parts of an address after the village ("幸福小区5号楼2单元302室", "3组18号",
     /// "东街28号"), completed by explicit columns when the sheet has them (they win).
     /// </summary>
@@ -102,3 +122,6 @@ public sealed record Dwelling(int? Grid, int? Building, int? Unit, int? Room, in
             to - from <= 6 ? int.Parse(t.AsSpan(from, to - from), System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 }
+
+/// <summary>One node of a dwelling below its village: its level, the number it should have if free, its name.</summary>
+public sealed record DwellingStep(Jurisdictions.JurisdictionLevel Level, int? Number, string Name);

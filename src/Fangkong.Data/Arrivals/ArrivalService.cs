@@ -149,6 +149,17 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
                     SELECT "Id" AS "Value" FROM "Arrivals" WHERE "CountyCode" = {county} AND "DocumentHash" = {hash}
                     AND "ArrivalDate" = {arrivalDate} AND "Status" <> {(int)ArrivalStatus.Cancelled} FOR UPDATE
                     """).ToListAsync(ct);
+            var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.CountyCode == county && p.DocumentHash == hash, ct);
+            // Someone not in the registry lives where they said: the household their destination names under the village
+            // ("3组18号", "幸福小区5号楼2单元302室"), so the village cadre finds them at the door. Placed (and saved) before
+            // anything else of this registration is added.
+            var home = destination;
+            if (person is null)
+            {
+                db.Audit.Reason = "household named by an arrival's destination";
+                db.Audit.Rule = "arrival";
+                home = await HomeAsync(db, county, destination, input.DestinationNodeId is null, destinationText, ct);
+            }
             var arrival = await db.Arrivals.IgnoreQueryFilters()
                 .FirstOrDefaultAsync(a => a.CountyCode == county && a.DocumentHash == hash && a.ArrivalDate == arrivalDate && a.Status != ArrivalStatus.Cancelled, ct);
             var merged = arrival is not null;
@@ -168,12 +179,11 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
                 arrival.Submissions++;
                 arrival.Version++;
             }
-            var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.CountyCode == county && p.DocumentHash == hash, ct);
             if (person is null)
             {
                 person = new Person
                 {
-                    CountyCode = county, ScopeKey = destination.ScopeKey, NodeId = destination.Id, Name = name!, DocumentType = doc.Type,
+                    CountyCode = county, ScopeKey = home.ScopeKey, NodeId = home.Id, Name = name!, DocumentType = doc.Type,
                     DocumentNumber = doc.Number, DocumentHash = hash, DocumentMasked = doc.Masked, IdValid = doc.Valid, IdIssue = doc.Issue,
                     BirthDate = doc.BirthDate, Sex = doc.Sex, Residence = ResidenceStatus.Incoming, Unregistered = true,
                     AddressText = destinationText, Note = $"registered by arrival {arrival.Reference}", CreatedAt = now, UpdatedAt = now, Version = 1,
@@ -397,6 +407,23 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
     private ArrivalItem Item(Arrival a) => new(a.Id, a.Reference, a.Name, a.DocumentMasked, a.PhoneMasked, a.OriginText, a.OriginCountyName, a.Inbound,
         a.ArrivalDate, a.ScopeKey, directory.PlaceLabel(a.ScopeKey), a.Channel, a.Status, a.Reasons, a.RuleReference, a.ExposureDate, a.OrderId, a.PersonId,
         a.Submissions, a.SubmittedAt);
+
+    /// <summary>
+    /// The household a new arrival's destination names inside its village, found or created as the registry import
+    /// does; the destination itself when the text names no household (or the destination is already below a village).
+    /// </summary>
+    private async Task<PlaceStep> HomeAsync(FangkongDb db, string county, PlaceStep destination, bool resolvedFromText, string? text, CancellationToken ct)
+    {
+        if (destination.Level != JurisdictionLevel.Village || destination.Id == 0 || text is null) return destination;
+        // A village picked on the form leaves the text as what follows it; an address typed whole is read past its village.
+        var resolution = resolvedFromText ? resolvers.For(county).Resolve(text) : null;
+        var dwelling = Dwelling.Parse(resolution?.Remainder ?? text, resolution?.GroupNumber, null, null, null, null, null);
+        if (dwelling.Steps().Count == 0) return destination;
+        var village = await db.Nodes.FirstOrDefaultAsync(n => n.Id == destination.Id, ct);
+        if (village is null) return destination;
+        var node = await HouseholdPlacement.FindOrCreateAsync(db, village, dwelling, text, "arrival", ct);
+        return new PlaceStep(node.Id, node.Level, node.Name, node.ScopeKey);
+    }
 
     private async Task<PlaceStep> DestinationAsync(FangkongDb db, string county, long? nodeId, string? text, List<FieldError> errors, CancellationToken ct)
     {

@@ -583,18 +583,10 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
 
         private async Task<JurisdictionNode> PlaceAsync(FangkongDb db, JurisdictionNode village, Dwelling d, string? address, List<JurisdictionNode> created, CancellationToken ct)
         {
-            var label = d.Label;
-            if (label is null && d.Grid is null) return village;
             var parent = village;
-            if (d.Grid is { } grid and > 0 and < 1000) parent = await ChildAsync(db, parent, JurisdictionLevel.Grid, grid, $"第{grid}网格", null, created, ct);
-            if (d.Building is { } building and > 0 and < 1000 && d.Room is not null)
-            {
-                parent = await ChildAsync(db, parent, JurisdictionLevel.Building, building, $"{building}号楼", null, created, ct);
-                if (d.Unit is { } unit and > 0 and < 100) parent = await ChildAsync(db, parent, JurisdictionLevel.Unit, unit, $"{unit}单元", null, created, ct);
-            }
-            if (label is null) return parent;
-            var room = d.Room is { } r and > 0 and < 10000 && parent.Level is JurisdictionLevel.Building or JurisdictionLevel.Unit ? r : (int?)null;
-            return await ChildAsync(db, parent, JurisdictionLevel.Household, room, label, Text.Tidy(address), created, ct);
+            foreach (var step in d.Steps())
+                parent = await ChildAsync(db, parent, step.Level, step.Number, step.Name, step.Level == JurisdictionLevel.Household ? Text.Tidy(address) : null, created, ct);
+            return parent;
         }
 
         /// <summary>Finds a child by name (or by number when the sheet gives one) or creates it with the next free number.</summary>

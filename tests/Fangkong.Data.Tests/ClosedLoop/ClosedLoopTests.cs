@@ -64,6 +64,37 @@ public class ClosedLoopTests
         Stops: [new StopInput("郑州市金水区锦绣小区", D("2022-09-28"), D("2022-10-04"))], ArrivalDate: D(arrival), DestinationNodeId: villageId);
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task ANewArrival_LivesInTheHouseholdItsDestinationNames_AsTheRegistryWould(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, villageKey) = await AVillageAsync(db);
+        var staff = As(Roles.CheckpointStaff, villageKey[..ScopeKey.TownshipLength]);
+        Task<ArrivalReceipt> Register(ArrivalInput input) => Run(db, staff, sp => Make<ArrivalService>(sp).RegisterAsync(input, ArrivalChannel.Checkpoint, "卡点1"));
+        // Two people not in the registry, one household written two ways; a third gives no door at all.
+        var first = await Register(FromJinshui(11, villageId) with { DestinationText = "3组18号" });
+        var second = await Register(FromJinshui(12, villageId) with { Name = "王晓红", DestinationText = "三组 18号" });
+        var third = await Register(FromJinshui(13, villageId) with { Name = "王晓亮", DestinationText = "村委会旁" });
+        await using var ctx = await db.ContextAsync(Command);
+        async Task<(long? Node, string Scope)> PersonOf(ArrivalReceipt r)
+        {
+            var personId = await ctx.Arrivals.Where(a => a.Id == r.Id).Select(a => a.PersonId!.Value).SingleAsync();
+            return await ctx.People.Where(p => p.Id == personId).Select(p => new ValueTuple<long?, string>(p.NodeId, p.ScopeKey)).SingleAsync();
+        }
+        var (node, scope) = await PersonOf(first);
+        var household = await ctx.Nodes.SingleAsync(n => n.Id == node);
+        Assert.Equal((JurisdictionLevel.Household, "3组18号", villageId), (household.Level, household.Name, household.ParentId));
+        Assert.StartsWith(villageKey, scope);
+        Assert.Equal(household.ScopeKey, scope);
+        Assert.Equal((node, scope), await PersonOf(second));
+        Assert.Equal((villageId, villageKey), await PersonOf(third));
+        // The proposed order sits at the household, where the village's cadre works it.
+        var orderScope = await ctx.Orders.Where(o => o.Id == ctx.Arrivals.Where(a => a.Id == first.Id).Select(a => a.OrderId).Single()).Select(o => o.ScopeKey).SingleAsync();
+        Assert.Equal(household.ScopeKey, orderScope);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task HighRiskArrival_BecomesCentralizedOrder_WithTestsOnTheRightDays_ConfirmedByTheTownship(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
