@@ -349,6 +349,11 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw new ConflictException("room.version", "the room was changed by someone else; reload"); }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); }
+        // Someone moved into a higher bed between the check above and this save: the database keeps the beds.
+        catch (DbUpdateException e) when (DbErrors.IsRuleViolation(e, Migrations.StayBedInRoom.BedsBelowHeld))
+        {
+            throw new ValidationFailedException([new FieldError("beds", "room.beds-below-holders")]);
+        }
         return true;
     }
 

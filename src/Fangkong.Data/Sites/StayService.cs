@@ -422,7 +422,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             await transaction.CommitAsync(ct);
             return (stays[0].Id, null);
         }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e))
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e) || DbErrors.IsRuleViolation(e, Migrations.StayBedInRoom.BedOutsideRoom))
         {
             return (null, e is DbUpdateConcurrencyException ? "room.version" : SiteErrors.StayBedTaken);
         }

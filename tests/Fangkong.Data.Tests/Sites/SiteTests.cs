@@ -119,6 +119,22 @@ public class SiteTests
 
         var stayId = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)))!.Value;
         Assert.Empty(await Run(db, SiteStaff, sp => Make<StayService>(sp).WaitingAsync()));
+        // The database itself keeps a room to its beds, whatever the code does: a stay put on a bed the room does not
+        // have, or the room's beds cut under a held bed, is refused.
+        await using (var raw = await db.ContextAsync(Command))
+        {
+            var held = await raw.Stays.SingleAsync(x => x.Id == stayId);
+            held.Bed = 2;
+            var refused = await Assert.ThrowsAsync<DbUpdateException>(() => raw.SaveChangesAsync());
+            Assert.True(DbErrors.IsRuleViolation(refused, Data.Migrations.StayBedInRoom.BedOutsideRoom), refused.InnerException?.Message);
+        }
+        await using (var raw = await db.ContextAsync(Command))
+        {
+            var heldRoom = await raw.Rooms.SingleAsync(r => r.Id == raw.Stays.Where(x => x.Id == stayId).Select(x => x.RoomId).Single());
+            heldRoom.Beds = 0;
+            var refused = await Assert.ThrowsAsync<DbUpdateException>(() => raw.SaveChangesAsync());
+            Assert.True(DbErrors.IsRuleViolation(refused, Data.Migrations.StayBedInRoom.BedsBelowHeld), refused.InnerException?.Message);
+        }
         var conflict = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(orderId)));
         Assert.Equal(SiteErrors.StayPersonAlreadyAllocated, conflict.Code);
         var board = await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site));
