@@ -338,6 +338,11 @@ public class PlatformTests
         var task = (await (await township.GetAsync("/api/v1/verification/tasks?q=" + Uri.EscapeDataString("欧阳页面"))).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
         pages.AddRange([("/verification/tasks", "欧阳页面"), ($"/verification/tasks/{task}", "欧阳页面"),
             ($"/verification/tasks?place={townshipRoot.GetProperty("scopeKey").GetString()}", "欧阳页面")]);
+        // The township's ledgers and its dashboard name its villages.
+        var villageName = (await (await township.GetAsync($"/api/v1/jurisdictions/{townshipRoot.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("name").GetString()!;
+        var ledgerUnit = (await (await township.GetAsync("/api/v1/ledgers/units")).JsonAsync()).EnumerateArray().First(u => u.GetProperty("name").ValueKind == JsonValueKind.String)
+            .GetProperty("name").GetString()!;
+        pages.AddRange([("/ledgers", ledgerUnit), ("/", villageName)]);
         foreach (var (url, secret) in pages)
         {
             var response = await other.GetAsync(url);
