@@ -133,8 +133,13 @@ public class VerificationBrowserTests
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForSelectorAsync("#task-message.alert-danger");
             Assert.Contains("还有未完成的环节", await phone.InnerTextAsync("#task-message"));
+            // The swab was taken half an hour ago in the field: the team says when.
+            var swabbed = TimeZoneInfo.ConvertTimeFromUtc(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-30),
+                TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+            await phone.FillAsync("form[data-step=sample] input[name='SampleAt.Local']", swabbed.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
             await phone.ClickAsync("form[data-step=sample] button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已采样')");
+            Assert.Contains(swabbed.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), await phone.InnerTextAsync("form[data-step=sample]"));
             await phone.ClickAsync("form:has(select[name='Outcome.Result']) button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已出结果')");
             Assert.Contains("密切接触者", await phone.InnerTextAsync("#close-form select[name='Closing.Measure']"));
