@@ -105,6 +105,17 @@ public sealed class RulePackSet
         return (pack, pack.Reasons.GetValueOrDefault(reason));
     }
 
+    /// <summary>The rule a reference names ("cn-9th#close-contact", "local#expert-judged-risk-area"), or null.</summary>
+    public ReasonRule? RuleOf(string reference)
+    {
+        var hash = reference.IndexOf('#');
+        if (hash <= 0) return null;
+        var (pack, reason) = (reference[..hash], reference[(hash + 1)..]);
+        return pack == RulePackVersion.LocalLayerId
+            ? Local.Rules.FirstOrDefault(r => r.Rule.Reason == reason)?.Rule
+            : _packs.FirstOrDefault(p => p.Id == pack)?.Reasons.GetValueOrDefault(reason);
+    }
+
     /// <summary>
     /// Lays out the measures of a reason. Day 1 is the exposure date (last contact, leaving the area, or arrival for
     /// inbound travellers); the rules are those in force on <paramref name="on"/> (by default the exposure date).

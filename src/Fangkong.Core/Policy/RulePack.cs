@@ -62,7 +62,8 @@ public sealed record ReasonRule(
     string Release,
     string? Basis,
     string? Confidence,
-    bool Local)
+    bool Local,
+    string? BasisEn = null)
 {
     public int TotalDays => Measures.Sum(m => m.Days);
 }
@@ -226,7 +227,7 @@ public static class RulePackJson
         var release = string.IsNullOrWhiteSpace(rule.Release) ? (measures.Count == 0 ? Orders.OrderRules.NotManaged : Orders.OrderRules.AllTestsNegative) : rule.Release.Trim();
         if (!Orders.OrderRules.ReleaseConditions.Contains(release))
             throw new RulePackException($"{where}.release: one of {string.Join(", ", Orders.OrderRules.ReleaseConditions.Order(StringComparer.Ordinal))}");
-        return new ReasonRule(reason, measures, release, rule.Basis, rule.Confidence, local);
+        return new ReasonRule(reason, measures, release, rule.Basis, rule.Confidence, local, rule.BasisEn);
     }
 
     private static bool IsSlug(string? s) => s is { Length: > 0 and <= 60 } && s.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && s[0] != '-' && s[^1] != '-';

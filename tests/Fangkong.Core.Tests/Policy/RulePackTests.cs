@@ -180,4 +180,16 @@ public class RulePackTests
         var pack = RulePackJson.ReadPack("{\"id\":\"x\",\"name\":\"x\",\"effectiveFrom\":\"2022-01-01\",\"familyRooms\":false}");
         Assert.False(pack.FamilyRooms);
     }
+
+    [Fact]
+    public void AnOrdersRuleReference_FindsItsRule_WithTheEnglishBasisTheDataShips()
+    {
+        var rule = Set.RuleOf("cn-9th#close-contact")!;
+        Assert.Equal("close-contact", rule.Reason);
+        Assert.StartsWith("7+3", rule.BasisEn);
+        Assert.Contains("密切接触者", rule.Basis);
+        Assert.True(Set.RuleOf("local#expert-judged-risk-area")!.Local);
+        Assert.Null(Set.RuleOf("cn-9th#no-such-reason"));
+        Assert.Null(Set.RuleOf("nonsense"));
+    }
 }

@@ -77,6 +77,13 @@ public class ClosedLoopApiTests
         Assert.Contains("<span class=\"fk-owner-role\">民警</span>", html);
         Assert.DoesNotContain("志愿者", html);
         Assert.DoesNotContain("村干部", html);
+        // In English the legal basis is the pack's own English text of the rule (the order keeps the Chinese one).
+        Assert.Contains("高风险区", html);
+        await township.GetAsync("/culture/en-US?returnUrl=/");
+        var english = await township.GetStringAsync($"/orders/{arrival.GetProperty("arrival").GetProperty("orderId").GetInt64()}");
+        var basis = System.Text.RegularExpressions.Regex.Match(english, "<dd class=\"small\" id=\"basis\">([^<]*)</dd>").Groups[1].Value;
+        Assert.NotEmpty(basis);
+        Assert.DoesNotMatch("[\u4e00-\u9fff]", basis);
     }
 
     /// <summary>The registration form asks for the travel history the rule pack in force looks at: 14 days under the 8th edition, 7 under the 9th.</summary>
