@@ -282,6 +282,84 @@ public class ClosedLoopBrowserTests
     }
 
     [BrowserFact]
+    public async Task RiskAreaList_OnADate_DuringARange_ByCounty_AndTheCheckForm_AnswerOnAPhone()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long high;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current =
+                new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            var areas = scope.ServiceProvider.GetRequiredService<RiskAreaService>();
+            high = await areas.CreateAsync(new RiskAreaInput("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.High, new DateOnly(2022, 10, 1), Source: "郑州市通告1"), "test");
+            // The next level closes the high period on 10-03.
+            await areas.CreateAsync(new RiskAreaInput("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.Medium, new DateOnly(2022, 10, 4), Source: "郑州市通告2"), "test");
+            await areas.CreateAsync(new RiskAreaInput("郑州市二七区", "建新街道某小区", RiskLevel.Low, new DateOnly(2022, 9, 20), new DateOnly(2022, 9, 28), "郑州市通告0"), "test");
+        }
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "command");
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas");
+
+        // As of 10-02, in the county typed by its name: the high period, not the medium one that followed.
+        await phone.FillAsync("#risk-filter input[name=county]", "郑州市金水区");
+        await phone.FillAsync("#risk-filter input[name=on]", "2022-10-02");
+        await phone.ClickAsync("#risk-filter button[type=submit]");
+        await phone.WaitForSelectorAsync("#risk-filter-summary");
+        var summary = await phone.InnerTextAsync("#risk-filter-summary");
+        Assert.Contains("河南省 郑州市 金水区", summary);
+        Assert.Contains("2022-10-02", summary);
+        Assert.Equal("2022-10-02", await phone.InputValueAsync("#risk-filter input[name=on]"));
+        var rows = phone.Locator("#risk-table tbody tr");
+        Assert.Equal(1, await rows.CountAsync());
+        Assert.Contains("高风险", await rows.First.InnerTextAsync());
+        Assert.Contains("锦绣小区", await rows.First.InnerTextAsync());
+        await BrowserApp.ShotAsync(phone, "89-risk-areas-on-date-phone");
+
+        // Active at some time during [09-25, 09-30] in 二七区: the lifted low period; a range ending before it starts is refused.
+        await phone.FillAsync("#risk-filter input[name=county]", "二七区");
+        await phone.FillAsync("#risk-filter input[name=on]", "");
+        await phone.FillAsync("#risk-filter input[name=from]", "2022-09-25");
+        await phone.FillAsync("#risk-filter input[name=to]", "2022-09-30");
+        await phone.ClickAsync("#risk-filter button[type=submit]");
+        await phone.WaitForURLAsync(url => url.Contains("from=2022-09-25", StringComparison.Ordinal));
+        Assert.Equal(1, await rows.CountAsync());
+        Assert.Contains("建新街道某小区", await rows.First.InnerTextAsync());
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas?county=%E4%BA%8C%E4%B8%83%E5%8C%BA&from=2022-10-01&to=2022-09-30");
+        Assert.Contains("离开日期早于开始日期", await phone.InnerTextAsync("#risk-filter-error"));
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas?county=%E4%BA%8C%E4%B8%83%E5%8C%BA&from=2022-10-01");
+        await phone.WaitForSelectorAsync("#risk-empty");
+
+        // The check: was 锦绣小区 in 金水区 at risk on 10-02? High, by the listing linked; on 09-30 it was not listed.
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas");
+        await phone.FillAsync("#risk-check input[name=checkPlace]", "锦绣小区");
+        await phone.FillAsync("#risk-check input[name=checkCounty]", "金水区");
+        await phone.FillAsync("#risk-check input[name=checkDate]", "2022-10-02");
+        await phone.ClickAsync("#risk-check button[type=submit]");
+        await phone.WaitForSelectorAsync("#check-result[data-listed=true]");
+        var answer = await phone.InnerTextAsync("#check-result");
+        Assert.Contains("被列为高风险区", answer);
+        Assert.Contains("河南省 郑州市 金水区", answer);
+        Assert.Equal(1, await phone.Locator("#check-result [data-level]").CountAsync());
+        Assert.Equal($"/risk-areas/{high}", await phone.GetAttributeAsync("#check-result a", "href"));
+        await BrowserApp.ShotAsync(phone, "90-risk-area-check-phone");
+        await phone.ClickAsync("#check-result a");
+        await phone.WaitForSelectorAsync("#area-details");
+
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas");
+        await phone.FillAsync("#risk-check input[name=checkPlace]", "锦绣小区");
+        await phone.FillAsync("#risk-check input[name=checkCounty]", "金水区");
+        await phone.FillAsync("#risk-check input[name=checkDate]", "2022-09-30");
+        await phone.ClickAsync("#risk-check button[type=submit]");
+        await phone.WaitForSelectorAsync("#check-result[data-listed=false]");
+        Assert.Contains("在该日期（2022-09-30）未列入风险区名单", await phone.InnerTextAsync("#check-result"));
+        Assert.Equal(0, await phone.Locator("#check-result a").CountAsync());
+        // An unknown county is said so, not answered "not listed".
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas?checkPlace=%E9%94%A6%E7%BB%A3%E5%B0%8F%E5%8C%BA&checkCounty=%E7%81%AB%E6%98%9F&checkDate=2022-10-02");
+        Assert.Equal("unknown", await phone.GetAttributeAsync("#check-result", "data-listed"));
+        Assert.Contains("找不到这个地方", await phone.InnerTextAsync("#check-result"));
+    }
+
+    [BrowserFact]
     public async Task AContactFoundByTheInvestigation_GetsAnOrderFromTheirPersonPage()
     {
         await using var app = await BrowserApp.StartAsync(Drill);

@@ -24,15 +24,20 @@ public sealed class RiskAreaIndex
     public int Count { get; }
 
     /// <summary>Is place P (in county C) listed at level L on date D? ("was place P at level L on date D").</summary>
-    public bool WasAtLevel(string countyCode, string place, RiskLevel level, DateOnly date)
+    public bool WasAtLevel(string countyCode, string place, RiskLevel level, DateOnly date) =>
+        ListedOn(countyCode, PlaceKey(place, null), date).Any(a => a.Level == level);
+
+    /// <summary>
+    /// The listings of place P (its <see cref="PlaceKey"/>, in county C) in force on date D, at whatever level; none when
+    /// the place was not listed that day.
+    /// </summary>
+    public IEnumerable<RiskArea> ListedOn(string countyCode, string placeKey, DateOnly date)
     {
-        var key = PlaceKey(place, null);
         foreach (var a in Areas(countyCode))
         {
-            if (a.DesignatedOn > date) break;
-            if (a.Level == level && a.ActiveOn(date) && PlacesMatch(key, a.PlaceKey)) return true;
+            if (a.DesignatedOn > date) yield break;
+            if (a.ActiveOn(date) && PlacesMatch(placeKey, a.PlaceKey)) yield return a;
         }
-        return false;
     }
 
     /// <summary>The listings of a county in force at some time during [from, to].</summary>

@@ -14,7 +14,23 @@ namespace Fangkong.Data.Policy;
 public sealed record RiskAreaInput(string? AreaCounty, string? Place, RiskLevel Level, DateOnly? DesignatedOn, DateOnly? LiftedOn = null, string? Source = null, string? LocalReason = null);
 /// <param name="Stamp">The version read (the period's last change, in ticks); a correction sends it back so one made meanwhile is not overwritten.</param>
 public sealed record RiskAreaItem(long Id, string AreaCountyCode, string AreaCountyName, string Place, RiskLevel Level, DateOnly DesignatedOn, DateOnly? LiftedOn, string? Source, string? LocalReason, bool ActiveToday, long Stamp);
-public sealed record RiskAreaQuery(string? Text = null, RiskLevel? Level = null, bool ActiveOnly = false, DateOnly? On = null, int Page = 1, int PageSize = 50);
+/// <param name="On">Only the periods in force on that day.</param>
+/// <param name="AreaCounty">Only the areas of one county, as typed ("郑州市金水区", "金水区") or its six digits; resolved like the list's county column.</param>
+/// <param name="From">With <paramref name="To"/>: only the periods in force at some time during [From, To]; either end may be left open.</param>
+public sealed record RiskAreaQuery(string? Text = null, RiskLevel? Level = null, bool ActiveOnly = false, DateOnly? On = null, int Page = 1, int PageSize = 50,
+    string? AreaCounty = null, DateOnly? From = null, DateOnly? To = null);
+/// <summary>A county the area lies in, resolved from what was typed; <see cref="Error"/> says why not ("required", "place.unknown", "place.ambiguous").</summary>
+/// <param name="Remainder">what followed the county in the text ("郑州市金水区锦绣小区" → "锦绣小区"), or null</param>
+public sealed record AreaCountyResolution(string? Code, string? FullName, string? Remainder, string? Error);
+/// <summary>
+/// The answer to "was place P (in county C) listed on date D": every listing of that place in force that day (none:
+/// not listed on that date).
+/// </summary>
+public sealed record RiskAreaCheck(string CountyCode, string CountyName, string Place, DateOnly Date, IReadOnlyList<RiskAreaItem> Listings)
+{
+    public bool Listed => Listings.Count > 0;
+    public bool WasAtLevel(RiskLevel level) => Listings.Any(l => l.Level == level);
+}
 public sealed record RiskAreaImportResult(int Rows, int Added, int Updated, int Rejected, IReadOnlyList<RowError> Errors);
 public sealed record RowError(int Row, string Field, string Code, string? Value);
 /// <summary>A correction of one period (a wrong date, a missing source); a change of level is a new period, not an edit.</summary>
@@ -71,14 +87,66 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         if (Text.Tidy(query.Text) is { } text)
             q = text.All(char.IsAsciiDigit) ? q.Where(a => a.AreaCountyCode.StartsWith(text)) : q.Where(a => a.Place.Contains(text) || a.AreaCountyName.Contains(text));
         if (query.Level is { } level) q = q.Where(a => a.Level == level);
+        var errors = new List<FieldError>();
+        if (Text.Tidy(query.AreaCounty) is { } countyText)
+        {
+            var county = ResolveAreaCounty(countyText);
+            if (county.Error is { } error) errors.Add(new FieldError("areaCounty", error));
+            else q = q.Where(a => a.AreaCountyCode == county.Code);
+        }
+        if (query.From is { } f && query.To is { } t && t < f) errors.Add(new FieldError("to", "date.before-from"));
+        ValidationFailedException.ThrowIfAny(errors);
         var on = query.On ?? Today;
         if (query.ActiveOnly || query.On is not null) q = q.Where(a => a.DesignatedOn <= on && (a.LiftedOn == null || a.LiftedOn >= on));
+        // In force at some time during [from, to]: designated by its end and not lifted before its start (the indexes on
+        // the county, area county and designation date, and on the county and lifted date, serve both ends).
+        if (query.To is { } to) q = q.Where(a => a.DesignatedOn <= to);
+        if (query.From is { } from) q = q.Where(a => a.LiftedOn == null || a.LiftedOn >= from);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(a => a.DesignatedOn).ThenBy(a => a.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         var today = Today;
         return new Page<RiskAreaItem>(rows.Select(a => Item(a, today)).ToList(), total, page, size);
+    }
+
+    /// <summary>
+    /// Was place P (in county C, typed as on the list: "郑州市金水区", "金水区" or six digits) listed on date D, and at which
+    /// level? Answered from the same index that classifies arrivals; the place may also follow the county in the
+    /// county text ("郑州市金水区锦绣小区"). Every listing of the place in force that day is returned (none: not listed).
+    /// </summary>
+    public async Task<RiskAreaCheck> CheckAsync(string? county, string? place, DateOnly? date, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.PolicyRead);
+        var errors = new List<FieldError>();
+        var resolved = ResolveAreaCounty(county);
+        if (resolved.Error is { } error) errors.Add(new FieldError("areaCounty", error));
+        var name = Text.Tidy(place) ?? Text.Tidy(resolved.Remainder);
+        var key = RiskAreaIndex.PlaceKey(name, resolved.FullName);
+        if (name is null || key.Length < 2) errors.Add(new FieldError("place", "required"));
+        else if (name.Length > 200) errors.Add(new FieldError("place", "too-long"));
+        if (date is null) errors.Add(new FieldError("date", "required"));
+        ValidationFailedException.ThrowIfAny(errors);
+        var index = await IndexAsync(ct);
+        var today = Today;
+        var listings = index.ListedOn(resolved.Code!, key, date!.Value).Select(a => Item(a, today)).ToList();
+        return new RiskAreaCheck(resolved.Code!, resolved.FullName!, name!, date.Value, listings);
+    }
+
+    /// <summary>
+    /// The county an area lies in, from what was typed: six digits of a known county, or a name the national
+    /// divisions resolve to one county ("河南省郑州市金水区", "郑州市金水区", "金水区"). The list's county column, the
+    /// search's county filter and the check all read it this way.
+    /// </summary>
+    public static AreaCountyResolution ResolveAreaCounty(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return new(null, null, null, "required");
+        if (text.Trim() is { Length: 6 } code && code.All(char.IsAsciiDigit) && NationalDivisions.Shared.County(code) is { } known)
+            return new(code, known.FullName, null, null);
+        var resolution = NationalDivisions.Shared.ResolvePlace(text);
+        if (resolution.IsAmbiguous) return new(null, null, resolution.Remainder, "place.ambiguous");
+        if (resolution.CountyCode6 is not { } county) return new(null, null, resolution.Remainder, "place.unknown");
+        return new(county, NationalDivisions.Shared.County(county)!.FullName, resolution.Remainder, null);
     }
 
     /// <summary>All the periods of one place (the history shown on the edit page).</summary>
@@ -255,14 +323,9 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
 
     private RiskArea? Validate(RiskAreaInput input, List<FieldError> errors, Func<string, string> field)
     {
-        var resolution = NationalDivisions.Shared.ResolvePlace(input.AreaCounty);
-        string? countyCode = null;
-        if (string.IsNullOrWhiteSpace(input.AreaCounty)) errors.Add(new FieldError(field("areaCounty"), "required"));
-        else if (input.AreaCounty.Trim() is { Length: 6 } code && code.All(char.IsAsciiDigit) && NationalDivisions.Shared.County(code) is not null) countyCode = code;
-        else if (resolution.IsAmbiguous) errors.Add(new FieldError(field("areaCounty"), "place.ambiguous"));
-        else if (resolution.CountyCode6 is null) errors.Add(new FieldError(field("areaCounty"), "place.unknown"));
-        else countyCode = resolution.CountyCode6;
-        var countyName = countyCode is null ? null : NationalDivisions.Shared.County(countyCode)!.FullName;
+        var resolution = ResolveAreaCounty(input.AreaCounty);
+        if (resolution.Error is { } countyError) errors.Add(new FieldError(field("areaCounty"), countyError));
+        var (countyCode, countyName) = (resolution.Code, resolution.FullName);
         // The place may repeat the county ("郑州市金水区XX小区"), or be given in the county column's remainder.
         var place = Text.Tidy(input.Place) ?? Text.Tidy(resolution.Remainder);
         var key = RiskAreaIndex.PlaceKey(place, countyName);

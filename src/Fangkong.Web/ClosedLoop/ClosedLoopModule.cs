@@ -24,7 +24,16 @@ public sealed record ReasonRequest(string? Reason);
 public sealed record ExtendRequest(int Days, string? Reason);
 public sealed record LinkResponse(string Token, string Url);
 public sealed record EvaluationResponse(string RulePack, string RuleReference, bool Local, IReadOnlyList<EvaluatedMeasure> Measures);
-public sealed record CheckResponse(bool Listed);
+/// <param name="Listed">whether the place was listed at the level asked on that day</param>
+/// <param name="Listings">the listings at that level in force that day</param>
+public sealed record CheckResponse(bool Listed, IReadOnlyList<RiskAreaItem> Listings)
+{
+    public static CheckResponse Of(RiskAreaCheck check, RiskLevel level)
+    {
+        var listings = check.Listings.Where(l => l.Level == level).ToList();
+        return new(listings.Count > 0, listings);
+    }
+}
 public sealed record RiskAreaDetail(RiskAreaItem Area, IReadOnlyList<RiskAreaItem> Periods);
 public sealed record ControlStatusResponse(ControlStatus Status);
 
@@ -66,8 +75,10 @@ public static class ClosedLoopModule
             .WithSummary("The measures a reason brings under the rules in force (day 1 = the exposure date).");
 
         var areas = api.MapGroup("/risk-areas").WithTags("Policy");
-        areas.MapGet("/", async (RiskAreaService s, string? q, RiskLevel? level, bool activeOnly = false, DateOnly? on = null, int page = 1, int pageSize = 50) =>
-            TypedResults.Ok(await s.SearchAsync(new RiskAreaQuery(q, level, activeOnly, on, page, pageSize)))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Search");
+        areas.MapGet("/", async (RiskAreaService s, string? q, RiskLevel? level, bool activeOnly = false, DateOnly? on = null, int page = 1, int pageSize = 50,
+                string? areaCounty = null, DateOnly? from = null, DateOnly? to = null) =>
+            TypedResults.Ok(await s.SearchAsync(new RiskAreaQuery(q, level, activeOnly, on, page, pageSize, areaCounty, from, to)))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Search")
+            .WithSummary("The list: by text, level, the county the area lies in (a name such as 金水区, or its code), in force on a day (on) or at some time during [from, to].");
         areas.MapPost("/", async (RiskAreaInput body, RiskAreaService s) => TypedResults.Ok(new { id = await s.CreateAsync(body, null) }))
             .RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Create");
         areas.MapGet("/{id:long}", async Task<Results<Ok<RiskAreaDetail>, NotFound>> (long id, RiskAreaService s) =>
@@ -92,8 +103,8 @@ public static class ClosedLoopModule
         }).RequireAuthorization(Permissions.PolicyManage).DisableAntiforgery().WithName("RiskAreas_Import")
             .WithSummary("Import a published list (xlsx or csv: 所在地区, 风险区, 风险等级, 划定日期, 解除日期, 来源).");
         areas.MapGet("/check", async (string county, string place, RiskLevel level, DateOnly date, RiskAreaService s) =>
-            TypedResults.Ok(new CheckResponse((await s.IndexAsync()).WasAtLevel(county, place, level, date)))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Check")
-            .WithSummary("Was place P (in county C) at level L on date D?");
+            TypedResults.Ok(CheckResponse.Of(await s.CheckAsync(county, place, date), level))).RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Check")
+            .WithSummary("Was place P (in county C: its code or a name such as 郑州市金水区) at level L on date D? With the listings that say so.");
         areas.MapGet("/active", async (string county, DateOnly from, DateOnly to, RiskAreaService s) =>
             TypedResults.Ok((await s.IndexAsync()).ActiveIn(county, from, to).Select(a => new { a.Id, a.Place, a.Level, a.DesignatedOn, a.LiftedOn }).ToList()))
             .RequireAuthorization(Permissions.PolicyRead).WithName("RiskAreas_Active").WithSummary("The areas of county C in force at some time during [from, to].");

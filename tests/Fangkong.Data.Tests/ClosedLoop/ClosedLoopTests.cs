@@ -5,6 +5,7 @@ using Fangkong.Core.Arrivals;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
+using Fangkong.Core.People;
 using Fangkong.Core.Policy;
 using Fangkong.Data.Arrivals;
 using Fangkong.Data.Audit;
@@ -582,6 +583,74 @@ public class ClosedLoopTests
         Assert.True(index.WasAtLevel("410105", "锦绣小区", RiskLevel.Medium, D("2022-10-08")));
         Assert.Single(index.ActiveIn("110105", D("2022-10-01"), D("2022-10-31")));
         Assert.Empty(index.ActiveIn("110105", D("2022-10-10"), D("2022-10-31")));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RiskAreas_SearchedByAreaCounty_OnADay_AndDuringARange_AndCheckedForAPlaceOnADay(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-20 09:00");
+        async Task<long> List(string county, string place, RiskLevel level, string from, string? lifted = null) =>
+            await Run(db, Command, sp => Make<RiskAreaService>(sp).CreateAsync(new RiskAreaInput(county, place, level, D(from), lifted is null ? null : D(lifted)), "test"));
+        var high = await List("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.High, "2022-10-01");      // closed 10-07 by the next level
+        var medium = await List("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.Medium, "2022-10-08");  // open-ended
+        var endsBefore = await List("河南省郑州市金水区", "某大厦", RiskLevel.Low, "2022-10-02", "2022-10-04"); // ends the day before from
+        var startsAfter = await List("河南省郑州市金水区", "某村", RiskLevel.High, "2022-10-10");            // starts the day after to
+        var otherCounty = await List("北京市朝阳区", "某某小区", RiskLevel.High, "2022-10-06", "2022-10-06");
+        var onFrom = await List("郑州市金水区", "花园小区", RiskLevel.Medium, "2022-10-05", "2022-10-05");    // one day: the first of the range
+        var onTo = await List("410105", "东区小区", RiskLevel.Low, "2022-10-09", "2022-10-12");              // starts on the last day
+        var longOpen = await List("金水区", "老城村", RiskLevel.Low, "2022-09-01");                         // open since before the range
+
+        async Task<HashSet<long>> Search(RiskAreaQuery query) =>
+            (await Run(db, Command, sp => Make<RiskAreaService>(sp).SearchAsync(query))).Items.Select(a => a.Id).ToHashSet();
+        var during = new HashSet<long> { high, medium, onFrom, onTo, longOpen };
+        // The county typed as on the list (full, city and county, county alone, or its code) is the same filter.
+        foreach (var county in new[] { "河南省郑州市金水区", "郑州市金水区", "金水区", "410105" })
+            Assert.Equal(during, await Search(new RiskAreaQuery(AreaCounty: county, From: D("2022-10-05"), To: D("2022-10-09"))));
+        // Without the county, the other county's period inside the range is listed too.
+        Assert.Equal([.. during, otherCounty], await Search(new RiskAreaQuery(From: D("2022-10-05"), To: D("2022-10-09"))));
+        // Either end may be open: from 10-10 on, and up to 10-01.
+        Assert.Equal(new HashSet<long> { medium, startsAfter, onTo, longOpen }, await Search(new RiskAreaQuery(AreaCounty: "金水区", From: D("2022-10-10"))));
+        Assert.Equal(new HashSet<long> { high, longOpen }, await Search(new RiskAreaQuery(AreaCounty: "金水区", To: D("2022-10-01"))));
+        // A single day range is "as of that day"; so is the on filter.
+        Assert.Equal(new HashSet<long> { high, onFrom, longOpen }, await Search(new RiskAreaQuery(AreaCounty: "金水区", From: D("2022-10-05"), To: D("2022-10-05"))));
+        Assert.Equal(new HashSet<long> { high, onFrom, longOpen }, await Search(new RiskAreaQuery(AreaCounty: "金水区", On: D("2022-10-05"))));
+        Assert.Equal(new HashSet<long> { high, endsBefore, longOpen }, await Search(new RiskAreaQuery(AreaCounty: "金水区", On: D("2022-10-04"))));
+        Assert.Equal(new HashSet<long> { otherCounty }, await Search(new RiskAreaQuery(AreaCounty: "北京市朝阳区", From: D("2022-10-01"))));
+        Assert.Equal(3, (await Run(db, Command, sp => Make<RiskAreaService>(sp).SearchAsync(new RiskAreaQuery(AreaCounty: "金水区", From: D("2022-10-05"), To: D("2022-10-09"), PageSize: 3)))).Items.Count);
+        Assert.Equal(5, (await Run(db, Command, sp => Make<RiskAreaService>(sp).SearchAsync(new RiskAreaQuery(AreaCounty: "金水区", From: D("2022-10-05"), To: D("2022-10-09"), PageSize: 3)))).Total);
+        // A county that is not one, or several, and a range ending before it starts are refused naming the field.
+        async Task<FieldError> Refused(RiskAreaQuery query) =>
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<RiskAreaService>(sp).SearchAsync(query)))).Errors.Single();
+        Assert.Equal(new FieldError("areaCounty", "place.ambiguous"), await Refused(new RiskAreaQuery(AreaCounty: "朝阳区")));
+        Assert.Equal(new FieldError("areaCounty", "place.unknown"), await Refused(new RiskAreaQuery(AreaCounty: "火星")));
+        Assert.Equal(new FieldError("to", "date.before-from"), await Refused(new RiskAreaQuery(From: D("2022-10-09"), To: D("2022-10-05"))));
+
+        // "Was place P at a level on date D": the listing in force that day, whatever its level; none when not listed.
+        async Task<RiskAreaCheck> Check(string? county, string? place, string? date) =>
+            await Run(db, As(Roles.TownshipTeam, County + "100"), sp => Make<RiskAreaService>(sp).CheckAsync(county, place, date is null ? null : D(date)));
+        var onSeventh = await Check("郑州市金水区", "锦绣小区", "2022-10-07");
+        Assert.Equal(("410105", "河南省 郑州市 金水区"), (onSeventh.CountyCode, onSeventh.CountyName));
+        Assert.Equal((high, RiskLevel.High), (onSeventh.Listings.Single().Id, onSeventh.Listings.Single().Level));
+        Assert.True(onSeventh.WasAtLevel(RiskLevel.High));
+        Assert.False(onSeventh.WasAtLevel(RiskLevel.Medium));
+        Assert.Equal(medium, (await Check("金水区", "花园路街道锦绣小区3号楼", "2022-10-08")).Listings.Single().Id);
+        Assert.Equal(high, (await Check("河南省郑州市金水区花园路街道锦绣小区", null, "2022-10-01")).Listings.Single().Id); // the place after the county
+        Assert.Equal(high, (await Check("410105", "郑州市金水区锦绣小区", "2022-10-02")).Listings.Single().Id);            // the county repeated in the place
+        var before = await Check("金水区", "锦绣小区", "2022-09-30");
+        Assert.False(before.Listed);
+        Assert.Empty(before.Listings);
+        Assert.False((await Check("金水区", "某大厦", "2022-10-05")).Listed);   // lifted the day before
+        Assert.True((await Check("金水区", "某大厦", "2022-10-04")).Listed);    // its last day
+        Assert.False((await Check("北京市朝阳区", "锦绣小区", "2022-10-07")).Listed); // the same name in another county
+        // The index that classifies arrivals answers alike.
+        var index = await Run(db, Command, sp => Make<RiskAreaService>(sp).IndexAsync());
+        Assert.True(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-10-07")));
+        Assert.False(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-10-08")));
+        var missing = await Assert.ThrowsAsync<ValidationFailedException>(() => Check("火星", "x", null));
+        Assert.Equal(
+            new[] { new FieldError("areaCounty", "place.unknown"), new FieldError("place", "required"), new FieldError("date", "required") }.ToHashSet(),
+            missing.Errors.ToHashSet());
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -140,6 +140,15 @@ public class ClosedLoopApiTests
         Assert.True((await (await township.GetAsync("/api/v1/risk-areas/check?county=410105&place=锦绣小区&level=High&date=2022-10-02")).JsonAsync()).GetProperty("listed").GetBoolean());
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/risk-areas/active?county=410105&from=2022-10-01&to=2022-10-05")).JsonAsync()).GetArrayLength());
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/risk-areas?q=锦绣")).JsonAsync()).GetProperty("total").GetInt32());
+        // The check takes the county by name too and says which listing; the list filters by county name and a range.
+        var check = await (await township.GetAsync("/api/v1/risk-areas/check?county=郑州市金水区&place=锦绣小区&level=High&date=2022-10-02")).JsonAsync();
+        Assert.True(check.GetProperty("listed").GetBoolean());
+        Assert.Equal(areaId, check.GetProperty("listings")[0].GetProperty("id").GetInt64());
+        Assert.False((await (await township.GetAsync("/api/v1/risk-areas/check?county=410105&place=锦绣小区&level=High&date=2022-09-29")).JsonAsync()).GetProperty("listed").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.GetAsync("/api/v1/risk-areas/check?county=火星&place=锦绣小区&level=High&date=2022-10-02")).StatusCode);
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/risk-areas?areaCounty=金水区&from=2022-09-01&to=2022-09-30")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await (await township.GetAsync("/api/v1/risk-areas?areaCounty=金水区&from=2022-09-01&to=2022-09-29")).JsonAsync()).GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.GetAsync("/api/v1/risk-areas?from=2022-10-02&to=2022-10-01")).StatusCode);
 
         // The township registers an arrival at a checkpoint, into one of its villages.
         var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
