@@ -48,6 +48,8 @@ public sealed class ControlOrder : IJurisdictionOwned
     /// <summary>A quarantine site node when the current measure is at a site.</summary>
     public long? SiteNodeId { get; set; }
     public long? ArrivalId { get; set; }
+    /// <summary>For a secondary contact: the order of the close contact they were exposed to, whose first tests decide their release.</summary>
+    public long? LinkedOrderId { get; set; }
     public string? StatusReason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

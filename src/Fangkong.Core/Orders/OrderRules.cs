@@ -104,10 +104,17 @@ public static class OrderRules
     public const string AllTestsNegative = "all-tests-negative";
     public const string EndOfAssignment = "end-of-assignment";
     public const string NotManaged = "not-managed";
+    /// <summary>
+    /// A secondary contact (密接的密接, 9th edition): released when their own tests and the first two tests of the close
+    /// contact they are linked to are negative; if that contact turns positive they are managed as a close contact.
+    /// </summary>
+    public const string OwnAndLinkedContactNegative = "own-and-linked-contact-negative";
     /// <summary>The release conditions a rule pack may name; a pack naming another is refused when it is read.</summary>
-    public static readonly IReadOnlySet<string> ReleaseConditions = new HashSet<string>([AllTestsNegative, EndOfAssignment, NotManaged], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ReleaseConditions = new HashSet<string>([AllTestsNegative, EndOfAssignment, NotManaged, OwnAndLinkedContactNegative], StringComparer.Ordinal);
 
-    public static string? ReleaseBlocker(ControlOrder order, DateOnly today)
+    /// <param name="linkedContactTests">The tests of the order <see cref="ControlOrder.LinkedOrderId"/> names, for a
+    /// condition that looks at them; not given, they count as not yet known.</param>
+    public static string? ReleaseBlocker(ControlOrder order, DateOnly today, IReadOnlyList<OrderTest>? linkedContactTests = null)
     {
         if (!ControlOrder.IsInForce(order.Status)) return "order-not-in-force";
         if (today < order.EndDate) return "measures-not-over";
@@ -117,16 +124,37 @@ public static class OrderRules
                 // The assignment is over: tests still due do not hold the worker, a positive one does (a case is not released).
                 return order.Tests.Any(t => t.Status == TestStatus.Positive) ? "test-positive" : null;
             case AllTestsNegative:
-                foreach (var t in order.Tests)
-                {
-                    if (t.Status == TestStatus.Cancelled) continue;
-                    if (t.Status == TestStatus.Positive) return "test-positive";
-                    if (t.Status != TestStatus.Negative) return "test-not-negative";
-                }
-                return null;
+                return OwnTestsBlocker(order);
+            case OwnAndLinkedContactNegative:
+                if (OwnTestsBlocker(order) is { } own) return own;
+                // No contact linked (not known to the county): the person's own tests decide.
+                if (order.LinkedOrderId is null) return null;
+                return LinkedContactBlocker(linkedContactTests ?? []);
             default:
                 return "release-condition-unknown";
         }
+    }
+
+    /// <summary>
+    /// The linked close contact's side of a secondary contact's release: any positive test of theirs (the person is then
+    /// managed as a close contact), else their first two tests must be negative.
+    /// </summary>
+    public static string? LinkedContactBlocker(IReadOnlyList<OrderTest> linkedContactTests)
+    {
+        var tests = linkedContactTests.Where(t => t.Status != TestStatus.Cancelled).OrderBy(t => t.Day).ToList();
+        if (tests.Any(t => t.Status == TestStatus.Positive)) return "linked-contact-positive";
+        return tests.Count >= 2 && tests.Take(2).All(t => t.Status == TestStatus.Negative) ? null : "linked-contact-pending";
+    }
+
+    private static string? OwnTestsBlocker(ControlOrder order)
+    {
+        foreach (var t in order.Tests)
+        {
+            if (t.Status == TestStatus.Cancelled) continue;
+            if (t.Status == TestStatus.Positive) return "test-positive";
+            if (t.Status != TestStatus.Negative) return "test-not-negative";
+        }
+        return null;
     }
 
     /// <summary>Extends the last measure by some days, with test slots on the new days the measure asks for.</summary>

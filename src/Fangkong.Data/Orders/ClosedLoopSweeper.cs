@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.Orders;
 
-public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int MissedReports, int Escalated);
+public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int MissedReports, int Escalated, int SecondaryUpgrades = 0);
 
 /// <summary>
 /// The closed loop's clock, run by a background worker on whichever node holds the county's lease: orders
@@ -35,7 +35,8 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             var (converted, releaseDue) = await OrdersAsync(county, today, nowUtc, ct);
             var missed = await MissedReportsAsync(county, nowUtc, today, local, zone, ct);
             var escalated = await EscalateAsync(county, nowUtc, ct);
-            return new SweepResult(true, converted, releaseDue, missed, escalated);
+            var upgrades = await SecondaryUpgradesAsync(county, nowUtc, ct);
+            return new SweepResult(true, converted, releaseDue, missed, escalated, upgrades);
         }
         finally
         {
@@ -64,7 +65,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
                     break;
                 case OrderStep.ReleaseDue:
                     o.Status = OrderStatus.ReleasePending;
-                    o.StatusReason = OrderRules.ReleaseBlocker(o, today) is { } blocker ? blocker : "ready-for-release";
+                    o.StatusReason = OrderRules.ReleaseBlocker(o, today, await OrderService.LinkedTestsAsync(db, o, ct)) is { } blocker ? blocker : "ready-for-release";
                     due++;
                     break;
                 default:
@@ -84,6 +85,31 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             }
         }
         return (converted, due);
+    }
+
+    /// <summary>
+    /// A secondary contact whose linked close contact has tested positive is managed as a close contact (9th edition): a
+    /// task for the unit keeping their order, once per order, until someone opens the close-contact order. Their release
+    /// is held meanwhile (<see cref="OrderRules.LinkedContactBlocker"/>).
+    /// </summary>
+    private async Task<int> SecondaryUpgradesAsync(string county, DateTime nowUtc, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var orders = await db.Orders.Where(o => o.CountyCode == county && o.LinkedOrderId != null && o.ReleaseCondition == OrderRules.OwnAndLinkedContactNegative
+                && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending)
+                && db.OrderTests.Any(t => t.OrderId == o.LinkedOrderId && t.CountyCode == county && t.Status == TestStatus.Positive))
+            .ToListAsync(ct);
+        var raised = 0;
+        foreach (var o in orders)
+            if (await TaskRaiser.RaiseAsync(db, o, "secondary-upgrade", "the linked close contact tested positive: manage as a close contact",
+                    TaskRaiser.Key("secondary-upgrade", o.Id), nowUtc, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct) is not null)
+                raised++;
+        if (raised == 0) return 0;
+        db.Audit.Reason = "linked close contact tested positive";
+        db.Audit.Rule = orders[0].RuleReference;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { return 0; } // another node raised them first
+        return raised;
     }
 
     private async Task<int> MissedReportsAsync(string county, DateTime nowUtc, DateOnly today, DateTime local, TimeZoneInfo zone, CancellationToken ct)

@@ -30,9 +30,10 @@ public sealed record SpotCheckItem(string Method, SpotCheckOutcome Outcome, stri
 public sealed record OrderDetail(OrderListItem Order, string? Basis, string? StatusReason, long? ArrivalId, string? ReleaseBlocker,
     IReadOnlyList<OrderMeasureItem> Measures, IReadOnlyList<OrderTestItem> Tests, IReadOnlyList<OrderOwnerItem> Owners,
     IReadOnlyList<HealthReportItem> Reports, IReadOnlyList<SpotCheckItem> SpotChecks, bool HasActiveLink, DateTime? LinkExpiresAt, int Version,
-    int RulePackVersion = 0);
+    int RulePackVersion = 0, long? LinkedOrderId = null);
 
-public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null);
+/// <param name="LinkedOrderId">For a secondary contact: the order of the close contact they were exposed to (any order of the county).</param>
+public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null, long? LinkedOrderId = null);
 public sealed record OwnerInput(string Role, string Name, string? Phone);
 public sealed record TestResultInput(int Day, TestStatus Status, decimal? Ct = null, DateTime? At = null);
 
@@ -106,13 +107,14 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var link = await db.ReportLinks.AsNoTracking().Where(l => l.OrderId == id && l.RevokedAt == null && l.ExpiresAt > now).OrderByDescending(l => l.ExpiresAt).FirstOrDefaultAsync(ct);
         var today = Today;
         var current = OrderRules.MeasureOn(o, today);
-        return new OrderDetail(item, o.Basis, o.StatusReason, o.ArrivalId, OrderRules.ReleaseBlocker(o, today),
+        var linkedTests = await LinkedTestsAsync(db, o, ct);
+        return new OrderDetail(item, o.Basis, o.StatusReason, o.ArrivalId, OrderRules.ReleaseBlocker(o, today, linkedTests),
             o.Measures.OrderBy(m => m.Sequence).Select(m => new OrderMeasureItem(m.Sequence, m.Kind, m.FromDay, m.ToDay, m.From, m.To, m == current)).ToList(),
             o.Tests.OrderBy(t => t.Day).Select(t => new OrderTestItem(t.Id, t.Day, t.Date, t.Status, t.SampledAt, t.ResultAt, t.Ct, t.RecordedBy)).ToList(),
             o.Owners.Select(w => new OrderOwnerItem(w.Id, w.Role, w.Name, Masking.Phone(w.Phone))).ToList(),
             reports.Select(r => new HealthReportItem(r.Date, r.Slot, r.Temperature, r.Symptoms, MonitoringRules.IsAlarming(r.Temperature, r.Symptoms), r.ReportedBy, r.ReportedAt)).ToList(),
             checks.Select(s => new SpotCheckItem(s.Method, s.Outcome, s.Note, s.CheckedBy, s.CheckedAt)).ToList(),
-            link is not null, link?.ExpiresAt, o.Version, o.RulePackVersion);
+            link is not null, link?.ExpiresAt, o.Version, o.RulePackVersion, o.LinkedOrderId);
     }
 
     /// <summary>The person's control status today, derived from their orders: what checkpoints and venues read.</summary>
@@ -145,11 +147,33 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == input.PersonId, ct)
             ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
         var order = await OpenAsync(db, cache, person, person.ScopeKey, reasons, input.ExposureDate ?? today, today, time.GetUtcNow().UtcDateTime, input.Confirm, ct);
+        if (input.LinkedOrderId is { } linked) order.LinkedOrderId = await LinkAsync(db, order, linked, ct);
         db.Audit.Reason = Text.Tidy(input.Note) ?? (input.Confirm ? "order opened" : "order proposed");
         db.Audit.Rule = order.RuleReference;
         await db.SaveChangesAsync(ct);
         return order.Id;
     }
+
+    /// <summary>
+    /// The close contact's order a secondary contact's order is linked to: an order of the county (the contact may live in
+    /// another township; only its tests are read) whose reasons include close contact. Refused for an order whose release
+    /// does not look at a linked contact, or an order that is not a close contact's.
+    /// </summary>
+    private static async Task<long> LinkAsync(FangkongDb db, ControlOrder order, long linkedId, CancellationToken ct)
+    {
+        if (order.ReleaseCondition != OrderRules.OwnAndLinkedContactNegative)
+            throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-not-secondary")]);
+        var reasons = await db.Orders.IgnoreQueryFilters().Where(o => o.Id == linkedId && o.CountyCode == order.CountyCode).Select(o => o.Reasons).FirstOrDefaultAsync(ct);
+        if (reasons is null || !reasons.Split(',').Contains(Core.Policy.Reasons.CloseContact))
+            throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-not-close-contact")]);
+        return linkedId;
+    }
+
+    /// <summary>The tests of the close contact's order a secondary contact's order is linked to (read across townships: only their results).</summary>
+    internal static async Task<IReadOnlyList<OrderTest>> LinkedTestsAsync(FangkongDb db, ControlOrder order, CancellationToken ct) =>
+        order.LinkedOrderId is { } linked
+            ? await db.OrderTests.IgnoreQueryFilters().AsNoTracking().Where(t => t.OrderId == linked && t.CountyCode == order.CountyCode).ToListAsync(ct)
+            : [];
 
     /// <summary>The reasons asked for, tidied; refused when none is given or the exposure date is impossible.</summary>
     internal static IReadOnlyList<string> CheckOpening(IEnumerable<string> reasons, DateOnly? exposureDate, DateOnly today)
@@ -184,7 +208,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     }
 
     public Task<bool> ConfirmAsync(long id, string? note, CancellationToken ct = default) =>
-        ChangeAsync(id, Permissions.OrdersManage, note ?? "confirmed", (o, _) =>
+        ChangeAsync(id, Permissions.OrdersManage, note ?? "confirmed", (o, _, _) =>
         {
             if (o.Status != OrderStatus.Proposed) Refuse("order.not-proposed");
             o.Status = OrderStatus.Active;
@@ -192,7 +216,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
 
     public Task<bool> ExtendAsync(long id, int days, string? reason, CancellationToken ct = default) =>
         StayFollows(id,
-        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _, _) =>
         {
             if (!ControlOrder.IsInForce(o.Status)) Refuse("order.not-in-force");
             if (days is < 1 or > 30) throw new ValidationFailedException([new FieldError("days", "range:1-30")]);
@@ -205,7 +229,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
 
     public Task<bool> TransferToHospitalAsync(long id, string? reason, CancellationToken ct = default) =>
         StayFollows(id,
-        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _, _) =>
         {
             if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
             o.Status = OrderStatus.TransferredToHospital;
@@ -214,7 +238,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
 
     public Task<bool> CancelAsync(long id, string? reason, CancellationToken ct = default) =>
         StayFollows(id,
-        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _, _) =>
         {
             if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
             o.Status = OrderStatus.Cancelled;
@@ -225,9 +249,9 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     /// <summary>Releases an order whose measures are over and whose every required test is negative; refuses otherwise, naming why.</summary>
     public Task<bool> ReleaseAsync(long id, string? note, CancellationToken ct = default) =>
         StayFollows(id,
-        ChangeAsync(id, Permissions.OrdersManage, note ?? "released", (o, today) =>
+        ChangeAsync(id, Permissions.OrdersManage, note ?? "released", (o, today, linked) =>
         {
-            if (OrderRules.ReleaseBlocker(o, today) is { } blocker) Refuse("release." + blocker);
+            if (OrderRules.ReleaseBlocker(o, today, linked) is { } blocker) Refuse("release." + blocker);
             o.Status = OrderStatus.Released;
             o.StatusReason = Text.Tidy(note);
         }, ct), ct);
@@ -324,13 +348,13 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         return true;
     }
 
-    private async Task<bool> ChangeAsync(long id, string permission, string reason, Action<ControlOrder, DateOnly> change, CancellationToken ct)
+    private async Task<bool> ChangeAsync(long id, string permission, string reason, Action<ControlOrder, DateOnly, IReadOnlyList<OrderTest>> change, CancellationToken ct)
     {
         Actor.Require(permission);
         await using var db = await factory.CreateDbContextAsync(ct);
         var o = await Load(db, id).FirstOrDefaultAsync(ct);
         if (o is null) return false;
-        change(o, Today);
+        change(o, Today, await LinkedTestsAsync(db, o, ct));
         o.UpdatedAt = time.GetUtcNow().UtcDateTime;
         o.Version++;
         db.Audit.Reason = reason;

@@ -23,6 +23,7 @@ internal sealed class ControlOrderEntityTypeConfiguration : IEntityTypeConfigura
         b.HasIndex(o => new { o.CountyCode, o.ScopeKey, o.Status });
         b.HasIndex(o => new { o.CountyCode, o.Status, o.EndDate });
         b.HasIndex(o => o.PersonId);
+        b.HasIndex(o => o.LinkedOrderId).HasFilter("\"LinkedOrderId\" IS NOT NULL");
         b.HasOne<Person>().WithMany().HasForeignKey(o => o.PersonId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(o => o.Measures).WithOne().HasForeignKey(m => m.OrderId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(o => o.Tests).WithOne().HasForeignKey(t => t.OrderId).OnDelete(DeleteBehavior.Cascade);

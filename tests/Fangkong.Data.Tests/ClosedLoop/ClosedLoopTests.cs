@@ -309,6 +309,50 @@ public class ClosedLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task ASecondaryContact_IsReleasedOnlyOnceTheLinkedContactsFirstTwoTestsAreNegative_AndUpgradedIfTheyTurnPositive(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-04 09:00");
+        List<long> people;
+        await using (var c = await db.ContextAsync())
+            people = await c.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Select(p => p.Id).Take(4).ToListAsync();
+        OrderService Orders(IServiceProvider sp) => Make<OrderService>(sp);
+        Task<long> Open(long person, string reason, long? linked = null) =>
+            Run(db, Command, sp => Orders(sp).CreateAsync(new OrderCreate(person, [reason], D("2022-10-04"), LinkedOrderId: linked)));
+        var contact = await Open(people[0], Reasons.CloseContact);
+        var otherContact = await Open(people[3], Reasons.CloseContact);
+        // Only a secondary contact is linked, and only to a close contact's order.
+        Assert.Contains((await Assert.ThrowsAsync<ValidationFailedException>(() => Open(people[1], Reasons.CloseContact, contact))).Errors, e => e.Code == "order.link-not-secondary");
+        var secondary = await Open(people[1], Reasons.SecondaryContact, contact);
+        Assert.Contains((await Assert.ThrowsAsync<ValidationFailedException>(() => Open(people[2], Reasons.SecondaryContact, secondary))).Errors, e => e.Code == "order.link-not-close-contact");
+        var upgraded = await Open(people[2], Reasons.SecondaryContact, otherContact);
+        Assert.Equal(contact, (await Run(db, Command, sp => Orders(sp).GetAsync(secondary)))!.LinkedOrderId);
+
+        // Day 7 (10-10) is over; the secondary contact's own tests (days 1, 4, 7) are negative, the contact's day 1 only.
+        SetNow(db, "2022-10-11 09:00");
+        foreach (var day in new[] { 1, 4, 7 })
+            foreach (var order in new[] { secondary, upgraded })
+                Assert.True(await Run(db, Command, sp => Orders(sp).RecordTestAsync(order, new TestResultInput(day, TestStatus.Negative))));
+        Assert.True(await Run(db, Command, sp => Orders(sp).RecordTestAsync(contact, new TestResultInput(1, TestStatus.Negative))));
+        Assert.Equal("linked-contact-pending", (await Run(db, Command, sp => Orders(sp).GetAsync(secondary)))!.ReleaseBlocker);
+        Assert.Equal("release.linked-contact-pending", (await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Orders(sp).ReleaseAsync(secondary, null)))).Code);
+        Assert.True(await Run(db, Command, sp => Orders(sp).RecordTestAsync(contact, new TestResultInput(2, TestStatus.Negative))));
+        Assert.Null((await Run(db, Command, sp => Orders(sp).GetAsync(secondary)))!.ReleaseBlocker);
+        Assert.True(await Run(db, Command, sp => Orders(sp).ReleaseAsync(secondary, "本人及对应密接前2次核酸均阴性")));
+
+        // The other contact turns positive: their secondary contact is held and the sweep asks for a close-contact order, once.
+        Assert.True(await Run(db, Command, sp => Orders(sp).RecordTestAsync(otherContact, new TestResultInput(1, TestStatus.Positive))));
+        Assert.Equal("linked-contact-positive", (await Run(db, Command, sp => Orders(sp).GetAsync(upgraded)))!.ReleaseBlocker);
+        var system = new Actor("system", "sweeper", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+        Assert.Equal(1, (await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node-0"))).SecondaryUpgrades);
+        Assert.Equal(0, (await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now.AddMinutes(1), "node-0"))).SecondaryUpgrades);
+        await using var ctx = await db.ContextAsync(Command);
+        var task = await ctx.Tasks.SingleAsync(t => t.Kind == "secondary-upgrade");
+        Assert.Equal((upgraded, people[2]), (task.OrderId, task.PersonId));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task MissedEveningReport_RaisesATask_ThatEscalatesOnce_EvenWithTwoSweepers(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
