@@ -199,6 +199,13 @@ public class VerificationBrowserTests
             await desk.ClickAsync("#route-many button[type=submit]");
             await desk.WaitForSelectorAsync("#routing-message.alert-success");
             await desk.WaitForSelectorAsync("#routing-empty");
+
+            // 9. From a batch on the board to its tasks, closed ones included.
+            await desk.GotoAsync(app.BaseUrl + "/verification");
+            await desk.ClickAsync(".fk-batch a[href*='batch=']");
+            await desk.WaitForSelectorAsync("#queue .fk-task");
+            Assert.Contains("batch=", desk.Url);
+            Assert.Equal(3, await desk.Locator("#queue .fk-task").CountAsync()); // five rows: a duplicate merged, one refused
         }
         finally { File.Delete(file); }
     }
