@@ -146,7 +146,7 @@ public static class TripRules
         if (vehicle.Status == VehicleStatus.OutOfService) return SiteErrors.VehicleOutOfService;
         if (Text.Tidy(reason) is not { } why) return SiteErrors.VehicleReasonRequired;
         vehicle.Status = VehicleStatus.OutOfService;
-        vehicle.Note = why.Length > 200 ? why[..200] : why;
+        vehicle.Note = why.Length > MaxReasonLength ? why[..MaxReasonLength] : why;
         vehicle.UpdatedAt = at;
         return null;
     }

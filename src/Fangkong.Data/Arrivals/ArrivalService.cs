@@ -120,8 +120,9 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
 
         var county = Actor.Scope.All ? Options.County : Actor.Scope.CountyCode;
         PlaceStep destination;
+        Dwelling dwelling;
         await using (var lookup = await factory.CreateDbContextAsync(ct))
-            destination = await DestinationAsync(lookup, county, input.DestinationNodeId, destinationText, errors, ct);
+            (destination, dwelling) = await DestinationAsync(lookup, county, input.DestinationNodeId, destinationText, errors, ct);
         ValidationFailedException.ThrowIfAny(errors);
 
         // Two registrations of one person sent at the same moment (two codes scanned, a double tap): the database lets
@@ -158,7 +159,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
             {
                 db.Audit.Reason = "household named by an arrival's destination";
                 db.Audit.Rule = "arrival";
-                home = await HomeAsync(db, county, destination, input.DestinationNodeId is null, destinationText, ct);
+                home = await HomeAsync(db, destination, dwelling, destinationText, ct);
             }
             var arrival = await db.Arrivals.IgnoreQueryFilters()
                 .FirstOrDefaultAsync(a => a.CountyCode == county && a.DocumentHash == hash && a.ArrivalDate == arrivalDate && a.Status != ArrivalStatus.Cancelled, ct);
@@ -412,37 +413,38 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
     /// The household a new arrival's destination names inside its village, found or created as the registry import
     /// does; the destination itself when the text names no household (or the destination is already below a village).
     /// </summary>
-    private async Task<PlaceStep> HomeAsync(FangkongDb db, string county, PlaceStep destination, bool resolvedFromText, string? text, CancellationToken ct)
+    private static async Task<PlaceStep> HomeAsync(FangkongDb db, PlaceStep destination, Dwelling dwelling, string? text, CancellationToken ct)
     {
-        if (destination.Level != JurisdictionLevel.Village || destination.Id == 0 || text is null) return destination;
-        // A village picked on the form leaves the text as what follows it; an address typed whole is read past its village.
-        var resolution = resolvedFromText ? resolvers.For(county).Resolve(text) : null;
-        var dwelling = Dwelling.Parse(resolution?.Remainder ?? text, resolution?.GroupNumber, null, null, null, null, null);
-        if (dwelling.Steps().Count == 0) return destination;
+        if (destination.Level != JurisdictionLevel.Village || destination.Id == 0 || dwelling.Steps().Count == 0) return destination;
         var village = await db.Nodes.FirstOrDefaultAsync(n => n.Id == destination.Id, ct);
         if (village is null) return destination;
         var node = await HouseholdPlacement.FindOrCreateAsync(db, village, dwelling, text, "arrival", ct);
         return new PlaceStep(node.Id, node.Level, node.Name, node.ScopeKey);
     }
 
-    private async Task<PlaceStep> DestinationAsync(FangkongDb db, string county, long? nodeId, string? text, List<FieldError> errors, CancellationToken ct)
+    /// <summary>
+    /// Where the arrival is going, and the dwelling the text names inside it: a village picked on the form leaves the
+    /// text as what follows it; an address typed whole is read past its village (resolved once, here).
+    /// </summary>
+    private async Task<(PlaceStep Step, Dwelling Dwelling)> DestinationAsync(FangkongDb db, string county, long? nodeId, string? text, List<FieldError> errors, CancellationToken ct)
     {
+        static Dwelling Parse(string? remainder, int? group) => Dwelling.Parse(remainder, group, null, null, null, null, null);
         if (nodeId is { } id)
         {
             var node = await db.Nodes.AsNoTracking().Where(n => n.Id == id).Select(n => new PlaceStep(n.Id, n.Level, n.Name, n.ScopeKey)).FirstOrDefaultAsync(ct);
             if (node is null) errors.Add(new FieldError("destinationNodeId", "node.not-found"));
             else if (node.Level < JurisdictionLevel.Village) errors.Add(new FieldError("destinationNodeId", "node.too-high"));
-            else return node;
+            else return (node, Parse(text, null));
         }
         else if (text is not null)
         {
             var resolved = resolvers.For(county).Resolve(text);
             if (resolved.VillageCode12 is { } village && directory.Official(ScopeKey.FromDivisionCode(village, JurisdictionLevel.Village)) is { } step
-                && Actor.Scope.Contains(county, step.ScopeKey)) return step;
+                && Actor.Scope.Contains(county, step.ScopeKey)) return (step, Parse(resolved.Remainder, resolved.GroupNumber));
             errors.Add(new FieldError("destinationText", resolved.Outcome == AddressOutcome.OtherCounty ? "address.outside-county" : "address.unresolved"));
         }
         else errors.Add(new FieldError("destinationNodeId", "required"));
-        return new PlaceStep(0, JurisdictionLevel.Village, "", county);
+        return (new PlaceStep(0, JurisdictionLevel.Village, "", county), Dwelling.None);
     }
 
     private static string NewReference(DateOnly date)

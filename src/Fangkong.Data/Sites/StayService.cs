@@ -89,6 +89,14 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             .OrderByDescending(w => w.DaysWaiting).ThenBy(w => w.FirstDay).ThenBy(w => w.OrderId).Take(Math.Clamp(max, 1, 5000)).ToList();
     }
 
+    /// <summary>How many wait for a room (the capacity page's figure), without reading who they are.</summary>
+    public async Task<int> WaitingCountAsync(CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return (await WaitingOrdersAsync(db, ct)).Count;
+    }
+
     /// <summary>The orders the actor sees that need a bed now and hold none (with their measures, for the site phase).</summary>
     internal static async Task<List<ControlOrder>> WaitingOrdersAsync(FangkongDb db, CancellationToken ct)
     {
