@@ -5,6 +5,8 @@ public static class Roles
 {
     public const string CommandCentre = "command-centre";       // 指挥部
     public const string TownshipTeam = "township-team";         // 乡镇专班
+    /// <summary>The township's lead for epidemic control (乡镇分管领导): missed deadlines escalated to the township reach them.</summary>
+    public const string TownshipLead = "township-lead";         // 乡镇分管领导
     public const string VillageCadre = "village-cadre";         // 村(社区)干部 / 网格员
     public const string CheckpointStaff = "checkpoint-staff";   // 卡点
     public const string SiteStaff = "site-staff";               // 隔离点
@@ -13,7 +15,7 @@ public static class Roles
     public const string Administrator = "administrator";        // 系统管理员
 
     public static IReadOnlyList<string> All { get; } =
-        [CommandCentre, TownshipTeam, VillageCadre, CheckpointStaff, SiteStaff, Health, Supervisor, Administrator];
+        [CommandCentre, TownshipTeam, TownshipLead, VillageCadre, CheckpointStaff, SiteStaff, Health, Supervisor, Administrator];
 }
 
 /// <summary>What an actor may do. Roles grant permissions; the jurisdiction scope limits where.</summary>
@@ -85,6 +87,8 @@ public static class Permissions
     {
         [Roles.CommandCentre] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, CategoriesManage, AuditRead, AccessLogRead, PolicyManage, SpotChecks, VerificationManage, SitesRead, SitesWork, SitesManage, .. ClosedLoop],
         [Roles.TownshipTeam] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, SitesRead, SitesWork, .. ClosedLoop],
+        // The lead answers for the township's work: everything its special team may do.
+        [Roles.TownshipLead] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleImport, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, SitesRead, SitesWork, .. ClosedLoop],
         [Roles.VillageCadre] = [NotificationsRead, PeopleRead, PeopleWrite, PeopleExport, PeopleReveal, PeopleLookup, JurisdictionsManage, PolicyRead, ArrivalsRead, ArrivalsRegister, OrdersRead, MonitoringReport, TasksRead, TasksWork, LedgersExport, VerificationRead, VerificationWork],
         [Roles.CheckpointStaff] = [NotificationsRead, PeopleLookup, PolicyRead, ArrivalsRegister],
         [Roles.SiteStaff] = [NotificationsRead, PeopleLookup, PolicyRead, OrdersRead, MonitoringReport, TasksRead, TasksWork, SitesRead, SitesWork],

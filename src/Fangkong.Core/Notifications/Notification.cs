@@ -93,6 +93,18 @@ public static class NotificationRules
     /// <summary>Whether an account bound to <paramref name="accountKey"/> reads the notices of <paramref name="unit"/>.</summary>
     public static bool Reads(string accountKey, string unit) => Unit(accountKey) == unit;
 
+    /// <summary>
+    /// Which of a unit's accounts a notice is texted to. A notice escalated to the township (level 1) goes to the
+    /// township's lead (乡镇分管领导); every other notice to the unit's working accounts, not to its lead — so a task
+    /// the township's special team itself let slip still reaches someone above the team when it is escalated. A unit
+    /// without such accounts is never left silent: then every account of the unit gets it.
+    /// </summary>
+    public static IReadOnlyList<T> Recipients<T>(int level, IReadOnlyList<T> unitAccounts, Func<T, bool> isLead)
+    {
+        var chosen = unitAccounts.Where(a => isLead(a) == (level == 1)).ToList();
+        return chosen.Count > 0 ? chosen : unitAccounts;
+    }
+
     /// <summary>Attempts after which a message is given up (failed, shown on the outbox page).</summary>
     public const int MaxAttempts = 5;
 

@@ -234,6 +234,7 @@ public static class DemoSeeder
             ("checkpoint", "卡点值守", Roles.CheckpointStaff, townshipKey, "乡镇卡点"),
             ("village", "村网格员", Roles.VillageCadre, villageKey, "村(社区)两委"),
             ("township2", "乡镇专班(二)", Roles.TownshipTeam, otherTownshipKey, "乡镇疫情防控专班"),
+            ("lead", "乡镇分管领导", Roles.TownshipLead, townshipKey, "乡镇党委政府"),
         };
         var result = new List<DemoAccount>();
         foreach (var (userName, displayName, role, key, unit) in plan)
@@ -260,7 +261,7 @@ public static class DemoSeeder
     /// <summary>The demo accounts that exist (for the start-up banner).</summary>
     public static async Task<IReadOnlyList<DemoAccount>> AccountsAsync(FangkongDb db, string county, CancellationToken ct)
     {
-        var names = new[] { "admin", "command", "health", "supervisor", "site", "township", "checkpoint", "village", "township2" };
+        var names = new[] { "admin", "command", "health", "supervisor", "site", "township", "checkpoint", "village", "township2", "lead" };
         var users = await db.Users.AsNoTracking().Where(u => names.Contains(u.UserName!) && u.CountyCode == county).ToListAsync(ct);
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
         var nodeIds = users.Select(u => u.NodeId).ToList();

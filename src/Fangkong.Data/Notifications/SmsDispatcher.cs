@@ -1,3 +1,4 @@
+using Fangkong.Core.Accounts;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Notifications;
 using Fangkong.Data.Infrastructure;
@@ -20,7 +21,7 @@ public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
 {
     public const int Batch = 100;
 
-    /// <summary>Queues a message for each account of each new notification's unit with a phone; returns how many.</summary>
+    /// <summary>Queues a message for each account with a phone that a new notification is for (<see cref="NotificationRules.Recipients"/>); returns how many.</summary>
     public async Task<int> QueueAsync(string county, Func<Notification, string> text, string holder, DateTime now, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -35,12 +36,18 @@ public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
                 .Where(u => u.CountyCode == county && u.PhoneNumber != null && u.PhoneNumber != "")
                 .Select(u => new { u.Id, u.ScopeKey, u.PhoneNumber, u.LockoutEnd }).ToListAsync(ct))
                 .Where(u => u.LockoutEnd is null || u.LockoutEnd < new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc))).ToList();
-            var byUnit = accounts.ToLookup(a => NotificationRules.Unit(a.ScopeKey));
+            var leads = (await (from ur in db.UserRoles
+                                join r in db.Roles on ur.RoleId equals r.Id
+                                join u in db.Users on ur.UserId equals u.Id
+                                where r.Name == Roles.TownshipLead && u.CountyCode == county
+                                select ur.UserId).ToListAsync(ct)).ToHashSet();
+            var byUnit = accounts.GroupBy(a => NotificationRules.Unit(a.ScopeKey)).ToDictionary(g => g.Key, g => g.ToList());
             var queued = 0;
             foreach (var n in fresh)
             {
                 var body = text(n);
-                foreach (var a in byUnit[n.ScopeKey])
+                var unit = byUnit.GetValueOrDefault(n.ScopeKey) ?? [];
+                foreach (var a in NotificationRules.Recipients(n.Level, unit, a => leads.Contains(a.Id)))
                 {
                     db.OutboundSms.Add(new OutboundSms
                     {

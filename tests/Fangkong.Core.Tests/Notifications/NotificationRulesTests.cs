@@ -23,6 +23,20 @@ public class NotificationRulesTests
     }
 
     [Fact]
+    public void AnEscalation_ToTheTownship_IsTextedToItsLead_OtherNoticesToTheTeam()
+    {
+        (string Name, bool Lead)[] township = [("team-1", false), ("lead", true), ("team-2", false)];
+        string[] To(int level, (string Name, bool Lead)[] accounts) => NotificationRules.Recipients(level, accounts, a => a.Lead).Select(a => a.Name).ToArray();
+        Assert.Equal(["lead"], To(1, township));
+        Assert.Equal(["team-1", "team-2"], To(0, township));
+        Assert.Equal(["team-1", "team-2"], To(2, township));
+        // A unit with nobody in that position is never left silent.
+        Assert.Equal(["team-1"], To(1, [("team-1", false)]));
+        Assert.Equal(["lead"], To(0, [("lead", true)]));
+        Assert.Empty(To(1, []));
+    }
+
+    [Fact]
     public void AFailedMessage_IsRetriedWithGrowingPauses_ThenGivenUp()
     {
         var now = new DateTime(2022, 11, 10, 1, 0, 0, DateTimeKind.Utc);

@@ -610,6 +610,46 @@ public class VerificationTests
     }
 
     /// <summary>A stand-in for the operator's gateway: fails the phone given once (or always), records what it delivered.</summary>
+    /// <summary>
+    /// A miss the township's own special team let slip is escalated to the township (level 1): that notice is texted to
+    /// the township's lead (乡镇分管领导), the team's own notices to the team. A township without a lead account still
+    /// gets its escalations (every account of the township).
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnEscalation_ToTheTownship_IsTextedToItsLead_NotToTheTeamThatMissedIt(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+        string township, other;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var townships = await ctx.Nodes.Where(x => x.Level == JurisdictionLevel.Township).OrderBy(x => x.ScopeKey).Select(x => new { x.Id, x.ScopeKey }).Take(2).ToListAsync();
+            (township, other) = (townships[0].ScopeKey, townships[1].ScopeKey);
+            var plan = new[] { ("t-team", townships[0], Roles.TownshipTeam, "13800004444"), ("t-lead", townships[0], Roles.TownshipLead, "13800005555"), ("o-team", townships[1], Roles.TownshipTeam, "13800006666") };
+            var roles = await ctx.Roles.ToDictionaryAsync(r => r.Name!, r => r.Id);
+            foreach (var (name, node, role, phone) in plan)
+            {
+                var user = new Accounts.AppUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), CountyCode = County, ScopeKey = node.ScopeKey, NodeId = node.Id, DisplayName = name, PhoneNumber = phone, SecurityStamp = name, CreatedAt = now };
+                ctx.Users.Add(user);
+                await ctx.SaveChangesAsync();
+                ctx.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<long> { UserId = user.Id, RoleId = roles[role] });
+            }
+            // Only these accounts have phones in this test: the demo accounts' own messages are not what is checked.
+            await ctx.Users.Where(u => !u.UserName!.Contains("-")).ExecuteUpdateAsync(s => s.SetProperty(u => u.PhoneNumber, (string?)null));
+            ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = township, Kind = Core.Notifications.NotificationKinds.VerificationMissed, Level = 0, Count = 2, Detail = "Team", DedupKey = "test:missed", CreatedAt = now });
+            ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = township, Kind = Core.Notifications.NotificationKinds.VerificationEscalated, Level = 1, Count = 2, Detail = "Team", DedupKey = "test:up", CreatedAt = now });
+            ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = other, Kind = Core.Notifications.NotificationKinds.TaskEscalated, Level = 1, Detail = "fever", DedupKey = "test:other-up", CreatedAt = now });
+            await ctx.SaveChangesAsync();
+        }
+        Assert.Equal(3, await Run(db, Actor.System("notifications"), sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => $"{x.Kind}:{x.Level}", "node-a", now)));
+        await using var read = await db.ContextAsync();
+        var sent = await (from m in read.OutboundSms join u in read.Users on m.AccountId equals u.Id select new { u.UserName, m.Text }).ToListAsync();
+        Assert.Equal(
+            ["o-team task.escalated:1", "t-lead verification.escalated:1", "t-team verification.missed:0"],
+            sent.Select(m => $"{m.UserName} {m.Text}").Order(StringComparer.Ordinal).ToArray());
+    }
+
     private sealed class FlakyGateway(string failing, bool always = false) : Core.Notifications.ISmsGateway
     {
         private int _failures;
