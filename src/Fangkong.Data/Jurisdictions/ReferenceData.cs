@@ -58,7 +58,7 @@ public static class ReferenceData
         db.Audit.Reason = $"reference data of county {countyCode} ({DivisionSource})";
         db.Audit.Rule = "reference-data";
         await db.SaveChangesAsync(ct);
-        await Policy.PolicyService.SeedShippedAsync(db, countyCode, ct);
+        await Policy.PolicyService.SyncShippedAsync(db, countyCode, ct);
         return added;
     }
 

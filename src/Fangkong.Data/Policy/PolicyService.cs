@@ -13,7 +13,9 @@ namespace Fangkong.Data.Policy;
 /// <param name="NameEn">The pack's English name, where it ships one (the UI in English shows it).</param>
 public sealed record RulePackSummary(string PackId, string Name, int Version, DateOnly? EffectiveFrom, DateOnly? EffectiveTo, bool Local, int Reasons, string CreatedBy, DateTime CreatedAt, string? Reason,
     string? NameEn = null);
-public sealed record RulePackDetail(RulePackSummary Summary, string Json, IReadOnlyList<RulePackSummary> History);
+/// <param name="ShippedDiffers">The county edited this pack and the file shipped with this build says something else (a
+/// corrected rule it has not taken): the page says so; taking it is saving the shipped text as the next version.</param>
+public sealed record RulePackDetail(RulePackSummary Summary, string Json, IReadOnlyList<RulePackSummary> History, bool ShippedDiffers = false);
 
 /// <summary>
 /// The rules in force for a county: the national packs and the county's local layer as saved versions in the
@@ -66,7 +68,8 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
         await using var db = await factory.CreateDbContextAsync(ct);
         var versions = await db.RulePackVersions.AsNoTracking().Where(v => v.PackId == packId).OrderByDescending(v => v.Version).ToListAsync(ct);
         if (versions.Count == 0) return null;
-        return new RulePackDetail(Summary(versions[0]), versions[0].Json, versions.Select(Summary).ToList());
+        return new RulePackDetail(Summary(versions[0]), versions[0].Json, versions.Select(Summary).ToList(),
+            versions[0].CreatedBy != ShippedBy && ShippedDiffers(packId, versions[0].Json, County));
     }
 
     /// <summary>
@@ -117,32 +120,71 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
         return Summary(row);
     }
 
-    /// <summary>Writes the shipped packs as version 1 for a county that has none yet (first start, new county).</summary>
-    public static async Task SeedShippedAsync(FangkongDb db, string county, CancellationToken ct = default)
+    /// <summary>The author of the versions Fangkong itself writes from its shipped files.</summary>
+    public const string ShippedBy = "system";
+
+    /// <summary>
+    /// Brings the county's packs in line with the files shipped with this build (first start, new county, upgrade):
+    /// a pack the county does not have yet is written as version 1; a pack whose newest version is still one Fangkong
+    /// wrote and whose shipped file has changed since (a corrected rule) gets the shipped text as its next version, with
+    /// history; a pack the command centre has edited is the county's and is left as it is (its page says the shipped
+    /// file differs). An update that would no longer fit the county's edited packs (two packs in force on one day) is
+    /// not written. Returns the packs written.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> SyncShippedAsync(FangkongDb db, string county, CancellationToken ct = default)
     {
-        if (await db.RulePackVersions.AnyAsync(v => v.CountyCode == county, ct)) return;
+        var newest = Newest(await db.RulePackVersions.Where(v => v.CountyCode == county).ToListAsync(ct)).ToDictionary(v => v.PackId);
+        var shipped = RulePackJson.ShippedPacks().Select(p => (Id: RulePackJson.ReadPack(p.Json).Id, p.Json)).ToList();
+        if (RulePackJson.ShippedLocal(county) is { } localJson) shipped.Add((RulePackVersion.LocalLayerId, localJson));
         var now = DateTime.UtcNow;
-        foreach (var (_, json) in RulePackJson.ShippedPacks())
+        var written = new List<string>();
+        foreach (var (id, json) in shipped)
         {
-            var pack = RulePackJson.ReadPack(json);
-            db.RulePackVersions.Add(new RulePackVersion
+            var current = newest.GetValueOrDefault(id);
+            if (current is not null && (current.CreatedBy != ShippedBy || SameJson(current.Json, json))) continue;
+            var (name, from) = id == RulePackVersion.LocalLayerId
+                ? (RulePackJson.ReadLocal(json).Name, (DateOnly?)null)
+                : (RulePackJson.ReadPack(json).Name, RulePackJson.ReadPack(json).EffectiveFrom);
+            var row = new RulePackVersion
             {
-                CountyCode = county, PackId = pack.Id, Version = 1, Name = pack.Name, EffectiveFrom = pack.EffectiveFrom,
-                Json = json, CreatedBy = "system", CreatedAt = now, Reason = "shipped with Fangkong",
-            });
+                CountyCode = county, PackId = id, Version = (current?.Version ?? 0) + 1, Name = name, EffectiveFrom = from, Json = json,
+                CreatedBy = ShippedBy, CreatedAt = now, Reason = current is null ? "shipped with Fangkong" : "updated with Fangkong: the shipped file changed",
+            };
+            var candidate = newest.Values.Where(v => v.PackId != id).Append(row).ToList();
+            if (!Fits(candidate)) continue;
+            newest[id] = row;
+            db.RulePackVersions.Add(row);
+            written.Add(id);
         }
-        if (RulePackJson.ShippedLocal(county) is { } localJson)
-        {
-            var local = RulePackJson.ReadLocal(localJson);
-            db.RulePackVersions.Add(new RulePackVersion
-            {
-                CountyCode = county, PackId = RulePackVersion.LocalLayerId, Version = 1, Name = local.Name, Json = localJson,
-                CreatedBy = "system", CreatedAt = now, Reason = "shipped with Fangkong",
-            });
-        }
+        if (written.Count == 0) return written;
         db.Audit.Reason = "shipped rule packs";
         db.Audit.Rule = "reference-data";
         await db.SaveChangesAsync(ct);
+        return written;
+    }
+
+    /// <summary>Whether the shipped file of a pack differs from its newest version (a county that edited it decides whether to take it).</summary>
+    public static bool ShippedDiffers(string packId, string json, string county)
+    {
+        var shipped = packId == RulePackVersion.LocalLayerId
+            ? RulePackJson.ShippedLocal(county)
+            : RulePackJson.ShippedPacks().Select(p => p.Json).FirstOrDefault(j => RulePackJson.ReadPack(j).Id == packId);
+        return shipped is not null && !SameJson(shipped, json);
+    }
+
+    private static bool SameJson(string a, string b) =>
+        System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(a), System.Text.Json.Nodes.JsonNode.Parse(b));
+
+    private static bool Fits(List<RulePackVersion> versions)
+    {
+        try
+        {
+            var local = versions.FirstOrDefault(v => v.PackId == RulePackVersion.LocalLayerId);
+            _ = new RulePackSet(versions.Where(v => v.PackId != RulePackVersion.LocalLayerId).Select(v => RulePackJson.ReadPack(v.Json)),
+                local is null ? LocalLayer.Empty(versions[0].CountyCode) : RulePackJson.ReadLocal(local.Json));
+            return true;
+        }
+        catch (RulePackException) { return false; }
     }
 
     // A handful of packs with a few versions each: picking the newest in memory is simpler than a window query.

@@ -784,6 +784,47 @@ public class ClosedLoopTests
         Assert.Equal("县指挥部通知第12号", detail.History[0].Reason);
     }
 
+    /// <summary>
+    /// An upgrade that ships a corrected pack (the 9th edition's secondary-contact release, say): a county that never
+    /// edited the pack takes the shipped text as its next version on the next migrate, with history; a county that edited
+    /// it keeps its own and is told the shipped file differs; running it again writes nothing.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnUpgrade_ShipsCorrectedPacks_ToCountiesThatDidNotEditThem_AndLeavesEditedOnesAlone(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var shipped = RulePackJson.ShippedPacks().Single(p => p.Id == "cn-9th").Json;
+        var older = System.Text.Json.Nodes.JsonNode.Parse(shipped)!.AsObject();
+        older["reasons"]!["close-contact"]!["measures"]![0]!["days"] = 14;
+        // The database as an earlier build left it: version 1 of cn-9th written by Fangkong from an older file.
+        await using (var c = await db.ContextAsync())
+        {
+            Assert.Empty(await PolicyService.SyncShippedAsync(c, County));
+            var v1 = await c.RulePackVersions.SingleAsync(v => v.CountyCode == County && v.PackId == "cn-9th");
+            Assert.Equal(PolicyService.ShippedBy, v1.CreatedBy);
+            v1.Json = older.ToJsonString();
+            await c.SaveChangesAsync();
+        }
+        await using (var c = await db.ContextAsync())
+            Assert.Equal(["cn-9th"], await PolicyService.SyncShippedAsync(c, County));
+        var detail = (await Run(db, Command, sp => Make<PolicyService>(sp).GetAsync("cn-9th")))!;
+        Assert.Equal([2, 1], detail.History.Select(h => h.Version));
+        Assert.StartsWith("updated with Fangkong", detail.History[0].Reason);
+        Assert.False(detail.ShippedDiffers);
+        Assert.Equal(7, (await Run(db, Command, sp => Make<PolicyService>(sp).RulesAsync())).Evaluate(Reasons.CloseContact, D("2022-10-04")).Measures[0].ToDay);
+        await using (var c = await db.ContextAsync())
+            Assert.Empty(await PolicyService.SyncShippedAsync(c, County));
+
+        // The command centre edits it: the county's version is left alone by later upgrades, and its page says so.
+        await Run(db, Command, sp => Make<PolicyService>(sp).SaveAsync("cn-9th", older.ToJsonString(), "县指挥部通知"));
+        await using (var c = await db.ContextAsync())
+            Assert.Empty(await PolicyService.SyncShippedAsync(c, County));
+        detail = (await Run(db, Command, sp => Make<PolicyService>(sp).GetAsync("cn-9th")))!;
+        Assert.Equal((3, true), (detail.Summary.Version, detail.ShippedDiffers));
+        Assert.Equal(14, (await Run(db, Command, sp => Make<PolicyService>(sp).RulesAsync())).Evaluate(Reasons.CloseContact, D("2022-10-04")).Measures[0].ToDay);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task BulkOrders_AreTheSameAsOneByOne_InOneTransaction_WithOneAuditEntry(Engine engine)
     {
