@@ -11,6 +11,12 @@ public enum OrderStatus
     Extended = 4,
     TransferredToHospital = 5,
     Cancelled = 6,
+    /// <summary>
+    /// Converted (已转居家健康监测 and the like): the order moved on to its next measure of another kind — on schedule by
+    /// the sweep, or when the person was checked out of the site to the home measure. In force exactly as an active
+    /// order is; the measure it is in now is <see cref="ControlOrder.CurrentKind"/>.
+    /// </summary>
+    Converted = 7,
 }
 
 /// <summary>
@@ -59,8 +65,21 @@ public sealed class ControlOrder : IJurisdictionOwned
     public List<OrderTest> Tests { get; set; } = [];
     public List<OrderOwner> Owners { get; set; } = [];
 
-    public static bool IsOpen(OrderStatus status) => status is OrderStatus.Proposed or OrderStatus.Active or OrderStatus.Extended or OrderStatus.ReleasePending;
-    public static bool IsInForce(OrderStatus status) => status is OrderStatus.Active or OrderStatus.Extended or OrderStatus.ReleasePending;
+    /// <summary>
+    /// The statuses of an order whose measures are being carried out day by day: active, converted to its next measure,
+    /// extended. The one list every rule and query of "running" reads (the database side builds its condition from it).
+    /// A converted order that is extended becomes extended (the extension is the later decision; the measures and the
+    /// trail still show the conversion); an extended order that converts stays extended.
+    /// </summary>
+    public static IReadOnlyList<OrderStatus> RunningStatuses { get; } = [OrderStatus.Active, OrderStatus.Converted, OrderStatus.Extended];
+    /// <summary>In force: running, or past the end awaiting release (the person is still under the last measure).</summary>
+    public static IReadOnlyList<OrderStatus> InForceStatuses { get; } = [.. RunningStatuses, OrderStatus.ReleasePending];
+    /// <summary>Open: in force, or proposed and awaiting the township's decision.</summary>
+    public static IReadOnlyList<OrderStatus> OpenStatuses { get; } = [OrderStatus.Proposed, .. InForceStatuses];
+
+    public static bool IsRunning(OrderStatus status) => RunningStatuses.Contains(status);
+    public static bool IsOpen(OrderStatus status) => OpenStatuses.Contains(status);
+    public static bool IsInForce(OrderStatus status) => InForceStatuses.Contains(status);
 }
 
 public sealed class OrderMeasure : IJurisdictionOwned

@@ -93,11 +93,30 @@ public static class OrderRules
     /// <summary>What the daily sweep must do with an order on a date (county time).</summary>
     public static OrderStep StepOn(ControlOrder order, DateOnly date)
     {
-        if (order.Status is not (OrderStatus.Active or OrderStatus.Extended)) return OrderStep.None;
+        if (!ControlOrder.IsRunning(order.Status)) return OrderStep.None;
         if (date > order.EndDate) return OrderStep.ReleaseDue;
         var measure = MeasureOn(order, date);
         if (measure is not null && measure.Kind != order.CurrentKind) return OrderStep.Convert;
         return OrderStep.None;
+    }
+
+    /// <summary>
+    /// Moves a running order on to the measure in force on the date when that measure is of another kind (7 days at a
+    /// site → 3 days home health monitoring): the current kind follows, the site is let go when the new measure is not
+    /// at one, the reason names the day and the measure, and an active order becomes <see cref="OrderStatus.Converted"/>.
+    /// An extended order stays extended (the extension is the stronger fact; the reason and the trail show the
+    /// conversion), a converted one stays converted. Returns the measure converted to, or null when there is nothing to
+    /// convert on that date. The one conversion the sweep and the site's check-out to home both apply.
+    /// </summary>
+    public static OrderMeasure? Convert(ControlOrder order, DateOnly date)
+    {
+        if (StepOn(order, date) != OrderStep.Convert) return null;
+        var measure = MeasureOn(order, date)!;
+        if (MeasureKinds.AtSite(order.CurrentKind) && !MeasureKinds.AtSite(measure.Kind)) order.SiteNodeId = null;
+        order.CurrentKind = measure.Kind;
+        order.StatusReason = $"day {measure.FromDay}: {measure.Kind}";
+        if (order.Status == OrderStatus.Active) order.Status = OrderStatus.Converted;
+        return measure;
     }
 
     /// <summary>Why an order may not be released yet; null when it may (every required test negative, the end reached).</summary>
@@ -157,7 +176,11 @@ public static class OrderRules
         return null;
     }
 
-    /// <summary>Extends the last measure by some days, with test slots on the new days the measure asks for.</summary>
+    /// <summary>
+    /// Extends the last measure by some days, with test slots on the new days the measure asks for; the order becomes
+    /// <see cref="OrderStatus.Extended"/> (whoever extends checks first that it is in force: active, converted or
+    /// release pending; a converted order extended is extended, its measures and trail still show the conversion).
+    /// </summary>
     public static void Extend(ControlOrder order, int days, IReadOnlyList<int> extraTestDays)
     {
         if (days is < 1 or > 60) throw new ArgumentOutOfRangeException(nameof(days), "1–60 days");
@@ -165,6 +188,7 @@ public static class OrderRules
         last.ToDay += days;
         last.To = last.To.AddDays(days);
         order.EndDate = last.To;
+        order.Status = OrderStatus.Extended;
         foreach (var d in extraTestDays)
         {
             var day = last.ToDay - days + d;

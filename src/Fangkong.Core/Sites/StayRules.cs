@@ -46,8 +46,8 @@ public static class StayRules
     public const int MaxReasonLength = 200;
 
     /// <summary>
-    /// Holds a room and bed for a person, or says why not. The order must be in force as an active centralized
-    /// quarantine (<see cref="MeasureKinds.CentralizedQuarantine"/>; a proposed order is confirmed first, one about
+    /// Holds a room and bed for a person, or says why not. The order must be running (<see cref="ControlOrder.IsRunning"/>)
+    /// as a centralized quarantine (<see cref="MeasureKinds.CentralizedQuarantine"/>; a proposed order is confirmed first, one about
     /// to be released takes no room); the person must have no other active stay; the site must receive people;
     /// an empty room must be ready; a room with active stays takes more only when it is a family room, the pack
     /// allows family rooms, and every stay in it is of the same household; the bed must be the room's and free.
@@ -55,7 +55,7 @@ public static class StayRules
     public static RuleResult<Stay> Allocate(AllocateRequest r)
     {
         if (!MeasureKinds.AtSite(r.Order.CurrentKind)) return Fail(SiteErrors.StayOrderNotCentralized);
-        if (r.Order.Status is not (OrderStatus.Active or OrderStatus.Extended)) return Fail(SiteErrors.StayOrderNotActive);
+        if (!ControlOrder.IsRunning(r.Order.Status)) return Fail(SiteErrors.StayOrderNotActive);
         if (r.PersonStays.Any(s => s.Active)) return Fail(SiteErrors.StayPersonAlreadyAllocated);
         if (!QuarantineSite.Receives(r.Site.Status)) return Fail(SiteErrors.SiteNotInService);
         if (r.Room.SiteId != r.Site.Id) return Fail(SiteErrors.RoomWrongSite);

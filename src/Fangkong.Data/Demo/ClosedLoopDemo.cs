@@ -118,7 +118,7 @@ public static class ClosedLoopDemo
     private static async Task ReportsAndTestsAsync(IDbContextFactory<FangkongDb> factory, string county, DateOnly today, TimeProvider time, Random rng, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var orders = await db.Orders.Include(o => o.Tests).Where(o => o.CountyCode == county && o.Status == OrderStatus.Active).OrderBy(o => o.Id).ToListAsync(ct);
+        var orders = await db.Orders.Include(o => o.Tests).Where(o => o.CountyCode == county).WhereRunning().OrderBy(o => o.Id).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var fever = true;
         foreach (var o in orders)

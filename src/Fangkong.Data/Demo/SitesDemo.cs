@@ -6,6 +6,7 @@ using Fangkong.Core.Orders;
 using Fangkong.Core.Policy;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
 using Fangkong.Data.Sites;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,8 +79,7 @@ public static class SitesDemo
             // The demo's centralized orders get rooms; most are checked in.
             List<long> orders;
             await using (var db = await factory.CreateDbContextAsync(ct))
-                orders = await db.Orders.Where(o => o.CountyCode == county && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended)
-                                                    && o.CurrentKind == MeasureKinds.CentralizedQuarantine).OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(ct);
+                orders = await db.Orders.WhereRunning().Where(o => o.CountyCode == county && o.CurrentKind == MeasureKinds.CentralizedQuarantine).OrderBy(o => o.Id).Select(o => o.Id).ToListAsync(ct);
             var placed = 0;
             foreach (var order in orders)
             {

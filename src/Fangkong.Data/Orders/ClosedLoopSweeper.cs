@@ -13,7 +13,8 @@ public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int Mi
 
 /// <summary>
 /// The closed loop's clock, run by a background worker on whichever node holds the county's lease: orders
-/// convert on schedule (7 days at a site → 3 days home monitoring) and become release-pending after their last day;
+/// convert on schedule (7 days at a site → 3 days home monitoring; status <see cref="OrderStatus.Converted"/>, see
+/// <see cref="OrderRules.Convert"/>) and become release-pending after their last day;
 /// a slot without a report past its deadline raises a task for the grid worker; a task not handled in time
 /// escalates to the township, then to the county. Every step is a state change guarded by the row's version, so
 /// a step runs once even if two nodes ever overlap, and a restart simply picks up where the clock is.
@@ -48,7 +49,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var orders = await db.Orders.Include(o => o.Measures).Include(o => o.Tests).AsSplitQuery()
-            .Where(o => o.CountyCode == county && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended))
+            .Where(o => o.CountyCode == county).WhereRunning()
             .ToListAsync(ct);
         int converted = 0, due = 0;
         foreach (var o in orders)
@@ -56,11 +57,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             switch (OrderRules.StepOn(o, today))
             {
                 case OrderStep.Convert:
-                    var measure = OrderRules.MeasureOn(o, today)!;
-                    var leavingSite = MeasureKinds.AtSite(o.CurrentKind) && !MeasureKinds.AtSite(measure.Kind);
-                    o.CurrentKind = measure.Kind;
-                    if (leavingSite) o.SiteNodeId = null;
-                    o.StatusReason = $"day {measure.FromDay}: {measure.Kind}";
+                    OrderRules.Convert(o, today);
                     converted++;
                     break;
                 case OrderStep.ReleaseDue:
@@ -95,8 +92,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
     private async Task<int> SecondaryUpgradesAsync(string county, DateTime nowUtc, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var orders = await db.Orders.Where(o => o.CountyCode == county && o.LinkedOrderId != null && o.ReleaseCondition == OrderRules.OwnAndLinkedContactNegative
-                && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending)
+        var orders = await db.Orders.WhereInForce().Where(o => o.CountyCode == county && o.LinkedOrderId != null && o.ReleaseCondition == OrderRules.OwnAndLinkedContactNegative
                 && db.OrderTests.Any(t => t.OrderId == o.LinkedOrderId && t.CountyCode == county && t.Status == TestStatus.Positive))
             .ToListAsync(ct);
         var raised = 0;
@@ -128,9 +124,8 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
         foreach (var (date, slot, deadline) in slots)
         {
             // In force on that date, created before the deadline, and no report for the slot: set-based, one query.
-            var missing = await db.Orders.AsNoTracking()
+            var missing = await db.Orders.AsNoTracking().WhereInForce()
                 .Where(o => o.CountyCode == county
-                    && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending)
                     && o.StartDate <= date && o.EndDate >= date && o.CreatedAt < deadline
                     && !db.HealthReports.Any(r => r.OrderId == o.Id && r.Date == date && r.Slot == slot))
                 .ToListAsync(ct);

@@ -44,9 +44,12 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
     private static IQueryable<Core.Tasks.WorkTask> MissedReports(FangkongDb db) =>
         db.Tasks.Where(t => t.Kind == "missed-report" && (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress));
 
-    /// <summary>Orders whose measures are being carried out (active, extended, or past their end awaiting release).</summary>
-    private static IQueryable<ControlOrder> InForce(FangkongDb db) =>
-        db.Orders.Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+    /// <summary>
+    /// Orders whose measures are being carried out (active, converted, extended, or past their end awaiting release),
+    /// each counted under the measure it is in now (<see cref="ControlOrder.CurrentKind"/>): a converted order under its
+    /// home measure.
+    /// </summary>
+    private static IQueryable<ControlOrder> InForce(FangkongDb db) => db.Orders.WhereInForce();
 
     public async Task<LedgerCounts> CountsAsync(CancellationToken ct = default)
     {
@@ -144,7 +147,7 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             xlsx.WriteRow(++n, a.Reference, a.Name, Id(a.DocumentNumber, a.DocumentMasked), Phone(a.Phone, a.PhoneMasked), a.OriginCountyName ?? a.OriginText,
                 Date(a.ArrivalDate), directory.PlaceLabel(a.ScopeKey), Names("Reason", a.Reasons), a.RuleReference, Name("ArrivalStatus", a.Status));
 
-        var inForce = db.Orders.AsNoTracking().Where(o => o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending || o.Status == OrderStatus.Proposed);
+        var inForce = db.Orders.AsNoTracking().WhereOpen();
         var people = db.People.AsNoTracking();
         // The people of the orders and tasks this unit keeps are read apart, wherever the registry keeps them (an order
         // opened by a verification task is the finding unit's): the order or task is the authority to list its person.

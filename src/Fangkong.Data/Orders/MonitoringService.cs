@@ -92,7 +92,7 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         var since = CountyClock.StartOfDay(Today, TimeZoneInfo.FindSystemTimeZoneById(Options.TimeZone));
         // The orders under the actor's filter; the people read apart (IgnoreQueryFilters would lift the orders' filter too).
         var drawn = await db.Orders.AsNoTracking()
-            .Where(o => (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended) && !db.SpotChecks.Any(c => c.OrderId == o.Id && c.CheckedAt >= since))
+            .WhereRunning().Where(o => !db.SpotChecks.Any(c => c.OrderId == o.Id && c.CheckedAt >= since))
             .OrderBy(o => EF.Functions.Random()).Take(count)
             .Select(o => new { o.Id, o.PersonId, o.CountyCode, o.ScopeKey, o.CurrentKind, o.EndDate }).ToListAsync(ct);
         var ids = drawn.Select(d => d.PersonId).ToList();

@@ -62,11 +62,11 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         await using var db = await factory.CreateDbContextAsync(ct);
         var q = db.Orders.AsNoTracking();
         if (query.Status is { } status) q = q.Where(o => o.Status == status);
-        else if (query.OpenOnly) q = q.Where(o => o.Status == OrderStatus.Proposed || o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending);
+        else if (query.OpenOnly) q = q.WhereOpen();
         if (Text.Tidy(query.Kind) is { } kind) q = q.Where(o => o.CurrentKind == kind);
         if (query.PersonId is { } personId) q = q.Where(o => o.PersonId == personId);
         var today = Today;
-        if (query.ReleaseDue) q = q.Where(o => (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending) && o.EndDate <= today);
+        if (query.ReleaseDue) q = q.WhereInForce().Where(o => o.EndDate <= today);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(o => db.People.Any(p => p.Id == o.PersonId && p.Name.Contains(text)));
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
@@ -128,8 +128,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         // keeps it (a task's unit elsewhere in the county), not only the orders the reader's own unit sees.
         var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
             .Where(o => o.CountyCode == county)
-            .Where(o => o.PersonId == personId && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended || o.Status == OrderStatus.ReleasePending
-                || o.Status == OrderStatus.TransferredToHospital))
+            .Where(o => o.PersonId == personId).Where(OrderStatusQueries.Governing)
             .ToListAsync(ct);
         return OrderRules.StatusOf(orders, Today);
     }
@@ -223,7 +222,6 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             // The extra days keep the last measure's test rhythm: a test on the last day, and every third day before it.
             var tests = Enumerable.Range(1, days).Where(d => d == days || (days - d) % 3 == 0).ToList();
             OrderRules.Extend(o, days, tests);
-            o.Status = OrderStatus.Extended;
             o.StatusReason = Text.Tidy(reason);
         }, ct), ct);
 

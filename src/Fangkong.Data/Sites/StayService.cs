@@ -6,6 +6,7 @@ using Fangkong.Core.People;
 using Fangkong.Core.Policy;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -101,7 +102,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     internal static async Task<List<ControlOrder>> WaitingOrdersAsync(FangkongDb db, CancellationToken ct)
     {
         var orders = await db.Orders.AsNoTracking().Include(o => o.Measures)
-            .Where(o => (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended) && o.CurrentKind == MeasureKinds.CentralizedQuarantine)
+            .WhereRunning().Where(o => o.CurrentKind == MeasureKinds.CentralizedQuarantine)
             .ToListAsync(ct);
         if (orders.Count == 0) return orders;
         var counties = orders.Select(o => o.CountyCode).Distinct().ToList();
@@ -154,7 +155,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (housemates.Count == 0) return members;
         var ids = housemates.Select(p => p.Id).ToList();
         var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
-            .Where(o => o.CountyCode == order.CountyCode && ids.Contains(o.PersonId) && (o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended)).ToListAsync(ct);
+            .Where(o => o.CountyCode == order.CountyCode && ids.Contains(o.PersonId)).WhereRunning().ToListAsync(ct);
         var placed = (await db.Stays.IgnoreQueryFilters().AsNoTracking().Where(s => s.CountyCode == order.CountyCode && ids.Contains(s.PersonId) && s.OccupiedRoomId != null)
             .Select(s => s.PersonId).ToListAsync(ct)).ToHashSet();
         if (placed.Count > 0) members[0] = members[0] with { HouseholdPlaced = true };
@@ -280,12 +281,12 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             if (order is null) return null;
             members = await MembersAsync(db, order, ct);
             placement = await PlacementAsync(db, order, ct);
-            if (roomId is null && MeasureKinds.AtSite(order.CurrentKind) && order.Status is OrderStatus.Active or OrderStatus.Extended)
+            if (roomId is null && MeasureKinds.AtSite(order.CurrentKind) && ControlOrder.IsRunning(order.Status))
                 (suggestions, free, sites) = await SuggestionsAsync(db, members, placement, new HashSet<long>(), CandidatesPerRound, ct, firstRoomsOnly: true);
         }
         var first = members[0].Order;
         if (!MeasureKinds.AtSite(first.CurrentKind)) throw new ConflictException(SiteErrors.StayOrderNotCentralized, SiteErrors.StayOrderNotCentralized);
-        if (first.Status is not (OrderStatus.Active or OrderStatus.Extended)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
+        if (!ControlOrder.IsRunning(first.Status)) throw new ConflictException(SiteErrors.StayOrderNotActive, SiteErrors.StayOrderNotActive);
         if (roomId is { } chosen)
         {
             var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, null, placement.FamilyRooms, ct);
@@ -467,7 +468,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name, Today, status is { } s && ControlOrder.IsInForce(s));
         }, $"checked out: {outcome}", ct);
         if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await new TripService(factory, actor, time).RequestDischargeAsync(stayId, ct);
-        if (done && outcome == StayOutcome.TransferredToHospital) await OrderFollowsStayAsync(stayId, ct);
+        if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await OrderFollowsStayAsync(stayId, outcome, ct);
         return done;
     }
 
@@ -561,11 +562,12 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     /// <summary>
-    /// The stay decides, the order follows: a person checked out of a site to hospital has the order transferred to
-    /// hospital too (no more report tasks for someone in hospital), on the stay's authority though the order is the
-    /// person's village's.
+    /// The stay decides, the order follows, on the stay's authority though the order is the person's village's: a person
+    /// checked out of a site to hospital has the order transferred to hospital too (no more report tasks for someone in
+    /// hospital); a person checked out to the home measure has the order converted to it now (<see cref="OrderRules.Convert"/>,
+    /// the same conversion the sweep would make that night), when the order is due to convert.
     /// </summary>
-    private async Task OrderFollowsStayAsync(long stayId, CancellationToken ct)
+    private async Task OrderFollowsStayAsync(long stayId, StayOutcome outcome, CancellationToken ct)
     {
         long orderId;
         string county;
@@ -580,15 +582,33 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             var scopeKey = await probe.Orders.IgnoreQueryFilters().Where(o => o.Id == orderId && o.CountyCode == county).Select(o => o.ScopeKey).FirstOrDefaultAsync(ct);
             if (scopeKey is null) return;
             await using var db = onBehalf.Context(Actor, JurisdictionScope.Of(county, scopeKey));
-            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
-            if (order is null || !ControlOrder.IsOpen(order.Status)) return;
-            order.Status = OrderStatus.TransferredToHospital;
-            order.StatusReason = "checked out of the site to hospital";
-            order.Version++;
-            order.UpdatedAt = Now;
-            db.Audit.Reason = "checked out of the site to hospital";
-            db.Audit.Rule = "stay#transferred-to-hospital";
-            await db.SaveChangesAsync(ct);
+            if (outcome == StayOutcome.TransferredToHospital)
+            {
+                var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
+                if (order is null || !ControlOrder.IsOpen(order.Status)) return;
+                order.Status = OrderStatus.TransferredToHospital;
+                order.StatusReason = "checked out of the site to hospital";
+                db.Audit.Reason = "checked out of the site to hospital";
+                db.Audit.Rule = "stay#transferred-to-hospital";
+                order.Version++;
+                order.UpdatedAt = Now;
+            }
+            else
+            {
+                var order = await db.Orders.Include(o => o.Measures).FirstOrDefaultAsync(o => o.Id == orderId, ct);
+                // Already converted by the sweep, or not the order's day to convert: nothing to follow.
+                if (order is null || OrderRules.Convert(order, Today) is null) return;
+                // The conversion is the order's own rule (7 days at a site, then home), applied on the check-out.
+                db.Audit.Reason = "checked out of the site to the home measure";
+                db.Audit.Rule = order.RuleReference;
+                order.Version++;
+                order.UpdatedAt = Now;
+            }
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateConcurrencyException) when (outcome == StayOutcome.ConvertedToHome)
+            {
+                // Changed meanwhile (the sweep converting it at the same moment): the sweep converts it if nobody did.
+            }
         }
     }
 

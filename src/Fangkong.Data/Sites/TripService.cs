@@ -7,6 +7,7 @@ using Fangkong.Core.Identifiers;
 using Fangkong.Core.People;
 using Fangkong.Core.Sites;
 using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Orders;
 using Fangkong.Data.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,6 +36,10 @@ public sealed record Fleet(IReadOnlyList<VehicleItem> Vehicles, IReadOnlyList<Dr
 /// </summary>
 public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time)
 {
+    /// <summary>An order that will need (or holds) a room: proposed, or running.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<ControlOrder, bool>> ProposedOrRunning =
+        OrderStatusQueries.StatusIn([OrderStatus.Proposed, .. ControlOrder.RunningStatuses]);
+
     private Actor Actor => actor.Current;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -159,7 +164,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }
         if (ids.Count == 0 && errors.Count == 0) errors.Add(new FieldError("passengers", SiteErrors.TripPassengersRequired));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
-        var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.PersonId) && (o.Status == Core.Orders.OrderStatus.Active || o.Status == Core.Orders.OrderStatus.Extended))
+        var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.PersonId)).WhereRunning()
             .Select(o => new { o.PersonId, o.Id }).ToListAsync(ct);
         return ids.Select(id => new TripPassengerInput(id, orders.Where(o => o.PersonId == id).Select(o => (long?)o.Id).Max())).ToList();
     }
@@ -220,8 +225,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             throw new ConflictException("trip.pick-up-place-unknown", "the arrival was not registered where the person landed");
         // Someone the rules send to a quarantine site waits for a room before a car is sent; nobody is driven home instead.
         if (stay is null && arrival.OrderId is { } ordered
-            && await db.Orders.IgnoreQueryFilters().AnyAsync(o => o.Id == ordered && o.CountyCode == arrival.CountyCode && o.CurrentKind == MeasureKinds.CentralizedQuarantine
-                && (o.Status == OrderStatus.Proposed || o.Status == OrderStatus.Active || o.Status == OrderStatus.Extended), ct))
+            && await db.Orders.IgnoreQueryFilters().Where(ProposedOrRunning)
+                .AnyAsync(o => o.Id == ordered && o.CountyCode == arrival.CountyCode && o.CurrentKind == MeasureKinds.CentralizedQuarantine, ct))
             throw new ConflictException("trip.allocate-first", "allocate a room at a site first");
         var from = arrival.Channel == ArrivalChannel.Station ? TripPlaceKind.Station : TripPlaceKind.Checkpoint;
         var village = stay is not null ? null

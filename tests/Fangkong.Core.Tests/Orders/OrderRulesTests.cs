@@ -41,6 +41,75 @@ public class OrderRulesTests
         Assert.Equal(ControlStatus.Clear, OrderRules.StatusOn(o, D("2022-09-08")));
     }
 
+    /// <summary>
+    /// 7 days at a site, then 3 days of home health monitoring: on day 8 the order converts — the current measure, the
+    /// site let go, the reason naming the day, status converted — once; from there it ends and is released as an active
+    /// order would be.
+    /// </summary>
+    [Fact]
+    public void Conversion_SetsConverted_AndTheOrderEndsAsAnActiveOneWould()
+    {
+        var o = CloseContact();
+        o.SiteNodeId = 42;
+        Assert.Null(OrderRules.Convert(o, D("2022-09-07")));
+        Assert.Equal((OrderStatus.Active, MeasureKinds.CentralizedQuarantine), (o.Status, o.CurrentKind));
+        var measure = OrderRules.Convert(o, D("2022-09-08"));
+        Assert.Equal(MeasureKinds.HomeHealthMonitoring, measure!.Kind);
+        Assert.Equal((OrderStatus.Converted, MeasureKinds.HomeHealthMonitoring, (long?)null, "day 8: home-health-monitoring"),
+            (o.Status, o.CurrentKind, o.SiteNodeId, o.StatusReason));
+        Assert.Null(OrderRules.Convert(o, D("2022-09-09"))); // nothing more to convert
+        Assert.Equal(OrderStep.None, OrderRules.StepOn(o, D("2022-09-10")));
+        Assert.Equal(ControlStatus.Monitoring, OrderRules.StatusOn(o, D("2022-09-09")));
+        Assert.Equal(ControlStatus.Monitoring, OrderRules.StatusOf([o], D("2022-09-12"))); // past the end, not yet released
+        Assert.Equal(OrderStep.ReleaseDue, OrderRules.StepOn(o, D("2022-09-11")));
+        Assert.Equal("measures-not-over", OrderRules.ReleaseBlocker(o, D("2022-09-09")));
+        Assert.Equal("test-not-negative", OrderRules.ReleaseBlocker(o, D("2022-09-10")));
+        foreach (var t in o.Tests) t.Status = TestStatus.Negative;
+        Assert.Null(OrderRules.ReleaseBlocker(o, D("2022-09-10")));
+    }
+
+    /// <summary>A converted order is worked as an active one: running, in force, open (so it can be extended, transferred, cancelled, released).</summary>
+    [Theory]
+    [InlineData(OrderStatus.Proposed, false, false, true)]
+    [InlineData(OrderStatus.Active, true, true, true)]
+    [InlineData(OrderStatus.Converted, true, true, true)]
+    [InlineData(OrderStatus.Extended, true, true, true)]
+    [InlineData(OrderStatus.ReleasePending, false, true, true)]
+    [InlineData(OrderStatus.Released, false, false, false)]
+    [InlineData(OrderStatus.TransferredToHospital, false, false, false)]
+    [InlineData(OrderStatus.Cancelled, false, false, false)]
+    public void Statuses_Running_InForce_Open(OrderStatus status, bool running, bool inForce, bool open)
+    {
+        Assert.Equal((running, inForce, open), (ControlOrder.IsRunning(status), ControlOrder.IsInForce(status), ControlOrder.IsOpen(status)));
+    }
+
+    [Fact]
+    public void Statuses_EveryValueIsNamedInTheLists_OrDeliberatelyLeftOut()
+    {
+        var closed = new[] { OrderStatus.Released, OrderStatus.TransferredToHospital, OrderStatus.Cancelled };
+        Assert.Equal(Enum.GetValues<OrderStatus>().Order(), ControlOrder.OpenStatuses.Concat(closed).Order());
+    }
+
+    /// <summary>
+    /// Extending a converted order makes it extended (the later decision), its current measure and the reason still the
+    /// conversion's; an order extended before its conversion stays extended when it converts.
+    /// </summary>
+    [Fact]
+    public void Extended_Wins_OverConverted_BothWays()
+    {
+        var o = CloseContact();
+        OrderRules.Convert(o, D("2022-09-08"));
+        OrderRules.Extend(o, 3, [3]);
+        Assert.Equal((OrderStatus.Extended, MeasureKinds.HomeHealthMonitoring, D("2022-09-13")), (o.Status, o.CurrentKind, o.EndDate));
+        Assert.Equal(ControlStatus.Monitoring, OrderRules.StatusOn(o, D("2022-09-12")));
+
+        var early = CloseContact();
+        OrderRules.Extend(early, 3, []);
+        Assert.Equal(OrderStatus.Extended, early.Status);
+        Assert.Equal(MeasureKinds.HomeHealthMonitoring, OrderRules.Convert(early, D("2022-09-08"))!.Kind);
+        Assert.Equal((OrderStatus.Extended, MeasureKinds.HomeHealthMonitoring), (early.Status, early.CurrentKind));
+    }
+
     /// <summary>Someone taken to hospital with a fever is not "clear" at a checkpoint while the order's period lasts.</summary>
     [Fact]
     public void TransferredToHospital_IsUnderMeasure_ForTheOrdersPeriod()

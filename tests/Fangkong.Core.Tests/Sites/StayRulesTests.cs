@@ -56,6 +56,7 @@ public class StayRulesTests
     [Theory]
     [InlineData(OrderStatus.Active, null)]
     [InlineData(OrderStatus.Extended, null)]
+    [InlineData(OrderStatus.Converted, null)]
     [InlineData(OrderStatus.Proposed, "stay.order-not-active")]
     [InlineData(OrderStatus.ReleasePending, "stay.order-not-active")]
     [InlineData(OrderStatus.Released, "stay.order-not-active")]

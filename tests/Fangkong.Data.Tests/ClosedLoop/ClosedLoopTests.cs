@@ -600,6 +600,115 @@ public class ClosedLoopTests
         Assert.Equal("test-not-negative", o.StatusReason);
     }
 
+    /// <summary>
+    /// A 7+3 close-contact order on day 8: the sweep converts it (status converted, the home measure, on the trail with
+    /// the rule that required it); it stays in force — counted in the ledgers under the home measure, the person under
+    /// monitoring, found by the list's status filter — and is released at the end once every test is negative.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Conversion_OnDay8_IsConverted_Audited_StillInForce_AndReleasedWhenNegative(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-09-01 08:00");
+        var orderId = await ActiveCloseContactAsync(db, "2022-09-01");
+        var system = new Actor("system", "sweeper", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        async Task<SweepResult> Sweep(string at)
+        {
+            SetNow(db, at);
+            var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+            return await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node"));
+        }
+        Task<OrderDetail?> Order() => Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId));
+        Task<LedgerCounts> Counts() => Run(db, Command, sp => Make<LedgerService>(sp).CountsAsync());
+        async Task<int> ByKind(string kind) => (await Run(db, Command, sp => Make<LedgerService>(sp).ByUnitAsync())).Sum(u => u.ByKind.GetValueOrDefault(kind));
+
+        Assert.Equal(0, (await Sweep("2022-09-07 23:00")).Converted);
+        var personId = (await Order())!.Order.PersonId;
+        var before = await Counts();
+        var (centralizedBefore, homeBefore) = (await ByKind(MeasureKinds.CentralizedQuarantine), await ByKind(MeasureKinds.HomeHealthMonitoring));
+
+        Assert.Equal(1, (await Sweep("2022-09-08 00:05")).Converted);
+        var o = await Order();
+        Assert.Equal((OrderStatus.Converted, MeasureKinds.HomeHealthMonitoring, "day 8: home-health-monitoring"), (o!.Order.Status, o.Order.CurrentKind, o.StatusReason));
+        Assert.Equal(0, (await Sweep("2022-09-08 06:00")).Converted); // once
+        await using (var ctx = await db.ContextAsync())
+        {
+            var key = orderId.ToString(CultureInfo.InvariantCulture);
+            var entries = await ctx.AuditEntries.Where(e => e.EntityType == "ControlOrder" && e.EntityId == key && e.Action == "order.update").ToListAsync();
+            var conversion = Assert.Single(entries, e => Core.Audit.AuditChanges.Parse(e.Changes).Contains(("Status", "Active", "Converted")));
+            Assert.Equal(("cn-9th#close-contact", "conversion on schedule", "sweeper"), (conversion.Rule, conversion.Reason, conversion.ActorName));
+            Assert.Contains(("CurrentKind", MeasureKinds.CentralizedQuarantine, MeasureKinds.HomeHealthMonitoring), Core.Audit.AuditChanges.Parse(conversion.Changes));
+        }
+
+        // Still in force: counted under the measure it is in now, the person under monitoring, on the list's filters.
+        var after = await Counts();
+        Assert.Equal((before.UnderMeasure - 1, before.Monitoring + 1), (after.UnderMeasure, after.Monitoring));
+        Assert.Equal((centralizedBefore - 1, homeBefore + 1), (await ByKind(MeasureKinds.CentralizedQuarantine), await ByKind(MeasureKinds.HomeHealthMonitoring)));
+        Assert.Equal(ControlStatus.Monitoring, await Run(db, Command, sp => Make<OrderService>(sp).ControlStatusAsync(personId)));
+        Task<Page<OrderListItem>> Search(OrderQuery q) => Run(db, Command, sp => Make<OrderService>(sp).SearchAsync(q));
+        Assert.Contains((await Search(new OrderQuery(Status: OrderStatus.Converted))).Items, i => i.Id == orderId);
+        Assert.DoesNotContain((await Search(new OrderQuery(Status: OrderStatus.Active))).Items, i => i.Id == orderId);
+        Assert.Contains((await Search(new OrderQuery(OpenOnly: true, PersonId: personId))).Items, i => i.Id == orderId);
+
+        // Tests due are still due (and in the ledger's count of the day's tests); all negative, the order ends and is released.
+        var health = As(Roles.Health, County);
+        foreach (var day in new[] { 1, 2, 3, 5, 7, 10 })
+            await Run(db, health, sp => Make<OrderService>(sp).RecordTestAsync(orderId, new TestResultInput(day, TestStatus.Negative)));
+        Assert.Equal(1, (await Sweep("2022-09-11 00:05")).ReleaseDue);
+        o = await Order();
+        Assert.Equal((OrderStatus.ReleasePending, "ready-for-release"), (o!.Order.Status, o.StatusReason));
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).ReleaseAsync(orderId, "期满且核酸均阴性")));
+        Assert.Equal(OrderStatus.Released, (await Order())!.Order.Status);
+        Assert.Equal(ControlStatus.Clear, await Run(db, Command, sp => Make<OrderService>(sp).ControlStatusAsync(personId)));
+    }
+
+    /// <summary>A converted order is extended, or cancelled, as an active one is; extended wins and the conversion stays in its measures.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AConvertedOrder_IsExtended_OrCancelled_AsAnActiveOneIs(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-09-01 08:00");
+        List<long> people;
+        await using (var ctx = await db.ContextAsync())
+            people = await ctx.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
+        var orders = new List<long>();
+        foreach (var person in people)
+            orders.Add(await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(person, [Reasons.CloseContact], D("2022-09-01"), Note: "流调判定密接"))));
+        SetNow(db, "2022-09-08 00:05");
+        var system = new Actor("system", "sweeper", JurisdictionScope.Of(County, County), new HashSet<string>(Permissions.All));
+        var now = db.Services.GetRequiredService<ExerciseClock>().GetUtcNow().UtcDateTime;
+        Assert.Equal(2, (await Run(db, system, sp => Make<ClosedLoopSweeper>(sp).SweepAsync(County, now, "node"))).Converted);
+        SetNow(db, "2022-09-09 10:00");
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).ExtendAsync(orders[0], 3, "第 7 天检测结果未出")));
+        var extended = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orders[0])))!;
+        Assert.Equal((OrderStatus.Extended, MeasureKinds.HomeHealthMonitoring, D("2022-09-13")), (extended.Order.Status, extended.Order.CurrentKind, extended.Order.EndDate));
+        Assert.Equal(MeasureKinds.HomeHealthMonitoring, extended.Measures.Single(m => m.Current).Kind);
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).CancelAsync(orders[1], "身份核实有误")));
+        Assert.Equal(OrderStatus.Cancelled, (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orders[1])))!.Order.Status);
+    }
+
+    /// <summary>
+    /// The status conditions the queries share are lists of literals on both engines (what the (county, status, …)
+    /// indexes answer), not a parameter collection read through json_each or ANY.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task OrderStatusConditions_AreLiteralLists(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var ctx = await db.ContextAsync(Command);
+        var running = ctx.Orders.WhereRunning().ToQueryString();
+        var inForce = ctx.Orders.WhereInForce().ToQueryString();
+        var open = ctx.Orders.WhereOpen().ToQueryString();
+        Assert.Contains("\"Status\" IN (1, 7, 4)", running);
+        Assert.Contains("\"Status\" IN (1, 7, 4, 2)", inForce);
+        Assert.Contains("\"Status\" IN (0, 1, 7, 4, 2)", open);
+        Assert.All(new[] { running, inForce, open }, sql =>
+        {
+            Assert.DoesNotContain("json_each", sql, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("ANY (", sql, StringComparison.OrdinalIgnoreCase);
+        });
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task RiskAreas_ImportKeepsHistory_AndAnswersTheQueries(Engine engine)
     {

@@ -215,6 +215,18 @@ public class SiteTests
         Assert.Equal(SiteErrors.StayOrderInForce, released.Code);
         SetNow(db, homeFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 09:00");
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.ConvertedToHome)));
+        // The order converts with the check-out (the sweep would only reach it that night): converted, under the home
+        // measure, on the trail with the order's rule under the name of the site's staff who checked the person out.
+        var converted = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!;
+        Assert.Equal((OrderStatus.Converted, MeasureKinds.HomeHealthMonitoring, ControlStatus.Monitoring),
+            (converted.Order.Status, converted.Order.CurrentKind, converted.Order.ControlStatus));
+        await using (var trail = await db.ContextAsync(Command))
+        {
+            var key = orderId.ToString(CultureInfo.InvariantCulture);
+            var updates = await trail.AuditEntries.Where(e => e.EntityType == "ControlOrder" && e.EntityId == key && e.Action == "order.update").ToListAsync();
+            var conversion = Assert.Single(updates, e => Core.Audit.AuditChanges.Parse(e.Changes).Contains(("Status", "Active", "Converted")));
+            Assert.Equal(("cn-9th#close-contact", "checked out of the site to the home measure", SiteStaff.Name), (conversion.Rule, conversion.Reason, conversion.ActorName));
+        }
         // Going home is a closed-loop transfer: a trip from the site to the person's home is requested with the check-out.
         await using (var trips = await db.ContextAsync(Command))
         {
