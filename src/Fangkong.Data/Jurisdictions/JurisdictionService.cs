@@ -55,15 +55,30 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
         return nodes.Select(n => Item(n, 0, 0)).ToList();
     }
 
+    /// <summary>Up to this many nodes of one level are counted one range each rather than in one grouped scan.</summary>
+    private const int RangeCountLimit = 40;
+
     private static async Task<List<NodeSummary>> DescribeAsync(FangkongDb db, List<JurisdictionNode> nodes, CancellationToken ct)
     {
         var ids = nodes.Select(n => n.Id).ToList();
         var childCounts = await db.Nodes.Where(n => n.ParentId != null && ids.Contains(n.ParentId.Value))
             .GroupBy(n => n.ParentId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        // People per node in one grouped index scan per key length (siblings share one), not one count per node.
+        // People per node. A few nodes (the county, its townships, a village's grids): one range count each — a walk
+        // along the scope index, 30 ms for 600,000 people on SQLite. Many siblings (a building's households): one grouped
+        // scan per key length, which pays for computing and sorting each key's prefix (150–370 ms over a whole county)
+        // but only runs over a small subtree.
         var people = new Dictionary<long, int>();
         foreach (var group in nodes.GroupBy(n => n.ScopeKey.Length))
         {
+            if (group.Count() <= RangeCountLimit)
+            {
+                foreach (var n in group)
+                {
+                    var (from, to) = (n.ScopeKey, ScopeKey.Successor(n.ScopeKey) ?? "~");
+                    people[n.Id] = await db.People.CountAsync(p => string.Compare(p.ScopeKey, from) >= 0 && string.Compare(p.ScopeKey, to) < 0, ct);
+                }
+                continue;
+            }
             var length = group.Key;
             var keys = group.Select(n => n.ScopeKey).Order(StringComparer.Ordinal).ToList();
             var lower = keys[0];
