@@ -111,4 +111,34 @@ public class TasksImportTests
         Assert.Equal(("省协-1110-3", new DateTime(2022, 11, 10, 0, 0, 0, DateTimeKind.Utc)), (batch.Name, batch.PushedAt));
         Assert.All(await ctx.VerificationTasks.ToListAsync(), t => Assert.Equal(new DateTime(2022, 11, 10, 0, 0, 0, DateTimeKind.Utc), t.PushedAt));
     }
+
+    /// <summary>Without --batch, a list carrying several 推送批次 values becomes several batches, listed in the JSON.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task SeveralBatchValues_AreListedInTheJson(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var file = Path.Combine(db.DataDirectory, "汇总.csv");
+        string Id(int n) => ResidentId.Compose("410105", new DateOnly(1988, 8, 8), n);
+        await File.WriteAllLinesAsync(file,
+        [
+            "姓名,身份证号,手机号,现住址,推送批次",
+            $"甲,{Id(1)},,淅川县上集镇,2022-10-05 第3批",
+            $"乙,{Id(2)},,淅川县上集镇,第4批",
+            $"甲,{Id(1)},,,第4批",
+            $"丙,{Id(3)},,淅川县上集镇,",
+        ], new UTF8Encoding(true));
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        Assert.True(await FangkongCli.RunAsync(["tasks", "import", file, "--json", .. Options(db)], output, errors) == 0, output + "\n" + errors);
+        var s = JsonDocument.Parse(output.ToString()).RootElement;
+        Assert.Equal("2022-10-05 第3批、第4批、汇总", s.GetProperty("batch").GetString());
+        Assert.Equal((4, 1, 3), (s.GetProperty("rows").GetInt32(), s.GetProperty("duplicatesInFile").GetInt32(), s.GetProperty("tasksCreated").GetInt32()));
+        var batches = s.GetProperty("batches").EnumerateArray()
+            .Select(b => (b.GetProperty("name").GetString(), b.GetProperty("id").GetInt64(), b.GetProperty("rows").GetInt32(), b.GetProperty("tasksCreated").GetInt32())).ToList();
+        Assert.Equal(["2022-10-05 第3批", "第4批", "汇总"], batches.Select(b => b.Item1));
+        Assert.Equal([(1, 1), (2, 1), (1, 1)], batches.Select(b => (b.Item3, b.Item4)));
+        Assert.Equal(s.GetProperty("batchId").GetInt64(), batches[0].Item2);
+        await using var ctx = await db.ContextAsync(Command);
+        Assert.Equal(batches.Select(b => b.Item2), await ctx.VerificationBatches.OrderBy(b => b.Id).Select(b => b.Id).ToListAsync());
+    }
 }

@@ -19,7 +19,7 @@ internal static class TaskCommands
 
         var import = new Command("import", "Import a pushed list (xlsx or csv: UTF-8, UTF-8 with BOM or GBK) and dispatch its tasks with deadlines.");
         var file = new Argument<FileInfo>("FILE") { Description = "The file to import." };
-        var batch = new Option<string?>("--batch") { Description = "The batch name (default: the 推送批次 column, else the file name)." };
+        var batch = new Option<string?>("--batch") { Description = "One batch name for the whole file (default: each 推送批次 value of the file is its own batch; rows without one go to a batch named after the file)." };
         var pushedAt = new Option<string?>("--pushed-at") { Description = "When the list was pushed (ISO-8601; Beijing time unless it carries an offset)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         import.Arguments.Add(file);
@@ -61,6 +61,7 @@ internal static class TaskCommands
                     elapsedMs = s.ElapsedMs,
                     reimported = s.Reimported,
                     batchId = s.BatchId,
+                    batches = s.Batches.Select(b => new { name = b.Name, id = b.Id, rows = b.Rows, tasksCreated = b.TasksCreated }),
                     job = s.JobId,
                     format = s.Format,
                     rejections = s.FirstRejections.Select(r => new { row = r.Row, field = r.Field, code = r.Code, reason = r.Reason }),
@@ -73,6 +74,8 @@ internal static class TaskCommands
                 await output.WriteLineAsync($"{s.Batch}: {s.Rows:N0} rows → {s.TasksCreated:N0} tasks ({s.Rejected:N0} rejected, {s.DuplicatesInFile:N0} duplicates, {s.AlreadyOpen:N0} already open, "
                     + $"{s.IdInvalid:N0} invalid IDs; matched {s.MatchedById:N0} by ID, {s.MatchedByPhone:N0} by name and phone, {s.NewPersons:N0} new; "
                     + $"{s.OutsideCounty:N0} outside the county, {s.Unroutable:N0} to route by hand) in {s.ElapsedMs:N0} ms{(s.Reimported ? " — already imported, nothing changed" : "")}.");
+                if (s.Batches.Count > 1)
+                    foreach (var b in s.Batches) await output.WriteLineAsync($"  batch {b.Name} (#{b.Id}): {b.Rows:N0} rows → {b.TasksCreated:N0} tasks");
                 foreach (var (township, n) in s.Routed) await output.WriteLineAsync($"  {township}: {n:N0}");
                 foreach (var r in s.FirstRejections) await output.WriteLineAsync($"  row {r.Row}: {r.Reason}");
                 if (s.Error is not null) await output.WriteLineAsync("error: " + s.Error);

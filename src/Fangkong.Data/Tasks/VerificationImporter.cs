@@ -44,7 +44,17 @@ public sealed record VerificationImportSummary(
     bool Reimported,
     IReadOnlyList<ImportRejection> FirstRejections,
     IReadOnlyList<string> UnknownColumns,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>
+    /// The batches the file was split into by its 推送批次 values, in file order (one unless the file carries several and
+    /// no batch name was given). <see cref="Batch"/> joins their names with "、", <see cref="BatchId"/> is the first's.
+    /// </summary>
+    public IReadOnlyList<ImportedBatch> Batches { get; init; } = [];
+}
+
+/// <summary>One batch of an import: its rows (refused ones included) and the tasks its rows opened.</summary>
+public sealed record ImportedBatch(string Name, long Id, int Rows, int TasksCreated);
 
 public sealed record VerificationImportOptions(string? Batch = null, DateTime? PushedAt = null);
 
@@ -143,7 +153,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             if (earlier is not null)
             {
                 await transaction.CommitAsync(ct);
-                var stored = JsonSerializer.Deserialize<VerificationImportSummary>(earlier.Summary, SummaryJson)!;
+                var stored = ReadSummary(earlier.Summary);
                 await MarkJobAsync(job.Id, j => { j.Status = ImportStatus.Completed; j.Format = stored.Format; j.Rows = stored.Rows; j.Error = $"reimported: batch {earlier.Id} already holds this file"; j.ElapsedMs = clock.ElapsedMilliseconds; });
                 return stored with { Reimported = true, ElapsedMs = clock.ElapsedMilliseconds };
             }
@@ -157,7 +167,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             if (await run.SameContentAsAsync(ct) is { } same)
             {
                 await transaction.DisposeAsync();
-                var stored = JsonSerializer.Deserialize<VerificationImportSummary>(same.Summary, SummaryJson)!;
+                var stored = ReadSummary(same.Summary);
                 await MarkJobAsync(job.Id, j => { j.Status = ImportStatus.Completed; j.Format = run.Format; j.Rows = stored.Rows; j.Error = $"reimported: batch {same.Id} already holds these rows"; j.ElapsedMs = clock.ElapsedMilliseconds; });
                 return stored with { Reimported = true, ElapsedMs = clock.ElapsedMilliseconds };
             }
@@ -261,6 +271,13 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 
     internal static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>A stored summary (every batch of a file holds the file's); one stored before files were split names its one batch.</summary>
+    internal static VerificationImportSummary ReadSummary(string json)
+    {
+        var s = JsonSerializer.Deserialize<VerificationImportSummary>(json, SummaryJson)!;
+        return s.Batches.Count > 0 ? s : s with { Batches = [new ImportedBatch(s.Batch, s.BatchId, s.Rows, s.TasksCreated)] };
+    }
+
     /// <summary>A byte[] hash as a dictionary key.</summary>
     private readonly record struct HashKey(byte[] Bytes)
     {
@@ -286,7 +303,18 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 
     /// <summary>A normalised row with its hashes, its resolved address and its encrypted-to-be cells.</summary>
     private sealed record Prepared(NormalizedPushedRow Row, byte[]? IdHash, byte[]? PhoneHash, AddressResolution? Address, string Cells, DateTime? PushedAt,
-        PushedListDigest.RowHash Content);
+        PushedListDigest.RowHash Content, BatchOfFile Batch);
+
+    /// <summary>One batch of the file being imported (a distinct 推送批次, or the one named by the caller) and its figures.</summary>
+    private sealed class BatchOfFile(VerificationBatch entity)
+    {
+        public readonly VerificationBatch Entity = entity;
+        public long Id => Entity.Id;
+        public int Rows, TasksCreated;
+        /// <summary>Tasks written without a push time of their own: they take the batch's once it is known (the earliest of its rows).</summary>
+        public int TasksWithoutTime;
+        public DateTime? Earliest;
+    }
 
     /// <summary>The state of one import: counters, look-ups, and the rows refused.</summary>
     private sealed class Run(VerificationImporter owner, FangkongDb db, Actor actor, ImportJob job, VerificationImportOptions importOptions,
@@ -305,13 +333,15 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AddressResolution> _addresses = new(StringComparer.Ordinal);
         private AddressResolver _resolver = null!;
         private DateOnly _today;
-        private VerificationBatch _batch = null!;
+        /// <summary>The batches of this file by (tidied) name, and in file order.</summary>
+        private readonly Dictionary<string, BatchOfFile> _batchByName = new(StringComparer.Ordinal);
+        private readonly List<BatchOfFile> _batches = [];
         private string? _format;
         private readonly PushedListDigest _digest = new();
         public string? Format => _format;
         private int _rows, _rejected, _idInvalid, _duplicates, _alreadyOpen, _byIdCount, _byPhoneCount, _newPersons, _outside, _unroutable, _created;
-        /// <summary>Tasks created per (board unit, state), applied to the board counts when the import finishes.</summary>
-        private readonly Dictionary<(string, VerificationStatus), int> _counts = [];
+        /// <summary>Tasks created per (batch, board unit, state), applied to the board counts when the import finishes.</summary>
+        private readonly Dictionary<(long, string, VerificationStatus), int> _counts = [];
 
         public void NoteHeader(HeaderMap header)
         {
@@ -349,45 +379,64 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         {
             _format = format;
             Task? writing = null;
-            var batch = new List<PushedRow>(BatchSize);
+            var chunk = new List<(PushedRow Row, BatchOfFile Batch)>(BatchSize);
             foreach (var row in rows)
             {
-                if (_batch is null) await CreateBatchAsync(row, ct);
-                batch.Add(row);
-                if (batch.Count == BatchSize)
+                var name = BatchName(row);
+                if (!_batchByName.TryGetValue(name, out var batch))
                 {
-                    writing = await NextAsync(batch, writing, ct);
-                    batch = new List<PushedRow>(BatchSize);
+                    // A batch is created when its first row is seen; the write of the previous chunk uses the same context.
+                    if (writing is not null) await writing;
+                    batch = await CreateBatchAsync(name, ct);
+                }
+                chunk.Add((row, batch));
+                if (chunk.Count == BatchSize)
+                {
+                    writing = await NextAsync(chunk, writing, ct);
+                    chunk = new List<(PushedRow, BatchOfFile)>(BatchSize);
                 }
             }
-            if (_batch is null) await CreateBatchAsync(null, ct);
-            if (batch.Count > 0) writing = await NextAsync(batch, writing, ct);
+            if (chunk.Count > 0) writing = await NextAsync(chunk, writing, ct);
             if (writing is not null) await writing;
+            // A file without rows still leaves its batch (holding its figures, so the same file again is recognised).
+            if (_batches.Count == 0) await CreateBatchAsync(BatchName(null), ct);
         }
 
-        private async Task CreateBatchAsync(PushedRow? first, CancellationToken ct)
+        /// <summary>
+        /// The batch a row belongs to: the name given for the whole import, else the row's 推送批次 (a consolidated list
+        /// carries several), else the file's name.
+        /// </summary>
+        private string BatchName(PushedRow? row)
         {
-            var name = Text.Tidy(importOptions.Batch) ?? Text.Tidy(first?.Batch) ?? Path.GetFileNameWithoutExtension(fileName);
-            if (name.Length > 200) name = name[..200];
-            _batch = new VerificationBatch
+            var name = Text.Tidy(importOptions.Batch) ?? Text.Tidy(row?.Batch) ?? Path.GetFileNameWithoutExtension(fileName);
+            return name.Length > 200 ? name[..200] : name;
+        }
+
+        private async Task<BatchOfFile> CreateBatchAsync(string name, CancellationToken ct)
+        {
+            var entity = new VerificationBatch
             {
-                CountyCode = _county, Name = name, PushedAt = importOptions.PushedAt ?? ParseTime(first?.PushedAt), FileSha256 = job.FileSha256,
+                CountyCode = _county, Name = name, PushedAt = importOptions.PushedAt, FileSha256 = job.FileSha256,
                 ImportJobId = job.Id, CreatedAt = now, CreatedBy = actor.Name,
             };
-            db.VerificationBatches.Add(_batch);
+            db.VerificationBatches.Add(entity);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
+            var batch = new BatchOfFile(entity);
+            _batchByName.Add(name, batch);
+            _batches.Add(batch);
+            return batch;
         }
 
-        /// <summary>Starts normalising a batch in parallel, waits for the previous write, and returns the write of this batch.</summary>
-        private async Task<Task> NextAsync(List<PushedRow> batch, Task? previous, CancellationToken ct)
+        /// <summary>Starts normalising a chunk in parallel, waits for the previous write, and returns the write of this chunk.</summary>
+        private async Task<Task> NextAsync(List<(PushedRow Row, BatchOfFile Batch)> chunk, Task? previous, CancellationToken ct)
         {
-            var normalizing = Task.Run(() => batch.AsParallel().AsOrdered().Select(Prepare).ToList(), ct);
+            var normalizing = Task.Run(() => chunk.AsParallel().AsOrdered().Select(x => Prepare(x.Row, x.Batch)).ToList(), ct);
             if (previous is not null) await previous;
             return WriteAsync(normalizing, ct);
         }
 
-        private Prepared Prepare(PushedRow raw)
+        private Prepared Prepare(PushedRow raw, BatchOfFile batch)
         {
             var row = PushedListRules.Normalize(raw, _today, NationalDivisions.Shared.IsKnownAddressCode);
             var p = owner.Protector;
@@ -402,7 +451,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                     if (_addresses.Count < 200_000) _addresses.TryAdd(text, address);
                 }
             }
-            return new Prepared(row, idHash, phoneHash, address, CellsJson(raw), ParseTime(raw.PushedAt), PushedListDigest.Hash(raw));
+            return new Prepared(row, idHash, phoneHash, address, CellsJson(raw), ParseTime(raw.PushedAt), PushedListDigest.Hash(raw), batch);
         }
 
         private async Task WriteAsync(Task<List<Prepared>> normalizing, CancellationToken ct)
@@ -416,6 +465,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             foreach (var item in prepared)
             {
                 _digest.Add(item.Content);
+                item.Batch.Rows++;
+                if (item.PushedAt is { } at && (item.Batch.Earliest is not { } earliest || at < earliest)) item.Batch.Earliest = at;
                 decisions.Add((item, Decide(item)));
             }
 
@@ -426,7 +477,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                 var row = item.Row;
                 var source = new VerificationSourceRow
                 {
-                    CountyCode = _county, ScopeKey = _county, BatchId = _batch.Id, ImportJobId = job.Id, RowNumber = row.Raw.RowNumber, Cells = item.Cells,
+                    CountyCode = _county, ScopeKey = _county, BatchId = item.Batch.Id, ImportJobId = job.Id, RowNumber = row.Raw.RowNumber, Cells = item.Cells,
                 };
                 sources.Add(source);
                 switch (d.Kind)
@@ -581,17 +632,19 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             };
             var task = new VerificationTask
             {
-                Id = id, CountyCode = _county, ScopeKey = route.ScopeKey, Township = route.Township, BatchId = _batch.Id, PersonId = personId,
+                Id = id, CountyCode = _county, ScopeKey = route.ScopeKey, Township = route.Township, BatchId = item.Batch.Id, PersonId = personId,
                 Name = row.Name ?? "", IdNumber = row.IdNumber, IdMasked = Masking.IdNumber(row.IdNumber), IdHash = item.IdHash,
                 Phone = row.Phone ?? (row.PhoneInvalid ? Text.Tidy(row.Raw.Phone) : null), PhoneMasked = Masking.Phone(row.Phone ?? Text.Tidy(row.Raw.Phone)),
                 Address = Text.Tidy(row.Raw.Address), Origin = Cap(row.Raw.Origin, 200), Reason = Cap(row.Raw.Reason, 200),
-                PushedAt = item.PushedAt ?? _batch.PushedAt, Flags = flags, Status = status,
+                PushedAt = item.PushedAt ?? importOptions.PushedAt, Flags = flags, Status = status,
                 DeadlineProfileId = profile.Id, DeadlineProfileVersion = profileVersion, DispatchedAt = now,
                 Extra = row.Raw.Extra is { Count: > 0 } extra ? Cap(JsonSerializer.Serialize(extra.ToDictionary(e => e.Key, e => e.Value)), 4000) : null,
                 CreatedAt = now, UpdatedAt = now, Version = 1,
             };
             VerificationClock.Refresh(task, profile);
-            var key = (VerificationTask.CountScope(task.Township, task.ScopeKey), status);
+            item.Batch.TasksCreated++;
+            if (task.PushedAt is null) item.Batch.TasksWithoutTime++;
+            var key = (task.BatchId, VerificationTask.CountScope(task.Township, task.ScopeKey), status);
             _counts[key] = _counts.GetValueOrDefault(key) + 1;
             return task;
         }
@@ -636,7 +689,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             if (_digest.Rows == 0) return null;
             var digest = _digest.Value;
             return await db.VerificationBatches.AsNoTracking()
-                .Where(b => b.CountyCode == _county && b.ContentSha256 == digest && b.Id != _batch.Id)
+                .Where(b => b.CountyCode == _county && b.ContentSha256 == digest && b.ImportJobId != job.Id)
                 .OrderBy(b => b.Id).FirstOrDefaultAsync(ct);
         }
 
@@ -649,24 +702,43 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             for (var i = 0; i < _errors.Count; i++) _errors[i].Id = ids[i];
             await _writer.InsertAsync(_errors, ct);
 
-            var summary = new VerificationImportSummary(_batch.Name, _batch.Id, job.Id, _format, _rows, _rejected, _idInvalid, _duplicates, _alreadyOpen,
-                _byIdCount, _byPhoneCount, _newPersons, _outside, _unroutable, new SortedDictionary<string, int>(_routed, StringComparer.Ordinal), _created,
-                clock.ElapsedMilliseconds, false,
+            var first = _batches[0];
+            var summary = new VerificationImportSummary(string.Join("、", _batches.Select(b => b.Entity.Name)), first.Id, job.Id, _format, _rows, _rejected, _idInvalid,
+                _duplicates, _alreadyOpen, _byIdCount, _byPhoneCount, _newPersons, _outside, _unroutable, new SortedDictionary<string, int>(_routed, StringComparer.Ordinal),
+                _created, clock.ElapsedMilliseconds, false,
                 _errors.Take(SummaryRejections).Select(e => new ImportRejection(null, e.RowNumber, e.Field, e.Code, e.Message, e.Value)).ToList(),
-                _unknownColumns.ToList());
-            await VerificationCounters.ApplyAsync(db, VerificationCounters.Merge(_counts.Select(c => new CountDelta(_county, _batch.Id, c.Key.Item1, c.Key.Item2, false, c.Value))), ct);
-            var batch = await db.VerificationBatches.FirstAsync(b => b.Id == _batch.Id, ct);
-            batch.Summary = JsonSerializer.Serialize(summary, SummaryJson);
-            batch.ContentSha256 = _digest.Value;
-            db.Audit.Record(AuditKind.System, "verification.import", _county, _county, "VerificationBatch", batch.Id.ToString(CultureInfo.InvariantCulture),
-                new AuditChanges()
-                    .Set("Batch", null, batch.Name)
-                    .Set("File", null, fileName)
-                    .Set("Sha256", null, job.FileSha256)
-                    .Set("Rows", null, _rows.ToString(CultureInfo.InvariantCulture))
-                    .Set("TasksCreated", null, _created.ToString(CultureInfo.InvariantCulture))
-                    .Set("DeadlineProfile", null, $"{profile.Id} v{profileVersion}"),
-                reason: $"pushed list {batch.Name} imported and dispatched", rule: $"deadline#{profile.Id}-v{profileVersion}");
+                _unknownColumns.ToList())
+            {
+                Batches = _batches.Select(b => new ImportedBatch(b.Entity.Name, b.Id, b.Rows, b.TasksCreated)).ToList(),
+            };
+            await VerificationCounters.ApplyAsync(db, VerificationCounters.Merge(_counts.Select(c => new CountDelta(_county, c.Key.Item1, c.Key.Item2, c.Key.Item3, false, c.Value))), ct);
+            // Every batch of the file holds the file's figures and content, so a look-up by any of them recognises the file again.
+            var json = JsonSerializer.Serialize(summary, SummaryJson);
+            var content = _digest.Value;
+            var batchIds = _batches.Select(b => b.Id).ToList();
+            var entities = await db.VerificationBatches.Where(b => batchIds.Contains(b.Id)).ToDictionaryAsync(b => b.Id, ct);
+            foreach (var b in _batches)
+            {
+                var batch = entities[b.Id];
+                batch.Summary = json;
+                batch.ContentSha256 = content;
+                // Pushed: when the caller says, else the earliest push time of the batch's rows; its tasks without a time of their own take it.
+                batch.PushedAt = importOptions.PushedAt ?? b.Earliest;
+                if (batch.PushedAt is { } pushed && b.TasksWithoutTime > 0)
+                {
+                    var id = b.Id;
+                    await db.VerificationTasks.Where(t => t.BatchId == id && t.PushedAt == null).ExecuteUpdateAsync(u => u.SetProperty(t => t.PushedAt, pushed), ct);
+                }
+                db.Audit.Record(AuditKind.System, "verification.import", _county, _county, "VerificationBatch", batch.Id.ToString(CultureInfo.InvariantCulture),
+                    new AuditChanges()
+                        .Set("Batch", null, batch.Name)
+                        .Set("File", null, fileName)
+                        .Set("Sha256", null, job.FileSha256)
+                        .Set("Rows", null, b.Rows.ToString(CultureInfo.InvariantCulture))
+                        .Set("TasksCreated", null, b.TasksCreated.ToString(CultureInfo.InvariantCulture))
+                        .Set("DeadlineProfile", null, $"{profile.Id} v{profileVersion}"),
+                    reason: $"pushed list {batch.Name} imported and dispatched", rule: $"deadline#{profile.Id}-v{profileVersion}");
+            }
             await db.SaveChangesAsync(ct);
             return summary;
         }

@@ -130,7 +130,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         if (Actor.Scope.All || Actor.Scope.Prefix != Actor.Scope.CountyCode || !Actor.Can(Permissions.VerificationManage)) return null;
         await using var db = await factory.CreateDbContextAsync(ct);
         var json = await db.VerificationBatches.AsNoTracking().Where(b => b.Id == batchId).Select(b => b.Summary).FirstOrDefaultAsync(ct);
-        return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<VerificationImportSummary>(json, VerificationImporter.SummaryJson);
+        return json is null ? null : VerificationImporter.ReadSummary(json);
     }
 
     /// <summary>Why an import job of this actor's scope failed (as recorded on the job), or null.</summary>

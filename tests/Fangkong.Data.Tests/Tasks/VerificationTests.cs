@@ -224,6 +224,152 @@ public class VerificationTests
             Assert.Equal(6, await ctx.VerificationTasks.CountAsync());
     }
 
+    /// <summary>
+    /// A consolidated provincial list carrying three 推送批次 values (one of them blank), a person repeated across two
+    /// batches and a refused row. Rows 2–9 as numbered in the comments.
+    /// </summary>
+    private static string[] MultiBatchRows() =>
+    [
+        // 2–3: 第3批; the second row was pushed earlier (the batch's push time is the earliest of its rows), its batch cell untidy
+        $"甲一,{Id(31)},13700003101,淅川县上集镇上集村3组,时空伴随,2022-10-05 08:00,2022-10-05 第3批",
+        $"乙二,{Id(32)},13700003102,淅川县老城镇,密接,2022-10-05 07:30, 2022-10-05　 第3批 ",
+        // 4–6: 第4批: another county (upstream); 甲一 again (a duplicate in the file: the task stays 第3批's); no township and no time
+        $"丙三,{Id(33)},13700003103,湖北省十堰市丹江口市均州路1号,密接,2022-10-05 10:00,第4批",
+        $"甲一,{Id(31)},13911113101,,时空伴随,2022-10-05 10:00,第4批",
+        $"丁四,{Id(34)},,某某小区5栋,密接,,第4批",
+        // 7–8: no 推送批次: the batch named after the file (an ID failing its check; a row with no identity, refused)
+        $"戊五,{BadCheck(Id(35))},13700003105,淅川县上集镇,时空伴随,,",
+        ",,,淅川县上集镇,密接,,",
+        // 9: 第3批 again, after the others
+        $"己六,{Id(36)},13700003106,淅川县老城镇,密接,2022-10-05 08:00,2022-10-05 第3批",
+    ];
+
+    private const string MultiBatchHeader = "姓名,身份证号,手机号,现住址,推送原因,推送时间,推送批次";
+
+    private static DateTime Beijing(string local) =>
+        DateTime.SpecifyKind(DateTime.Parse(local, CultureInfo.InvariantCulture).AddHours(-8), DateTimeKind.Utc);
+
+    private static object GlobalFigures(VerificationImportSummary s) =>
+        (s.Rows, s.Rejected, s.IdInvalid, s.DuplicatesInFile, s.AlreadyOpen, s.MatchedById, s.MatchedByPhone, s.NewPersons, s.OutsideCounty, s.Unroutable,
+            s.TasksCreated, string.Join(";", s.Routed.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}")),
+            string.Join(";", s.FirstRejections.Select(r => $"{r.Row}:{r.Code}")), string.Join(";", s.UnknownColumns));
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AListOfSeveralBatches_BecomesSeveralBatches_WithTheSameFiguresAsOne_AndAgainChangesNothing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 11:00");
+        var path = WriteCsv(db, "multi-1005.csv", [MultiBatchHeader, .. MultiBatchRows()], TabularFile.Gbk);
+
+        var s = await ImportAsync(db, path);
+        Assert.False(s.Reimported);
+        Assert.Equal((8, 1, 1, 1, 0, 6, 1, 1, 6), (s.Rows, s.Rejected, s.IdInvalid, s.DuplicatesInFile, s.AlreadyOpen, s.NewPersons, s.OutsideCounty, s.Unroutable, s.TasksCreated));
+        Assert.Equal(["2022-10-05 第3批", "第4批", "multi-1005"], s.Batches.Select(b => b.Name));
+        Assert.Equal("2022-10-05 第3批、第4批、multi-1005", s.Batch);
+        Assert.Equal(s.Batches[0].Id, s.BatchId);
+        Assert.Equal([(3, 3), (3, 2), (2, 1)], s.Batches.Select(b => (b.Rows, b.TasksCreated)));
+        var (third, fourth, file) = (s.Batches[0].Id, s.Batches[1].Id, s.Batches[2].Id);
+
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var batches = await ctx.VerificationBatches.OrderBy(b => b.Id).ToListAsync();
+            Assert.Equal([third, fourth, file], batches.Select(b => b.Id));
+            // Pushed: the earliest time of each batch's rows (none for the rows without a batch, which carry no time).
+            Assert.Equal([Beijing("2022-10-05 07:30"), Beijing("2022-10-05 10:00"), null], batches.Select(b => b.PushedAt));
+            // Every batch of the file holds the file's figures and content, so any of them recognises the file.
+            Assert.All(batches, b => Assert.Equal((batches[0].Summary, batches[0].ContentSha256, batches[0].FileSha256), (b.Summary, b.ContentSha256, b.FileSha256)));
+
+            var tasks = await ctx.VerificationTasks.OrderBy(t => t.Id).ToListAsync();
+            Assert.Equal([("甲一", third), ("乙二", third), ("丙三", fourth), ("丁四", fourth), ("戊五", file), ("己六", third)], tasks.Select(t => (t.Name, t.BatchId)));
+            // A task without a push time of its own takes its batch's.
+            Assert.Equal(Beijing("2022-10-05 10:00"), tasks.Single(t => t.Name == "丁四").PushedAt);
+            Assert.Null(tasks.Single(t => t.Name == "戊五").PushedAt);
+            Assert.Equal(Beijing("2022-10-05 07:30"), tasks.Single(t => t.Name == "乙二").PushedAt);
+
+            // Every source row keeps its own batch; the repeated 甲一 (第4批) points at 第3批's task.
+            var sources = await ctx.VerificationSourceRows.OrderBy(r => r.RowNumber).ToListAsync();
+            Assert.Equal([third, third, fourth, fourth, fourth, file, file, third], sources.Select(r => r.BatchId));
+            var repeated = sources.Single(r => r.RowNumber == 5);
+            Assert.Equal((SourceRowDisposition.DuplicateInFile, tasks[0].Id), (repeated.Disposition, repeated.TaskId));
+            Assert.Equal((SourceRowDisposition.Rejected, (long?)null), (sources.Single(r => r.RowNumber == 8).Disposition, sources.Single(r => r.RowNumber == 8).TaskId));
+
+            // One audit entry per batch, each with the batch's own rows and tasks.
+            var audit = await ctx.AuditEntries.Where(e => e.Action == "verification.import").OrderBy(e => e.Id).ToListAsync();
+            Assert.Equal([third, fourth, file], audit.Select(e => long.Parse(e.EntityId!, CultureInfo.InvariantCulture)));
+            Assert.All(audit, e => Assert.Equal("VerificationBatch", e.EntityType));
+            Assert.Contains("第4批", audit[1].Changes);
+        }
+        await AssertCountsMatchTheTasksAsync(db);
+        var board = await Run(db, Command, sp => Make<VerificationBoard>(sp).GetAsync());
+        Assert.Equal([(file, 1, 1), (fourth, 2, 1), (third, 3, 3)],
+            board.Batches.Where(b => b.Id == third || b.Id == fourth || b.Id == file).OrderByDescending(b => b.Id).Select(b => (b.Id, b.Total, b.Open)));
+        Assert.Equal(1, board.Batches.Single(b => b.Id == fourth).ByStatus[VerificationStatus.Upstream]);
+        // A batch opens its own tasks.
+        var page = await Run(db, Command, sp => Make<VerificationService>(sp).SearchAsync(new VerificationQuery(null, false, fourth, false, null, 1, 50, null)));
+        Assert.Equal(["丁四", "丙三"], page.Items.Select(t => t.Name).Order(StringComparer.Ordinal));
+
+        // The same file again, and the same rows reordered in another file and encoding: nothing new, the stored figures.
+        var again = await ImportAsync(db, path);
+        var lines = File.ReadAllLines(path, TabularFile.Gbk);
+        var resent = await ImportAsync(db, WriteCsv(db, "汇总-再次.csv", [lines[0], .. lines.Skip(1).Reverse()], new UTF8Encoding(true)));
+        foreach (var r in new[] { again, resent })
+        {
+            Assert.True(r.Reimported);
+            Assert.Equal(GlobalFigures(s), GlobalFigures(r));
+            Assert.Equal((s.Batch, s.BatchId), (r.Batch, r.BatchId));
+            Assert.Equal(s.Batches, r.Batches);
+        }
+        // Any batch of the file gives the file's figures.
+        var bySecond = await Run(db, Command, sp => Make<VerificationService>(sp).BatchSummaryAsync(fourth));
+        Assert.Equal(s.Batches, bySecond!.Batches);
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            Assert.Equal((3, 6, 8), (await ctx.VerificationBatches.CountAsync(), await ctx.VerificationTasks.CountAsync(), await ctx.VerificationSourceRows.CountAsync()));
+        }
+        await AssertCountsMatchTheTasksAsync(db);
+
+        // The same rows named as one batch (--batch): one batch, and exactly the same figures.
+        await using var other = await TestDatabase.CreateAsync(engine);
+        SetNow(other, "2022-10-05 11:00");
+        var one = await ImportAsync(other, WriteCsv(other, "multi-1005.csv", [MultiBatchHeader, .. MultiBatchRows()], TabularFile.Gbk), "省协-汇总");
+        Assert.Equal(GlobalFigures(s), GlobalFigures(one));
+        Assert.Equal("省协-汇总", one.Batch);
+        Assert.Equal((one.BatchId, 8, 6), (Assert.Single(one.Batches).Id, one.Batches[0].Rows, one.Batches[0].TasksCreated));
+        await using (var ctx = await other.ContextAsync(Command))
+            Assert.Equal(Beijing("2022-10-05 07:30"), (await ctx.VerificationBatches.SingleAsync()).PushedAt);
+        await AssertCountsMatchTheTasksAsync(other);
+    }
+
+    /// <summary>A person's row in a later batch of the same file is a duplicate in the file (rule 3), merged into the earlier batch's task.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ADuplicateInALaterBatch_IsADuplicateInTheFile_AndTheTaskStaysTheFirstBatchs(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 11:00");
+        var path = WriteCsv(db, "two.csv",
+        [
+            MultiBatchHeader,
+            // same ID across batches; same name and phone without an ID across batches
+            $"庚七,{Id(37)},,淅川县上集镇,密接,,第1批",
+            "辛八,,13700003108,淅川县老城镇,密接,,第1批",
+            $"庚七,{Id(37)},13700003107,,密接,,第2批",
+            "辛八,,13700003108,,密接,,第2批",
+            $"壬九,{Id(39)},,淅川县老城镇,密接,,第2批",
+        ], new UTF8Encoding(false));
+        var s = await ImportAsync(db, path);
+        Assert.Equal((5, 2, 3, 0), (s.Rows, s.DuplicatesInFile, s.TasksCreated, s.AlreadyOpen));
+        Assert.Equal([("第1批", 2, 2), ("第2批", 3, 1)], s.Batches.Select(b => (b.Name, b.Rows, b.TasksCreated)));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var tasks = await ctx.VerificationTasks.ToDictionaryAsync(t => t.Name);
+            Assert.Equal((s.Batches[0].Id, s.Batches[0].Id, s.Batches[1].Id), (tasks["庚七"].BatchId, tasks["辛八"].BatchId, tasks["壬九"].BatchId));
+            var later = await ctx.VerificationSourceRows.Where(r => r.BatchId == s.Batches[1].Id && r.Disposition == SourceRowDisposition.DuplicateInFile)
+                .OrderBy(r => r.RowNumber).Select(r => r.TaskId).ToListAsync();
+            Assert.Equal([tasks["庚七"].Id, tasks["辛八"].Id], later);
+        }
+        await AssertCountsMatchTheTasksAsync(db);
+    }
+
     private static async Task<string> RawCellsAsync(FangkongDb ctx)
     {
         await using var command = ctx.Database.GetDbConnection().CreateCommand();

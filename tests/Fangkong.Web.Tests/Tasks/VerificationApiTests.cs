@@ -172,6 +172,27 @@ public class VerificationApiTests
         Assert.Equal(15, history[0].GetProperty("profile").GetProperty("stages")[0].GetProperty("minutes").GetInt32());
     }
 
+    /// <summary>A list carrying several 推送批次 values: the import answers with its batches, and the queue page shows the split after the upload.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AListOfSeveralBatches_IsSplit_AndThePageShowsTheSplit(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var csv = new ByteArrayContent(new UTF8Encoding(true).GetBytes("姓名,手机号,现住址,推送批次\r\n诸葛甲,13755550011,淅川县上集镇,第3批\r\n诸葛乙,13755550012,淅川县上集镇,第4批\r\n诸葛甲,13755550011,,第4批\r\n"));
+        csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        var imported = await (await command.PostAsync("/api/v1/verification/import", new MultipartFormDataContent { { csv, "file", "汇总.csv" } })).JsonAsync();
+        Assert.Equal(("第3批、第4批", 1, 2), (imported.GetProperty("batch").GetString(), imported.GetProperty("duplicatesInFile").GetInt32(), imported.GetProperty("tasksCreated").GetInt32()));
+        var batches = imported.GetProperty("batches").EnumerateArray().Select(b => (b.GetProperty("name").GetString(), b.GetProperty("id").GetInt64(), b.GetProperty("rows").GetInt32(), b.GetProperty("tasksCreated").GetInt32())).ToList();
+        Assert.Equal([("第3批", 1, 1), ("第4批", 2, 1)], batches.Select(b => (b.Item1, b.Item3, b.Item4)));
+        Assert.Equal(imported.GetProperty("batchId").GetInt64(), batches[0].Item2);
+
+        // The page the upload redirects to (the first batch's tasks with the import's figures) lists both batches, the others as links.
+        var page = await (await command.GetAsync($"/verification/tasks?batch={batches[0].Item2}&imported=1")).Content.ReadAsStringAsync();
+        Assert.Contains("id=\"import-batches\"", page);
+        Assert.Contains($"data-batch=\"{batches[0].Item2}\"", page);
+        Assert.Contains($"href=\"/verification/tasks?batch={batches[1].Item2}&amp;imported=1\"", page);
+    }
+
     private static async Task<int> RowsAsync(HttpClient client, long batch, string? absent)
     {
         var response = await client.GetAsync($"/api/v1/verification/batches/{batch}/feedback");
