@@ -21,6 +21,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Fangkong.Data;
 
+/// <summary>Which query filters a context's model applies (see <see cref="FangkongDb.FilterModel"/>).</summary>
+public enum ScopeModel { Subtree, County, System }
+
 /// <summary>
 /// The platform's database. Every context belongs to one <see cref="Actor"/>: the named query filter
 /// "Jurisdiction" limits reads to the actor's subtree, "County" to the actor's county; <see cref="SaveChangesAsync(bool, CancellationToken)"/>
@@ -38,17 +41,37 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     {
         _actor = actor;
         Protector = protector;
-        SystemModel = actor.Current.Scope.All;
+        FilterModel = ModelFor(actor.Current.Scope);
         Audit = new AuditRecorder(this);
     }
 
     /// <summary>
-    /// A context built for the system uses a model without jurisdiction filters; every other context uses the filtered
-    /// model. Two models instead of one filter with "or everything" keep the filters plain equality and range
-    /// conditions the databases answer from their indexes. <see cref="ScopeKindGuard"/> refuses any command when the
-    /// actor's kind changes after the context was built, so a system context cannot be reused by a person.
+    /// The filters a context's model applies, chosen when the context is built from the actor then: the system sees
+    /// everything (no jurisdiction filters); an account bound to the county node sees its county (a plain county
+    /// equality); every other account its subtree (county equality and a key range). Separate models instead of one
+    /// filter with "or everything" keep the filters plain equality and range conditions the databases answer from their
+    /// indexes — and the county's own model leaves the key range to the query: SQLite, given the filter's range and a
+    /// narrower one a page asks for (a township, a village), walks the first range it finds, the whole county.
+    /// <see cref="ScopeKindGuard"/> refuses any command whose actor the model does not fit, so a system context cannot
+    /// be reused by a person, nor a county context by a township's account.
     /// </summary>
-    public bool SystemModel { get; }
+    public ScopeModel FilterModel { get; }
+
+    public bool SystemModel => FilterModel == ScopeModel.System;
+
+    /// <summary>The model a context built for <paramref name="scope"/> uses (nobody yet — <see cref="JurisdictionScope.None"/> — gets the subtree model).</summary>
+    public static ScopeModel ModelFor(JurisdictionScope scope) =>
+        scope.All ? ScopeModel.System
+        : scope.Prefix == scope.CountyCode && scope.CountyCode.Length == ScopeKey.CountyLength ? ScopeModel.County
+        : ScopeModel.Subtree;
+
+    /// <summary>Whether a context of this model may run a command for <paramref name="scope"/>: the subtree filter is right for every person (a county account too, only slower); the county filter only for the county's own accounts.</summary>
+    public bool Fits(JurisdictionScope scope) => FilterModel switch
+    {
+        ScopeModel.System => scope.All,
+        ScopeModel.County => ModelFor(scope) == ScopeModel.County,
+        _ => !scope.All,
+    };
 
     /// <summary>
     /// Read at every query and save, not captured when the context is built: a request's scoped context may be created
@@ -125,7 +148,7 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
             // Identity's stores look accounts up before anyone is signed in; account services scope them explicitly.
             if (SystemModel) { }
             else if (typeof(IJurisdictionOwned).IsAssignableFrom(clr) && clr != typeof(AppUser))
-                ApplyGeneric(nameof(SetJurisdictionFilter), clr, builder);
+                ApplyGeneric(FilterModel == ScopeModel.County ? nameof(SetCountyJurisdictionFilter) : nameof(SetJurisdictionFilter), clr, builder);
             else if (typeof(ICountyOwned).IsAssignableFrom(clr))
                 ApplyGeneric(nameof(SetCountyFilter), clr, builder);
 
@@ -152,6 +175,10 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
             e.CountyCode == ScopeCounty
             && string.Compare(e.ScopeKey, ScopeLower) >= 0
             && string.Compare(e.ScopeKey, ScopeUpper) < 0);
+
+    // The county's own accounts: every row of the county lies in its subtree (ScopeGuard keeps writes inside it).
+    private void SetCountyJurisdictionFilter<T>(ModelBuilder builder) where T : class, IJurisdictionOwned =>
+        builder.Entity<T>().HasQueryFilter(JurisdictionFilter, e => e.CountyCode == ScopeCounty);
 
     private void SetCountyFilter<T>(ModelBuilder builder) where T : class, ICountyOwned =>
         builder.Entity<T>().HasQueryFilter(CountyFilter, e => e.CountyCode == ScopeCounty);

@@ -124,7 +124,7 @@ public static class DataServiceCollectionExtensions
 internal sealed class FangkongModelCacheKeyFactory : IModelCacheKeyFactory
 {
     public object Create(DbContext context, bool designTime) =>
-        context is FangkongDb db ? (context.GetType(), db.Protector.KeyId, db.SystemModel, designTime) : (object)(context.GetType(), designTime);
+        context is FangkongDb db ? (context.GetType(), db.Protector.KeyId, db.FilterModel, designTime) : (object)(context.GetType(), designTime);
 }
 
 /// <summary>
@@ -137,7 +137,7 @@ internal sealed class ScopeKindGuard : DbCommandInterceptor
 
     private static void Check(DbContext? context)
     {
-        if (context is FangkongDb db && db.Actor.Scope.All != db.SystemModel)
+        if (context is FangkongDb db && !db.Fits(db.Actor.Scope))
             throw new InvalidOperationException("The actor's scope changed kind after this context was created; create a new context.");
     }
 
