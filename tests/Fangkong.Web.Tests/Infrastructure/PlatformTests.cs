@@ -435,6 +435,22 @@ public class PlatformTests
         Assert.True(missing.Count == 0, string.Join("\n", missing));
     }
 
+    /// <summary>Chinese sentences use Chinese punctuation: "不能关闭，请刷新", not "不能关闭,请刷新" (placeholders and times aside).</summary>
+    [Fact]
+    public void ChineseTexts_UseFullWidthPunctuation_NextToChinese()
+    {
+        var zh = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(File.ReadAllText(Path.Combine(FindRepositoryRoot(), "src/Fangkong.Web/Locales/zh.json")))!;
+        var wrong = new List<string>();
+        foreach (var (section, texts) in zh)
+            foreach (var (key, text) in texts)
+            {
+                var outside = Regex.Replace(text, @"\{[^}]*\}", "0");   // a placeholder reads as a neutral character
+                if (Regex.IsMatch(outside, @"[\u4e00-\u9fff] ?[,;:()]|[,;:()] ?[\u4e00-\u9fff]"))
+                    wrong.Add($"{section.Split('.')[^1]}.{key}: {text}");
+            }
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task ANode_RefusesToStart_OnADatabaseBehindItsBuild_AndSaysWhatToRun(Engine engine)
     {
