@@ -143,6 +143,12 @@ public sealed class VerificationOptions
     public static IReadOnlyList<string> DefaultTeamRoles { get; } = ["cadre", "police", "health-worker"];
     /// <summary>Minutes after a missed deadline (owner notified) before the township lead is told, and again before the county.</summary>
     public int EscalationMinutes { get; set; } = 30;
+    /// <summary>
+    /// Lists up to this many rows (estimated from the file's size) look up only the people and open tasks their rows name,
+    /// a few indexed queries per chunk; longer ones read the county's look-up keys once (seconds at 600,000 people,
+    /// whatever the list's length). Both decide identically.
+    /// </summary>
+    public int LookUpRowLimit { get; set; } = 20_000;
     /// <summary>How often the command board refreshes itself on screen, in seconds.</summary>
     public int BoardRefreshSeconds { get; set; } = 10;
 }

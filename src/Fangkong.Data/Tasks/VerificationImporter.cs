@@ -18,6 +18,7 @@ using Fangkong.Data.Jurisdictions;
 using Fangkong.Data.People;
 using Fangkong.Data.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.Tasks;
@@ -98,7 +99,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     {
         var sha = await HashFileAsync(path, ct);
         var bytes = new FileInfo(path).Length;
-        return await RunAsync(fileName, sha, bytes, importOptions ?? new(), async run =>
+        return await RunAsync(fileName, sha, bytes, EstimatedRows(bytes), importOptions ?? new(), async run =>
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             using var source = TabularFile.Open(file, fileName);
@@ -111,7 +112,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         CancellationToken ct = default)
     {
         var sha = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(rows))).ToLowerInvariant();
-        return RunAsync(sourceName, sha, 0, importOptions ?? new(), run => run.ConsumeAsync(rows, "json", ct), null, ct);
+        return RunAsync(sourceName, sha, 0, rows.Count, importOptions ?? new(), run => run.ConsumeAsync(rows, "json", ct), null, ct);
     }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken ct)
@@ -120,7 +121,10 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         return Convert.ToHexString(await SHA256.HashDataAsync(stream, ct)).ToLowerInvariant();
     }
 
-    private async Task<VerificationImportSummary> RunAsync(string fileName, string sha, long bytes, VerificationImportOptions importOptions,
+    /// <summary>A generous row count for a file of this size (short csv rows run about 40 bytes; xlsx is compressed further).</summary>
+    private static int EstimatedRows(long bytes) => (int)Math.Min(int.MaxValue, bytes / 30);
+
+    private async Task<VerificationImportSummary> RunAsync(string fileName, string sha, long bytes, int estimatedRows, VerificationImportOptions importOptions,
         Func<Run, Task> consume, IProgress<int>? progress, CancellationToken ct)
     {
         var actor = actorAccessor.Current;
@@ -160,7 +164,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 
             var now = WholeSeconds(time.GetUtcNow().UtcDateTime);
             var (profile, profileVersion) = await DeadlineProfiles.CurrentAsync(db, county, ct);
-            var run = new Run(this, db, actor, job, importOptions, name, now, profile, profileVersion, progress);
+            var run = new Run(this, db, actor, job, importOptions, name, now, profile, profileVersion, progress, lookUp: estimatedRows <= Settings.Verification.LookUpRowLimit);
             await run.PrepareAsync(ct);
             await consume(run);
             // The same rows in another file (xlsx instead of csv, another encoding or order): nothing of this run is kept.
@@ -318,8 +322,12 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 
     /// <summary>The state of one import: counters, look-ups, and the rows refused.</summary>
     private sealed class Run(VerificationImporter owner, FangkongDb db, Actor actor, ImportJob job, VerificationImportOptions importOptions,
-        string fileName, DateTime now, DeadlineProfile profile, int profileVersion, IProgress<int>? progress)
+        string fileName, DateTime now, DeadlineProfile profile, int profileVersion, IProgress<int>? progress, bool lookUp)
     {
+        /// <summary>Look up the people and open tasks each chunk names (a short list), rather than reading them all first.</summary>
+        private readonly bool _lookUp = lookUp;
+        /// <summary>Keys already asked for (found or not): each is looked up once per import.</summary>
+        private readonly HashSet<HashKey> _askedIds = [], _askedPhones = [];
         private readonly string _county = actor.Scope.CountyCode;
         private readonly BulkWriter _writer = new(db);
         private readonly List<ImportRowError> _errors = [];
@@ -357,6 +365,14 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                          .Select(n => new { n.ScopeKey, n.Id }).ToListAsync(ct))
                 _nodeIds[n.ScopeKey] = n.Id;
             // The registry's look-up keys only (the blind indexes, the name, the node): 600,000 people in ~100 MB.
+            if (!_lookUp) await ReadRegistryAsync(ct);
+            // The first list of a deployment builds its indexes once at the end instead of row by row.
+            _suspended.Add(await _writer.SuspendIndexesIfEmptyAsync<VerificationSourceRow>(ct));
+            _suspended.Add(await _writer.SuspendIndexesIfEmptyAsync<VerificationTask>(ct));
+        }
+
+        private async Task ReadRegistryAsync(CancellationToken ct)
+        {
             await foreach (var p in db.People.AsNoTracking().Where(p => p.CountyCode == _county)
                                .Select(p => new { p.Id, p.DocumentHash, p.PhoneHash, p.Name, p.ScopeKey }).AsAsyncEnumerable().WithCancellation(ct))
             {
@@ -368,9 +384,69 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                                .Where(t => t.CountyCode == _county && t.PersonId != null && t.Status >= VerificationStatus.Routing && t.Status <= VerificationStatus.Resulted)
                                .Select(t => new { t.Id, t.PersonId, t.ScopeKey }).AsAsyncEnumerable().WithCancellation(ct))
                 _openTaskByPerson.TryAdd(t.PersonId!.Value, new TaskRef(t.Id, t.ScopeKey));
-            // The first list of a deployment builds its indexes once at the end instead of row by row.
-            _suspended.Add(await _writer.SuspendIndexesIfEmptyAsync<VerificationSourceRow>(ct));
-            _suspended.Add(await _writer.SuspendIndexesIfEmptyAsync<VerificationTask>(ct));
+        }
+
+        /// <summary>
+        /// A short list's chunk: the registry people its valid IDs and its (name, phone) pairs name, and their open tasks,
+        /// read through the blind-index indexes into the same look-ups the full read fills (a person found twice keeps
+        /// the lowest id, as the full read does) — so the rules decide exactly as they do for a long list.
+        /// </summary>
+        private async Task LookUpAsync(List<Prepared> prepared, CancellationToken ct)
+        {
+            var ids = new List<byte[]>();
+            var phones = new List<byte[]>();
+            foreach (var item in prepared)
+            {
+                if (item.Row.Rejection is not null) continue;
+                if (item.Row.IdValid && item.IdHash is { } id && _askedIds.Add(new HashKey(id))) ids.Add(id);
+                if (item.Row.Name is { Length: > 0 } && item.PhoneHash is { } phone && _askedPhones.Add(new HashKey(phone))) phones.Add(phone);
+            }
+            var found = new List<long>();
+            foreach (var (column, keys) in new[] { ("DocumentHash", ids), ("PhoneHash", phones) })
+                for (var i = 0; i < keys.Count; i += LookUpChunk)
+                {
+                    var part = keys.GetRange(i, Math.Min(LookUpChunk, keys.Count - i));
+                    var sql = $"SELECT \"Id\", \"DocumentHash\", \"PhoneHash\", \"Name\", \"ScopeKey\" FROM \"People\" WHERE \"CountyCode\" = @county AND \"{column}\" IN ({string.Join(", ", part.Select((_, k) => "@k" + k))}) ORDER BY \"Id\"";
+                    await QueryAsync(sql, part, reader =>
+                    {
+                        var r = new PersonRef(reader.GetInt64(0), reader.GetString(4));
+                        var name = reader.GetString(3);
+                        if (!reader.IsDBNull(1) && _byId.TryAdd(new HashKey((byte[])reader.GetValue(1)), r)) found.Add(r.Id);
+                        if (!reader.IsDBNull(2) && name.Length > 0 && _byNamePhone.TryAdd((name, new HashKey((byte[])reader.GetValue(2))), r)) found.Add(r.Id);
+                    }, ct);
+                }
+            var people = found.Distinct().ToList();
+            for (var i = 0; i < people.Count; i += LookUpChunk)
+            {
+                var part = people.GetRange(i, Math.Min(LookUpChunk, people.Count - i));
+                var sql = $"SELECT \"Id\", \"PersonId\", \"ScopeKey\" FROM \"VerificationTasks\" WHERE \"CountyCode\" = @county AND \"PersonId\" IN ({string.Join(", ", part.Select((_, k) => "@k" + k))}) " +
+                          $"AND \"Status\" >= {(int)VerificationStatus.Routing} AND \"Status\" <= {(int)VerificationStatus.Resulted} ORDER BY \"Id\"";
+                await QueryAsync(sql, part, reader => _openTaskByPerson.TryAdd(reader.GetInt64(1), new TaskRef(reader.GetInt64(0), reader.GetString(2))), ct);
+            }
+        }
+
+        /// <summary>Keys per look-up statement (SQLite allows 32,766 parameters; short statements plan and run faster).</summary>
+        private const int LookUpChunk = 500;
+
+        /// <summary>Runs a look-up in the import's transaction with the county and the keys as parameters @county, @k0, @k1…</summary>
+        private async Task QueryAsync<TKey>(string sql, List<TKey> keys, Action<System.Data.Common.DbDataReader> row, CancellationToken ct) where TKey : notnull
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+            command.CommandText = sql;
+            var county = command.CreateParameter();
+            county.ParameterName = "@county";
+            county.Value = _county;
+            command.Parameters.Add(county);
+            for (var k = 0; k < keys.Count; k++)
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = "@k" + k;
+                p.Value = keys[k];
+                command.Parameters.Add(p);
+            }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) row(reader);
         }
 
         private readonly List<IAsyncDisposable?> _suspended = [];
@@ -457,6 +533,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         private async Task WriteAsync(Task<List<Prepared>> normalizing, CancellationToken ct)
         {
             var prepared = await normalizing;
+            if (_lookUp) await LookUpAsync(prepared, ct);
             var newPeople = new List<Person>();
             var tasks = new List<VerificationTask>();
             var sources = new List<VerificationSourceRow>(prepared.Count);

@@ -225,6 +225,43 @@ public class VerificationTests
     }
 
     /// <summary>
+    /// A short list (here every test list) looks up only the people and open tasks its rows name; a long one reads the
+    /// county's look-up keys once. Both must decide every row the same way: the dirty list and a second batch naming
+    /// the same people (attached to their open tasks) give the same figures, tasks, people and source rows either way.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AShortList_LooksUpOnlyThePeopleItNames_AndDecidesExactlyAsReadingTheWholeRegistry(Engine engine)
+    {
+        async Task<List<string>> OutcomeAsync(bool readWholeRegistry)
+        {
+            await using var db = await TestDatabase.CreateAsync(engine);
+            SetNow(db, "2022-11-10 09:00");
+            if (readWholeRegistry) db.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FangkongOptions>>().Value.Verification.LookUpRowLimit = 0;
+            var (path, known) = await DirtyListAsync(db);
+            var second = WriteCsv(db, "list-1111.csv", ["姓名,身份证号,手机号,现住址", $"{known[0].Name},{known[0].Id},,", "钱七,,13700001111,上集村", $"{known[1].Name},{known[1].Id},,", $"郑新,{Id(11)},13700004444,淅川县老城镇"], new UTF8Encoding(true));
+            var outcome = new List<string>();
+            foreach (var (file, batch) in new[] { (path, (string?)null), (second, "省协1111") })
+            {
+                var s = await ImportAsync(db, file, batch);
+                outcome.Add(string.Join(" ", s.Rows, s.Rejected, s.IdInvalid, s.DuplicatesInFile, s.AlreadyOpen, s.MatchedById, s.MatchedByPhone, s.NewPersons,
+                    s.OutsideCounty, s.Unroutable, s.TasksCreated, string.Join(",", s.Routed.OrderBy(r => r.Key).Select(r => $"{r.Key}={r.Value}"))));
+            }
+            await using var ctx = await db.ContextAsync(Command);
+            outcome.AddRange((await ctx.VerificationTasks.OrderBy(t => t.Id).Select(t => new { t.Id, t.Name, t.PersonId, t.ScopeKey, t.Status, t.Flags }).ToListAsync())
+                .Select(t => $"task {t.Id} {t.Name} person {t.PersonId} {t.ScopeKey} {t.Status} {t.Flags}"));
+            outcome.AddRange((await ctx.VerificationSourceRows.OrderBy(r => r.Id).Select(r => new { r.BatchId, r.RowNumber, r.TaskId, r.Disposition }).ToListAsync())
+                .Select(r => $"row {r.BatchId}/{r.RowNumber} task {r.TaskId} {r.Disposition}"));
+            return outcome;
+        }
+
+        var lookedUp = await OutcomeAsync(readWholeRegistry: false);
+        Assert.Equal(await OutcomeAsync(readWholeRegistry: true), lookedUp);
+        // The second batch: three people attached to their open tasks (by ID, by name and phone, by an ID first reached by
+        // phone), one new person with a new task.
+        Assert.StartsWith("4 0 0 0 3 ", lookedUp[1]);
+    }
+
+    /// <summary>
     /// A consolidated provincial list carrying three 推送批次 values (one of them blank), a person repeated across two
     /// batches and a refused row. Rows 2–9 as numbered in the comments.
     /// </summary>
