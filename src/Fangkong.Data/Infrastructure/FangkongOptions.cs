@@ -77,6 +77,15 @@ public sealed class ImportOptions
     public long MaxUploadBytes { get; set; } = 200L * 1024 * 1024;
     /// <summary>How many rejected rows an import keeps in detail (the count is always exact).</summary>
     public int MaxRowErrors { get; set; } = 10_000;
+    /// <summary>
+    /// Files up to this many rows (estimated from their size; a machine push by its count) look up only the registry
+    /// people and open tasks their rows name, a few indexed queries per chunk; longer ones read the county's look-up keys
+    /// once (seconds at 600,000 people, whatever the file's length). Both decide identically (people and pushed lists).
+    /// </summary>
+    public int LookUpRowLimit { get; set; } = 20_000;
+
+    /// <summary>A generous row count for a file of this size (short csv rows run about 40 bytes; xlsx is compressed further).</summary>
+    public static int EstimatedRows(long bytes) => (int)Math.Min(int.MaxValue, bytes / 30);
 }
 
 /// <summary>Twice-daily monitoring and the deadlines of the tasks it raises.</summary>
@@ -143,12 +152,6 @@ public sealed class VerificationOptions
     public static IReadOnlyList<string> DefaultTeamRoles { get; } = ["cadre", "police", "health-worker"];
     /// <summary>Minutes after a missed deadline (owner notified) before the township lead is told, and again before the county.</summary>
     public int EscalationMinutes { get; set; } = 30;
-    /// <summary>
-    /// Lists up to this many rows (estimated from the file's size) look up only the people and open tasks their rows name,
-    /// a few indexed queries per chunk; longer ones read the county's look-up keys once (seconds at 600,000 people,
-    /// whatever the list's length). Both decide identically.
-    /// </summary>
-    public int LookUpRowLimit { get; set; } = 20_000;
     /// <summary>How often the command board refreshes itself on screen, in seconds.</summary>
     public int BoardRefreshSeconds { get; set; } = 10;
 }

@@ -103,7 +103,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             using var source = TabularFile.Open(file, fileName);
-            var run = new ImportRun(this, actor, job, invalidIds, progress);
+            var run = new ImportRun(this, actor, job, invalidIds, progress, lookUp: ImportOptions.EstimatedRows(fileBytes) <= Settings.Import.LookUpRowLimit);
             await run.ExecuteAsync(source, ct);
             return run.Summary(clock.ElapsedMilliseconds);
         }
@@ -172,8 +172,11 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
     }
 
     /// <summary>The state of one import: counters, rejected rows, and the caches of households created on the way.</summary>
-    private sealed class ImportRun(PeopleImporter owner, Actor actor, ImportJob job, InvalidIdPolicy invalidIds, IProgress<ImportProgress>? progress)
+    private sealed class ImportRun(PeopleImporter owner, Actor actor, ImportJob job, InvalidIdPolicy invalidIds, IProgress<ImportProgress>? progress, bool lookUp)
     {
+        /// <summary>A short file looks up only the registered people its rows name (see <see cref="ImportOptions.LookUpRowLimit"/>).</summary>
+        private readonly bool _lookUp = lookUp;
+        private readonly HashSet<HashKey> _asked = [];
         private readonly List<ImportRowError> _errors = [];
         private readonly HashSet<string> _unknownColumns = [];
         private readonly Dictionary<HashKey, int> _seenIds = [];
@@ -305,7 +308,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
         {
             var candidates = await normalizing;
             _rows += rowCount;
-            var existing = _registered ??= await RegisteredAsync(db, actor.Scope.CountyCode, ct);
+            var existing = _lookUp ? await LookUpAsync(db, candidates, ct) : _registered ??= await RegisteredAsync(db, actor.Scope.CountyCode, ct);
 
             var newNodes = new List<JurisdictionNode>();
             var inserts = new List<(Candidate Candidate, JurisdictionNode Node)>();
@@ -376,6 +379,16 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
                                .Select(p => new { p.Id, p.CountyCode, p.ScopeKey, p.DocumentHash }).AsAsyncEnumerable().WithCancellation(ct))
                 result[new HashKey(r.DocumentHash!)] = new ExistingPerson(r.Id, r.CountyCode, r.ScopeKey);
             return result;
+        }
+
+        /// <summary>The registered people a short file's chunk names by their ID numbers, added to those found for earlier chunks.</summary>
+        private async Task<Dictionary<HashKey, ExistingPerson>> LookUpAsync(FangkongDb db, List<Candidate> candidates, CancellationToken ct)
+        {
+            var registered = _registered ??= [];
+            var keys = candidates.Where(c => c.Error is null && c.DocumentHash is not null && _asked.Add(new HashKey(c.DocumentHash))).Select(c => c.DocumentHash!).ToList();
+            await KeyLookUp.ReadAsync(db, "\"Id\", \"CountyCode\", \"ScopeKey\", \"DocumentHash\"", "People", actor.Scope.CountyCode, "DocumentHash", keys, null,
+                r => registered[new HashKey((byte[])r.GetValue(3))] = new ExistingPerson(r.GetInt64(0), r.GetString(1), r.GetString(2)), ct);
+            return registered;
         }
 
         /// <summary>Updates registered people with the non-empty cells of their rows; each change is audited with old → new.</summary>

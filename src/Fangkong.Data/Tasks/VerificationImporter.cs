@@ -99,7 +99,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     {
         var sha = await HashFileAsync(path, ct);
         var bytes = new FileInfo(path).Length;
-        return await RunAsync(fileName, sha, bytes, EstimatedRows(bytes), importOptions ?? new(), async run =>
+        return await RunAsync(fileName, sha, bytes, ImportOptions.EstimatedRows(bytes), importOptions ?? new(), async run =>
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             using var source = TabularFile.Open(file, fileName);
@@ -120,9 +120,6 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         await using var stream = File.OpenRead(path);
         return Convert.ToHexString(await SHA256.HashDataAsync(stream, ct)).ToLowerInvariant();
     }
-
-    /// <summary>A generous row count for a file of this size (short csv rows run about 40 bytes; xlsx is compressed further).</summary>
-    private static int EstimatedRows(long bytes) => (int)Math.Min(int.MaxValue, bytes / 30);
 
     private async Task<VerificationImportSummary> RunAsync(string fileName, string sha, long bytes, int estimatedRows, VerificationImportOptions importOptions,
         Func<Run, Task> consume, IProgress<int>? progress, CancellationToken ct)
@@ -164,7 +161,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 
             var now = WholeSeconds(time.GetUtcNow().UtcDateTime);
             var (profile, profileVersion) = await DeadlineProfiles.CurrentAsync(db, county, ct);
-            var run = new Run(this, db, actor, job, importOptions, name, now, profile, profileVersion, progress, lookUp: estimatedRows <= Settings.Verification.LookUpRowLimit);
+            var run = new Run(this, db, actor, job, importOptions, name, now, profile, profileVersion, progress, lookUp: estimatedRows <= Settings.Import.LookUpRowLimit);
             await run.PrepareAsync(ct);
             await consume(run);
             // The same rows in another file (xlsx instead of csv, another encoding or order): nothing of this run is kept.
@@ -403,51 +400,18 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             }
             var found = new List<long>();
             foreach (var (column, keys) in new[] { ("DocumentHash", ids), ("PhoneHash", phones) })
-                for (var i = 0; i < keys.Count; i += LookUpChunk)
+                await KeyLookUp.ReadAsync(db, "\"Id\", \"DocumentHash\", \"PhoneHash\", \"Name\", \"ScopeKey\"", "People", _county, column, keys, null, reader =>
                 {
-                    var part = keys.GetRange(i, Math.Min(LookUpChunk, keys.Count - i));
-                    var sql = $"SELECT \"Id\", \"DocumentHash\", \"PhoneHash\", \"Name\", \"ScopeKey\" FROM \"People\" WHERE \"CountyCode\" = @county AND \"{column}\" IN ({string.Join(", ", part.Select((_, k) => "@k" + k))}) ORDER BY \"Id\"";
-                    await QueryAsync(sql, part, reader =>
-                    {
-                        var r = new PersonRef(reader.GetInt64(0), reader.GetString(4));
-                        var name = reader.GetString(3);
-                        if (!reader.IsDBNull(1) && _byId.TryAdd(new HashKey((byte[])reader.GetValue(1)), r)) found.Add(r.Id);
-                        if (!reader.IsDBNull(2) && name.Length > 0 && _byNamePhone.TryAdd((name, new HashKey((byte[])reader.GetValue(2))), r)) found.Add(r.Id);
-                    }, ct);
-                }
-            var people = found.Distinct().ToList();
-            for (var i = 0; i < people.Count; i += LookUpChunk)
-            {
-                var part = people.GetRange(i, Math.Min(LookUpChunk, people.Count - i));
-                var sql = $"SELECT \"Id\", \"PersonId\", \"ScopeKey\" FROM \"VerificationTasks\" WHERE \"CountyCode\" = @county AND \"PersonId\" IN ({string.Join(", ", part.Select((_, k) => "@k" + k))}) " +
-                          $"AND \"Status\" >= {(int)VerificationStatus.Routing} AND \"Status\" <= {(int)VerificationStatus.Resulted} ORDER BY \"Id\"";
-                await QueryAsync(sql, part, reader => _openTaskByPerson.TryAdd(reader.GetInt64(1), new TaskRef(reader.GetInt64(0), reader.GetString(2))), ct);
-            }
+                    var r = new PersonRef(reader.GetInt64(0), reader.GetString(4));
+                    var name = reader.GetString(3);
+                    if (!reader.IsDBNull(1) && _byId.TryAdd(new HashKey((byte[])reader.GetValue(1)), r)) found.Add(r.Id);
+                    if (!reader.IsDBNull(2) && name.Length > 0 && _byNamePhone.TryAdd((name, new HashKey((byte[])reader.GetValue(2))), r)) found.Add(r.Id);
+                }, ct);
+            await KeyLookUp.ReadAsync(db, "\"Id\", \"PersonId\", \"ScopeKey\"", "VerificationTasks", _county, "PersonId", found.Distinct().ToList(),
+                $"\"Status\" >= {(int)VerificationStatus.Routing} AND \"Status\" <= {(int)VerificationStatus.Resulted}",
+                reader => _openTaskByPerson.TryAdd(reader.GetInt64(1), new TaskRef(reader.GetInt64(0), reader.GetString(2))), ct);
         }
 
-        /// <summary>Keys per look-up statement (SQLite allows 32,766 parameters; short statements plan and run faster).</summary>
-        private const int LookUpChunk = 500;
-
-        /// <summary>Runs a look-up in the import's transaction with the county and the keys as parameters @county, @k0, @k1…</summary>
-        private async Task QueryAsync<TKey>(string sql, List<TKey> keys, Action<System.Data.Common.DbDataReader> row, CancellationToken ct) where TKey : notnull
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-            command.CommandText = sql;
-            var county = command.CreateParameter();
-            county.ParameterName = "@county";
-            county.Value = _county;
-            command.Parameters.Add(county);
-            for (var k = 0; k < keys.Count; k++)
-            {
-                var p = command.CreateParameter();
-                p.ParameterName = "@k" + k;
-                p.Value = keys[k];
-                command.Parameters.Add(p);
-            }
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) row(reader);
-        }
 
         private readonly List<IAsyncDisposable?> _suspended = [];
 

@@ -99,6 +99,42 @@ public class ImportTests
         Assert.Equal(2, await ctx.People.CountAsync(p => p.Name == "张三" || p.Name == "李四"));
     }
 
+    /// <summary>
+    /// A short file looks up only the registered people its rows name; a long one reads the county's blind indexes
+    /// once. Both decide the same: new, updated, unchanged, a duplicate in the file, a person registered in another
+    /// township — the same figures, rejections and registry either way.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AShortFile_LooksUpOnlyThePeopleItNames_AndDecidesAsReadingTheWholeRegistry(Engine engine)
+    {
+        async Task<List<string>> OutcomeAsync(bool readWholeRegistry)
+        {
+            await using var db = await TestDatabase.CreateAsync(engine);
+            if (readWholeRegistry) db.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Fangkong.Data.Infrastructure.FangkongOptions>>().Value.Import.LookUpRowLimit = 0;
+            var files = new (string Csv, Actor? By)[]
+            {
+                ($"姓名,身份证号,手机号,现住址\n张三,{Id(21)},13800002001,滔河乡白亭村3组1号\n李四,{Id(23)},13800002002,滔河乡白亭村3组2号\n", null),
+                ($"姓名,身份证号,手机号,现住址\n张三,{Id(21)},13800002009,滔河乡白亭村3组1号\n李四,{Id(23)},13800002002,滔河乡白亭村3组2号\n王五,{Id(25)},,滔河乡白亭村3组3号\n王五,{Id(25)},,滔河乡白亭村3组3号\n", null),
+                ($"姓名,身份证号,现住址\n李四,{Id(23)},毛堂乡毛堂村\n赵六,{Id(27)},毛堂乡毛堂村\n", Cadre("411326302")),
+            };
+            var outcome = new List<string>();
+            foreach (var (csv, by) in files)
+            {
+                var s = await ImportAsync(db, Encoding.UTF8.GetBytes(csv), "f.csv", by);
+                outcome.Add($"{s.Rows} {s.Imported} {s.Updated} {s.Unchanged} {s.Rejected} {string.Join(",", s.FirstRejections.Select(r => $"{r.Row}:{r.Code}"))}");
+            }
+            await using var ctx = await db.ContextAsync();
+            outcome.AddRange((await ctx.People.Where(p => p.Name == "张三" || p.Name == "李四" || p.Name == "王五" || p.Name == "赵六").OrderBy(p => p.Id)
+                .Select(p => new { p.Id, p.Name, p.ScopeKey, p.Phone }).ToListAsync()).Select(p => $"{p.Id} {p.Name} {p.ScopeKey} {p.Phone}"));
+            return outcome;
+        }
+
+        var lookedUp = await OutcomeAsync(readWholeRegistry: false);
+        Assert.Equal(await OutcomeAsync(readWholeRegistry: true), lookedUp);
+        Assert.StartsWith("4 1 1 1 1 ", lookedUp[1]);
+        Assert.EndsWith("2:person.outside-scope", lookedUp[2]);
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Township_CannotImportIntoAnotherTownship_OrMoveItsPeople(Engine engine)
     {

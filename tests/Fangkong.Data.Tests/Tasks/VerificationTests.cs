@@ -236,7 +236,7 @@ public class VerificationTests
         {
             await using var db = await TestDatabase.CreateAsync(engine);
             SetNow(db, "2022-11-10 09:00");
-            if (readWholeRegistry) db.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FangkongOptions>>().Value.Verification.LookUpRowLimit = 0;
+            if (readWholeRegistry) db.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FangkongOptions>>().Value.Import.LookUpRowLimit = 0;
             var (path, known) = await DirtyListAsync(db);
             var second = WriteCsv(db, "list-1111.csv", ["姓名,身份证号,手机号,现住址", $"{known[0].Name},{known[0].Id},,", "钱七,,13700001111,上集村", $"{known[1].Name},{known[1].Id},,", $"郑新,{Id(11)},13700004444,淅川县老城镇"], new UTF8Encoding(true));
             var outcome = new List<string>();
