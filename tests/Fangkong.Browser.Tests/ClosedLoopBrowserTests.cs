@@ -132,6 +132,12 @@ public class ClosedLoopBrowserTests
         await phone.WaitForSelectorAsync("#report-done");
         Assert.Contains("已通知", await phone.InnerTextAsync("#report-done"));
         await BrowserApp.ShotAsync(phone, "24-report-fever-phone");
+        // A healthy report ticks nothing: no box posted at all is "no symptom", saved like any other.
+        await phone.GotoAsync(link);
+        await phone.CheckAsync("input[type=radio][value=Evening]");
+        await phone.FillAsync("#temperature", "36.4");
+        await phone.ClickAsync("#report-submit");
+        await phone.WaitForSelectorAsync("#report-done");
 
         // The evening check by the grid worker at the door: each symptom ticked is kept, not folded into one.
         await desk.GotoAsync(orderUrl);

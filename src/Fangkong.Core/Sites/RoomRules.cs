@@ -21,7 +21,9 @@ public static class RoomRules
     /// <summary>
     /// The transitions of the turnover cycle. Ready → occupied happens only by a check-in and occupied → awaiting
     /// disinfection only by a check-out (<see cref="StayRules"/>); every state but occupied may go out of service,
-    /// and a room comes back into service either through disinfection or straight to ready.
+    /// and a room comes back into service only through terminal disinfection: whoever worked in it (a repair, a room
+    /// taken out half-way through its turnover) may have left it unclean, and "out of service" must never be a way to
+    /// skip the turnover of a room someone just left.
     /// </summary>
     public static bool Allowed(RoomState from, RoomState to) => (from, to) switch
     {
@@ -31,7 +33,6 @@ public static class RoomRules
         (RoomState.Disinfected, RoomState.SuppliesReplaced) => true,
         (RoomState.SuppliesReplaced, RoomState.Ready) => true,
         (RoomState.OutOfService, RoomState.AwaitingDisinfection) => true,
-        (RoomState.OutOfService, RoomState.Ready) => true,
         (not RoomState.Occupied and not RoomState.OutOfService, RoomState.OutOfService) => true,
         _ => false,
     };

@@ -363,7 +363,12 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         }, ct);
     }
 
-    /// <summary>Sends the task to another township (or a village): the new unit's clocks start now.</summary>
+    /// <summary>
+    /// Sends the task to another township (or one of its villages): that township is a new accountable unit and its
+    /// clocks start now. Within the same township (to one of its villages, or back up to the township) the task only
+    /// changes hands: its clocks, team and stages go on — a move is never a way to restart a deadline — and a task is
+    /// never "transferred" to the unit already holding it.
+    /// </summary>
     public Task<bool> TransferAsync(long id, string? targetScopeKey, string? reason, int? version = null, CancellationToken ct = default)
     {
         var why = Required(reason, "reason");
@@ -372,8 +377,15 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         {
             RequireWorking(t);
             if (t.Status == VerificationStatus.Routing) throw new ConflictException("verification.route-instead", "a task in the routing queue is routed by the county");
+            if (target == t.ScopeKey) throw new ValidationFailedException([new FieldError("target", "verification.transfer-same-unit")]);
+            var place = directory.PlaceLabel(target) ?? target;
+            if (target.StartsWith(t.Township, StringComparison.Ordinal) && t.Township.Length > 0)
+            {
+                t.ScopeKey = target;
+                return $"handed to {place} (same township, clocks go on): {why}";
+            }
             Dispatch(t, target);
-            return $"transferred to {directory.PlaceLabel(target) ?? target}: {why}";
+            return $"transferred to {place}: {why}";
         }, ct, PersonFollowsAsync);
     }
 

@@ -41,7 +41,7 @@ public class RoomRulesTests
         { SR, DI, "room.transition-not-allowed" },
         { SR, SR, "room.transition-not-allowed" },
         { SR, OOS, null },
-        { OOS, R, null },
+        { OOS, R, "room.transition-not-allowed" },   // never around the turnover: back only through disinfection
         { OOS, O, "room.transition-not-allowed" },
         { OOS, AD, null },
         { OOS, DI, "room.transition-not-allowed" },
@@ -75,7 +75,7 @@ public class RoomRulesTests
     {
         var allowed = Enum.GetValues<RoomState>().SelectMany(f => Enum.GetValues<RoomState>().Select(t => (f, t))).Where(p => RoomRules.Allowed(p.f, p.t)).ToHashSet();
         Assert.Equal(
-            new HashSet<(RoomState, RoomState)> { (R, O), (O, AD), (AD, DI), (DI, SR), (SR, R), (OOS, AD), (OOS, R), (R, OOS), (AD, OOS), (DI, OOS), (SR, OOS) },
+            new HashSet<(RoomState, RoomState)> { (R, O), (O, AD), (AD, DI), (DI, SR), (SR, R), (OOS, AD), (R, OOS), (AD, OOS), (DI, OOS), (SR, OOS) },
             allowed);
     }
 
@@ -100,9 +100,9 @@ public class RoomRulesTests
         var e = RoomRules.Transition(room, OOS, "staff", T0, "  air   conditioner broken ").Value!;
         Assert.Equal("air conditioner broken", room.OutOfServiceReason);
         Assert.Equal("air conditioner broken", e.Reason);
-        RoomRules.Transition(room, R, "staff", T0.AddHours(5), null);
+        RoomRules.Transition(room, AD, "staff", T0.AddHours(5), null);
         Assert.Null(room.OutOfServiceReason);
-        Assert.Equal(R, room.State);
+        Assert.Equal(AD, room.State);
     }
 
     [Fact]
@@ -149,6 +149,10 @@ public class RoomRulesTests
     [Fact]
     public void OutOfServiceRoom_GoesBackThroughDisinfection()
     {
+        // A room someone just left, taken out of service before its disinfection, cannot come back ready.
+        var left = Room(state: AD);
+        Assert.True(RoomRules.Transition(left, OOS, "staff", T0, "门锁损坏").Ok);
+        Assert.Equal("room.transition-not-allowed", RoomRules.Transition(left, R, "staff", T0, null).Error);
         var room = Room(state: OOS);
         Assert.True(RoomRules.Transition(room, AD, "staff", T0, null).Ok);
         Assert.Equal(AD, room.State);

@@ -553,8 +553,21 @@ public class VerificationTests
         Assert.Equal(routed.Task.DispatchedAt.AddMinutes(20), routed.Task.NextDueAt);
         await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<VerificationService>(sp).RouteAsync(qian.Id, "999999999")));
 
-        // 上集镇 hands 周九 over to 老城镇.
+        // Moving a task inside its own township (to a village and back) never restarts its clocks, and a task is not
+        // "transferred" to the unit holding it.
         var laocheng = As(Roles.TownshipTeam, "411326110");
+        string laochengVillage;
+        await using (var ctx = await db.ContextAsync())
+            laochengVillage = await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Village && n.ScopeKey.StartsWith("411326110")).OrderBy(n => n.ScopeKey).Select(n => n.ScopeKey).FirstAsync();
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, laocheng, sp => Make<VerificationService>(sp).TransferAsync(zhou.Id, "411326110", "再派一次")));
+        SetNow(db, "2022-11-10 10:15");
+        Assert.True(await Run(db, laocheng, sp => Make<VerificationService>(sp).TransferAsync(zhou.Id, laochengVillage, "交村核查")));
+        var inVillage = (await Run(db, Command, sp => Make<VerificationService>(sp).GetAsync(zhou.Id)))!.Task;
+        Assert.Equal((laochengVillage, routed.Task.DispatchedAt, routed.Task.NextDueAt), (inVillage.ScopeKey, inVillage.DispatchedAt, inVillage.NextDueAt));
+        Assert.True(await Run(db, As(Roles.VillageCadre, laochengVillage), sp => Make<VerificationService>(sp).TransferAsync(zhou.Id, "411326110", "不在本村")));
+        Assert.Equal(routed.Task.NextDueAt, (await Run(db, Command, sp => Make<VerificationService>(sp).GetAsync(zhou.Id)))!.Task.NextDueAt);
+
+        // 上集镇 hands 周九 over to 老城镇: another township, whose clocks start now.
         Assert.True(await Run(db, laocheng, sp => Make<VerificationService>(sp).TransferAsync(zhou.Id, "411326102", "本人住上集镇")));
         Assert.Null(await Run(db, laocheng, sp => Make<VerificationService>(sp).GetAsync(zhou.Id)));
         Assert.NotNull(await Run(db, As(Roles.TownshipTeam, "411326102"), sp => Make<VerificationService>(sp).GetAsync(zhou.Id)));
