@@ -22,6 +22,9 @@ public enum OrderStep { None, Convert, ReleaseDue }
 /// </summary>
 public static class OrderRules
 {
+    /// <summary>A negative PCR result means a Ct of at least this for both targets (DOMAIN.md: negative or release means Ct ≥ 35).</summary>
+    public const decimal NegativeCt = 35m;
+
     /// <summary>
     /// Lays an evaluation out as an order: the measures with their dates, one test slot per test day (a day shared by
     /// two measures is one test), the rule as the legal basis. Status starts as proposed.

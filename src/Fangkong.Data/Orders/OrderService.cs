@@ -145,6 +145,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         await using var db = await factory.CreateDbContextAsync(ct);
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == input.PersonId, ct)
             ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
+        if (await OpenForSameReasonAsync(db, person, reasons, ct) is not null)
+            throw new ConflictException("order.already-open", "the person already has an open order for this reason");
         var order = await OpenAsync(db, cache, person, person.ScopeKey, reasons, input.ExposureDate ?? today, today, time.GetUtcNow().UtcDateTime, input.Confirm, ct);
         if (input.LinkedOrderId is { } linked) order.LinkedOrderId = await LinkAsync(db, order, linked, ct);
         db.Audit.Reason = Text.Tidy(input.Note) ?? (input.Confirm ? "order opened" : "order proposed");
@@ -206,6 +208,14 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         return order;
     }
 
+    /// <summary>The person's open order (proposed or in force) for one of <paramref name="reasons"/>, wherever in the county it is kept, or null.</summary>
+    private static async Task<ControlOrder?> OpenForSameReasonAsync(FangkongDb db, Person person, IReadOnlyList<string> reasons, CancellationToken ct)
+    {
+        var open = await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().WhereOpen()
+            .Where(o => o.CountyCode == person.CountyCode && o.PersonId == person.Id).ToListAsync(ct);
+        return open.FirstOrDefault(o => o.Reasons.Split(',').Intersect(reasons, StringComparer.Ordinal).Any());
+    }
+
     public Task<bool> ConfirmAsync(long id, string? note, CancellationToken ct = default) =>
         ChangeAsync(id, Permissions.OrdersManage, note ?? "confirmed", (o, _, _) =>
         {
@@ -264,6 +274,10 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var test = o.Tests.FirstOrDefault(t => t.Day == input.Day) ?? throw new ValidationFailedException([new FieldError("day", "test.not-scheduled")]);
         if (input.Status is TestStatus.Due or TestStatus.Cancelled) throw new ValidationFailedException([new FieldError("status", "test.status-invalid")]);
         if (input.Ct is < 0 or > 50) throw new ValidationFailedException([new FieldError("ct", "range:0-50")]);
+        // Negative means Ct ≥ 35 (DOMAIN.md): a negative with a lower Ct is a typing error, not a result.
+        if (input.Status == TestStatus.Negative && input.Ct is < OrderRules.NegativeCt) throw new ValidationFailedException([new FieldError("ct", "test.negative-ct")]);
+        // A released or cancelled order takes no more results: a late positive is a new case, not an edit of a closed order.
+        if (!ControlOrder.IsInForce(o.Status)) throw new ConflictException("order.not-in-force", "the order is not in force");
         var now = time.GetUtcNow().UtcDateTime;
         var at = input.At?.ToUniversalTime() ?? now;
         if (at > now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
@@ -294,6 +308,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var person = await db.People.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.Id == personId && p.CountyCode == Actor.Scope.CountyCode, ct)
             ?? throw new ValidationFailedException([new FieldError("personId", "person.not-found")]);
         var now = time.GetUtcNow().UtcDateTime;
+        // A person already under an order for this reason is not put under a second one: the task is closed on that order.
+        if (await OpenForSameReasonAsync(db, person, reasons, ct) is { } open) return open;
         var order = await OpenAsync(db, cache, person, scopeKey, reasons, exposureDate ?? today, today, now, confirm: true, ct);
         db.Audit.Reason = note;
         db.Audit.Rule = order.RuleReference;

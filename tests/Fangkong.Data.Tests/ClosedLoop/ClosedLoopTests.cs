@@ -564,6 +564,9 @@ public class ClosedLoopTests
         var health = As(Roles.Health, County);
         SetNow(db, "2022-09-10 10:00");
         await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => orders(sp).ReleaseAsync(orderId, "到期")));
+        // A "negative" with a Ct under 35 is a typing error, not a result.
+        var lowCt = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, health, sp => orders(sp).RecordTestAsync(orderId, new TestResultInput(1, TestStatus.Negative, 20m))));
+        Assert.Contains(lowCt.Errors, e => (e.Field, e.Code) == ("ct", "test.negative-ct"));
         foreach (var day in new[] { 1, 2, 3, 5, 7 })
             await Run(db, health, sp => orders(sp).RecordTestAsync(orderId, new TestResultInput(day, TestStatus.Negative, 38m)));
         var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => orders(sp).ReleaseAsync(orderId, "到期")));
@@ -571,6 +574,9 @@ public class ClosedLoopTests
         await Run(db, health, sp => orders(sp).RecordTestAsync(orderId, new TestResultInput(10, TestStatus.Negative)));
         Assert.True(await Run(db, Command, sp => orders(sp).ReleaseAsync(orderId, "期满且核酸均阴性")));
         Assert.Equal(ControlStatus.Clear, await Run(db, Command, async sp => (await orders(sp).GetAsync(orderId))!.Order.ControlStatus));
+        // A released order takes no more results (a late positive is a new case, worked as one).
+        var closed = await Assert.ThrowsAsync<ConflictException>(() => Run(db, health, sp => orders(sp).RecordTestAsync(orderId, new TestResultInput(7, TestStatus.Positive, 20m))));
+        Assert.Equal("order.not-in-force", closed.Code);
         // The link ended with the order.
         Assert.Null(await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, new ReportInput(ReportSlot.Evening, 36.5m))));
     }
@@ -961,8 +967,12 @@ public class ClosedLoopTests
         var first = await Run(db, Command, sp => Make<OrderService>(sp).SearchAsync(new OrderQuery(PersonId: people[1])));
         var order = await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(first.Items[0].Id));
         Assert.Equal(["2022-10-04", "2022-10-05", "2022-10-06", "2022-10-08", "2022-10-10", "2022-10-13"], order!.Tests.Select(t => t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        var another = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(people[2], [Reasons.CloseContact], D("2022-10-05"))));
+        // people[0] holds a low-risk-area order: a close-contact one is another reason and opens; a second close-contact
+        // order for someone who has one is refused (the person is worked on the order they already have).
+        var another = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(people[0], [Reasons.CloseContact], D("2022-10-05"))));
         Assert.True(another > first.Items[0].Id);
+        var twice = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(people[2], [Reasons.CloseContact], D("2022-10-05")))));
+        Assert.Equal("order.already-open", twice.Code);
 
         // Out of reach: a township's bulk request for people of the whole county creates only its own.
         var township = await OtherTownshipAsync(db, "x");
