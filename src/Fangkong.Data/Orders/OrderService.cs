@@ -281,6 +281,9 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var now = time.GetUtcNow().UtcDateTime;
         var at = input.At?.ToUniversalTime() ?? now;
         if (at > now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
+        // Not before the exposure (day 1): an older sample cannot be one of this order's tests.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        if (CountyClock.DateOf(at, zone) < o.ExposureDate) throw new ValidationFailedException([new FieldError("at", "date.before-exposure")]);
         if (input.Status == TestStatus.Sampled) test.SampledAt = at;
         else { test.ResultAt = at; test.SampledAt ??= at; test.Ct = input.Ct; }
         test.Status = input.Status;

@@ -69,6 +69,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var phone = PersonRules.NormalizePhone(input.Phone, out var phoneError);
         if (phoneError is not null) errors.Add(new("phone", phoneError));
         if (input.TestCadenceDays is < 1 or > 14) errors.Add(new("testCadenceDays", "cadence.range"));
+        if (input.LastTestAt is { } last && last.ToUniversalTime() > Now.AddMinutes(5)) errors.Add(new("lastTestAt", "date.future"));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         await using var db = await factory.CreateDbContextAsync(ct);
         var driver = new Driver { CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, Name = name!, Phone = phone, TestCadenceDays = input.TestCadenceDays,
@@ -117,6 +118,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     public async Task<bool> RecordDriverTestAsync(long driverId, DateTime at, bool negative, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesWork);
+        // A test from the future would keep the driver "up to date" for as long as it likes.
+        if (at.ToUniversalTime() > Now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
         await using var db = await factory.CreateDbContextAsync(ct);
         var driver = await db.Drivers.FirstOrDefaultAsync(d => d.Id == driverId, ct);
         if (driver is null) return false;

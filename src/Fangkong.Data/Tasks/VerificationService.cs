@@ -273,8 +273,10 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             RequireWorking(t);
             if (t.VerifiedAt is null || t.Outcome != VerificationOutcome.FoundInCounty)
                 throw new ConflictException("verification.sample-needs-found", "only a person found in the county is sampled");
-            var when = at ?? Now;
+            var when = at?.ToUniversalTime() ?? Now;
             if (when > Now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
+            // Not before the task reached the unit: a backdated sample would show its 3-hour stage as met.
+            if (when < t.DispatchedAt) throw new ValidationFailedException([new FieldError("at", "date.before-dispatch")]);
             t.SampledAt ??= when;
             if (t.Status < VerificationStatus.Sampled) t.Status = VerificationStatus.Sampled;
             return "sampled";

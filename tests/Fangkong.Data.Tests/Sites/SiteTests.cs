@@ -147,7 +147,11 @@ public class SiteTests
         // assigned, departed, arrived; the time from request to arrival is measured.
         var tripId = (await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestPickUpAsync(stayId, TripPlaceKind.Home, null)))!.Value;
         var vehicle = await Run(db, Command, sp => Make<TripService>(sp).AddVehicleAsync(new VehicleInput("豫R·J0001", 5, VehicleKind.Car)));
+        // A test dated in the future would keep a driver "up to date" for as long as it likes: refused.
+        var future = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<TripService>(sp).AddDriverAsync(new DriverInput("钱师傅", "13800003333", 1, new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), true))));
+        Assert.Contains(future.Errors, e => (e.Field, e.Code) == ("lastTestAt", "date.future"));
         var driver = await Run(db, Command, sp => Make<TripService>(sp).AddDriverAsync(new DriverInput("赵师傅", "13800002222", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<TripService>(sp).RecordDriverTestAsync(driver, new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), true)));
         // A driver stood down cannot be given the trip; back on the roster, they can.
         TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
         Assert.True(await Run(db, Command, sp => Fleet(sp).SetDriverActiveAsync(driver, false)));

@@ -496,6 +496,9 @@ public class VerificationTests
         var notFound = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, false, false, false, VerificationOutcome.NotFound, null))));
         Assert.Contains(notFound.Errors, e => e.Code == "verification.tried-required");
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, "在家"))));
+        // A sample dated before the task reached the unit (which would show the 3-hour stage as met) is refused.
+        var backdated = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(item.Id, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
+        Assert.Contains(backdated.Errors, e => (e.Field, e.Code) == ("at", "date.before-dispatch"));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(item.Id)));
         await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", null, null), Make<OrderService>(sp))));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).ResultAsync(item.Id, "negative")));
