@@ -477,7 +477,8 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         var stops = JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? [];
         return new ArrivalDetail(Item(a), stops, a.Vehicle, a.HealthCode, a.TravelCardStar, a.LandingTestAt, a.ClassificationNote, a.DecidedBy,
             a.DecidedAt, a.DecisionNote, a.PointCode, a.Version, a.DocumentType, a.LandingTestResult, a.LandingTestResultAt,
-            a.ResubmissionsJson is { } sent ? JsonSerializer.Deserialize<List<ArrivalResubmission>>(sent, Json) ?? [] : []);
+            // Kept as sent; shown like the arrival's own phone, masked.
+            a.ResubmissionsJson is { } sent ? (JsonSerializer.Deserialize<List<ArrivalResubmission>>(sent, Json) ?? []).Select(r => r with { Phone = Masking.Phone(r.Phone) }).ToList() : []);
     }
 
     /// <summary>The receipt shown again on the public confirmation page: reference, status and measure only, nothing personal.</summary>
