@@ -93,5 +93,9 @@ public sealed class Arrival : IJurisdictionOwned
     public DateTime UpdatedAt { get; set; }
     /// <summary>How many submissions were merged into this one (a second registration the same day is not a second arrival).</summary>
     public int Submissions { get; set; } = 1;
+    /// <summary>What the township should look at (see <see cref="ArrivalFlags"/>), comma-separated; null when nothing.</summary>
+    public string? Flags { get; set; }
+    /// <summary>Same-day resubmissions that declared something the arrival does not show, as sent (JSON, encrypted at rest).</summary>
+    public string? ResubmissionsJson { get; set; }
     public int Version { get; set; }
 }

@@ -80,7 +80,10 @@ public static class NotificationKinds
     /// <summary>The county's free quarantine rooms fell under the threshold (Count: free rooms; Subject: free/usable).</summary>
     public const string CapacityLow = "sites.capacity-low";
 
-    public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports, CapacityLow];
+    /// <summary>A same-day resubmission of an arrival declared something different; kept for review (Subject: the reference).</summary>
+    public const string ArrivalResubmitted = "arrival.resubmitted";
+
+    public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports, CapacityLow, ArrivalResubmitted];
 }
 
 /// <summary>Who a notification is for and when a failed text message is tried again.</summary>

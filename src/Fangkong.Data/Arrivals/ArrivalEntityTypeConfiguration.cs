@@ -32,6 +32,8 @@ internal sealed class ArrivalEntityTypeConfiguration : IEntityTypeConfiguration<
         b.Property(a => a.ClassificationNote).HasMaxLength(2000);
         b.Property(a => a.DecidedBy).HasMaxLength(100);
         b.Property(a => a.DecisionNote).HasMaxLength(500);
+        b.Property(a => a.Flags).HasMaxLength(100);
+        b.Property(a => a.ResubmissionsJson).HasAnnotation(FangkongDb.ProtectedAnnotation, true);
         b.Property(a => a.Version).IsConcurrencyToken();
         b.HasIndex(a => new { a.CountyCode, a.Reference }).IsUnique();
         b.HasIndex(a => new { a.CountyCode, a.ScopeKey, a.ArrivalDate });

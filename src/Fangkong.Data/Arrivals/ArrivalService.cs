@@ -43,11 +43,12 @@ public sealed record ArrivalQuery(ArrivalStatus? Status = null, bool PendingOnly
 
 public sealed record ArrivalItem(long Id, string Reference, string Name, string? DocumentMasked, string? PhoneMasked, string OriginText, string? OriginCountyName,
     bool Inbound, DateOnly ArrivalDate, string ScopeKey, string? Place, ArrivalChannel Channel, ArrivalStatus Status, string? Reasons, string? RuleReference,
-    DateOnly? ExposureDate, long? OrderId, long? PersonId, int Submissions, DateTime SubmittedAt);
+    DateOnly? ExposureDate, long? OrderId, long? PersonId, int Submissions, DateTime SubmittedAt, string? Flags = null);
 
 public sealed record ArrivalDetail(ArrivalItem Arrival, IReadOnlyList<TravelStop> Stops, string? Vehicle, string? HealthCode, bool TravelCardStar,
     DateTime? LandingTestAt, string? ClassificationNote, string? DecidedBy, DateTime? DecidedAt, string? DecisionNote, string? PointCode, int Version,
-    DocumentType DocumentType = DocumentType.ResidentId, string? LandingTestResult = null, DateTime? LandingTestResultAt = null);
+    DocumentType DocumentType = DocumentType.ResidentId, string? LandingTestResult = null, DateTime? LandingTestResultAt = null,
+    IReadOnlyList<ArrivalResubmission>? Resubmissions = null);
 
 /// <summary>
 /// Arrivals (报备): registered by the person on the public page or by staff; merged when the same person registers
@@ -194,75 +195,128 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
                 db.People.Add(person);
             }
 
-            var undecided = arrival.Status is ArrivalStatus.Submitted or ArrivalStatus.OrderProposed or ArrivalStatus.ReleaseProposed;
-            arrival.Name = name!;
-            arrival.DocumentType = doc.Type;
-            arrival.DocumentNumber = doc.Number;
-            arrival.DocumentHash = hash;
-            arrival.DocumentMasked = doc.Masked;
-            arrival.Phone = phone;
-            arrival.PhoneHash = phoneHash;
-            arrival.PhoneMasked = Masking.Phone(phone);
-            arrival.OriginText = originText!;
-            arrival.OriginCountyCode = originCounty;
-            arrival.OriginCountyName = input.Inbound ? originText : originName;
-            arrival.Inbound = input.Inbound;
-            arrival.TravelJson = JsonSerializer.Serialize(stops, Json);
-            arrival.ArrivalDate = arrivalDate;
-            arrival.ScopeKey = destination.ScopeKey;
-            arrival.DestinationNodeId = destination.Id;
-            arrival.DestinationText = destinationText;
-            arrival.Vehicle = vehicle;
-            arrival.HealthCode = health;
-            arrival.TravelCardStar = input.TravelCardStar;
-            arrival.LandingTestAt = input.LandingTestAt?.ToUniversalTime() ?? arrival.LandingTestAt;
+            // A name typed for a registered document number that is not the registry's: flagged, not refused.
+            if (person.Id != 0 && ArrivalMerge.NamesDiffer(person.Name, name!)) arrival.Flags = ArrivalFlags.With(arrival.Flags, ArrivalFlags.NameMismatch);
+            var declared = new ArrivalFacts(arrivalDate, originCounty, originPlace, input.Inbound, stops, health, input.TravelCardStar);
+            var sent = new ArrivalResubmission(now, channel, name!, phone, originText!, input.Inbound, stops, destination.Id == 0 ? null : destination.Id,
+                destinationText, vehicle, health, input.TravelCardStar);
+            // A resubmission never edits a decided arrival, and while pending only adds risk facts (ArrivalMerge).
+            var decided = merged && ArrivalMerge.IsDecided(arrival.Status);
+            var pending = !decided;
+            if (!merged)
+            {
+                arrival.Name = name!;
+                arrival.DocumentType = doc.Type;
+                arrival.DocumentNumber = doc.Number;
+                arrival.DocumentHash = hash;
+                arrival.DocumentMasked = doc.Masked;
+                arrival.Phone = phone;
+                arrival.PhoneHash = phoneHash;
+                arrival.PhoneMasked = Masking.Phone(phone);
+                arrival.OriginText = originText!;
+                arrival.OriginCountyCode = originCounty;
+                arrival.OriginCountyName = input.Inbound ? originText : originName;
+                arrival.Inbound = input.Inbound;
+                arrival.TravelJson = JsonSerializer.Serialize(stops, Json);
+                arrival.ArrivalDate = arrivalDate;
+                arrival.ScopeKey = destination.ScopeKey;
+                arrival.DestinationNodeId = destination.Id;
+                arrival.DestinationText = destinationText;
+                arrival.Vehicle = vehicle;
+                arrival.HealthCode = health;
+                arrival.TravelCardStar = input.TravelCardStar;
+                arrival.LandingTestAt = input.LandingTestAt?.ToUniversalTime();
+            }
+            else if (pending)
+            {
+                arrival.Vehicle ??= vehicle;
+                arrival.LandingTestAt ??= input.LandingTestAt?.ToUniversalTime();
+                if (channel != ArrivalChannel.Self) arrival.Channel = channel;
+            }
             arrival.UpdatedAt = now;
-            if (merged && channel != ArrivalChannel.Self) arrival.Channel = channel;
 
             string? applied = null;
             PolicyEvaluation? evaluation = null;
             // Why, for every entry this registration writes (the person, the arrival, a proposed order, a superseded
             // proposal): the saves below happen before the rule is known, so the reason is set first and the rule as soon as
             // the classification gives it.
-            db.Audit.Reason = merged ? "registered again the same day (merged)" : $"arrival registered ({channel.ToString().ToLowerInvariant()})";
+            db.Audit.Reason = !merged ? $"arrival registered ({channel.ToString().ToLowerInvariant()})"
+                : decided ? "registered again the same day after the decision (kept for review)" : "registered again the same day (merged)";
             db.Audit.Rule = arrival.RuleReference ?? "arrival";
-            if (undecided)
+            if (pending)
             {
                 var rules = await PolicyService.RulesAsync(db, county, cache, ct);
                 var areas = await RiskAreaService.IndexAsync(db, county, cache, ct);
                 var classifier = new ArrivalClassifier(rules, areas, c => NationalDivisions.Shared.County(c)?.FullName);
-                var result = classifier.Classify(new ArrivalFacts(arrivalDate, originCounty, originPlace, input.Inbound, stops, health, input.TravelCardStar));
-                applied = result.Applied?.Reason;
-                evaluation = result.Order;
-                arrival.Reasons = result.Found.Count == 0 ? null : string.Join(",", result.Found.Select(f => f.Reason).Distinct());
-                arrival.ExposureDate = result.Order?.ExposureDate;
-                arrival.RuleReference = result.ProposesOrder ? result.Order!.RuleReference : $"{result.Pack.Id}#release";
-                arrival.ClassificationNote = Cut(result.Note, 2000);
-                db.Audit.Rule = arrival.RuleReference;
-
-                // A resubmission replaces the earlier proposal; a decided arrival keeps its decision.
-                if (arrival.OrderId is { } previous)
+                var facts = merged ? ArrivalMerge.Union(StoredFacts(arrival), declared, rules.PackFor(arrivalDate).LookBackDays) : declared;
+                if (merged)
                 {
-                    var old = await db.Orders.FirstOrDefaultAsync(o => o.Id == previous && o.Status == OrderStatus.Proposed, ct);
-                    if (old is not null) { old.Status = OrderStatus.Cancelled; old.StatusReason = "superseded by a new registration"; old.UpdatedAt = now; old.Version++; }
-                    arrival.OrderId = null;
+                    var travel = JsonSerializer.Serialize(facts.Stops, Json);
+                    if (facts.Stops.Count > MaxStops * 2 || travel.Length > 4000)
+                        throw new ValidationFailedException([new FieldError("stops", "too-many")]);
+                    arrival.TravelJson = travel;
+                    arrival.Inbound = facts.Inbound;
+                    arrival.HealthCode = facts.HealthCode;
+                    arrival.TravelCardStar = facts.TravelCardStar;
                 }
-                if (result.ProposesOrder)
+                var result = classifier.Classify(facts);
+                arrival.Reasons = result.Found.Count == 0 ? null : string.Join(",", result.Found.Select(f => f.Reason).Distinct());
+                arrival.ClassificationNote = Cut(result.Note, 2000);
+
+                // The standing proposal (none for a new arrival or a proposed release) gives way only to a stricter one.
+                ControlOrder? standing = arrival.OrderId is { } previous
+                    ? await db.Orders.Include(o => o.Measures).Include(o => o.Tests).FirstOrDefaultAsync(o => o.Id == previous && o.Status == OrderStatus.Proposed, ct)
+                    : null;
+                var standingEvaluation = standing is null ? null : rules.Evaluate(standing.Reasons.Split(',')[0], standing.ExposureDate, arrival.ArrivalDate);
+                if (ArrivalMerge.Replaces(result.Order, standingEvaluation))
                 {
+                    applied = result.Applied!.Reason;
+                    evaluation = result.Order;
+                    arrival.ExposureDate = result.Order!.ExposureDate;
+                    arrival.RuleReference = result.Order.RuleReference;
+                    db.Audit.Rule = arrival.RuleReference;
                     if (person.Id == 0) await db.SaveChangesAsync(ct);
                     if (arrival.Id == 0) await db.SaveChangesAsync(ct);
-                    var order = OrderRules.Build(result.Order!, [result.Applied!.Reason], county, person.ScopeKey, person.Id, now);
-                    order.ArrivalId = arrival.Id;
-                    order.Version = 1;
-                    db.Orders.Add(order);
-                    await db.SaveChangesAsync(ct);
-                    arrival.OrderId = order.Id;
+                    var scope = standing?.ScopeKey ?? ArrivalMerge.OrderScope(person.ScopeKey, arrival.ScopeKey);
+                    var order = OrderRules.Build(result.Order, [applied], county, scope, person.Id, now);
+                    if (standing is null)
+                    {
+                        order.ArrivalId = arrival.Id;
+                        order.Version = 1;
+                        db.Orders.Add(order);
+                        await db.SaveChangesAsync(ct);
+                        arrival.OrderId = order.Id;
+                    }
+                    else ReplaceProposal(db, standing, order, now);
                     arrival.Status = ArrivalStatus.OrderProposed;
+                }
+                else if (standing is not null)
+                {
+                    applied = standing.Reasons.Split(',')[0];
+                    evaluation = standingEvaluation;
                 }
                 else
                 {
+                    arrival.ExposureDate = result.Order?.ExposureDate;
+                    arrival.RuleReference = $"{result.Pack.Id}#release";
+                    db.Audit.Rule = arrival.RuleReference;
                     arrival.Status = ArrivalStatus.ReleaseProposed;
                 }
+            }
+            // Anything the resubmission says that the arrival does not show (after a pending merge) is kept for review.
+            var differs = merged && (!Same(arrival, sent) || arrival.OriginText != sent.Origin || arrival.Inbound != sent.Inbound
+                || arrival.HealthCode != sent.HealthCode || arrival.TravelCardStar != sent.TravelCardStar
+                || !(JsonSerializer.Deserialize<List<TravelStop>>(arrival.TravelJson, Json) ?? []).ToHashSet().SetEquals(sent.Stops));
+            if (merged && differs)
+            {
+                var list = arrival.ResubmissionsJson is { } json ? JsonSerializer.Deserialize<List<ArrivalResubmission>>(json, Json) ?? [] : [];
+                list.Add(sent);
+                if (list.Count > ArrivalMerge.MaxKept) list.RemoveRange(0, list.Count - ArrivalMerge.MaxKept);
+                arrival.ResubmissionsJson = JsonSerializer.Serialize(list, Json);
+                arrival.Flags = ArrivalFlags.With(arrival.Flags, ArrivalFlags.Resubmitted);
+                var township = arrival.ScopeKey.Length >= ScopeKey.TownshipLength ? arrival.ScopeKey[..ScopeKey.TownshipLength] : arrival.ScopeKey;
+                Notifications.Notifier.Add(db, county, township, Core.Notifications.NotificationKinds.ArrivalResubmitted, 0, arrival.Submissions, null,
+                    arrival.Reference, $"/arrivals/{arrival.Id}", $"arrival-resubmitted:{arrival.Id}:{arrival.Submissions}", now);
             }
             arrival.PersonId = person.Id == 0 ? null : person.Id;
             await db.SaveChangesAsync(ct);
@@ -271,6 +325,44 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
             var measure = evaluation?.Managed == true ? evaluation.Measures[0].Kind : null;
             return new ArrivalReceipt(arrival.Id, arrival.Reference, merged, arrival.Status, applied, measure, evaluation?.End);
         }
+    }
+
+    /// <summary>The risk facts an arrival holds (what it was classified on).</summary>
+    private static ArrivalFacts StoredFacts(Arrival a)
+    {
+        var place = a.Inbound || a.OriginCountyCode is null ? null : Text.Tidy(NationalDivisions.Shared.ResolvePlace(a.OriginText).Remainder);
+        var stops = JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? [];
+        return new ArrivalFacts(a.ArrivalDate, a.OriginCountyCode, place, a.Inbound, stops, a.HealthCode, a.TravelCardStar);
+    }
+
+    /// <summary>Whether the arrival shows what a resubmission says of the person, contact and destination.</summary>
+    private static bool Same(Arrival a, ArrivalResubmission sent) =>
+        a.Name == sent.Name && a.Phone == sent.Phone && a.Vehicle == (sent.Vehicle ?? a.Vehicle) && (a.DestinationNodeId ?? 0) == (sent.DestinationNodeId ?? 0)
+        && a.DestinationText == sent.DestinationText;
+
+    /// <summary>A standing proposal made stricter in place (same order, same owners): the measures and tests of the stricter evaluation.</summary>
+    private static void ReplaceProposal(FangkongDb db, ControlOrder standing, ControlOrder stricter, DateTime now)
+    {
+        db.RemoveRange(standing.Measures);
+        db.RemoveRange(standing.Tests);
+        standing.Measures = stricter.Measures;
+        standing.Tests = stricter.Tests;
+        foreach (var m in standing.Measures) m.ScopeKey = standing.ScopeKey;
+        foreach (var t in standing.Tests) t.ScopeKey = standing.ScopeKey;
+        standing.Reasons = stricter.Reasons;
+        standing.ExposureDate = stricter.ExposureDate;
+        standing.RulePackId = stricter.RulePackId;
+        standing.RulePackVersion = stricter.RulePackVersion;
+        standing.RuleReference = stricter.RuleReference;
+        standing.Local = stricter.Local;
+        standing.Basis = stricter.Basis;
+        standing.ReleaseCondition = stricter.ReleaseCondition;
+        standing.StartDate = stricter.StartDate;
+        standing.EndDate = stricter.EndDate;
+        standing.CurrentKind = stricter.CurrentKind;
+        standing.StatusReason = "made stricter by a resubmission the same day";
+        standing.UpdatedAt = now;
+        standing.Version++;
     }
 
     /// <summary>
@@ -384,7 +476,9 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (a is null) return null;
         var stops = JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? [];
         return new ArrivalDetail(Item(a), stops, a.Vehicle, a.HealthCode, a.TravelCardStar, a.LandingTestAt, a.ClassificationNote, a.DecidedBy,
-            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version, a.DocumentType, a.LandingTestResult, a.LandingTestResultAt);
+            a.DecidedAt, a.DecisionNote, a.PointCode, a.Version, a.DocumentType, a.LandingTestResult, a.LandingTestResultAt,
+            // Kept as sent; shown like the arrival's own phone, masked.
+            a.ResubmissionsJson is { } sent ? (JsonSerializer.Deserialize<List<ArrivalResubmission>>(sent, Json) ?? []).Select(r => r with { Phone = Masking.Phone(r.Phone) }).ToList() : []);
     }
 
     /// <summary>The receipt shown again on the public confirmation page: reference, status and measure only, nothing personal.</summary>
@@ -407,7 +501,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
 
     private ArrivalItem Item(Arrival a) => new(a.Id, a.Reference, a.Name, a.DocumentMasked, a.PhoneMasked, a.OriginText, a.OriginCountyName, a.Inbound,
         a.ArrivalDate, a.ScopeKey, directory.PlaceLabel(a.ScopeKey), a.Channel, a.Status, a.Reasons, a.RuleReference, a.ExposureDate, a.OrderId, a.PersonId,
-        a.Submissions, a.SubmittedAt);
+        a.Submissions, a.SubmittedAt, a.Flags);
 
     /// <summary>
     /// The household a new arrival's destination names inside its village, found or created as the registry import

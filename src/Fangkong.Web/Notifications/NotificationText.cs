@@ -19,6 +19,7 @@ public sealed class NotificationText(IStringLocalizer<NotificationsStrings> n, I
             NotificationKinds.TaskRaised => string.Format(n["TaskRaised"], TaskKind(detail), TaskWords.Title(c, subject ?? "")),
             NotificationKinds.TaskEscalated => string.Format(n["TaskEscalated"], TaskKind(detail), TaskWords.Title(c, subject ?? ""), levelName),
             NotificationKinds.CapacityLow => string.Format(n["CapacityLow"], count, subject),
+            NotificationKinds.ArrivalResubmitted => string.Format(n["ArrivalResubmitted"], subject, count),
             NotificationKinds.MissedReports => string.Format(n["MissedReports"], count, subject, detail is null ? "" : c["Slot_" + detail].Value),
             _ => $"{kind} ({count})",
         };

@@ -267,6 +267,152 @@ public class ClosedLoopTests
         Assert.True(DbErrors.IsUniqueViolation(refused));
     }
 
+    private static Actor SelfRegistration => new(null, "self-registration", JurisdictionScope.Of(County, County), new HashSet<string> { Permissions.ArrivalsRegister });
+
+    private static async Task<ArrivalDetail> DetailAsync(TestDatabase db, long id) => (await Run(db, Command, sp => Make<ArrivalService>(sp).GetAsync(id)))!;
+
+    private static async Task<ControlOrder> OrderRowAsync(TestDatabase db, long id)
+    {
+        await using var ctx = await db.ContextAsync();
+        return await ctx.Orders.AsNoTracking().Include(o => o.Measures).SingleAsync(o => o.Id == id);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ASecondRegistration_CannotCancelOrLoosenAProposal_OnlyMakeItStricter(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        await Run(db, Command, sp => Make<RiskAreaService>(sp).CreateAsync(
+            new RiskAreaInput("河南省郑州市二七区", "幸福小区", RiskLevel.Medium, D("2022-10-01"), Source: "test"), "test"));
+        var (villageId, _) = await AVillageAsync(db);
+        Task<ArrivalReceipt> Register(ArrivalInput input) => Run(db, SelfRegistration, sp => Make<ArrivalService>(sp).RegisterAsync(input, ArrivalChannel.Self, "411326100"));
+        var medium = FromJinshui(61, villageId) with { Origin = "河南省郑州市二七区幸福小区", Stops = [new StopInput("郑州市二七区幸福小区", D("2022-09-28"), D("2022-10-04"))] };
+
+        var first = await Register(medium);
+        Assert.Equal((ArrivalStatus.OrderProposed, Reasons.MediumRiskArea, MeasureKinds.HomeQuarantine), (first.Status, first.AppliedReason, first.MeasureKind));
+        var orderId = (await DetailAsync(db, first.Id)).Arrival.OrderId!.Value;
+
+        // From a place with no risk, the same day: the proposal stands as it was; the arrival still shows what was declared first.
+        var looser = await Register(medium with { Origin = "河南省洛阳市西工区", Stops = [] });
+        Assert.Equal((first.Reference, true, ArrivalStatus.OrderProposed, MeasureKinds.HomeQuarantine), (looser.Reference, looser.Merged, looser.Status, looser.MeasureKind));
+        var detail = await DetailAsync(db, first.Id);
+        Assert.Equal((orderId, "河南省郑州市二七区幸福小区"), (detail.Arrival.OrderId, detail.Arrival.OriginText));
+        var order = await OrderRowAsync(db, orderId);
+        Assert.Equal((OrderStatus.Proposed, MeasureKinds.HomeQuarantine), (order.Status, order.CurrentKind));
+        // What it declared is kept for the township, and flagged; the stay it added is on the arrival (a union, never less).
+        Assert.True(ArrivalFlags.Has(detail.Arrival.Flags, ArrivalFlags.Resubmitted));
+        Assert.Equal("河南省洛阳市西工区", Assert.Single(detail.Resubmissions!).Origin);
+        Assert.Contains(detail.Stops, s => s.CountyCode == "410303");
+        Assert.Contains(detail.Stops, s => s.Place == "幸福小区");
+
+        // A health code looser than the one declared does not loosen it either.
+        await Register(medium with { HealthCode = "yellow" });
+        await Register(medium with { HealthCode = "green" });
+        Assert.Equal("yellow", (await DetailAsync(db, first.Id)).HealthCode);
+
+        // From the high-risk compound: stricter, so the same proposal (same order) becomes centralized quarantine.
+        var stricter = await Register(FromJinshui(61, villageId));
+        Assert.Equal((first.Reference, ArrivalStatus.OrderProposed, Reasons.HighRiskArea, MeasureKinds.CentralizedQuarantine),
+            (stricter.Reference, stricter.Status, stricter.AppliedReason, stricter.MeasureKind));
+        order = await OrderRowAsync(db, orderId);
+        Assert.Equal((OrderStatus.Proposed, MeasureKinds.CentralizedQuarantine, "cn-9th#high-risk-area"), (order.Status, order.CurrentKind, order.RuleReference));
+        Assert.Equal(MeasureKinds.CentralizedQuarantine, order.Measures.OrderBy(m => m.Sequence).First().Kind);
+        Assert.Equal(orderId, (await DetailAsync(db, first.Id)).Arrival.OrderId);
+
+        // Then the medium-risk registration once more: still centralized; nothing was cancelled along the way.
+        await Register(medium);
+        await using var ctx = await db.ContextAsync();
+        Assert.Equal(0, await ctx.Orders.CountAsync(o => o.Status == OrderStatus.Cancelled));
+        Assert.Equal([(orderId, OrderStatus.Proposed, MeasureKinds.CentralizedQuarantine)],
+            (await ctx.Orders.AsNoTracking().ToListAsync()).Select(o => (o.Id, o.Status, o.CurrentKind)));
+        Assert.Equal(6, (await ctx.Arrivals.SingleAsync()).Submissions);
+        // The public confirmation page still shows the one reference.
+        Assert.Equal(first.Reference, (await Run(db, SelfRegistration, sp => Make<ArrivalService>(sp).ReceiptAsync(first.Reference)))!.Reference);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ADecidedArrival_IsNotEditedByAResubmission_WhichIsKeptForReview_AndTheTownshipTold(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, villageKey) = await AVillageAsync(db);
+        var township = villageKey[..ScopeKey.TownshipLength];
+        Task<ArrivalReceipt> Register(ArrivalInput input) => Run(db, SelfRegistration, sp => Make<ArrivalService>(sp).RegisterAsync(input, ArrivalChannel.Self, "411326100"));
+
+        var first = await Register(FromJinshui(62, villageId));
+        Assert.True(await Run(db, As(Roles.TownshipTeam, township), sp => Make<ArrivalService>(sp).DecideAsync(first.Id, true, "核实无误")));
+        var before = await DetailAsync(db, first.Id);
+
+        // The same data again: counted, nothing flagged.
+        var same = await Register(FromJinshui(62, villageId));
+        Assert.Equal((first.Reference, true, ArrivalStatus.OrderConfirmed), (same.Reference, same.Merged, same.Status));
+        Assert.Null((await DetailAsync(db, first.Id)).Arrival.Flags);
+
+        var again = await Register(FromJinshui(62, villageId) with { Origin = "河南省洛阳市西工区", Stops = [], Vehicle = "豫C12345" });
+        Assert.Equal((first.Reference, true, ArrivalStatus.OrderConfirmed), (again.Reference, again.Merged, again.Status));
+        var after = await DetailAsync(db, first.Id);
+        Assert.Equal((before.Arrival.OriginText, before.Arrival.Reasons, before.Arrival.RuleReference, before.ClassificationNote, before.Vehicle, before.Arrival.OrderId),
+            (after.Arrival.OriginText, after.Arrival.Reasons, after.Arrival.RuleReference, after.ClassificationNote, after.Vehicle, after.Arrival.OrderId));
+        Assert.Equal(before.Stops, after.Stops);
+        Assert.Equal((ArrivalStatus.OrderConfirmed, "核实无误", 3), (after.Arrival.Status, after.DecisionNote, after.Arrival.Submissions));
+        Assert.Equal(OrderStatus.Active, (await OrderRowAsync(db, after.Arrival.OrderId!.Value)).Status);
+        // Kept as sent, flagged, and the township has a notice pointing at the arrival.
+        var kept = Assert.Single(after.Resubmissions!);
+        Assert.Equal(("河南省洛阳市西工区", "豫C12345", ArrivalChannel.Self), (kept.Origin, kept.Vehicle, kept.Channel));
+        Assert.True(ArrivalFlags.Has(after.Arrival.Flags, ArrivalFlags.Resubmitted));
+        await using var ctx = await db.ContextAsync();
+        var notice = await ctx.Notifications.SingleAsync(n => n.Kind == Core.Notifications.NotificationKinds.ArrivalResubmitted);
+        Assert.Equal((township, first.Reference, $"/arrivals/{first.Id}"), (notice.ScopeKey, notice.Subject, notice.Link));
+        Assert.Contains(await ctx.AuditEntries.Where(e => e.EntityType == "Arrival" && e.EntityId == first.Id.ToString(CultureInfo.InvariantCulture)).Select(e => e.Reason).ToListAsync(),
+            r => r == "registered again the same day after the decision (kept for review)");
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnArrivalForAnotherTownship_IsDecidedByTheDestination_WithItsOrderThere_AndANameMismatchFlagged(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, villageKey) = await AVillageAsync(db);
+        var destination = villageKey[..ScopeKey.TownshipLength];
+        string number, registeredName, home;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var person = await ctx.People.AsNoTracking().Where(p => p.CountyCode == County && p.IdValid && p.DocumentType == DocumentType.ResidentId
+                && !p.ScopeKey.StartsWith(destination)).OrderBy(p => p.Id).FirstAsync();
+            (number, registeredName, home) = (person.DocumentNumber!, person.Name, person.ScopeKey[..ScopeKey.TownshipLength]);
+        }
+        Assert.NotEqual(destination, home);
+
+        // Someone registered in township B arrives for a village of township A, under a name that is not the registry's.
+        var receipt = await Run(db, As(Roles.CheckpointStaff, destination), sp => Make<ArrivalService>(sp).RegisterAsync(
+            FromJinshui(1, villageId) with { Name = "假名字", DocumentNumber = number }, ArrivalChannel.Checkpoint, "卡点1"));
+        Assert.Equal(ArrivalStatus.OrderProposed, receipt.Status);
+        var detail = await DetailAsync(db, receipt.Id);
+        Assert.True(ArrivalFlags.Has(detail.Arrival.Flags, ArrivalFlags.NameMismatch));
+        Assert.Equal("假名字", detail.Arrival.Name);
+        var order = await OrderRowAsync(db, detail.Arrival.OrderId!.Value);
+        Assert.Equal(villageKey, order.ScopeKey);
+        Assert.StartsWith(destination, detail.Arrival.ScopeKey);
+
+        // Township B sees neither; township A sees both and decides.
+        Assert.False(await Run(db, As(Roles.TownshipTeam, home), sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, null)));
+        Assert.Null(await Run(db, As(Roles.TownshipTeam, home), sp => Make<OrderService>(sp).GetAsync(order.Id)));
+        var seen = await Run(db, As(Roles.TownshipTeam, destination), sp => Make<OrderService>(sp).GetAsync(order.Id));
+        Assert.Equal(registeredName, seen!.Order.PersonName);
+        Assert.True(await Run(db, As(Roles.TownshipTeam, destination), sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, "核实无误")));
+        Assert.Equal(OrderStatus.Active, (await OrderRowAsync(db, order.Id)).Status);
+        await using var check = await db.ContextAsync();
+        Assert.StartsWith(home, await check.People.Where(p => p.Id == order.PersonId).Select(p => p.ScopeKey).SingleAsync());
+
+        // The same name as the registry's is not flagged.
+        var plain = await Run(db, As(Roles.CheckpointStaff, destination), sp => Make<ArrivalService>(sp).RegisterAsync(
+            FromJinshui(1, villageId, "2022-10-04") with { Name = registeredName, DocumentNumber = number }, ArrivalChannel.Checkpoint, "卡点1"));
+        Assert.Null((await DetailAsync(db, plain.Id)).Arrival.Flags);
+    }
+
     private static async Task<long> ActiveCloseContactAsync(TestDatabase db, string exposure)
     {
         await using var ctx = await db.ContextAsync();
