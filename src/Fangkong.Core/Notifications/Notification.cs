@@ -84,6 +84,16 @@ public static class NotificationKinds
     public const string ArrivalResubmitted = "arrival.resubmitted";
 
     public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports, CapacityLow, ArrivalResubmitted];
+
+    /// <summary>What an account must be allowed to do to act on a notice of this kind (only such accounts are texted).</summary>
+    public static string? Permission(string kind) => kind switch
+    {
+        VerificationMissed or VerificationEscalated => Accounts.Permissions.VerificationRead,
+        TaskRaised or TaskEscalated or MissedReports => Accounts.Permissions.TasksRead,
+        CapacityLow => Accounts.Permissions.SitesRead,
+        ArrivalResubmitted => Accounts.Permissions.ArrivalsRead,
+        _ => null,
+    };
 }
 
 /// <summary>Who a notification is for and when a failed text message is tried again.</summary>
@@ -92,6 +102,10 @@ public static class NotificationRules
     /// <summary>The unit a row of <paramref name="scopeKey"/> notifies: its village, or the node itself when higher.</summary>
     public static string Unit(string scopeKey) =>
         scopeKey.Length > Jurisdictions.ScopeKey.VillageLength ? scopeKey[..Jurisdictions.ScopeKey.VillageLength] : scopeKey;
+
+    /// <summary>The unit that answers for <paramref name="unit"/> when nobody there can: a village's township (null above that).</summary>
+    public static string? CoveringUnit(string unit) =>
+        unit.Length > Jurisdictions.ScopeKey.TownshipLength ? unit[..Jurisdictions.ScopeKey.TownshipLength] : null;
 
     /// <summary>Whether an account bound to <paramref name="accountKey"/> reads the notices of <paramref name="unit"/>.</summary>
     public static bool Reads(string accountKey, string unit) => Unit(accountKey) == unit;

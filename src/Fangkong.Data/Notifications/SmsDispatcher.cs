@@ -36,17 +36,25 @@ public sealed class SmsDispatcher(IDbContextFactory<FangkongDb> factory)
                 .Where(u => u.CountyCode == county && u.PhoneNumber != null && u.PhoneNumber != "")
                 .Select(u => new { u.Id, u.ScopeKey, u.PhoneNumber, u.LockoutEnd }).ToListAsync(ct))
                 .Where(u => u.LockoutEnd is null || u.LockoutEnd < new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc))).ToList();
-            var leads = (await (from ur in db.UserRoles
+            var roles = (await (from ur in db.UserRoles
                                 join r in db.Roles on ur.RoleId equals r.Id
                                 join u in db.Users on ur.UserId equals u.Id
-                                where r.Name == Roles.TownshipLead && u.CountyCode == county
-                                select ur.UserId).ToListAsync(ct)).ToHashSet();
+                                where u.CountyCode == county
+                                select new { ur.UserId, r.Name }).ToListAsync(ct))
+                .GroupBy(x => x.UserId).ToDictionary(g => g.Key, g => g.Select(x => x.Name!).ToList());
+            var leads = roles.Where(r => r.Value.Contains(Roles.TownshipLead)).Select(r => r.Key).ToHashSet();
+            var grants = roles.ToDictionary(r => r.Key, r => Permissions.For(r.Value));
             var byUnit = accounts.GroupBy(a => NotificationRules.Unit(a.ScopeKey)).ToDictionary(g => g.Key, g => g.ToList());
             var queued = 0;
             foreach (var n in fresh)
             {
                 var body = text(n);
-                var unit = byUnit.GetValueOrDefault(n.ScopeKey) ?? [];
+                // Those of the unit who can act on the notice (a checkpoint's account is not texted about verification
+                // tasks); a unit where nobody can (a village without accounts yet) is covered by its township.
+                var needs = NotificationKinds.Permission(n.Kind);
+                var able = (string unitKey) => (byUnit.GetValueOrDefault(unitKey) ?? []).Where(a => needs is null || grants.GetValueOrDefault(a.Id)?.Contains(needs) == true).ToList();
+                var unit = able(n.ScopeKey);
+                if (unit.Count == 0 && NotificationRules.CoveringUnit(n.ScopeKey) is { } cover) unit = able(cover);
                 foreach (var a in NotificationRules.Recipients(n.Level, unit, a => leads.Contains(a.Id)))
                 {
                     db.OutboundSms.Add(new OutboundSms

@@ -755,8 +755,16 @@ public class VerificationTests
             otherVillage = await ctx.Nodes.Where(x => x.Level == JurisdictionLevel.Village && x.ScopeKey != village).OrderBy(x => x.ScopeKey).Select(x => x.ScopeKey).FirstAsync();
             grid = village + "001";
             var nodeId = await ctx.Nodes.Where(x => x.ScopeKey == village).Select(x => x.Id).FirstAsync();
-            foreach (var (name, key, phone) in new[] { ("cadre", village, "13800001111"), ("grid", grid, "13800002222"), ("nophone", village, null), ("other", otherVillage, "13800003333") })
-                ctx.Users.Add(new Accounts.AppUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), CountyCode = County, ScopeKey = key, NodeId = nodeId, DisplayName = name, PhoneNumber = phone, SecurityStamp = name, CreatedAt = now });
+            var roleIds = await ctx.Roles.ToDictionaryAsync(r => r.Name!, r => r.Id);
+            foreach (var (name, key, phone, role) in new[] { ("cadre", village, "13800001111", Roles.VillageCadre), ("grid", grid, "13800002222", Roles.VillageCadre), ("nophone", village, null, Roles.VillageCadre),
+                         ("other", otherVillage, "13800003333", Roles.VillageCadre), ("gate", village, "13800004444", Roles.CheckpointStaff) })
+            {
+                var user = new Accounts.AppUser { UserName = name, NormalizedUserName = name.ToUpperInvariant(), CountyCode = County, ScopeKey = key, NodeId = nodeId, DisplayName = name, PhoneNumber = phone, SecurityStamp = name, CreatedAt = now };
+                ctx.Users.Add(user);
+                await ctx.SaveChangesAsync();
+                // The checkpoint's account in the village is not texted about verification tasks it cannot work.
+                ctx.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<long> { UserId = user.Id, RoleId = roleIds[role] });
+            }
             ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = village, Kind = Core.Notifications.NotificationKinds.VerificationMissed, Count = 3, Detail = "Team", DedupKey = "test:1", CreatedAt = now });
             await ctx.SaveChangesAsync();
         }
@@ -839,13 +847,16 @@ public class VerificationTests
             ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = township, Kind = Core.Notifications.NotificationKinds.VerificationMissed, Level = 0, Count = 2, Detail = "Team", DedupKey = "test:missed", CreatedAt = now });
             ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = township, Kind = Core.Notifications.NotificationKinds.VerificationEscalated, Level = 1, Count = 2, Detail = "Team", DedupKey = "test:up", CreatedAt = now });
             ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = other, Kind = Core.Notifications.NotificationKinds.TaskEscalated, Level = 1, Detail = "fever", DedupKey = "test:other-up", CreatedAt = now });
+            // A village of the township where nobody has an account yet: its notice reaches the township's team.
+            var silentVillage = await ctx.Nodes.Where(x => x.Level == JurisdictionLevel.Village && x.ScopeKey.StartsWith(township)).OrderBy(x => x.ScopeKey).Select(x => x.ScopeKey).FirstAsync();
+            ctx.Notifications.Add(new Core.Notifications.Notification { CountyCode = County, ScopeKey = silentVillage, Kind = Core.Notifications.NotificationKinds.MissedReports, Level = 0, Count = 3, Detail = "Morning", DedupKey = "test:village", CreatedAt = now });
             await ctx.SaveChangesAsync();
         }
-        Assert.Equal(3, await Run(db, Actor.System("notifications"), sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => $"{x.Kind}:{x.Level}", "node-a", now)));
+        Assert.Equal(4, await Run(db, Actor.System("notifications"), sp => Make<Notifications.SmsDispatcher>(sp).QueueAsync(County, x => $"{x.Kind}:{x.Level}", "node-a", now)));
         await using var read = await db.ContextAsync();
         var sent = await (from m in read.OutboundSms join u in read.Users on m.AccountId equals u.Id select new { u.UserName, m.Text }).ToListAsync();
         Assert.Equal(
-            ["o-team task.escalated:1", "t-lead verification.escalated:1", "t-team verification.missed:0"],
+            ["o-team task.escalated:1", "t-lead verification.escalated:1", "t-team monitoring.missed-reports:0", "t-team verification.missed:0"],
             sent.Select(m => $"{m.UserName} {m.Text}").Order(StringComparer.Ordinal).ToArray());
     }
 
