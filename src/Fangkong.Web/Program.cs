@@ -26,7 +26,7 @@ var app = builder.Build();
 await app.InitializeDatabaseAsync();
 
 app.UseFangkongPipeline();
-var api = app.MapGroup("/api/v1").RequireAuthorization(PlatformExtensions.InJurisdiction);
+var api = app.MapGroup("/api/v1").RequireAuthorization(PlatformExtensions.InJurisdiction).RequireNonNullInput();
 app.MapAuthEndpoints();
 api.MapAccountsEndpoints();
 api.MapJurisdictionsEndpoints();

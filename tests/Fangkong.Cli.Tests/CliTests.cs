@@ -162,5 +162,12 @@ public class CliTests
         (code, _, error) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "2022-13-01");
         Assert.Equal(2, code);
         Assert.Contains("--exposure-date", error);
+        // A date the calendar holds but no outbreak does is refused by name, not laid out past the calendar's end.
+        (code, _, error) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "9999-12-31");
+        Assert.Equal(2, code);
+        Assert.Contains("--exposure-date: 9999-12-31 is outside", error);
+        (code, _, error) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "2022-11-10", "--on", "1900-01-01", "--shipped");
+        Assert.Equal(2, code);
+        Assert.Contains("--on: 1900-01-01 is outside", error);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Fangkong.Core;
 using Fangkong.Core.Policy;
 using Fangkong.Data;
 using Fangkong.Data.Infrastructure;
@@ -30,6 +31,12 @@ internal static class PolicyCommands
         {
             var day1 = Date(parse.GetValue(exposure)!, "--exposure-date");
             var date = parse.GetValue(on) is { } o ? Date(o, "--on") : day1;
+            var today = CountyClock.Today(TimeProvider.System, host.Options.TimeZone);
+            var range = $"{Iso(PolicyDates.Earliest)} – {Iso(today.AddYears(PolicyDates.MaxYearsAhead))}";
+            if (PolicyDates.CheckEvaluation(day1, parse.GetValue(on) is null ? null : date, today) is { Count: > 0 } wrong)
+                throw new CliException(string.Join("; ", wrong.Select(e => e.Field == "on"
+                    ? $"--on: {Iso(date)} is outside {range}"
+                    : $"--exposure-date: {Iso(day1)} is outside {range}")));
             var why = parse.GetValue(reason)!.Trim();
             var rules = parse.GetValue(shipped) ? RulePackSet.Shipped(host.Options.County) : await RulesAsync(host, ct);
             var e = rules.Evaluate(why, day1, date);

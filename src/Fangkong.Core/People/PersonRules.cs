@@ -23,6 +23,28 @@ public sealed record NormalizedDocument(
 public static class PersonRules
 {
     public const int MaxNameLength = 50;
+    public const int MaxRelationLength = 20;
+    public const int MaxAwayLocationLength = 100;
+    public const int MaxOccupationLength = 50;
+    public const int MaxWorkplaceLength = 100;
+    public const int MaxNoteLength = 500;
+
+    /// <summary>
+    /// The free-text fields of a person over their length ("field.too-long"; the note "note.too-long"), each named as in
+    /// the API and the import headers. Values are measured as stored: tidied (trimmed, invisible characters removed).
+    /// </summary>
+    public static List<FieldError> CheckTextLengths(string? relation, string? awayLocation, string? occupation, string? workplace, string? note)
+    {
+        var errors = new List<FieldError>();
+        foreach (var (field, value, max) in new[]
+                 {
+                     ("relation", relation, MaxRelationLength), ("awayLocation", awayLocation, MaxAwayLocationLength),
+                     ("occupation", occupation, MaxOccupationLength), ("workplace", workplace, MaxWorkplaceLength),
+                 })
+            if (Text.Tidy(value) is { } v && v.Length > max) errors.Add(new FieldError(field, "field.too-long"));
+        if (Text.Tidy(note) is { Length: > MaxNoteLength }) errors.Add(new FieldError("note", "note.too-long"));
+        return errors;
+    }
 
     /// <summary>Normalises a name; returns the error code when it is not a plausible name.</summary>
     public static string? NormalizeName(string? raw, out string? error)

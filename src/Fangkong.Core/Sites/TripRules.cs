@@ -11,9 +11,10 @@ namespace Fangkong.Core.Sites;
 public static class TripRules
 {
     public const int MaxReasonLength = 200;
+    public const int MaxPlaceTextLength = 200;
 
     /// <summary>
-    /// Field errors of a new trip: an origin (text, node or site), a destination that is a site, a hospital or home
+    /// Field errors of a new trip: an origin (text, node or site), place texts that fit their columns, a destination that is a site, a hospital or home
     /// ("trip.destination-kind"), the site named when it is a site, and passengers as
     /// <see cref="ValidatePassengers"/> wants them.
     /// </summary>
@@ -22,6 +23,8 @@ public static class TripRules
         var errors = new List<FieldError>();
         if (Text.Tidy(trip.FromText) is null && trip.FromNodeId is null && trip.FromSiteId is null)
             errors.Add(new("from", SiteErrors.TripOriginRequired));
+        if (Text.Tidy(trip.FromText) is { Length: > MaxPlaceTextLength }) errors.Add(new("fromText", "field.too-long"));
+        if (Text.Tidy(trip.ToText) is { Length: > MaxPlaceTextLength }) errors.Add(new("toText", "field.too-long"));
         if (trip.FromKind == TripPlaceKind.Site && trip.FromSiteId is null) errors.Add(new("fromSiteId", SiteErrors.TripSiteRequired));
         if (trip.ToKind is not (TripPlaceKind.Site or TripPlaceKind.Hospital or TripPlaceKind.Home))
             errors.Add(new("toKind", SiteErrors.TripDestinationKind));

@@ -535,7 +535,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
                 if (_categories.TryGetValue(part, out var id) || _categories.TryGetValue(part.ToLowerInvariant(), out id)) categories.Add(id);
                 else return fail("categories", "category.unknown:" + part, raw.Categories);
             }
-            foreach (var (field, value, max) in new[] { ("relation", raw.Relation, 20), ("awayLocation", raw.AwayLocation, 100), ("occupation", raw.Occupation, 50), ("workplace", raw.Workplace, 100), ("note", raw.Note, 500) })
+            foreach (var (field, value, max) in new[] { ("relation", raw.Relation, PersonRules.MaxRelationLength), ("awayLocation", raw.AwayLocation, PersonRules.MaxAwayLocationLength), ("occupation", raw.Occupation, PersonRules.MaxOccupationLength), ("workplace", raw.Workplace, PersonRules.MaxWorkplaceLength), ("note", raw.Note, PersonRules.MaxNoteLength) })
                 if (value is { } v && v.Length > max) return fail(field, "field.too-long", v[..Math.Min(v.Length, 40)]);
 
             // The place: the village or community named by the columns, else by the address text.

@@ -344,7 +344,7 @@ public sealed class PeopleService(
         var categories = codes.Count == 0 ? [] : await db.Categories.AsNoTracking().Where(c => codes.Contains(c.Code)).ToListAsync(ct);
         foreach (var missing in codes.Except(categories.Select(c => c.Code)))
             errors.Add(new FieldError("categories", "category.unknown:" + missing));
-        if (Text.Tidy(input.Note) is { Length: > 500 }) errors.Add(new FieldError("note", "note.too-long"));
+        errors.AddRange(PersonRules.CheckTextLengths(input.Relation, input.AwayLocation, input.Occupation, input.Workplace, input.Note));
         ValidationFailedException.ThrowIfAny(errors);
 
         person.Name = name!;

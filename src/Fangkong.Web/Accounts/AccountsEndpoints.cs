@@ -28,7 +28,7 @@ public static class AccountsModule
     /// <summary>Sign-in and sign-out: outside the authorized group, rate-limited per client address.</summary>
     public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/v1/auth").WithTags("Accounts");
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Accounts").RequireNonNullInput();
         auth.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting("sign-in").DisableAntiforgery().WithName("Auth_Login")
             .WithSummary("Sign in with a user name and password; sets the session cookie.");
         auth.MapPost("/logout", Logout).RequireAuthorization(PlatformExtensions.InJurisdiction).DisableAntiforgery().WithName("Auth_Logout");

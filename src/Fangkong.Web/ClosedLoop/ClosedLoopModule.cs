@@ -67,8 +67,9 @@ public static class ClosedLoopModule
             await s.GetAsync(packId) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.PolicyRead).WithName("RulePacks_Get");
         packs.MapPut("/{packId}", async (string packId, RulePackWrite body, PolicyService s) => TypedResults.Ok(await s.SaveAsync(packId, body.Json, body.Reason)))
             .RequireAuthorization(Permissions.PolicyManage).WithName("RulePacks_Save").WithSummary("Save a new version of a pack or of the local layer (\"local\"); validated first.");
-        api.MapGet("/policy/evaluate", async (string reason, DateOnly exposureDate, DateOnly? on, PolicyService s) =>
+        api.MapGet("/policy/evaluate", async (string reason, DateOnly exposureDate, DateOnly? on, PolicyService s, CountyTime time) =>
         {
+            ValidationFailedException.ThrowIfAny(PolicyDates.CheckEvaluation(exposureDate, on, time.Today).ToList());
             var e = (await s.RulesAsync()).Evaluate(reason, exposureDate, on);
             return TypedResults.Ok(new EvaluationResponse(e.Pack.Id, e.RuleReference, e.Local, e.Measures));
         }).RequireAuthorization(Permissions.PolicyRead).WithTags("Policy").WithName("Policy_Evaluate")

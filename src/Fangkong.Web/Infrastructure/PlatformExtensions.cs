@@ -93,6 +93,9 @@ public static class PlatformExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemMapping>();
+        // A body or parameter the framework cannot bind throws, so ProblemMapping answers it like any invalid field
+        // (which field, which code) instead of a bare 400 (outside Development it would only log).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

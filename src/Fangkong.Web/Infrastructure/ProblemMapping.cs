@@ -11,7 +11,7 @@ namespace Fangkong.Web.Infrastructure;
 /// problem+json (each field error with its stable code in "codes" and a localized sentence in "errors"); pages get a
 /// small error page in the user's language.
 /// </summary>
-public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocalizer<ErrorStrings> errors, IStringLocalizer<SharedStrings> shared, ILogger<ProblemMapping> log) : IExceptionHandler
+public sealed partial class ProblemMapping(IProblemDetailsService problems, IStringLocalizer<ErrorStrings> errors, IStringLocalizer<SharedStrings> shared, ILogger<ProblemMapping> log) : IExceptionHandler
 {
     /// <summary>Set at the start of the pipeline: handlers run after the path may have been rewritten.</summary>
     public const string ApiRequestItem = "fangkong:api-request";
@@ -38,9 +38,41 @@ public sealed class ProblemMapping(IProblemDetailsService problems, IStringLocal
             ForbiddenException f => (StatusCodes.Status403Forbidden, "Forbidden", new Dictionary<string, object?> { ["permission"] = f.Permission }),
             ValidationFailedException v => (StatusCodes.Status400BadRequest, "One or more fields are invalid", Validation(v.Errors)),
             ConflictException c => (StatusCodes.Status409Conflict, c.Message, new Dictionary<string, object?> { ["code"] = c.Code }),
+            BadHttpRequestException b when Unreadable(b) is { } field => (StatusCodes.Status400BadRequest, "One or more fields are invalid", Validation([field])),
             BadHttpRequestException b => (b.StatusCode, b.Message, null),
             _ => (StatusCodes.Status500InternalServerError, "An error occurred while processing your request.", null),
         };
+
+    /// <summary>
+    /// A request the framework could not bind, as the field it names: a body that is not the JSON the endpoint reads
+    /// (a wrong type, an unknown enum name, an impossible date) by the JSON path of the value ("$.person.documentType"
+    /// → "person.documentType"); a query or route value that does not parse, or a missing one, by its parameter name.
+    /// </summary>
+    internal static FieldError? Unreadable(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode != StatusCodes.Status400BadRequest) return null;
+        if (exception.InnerException is System.Text.Json.JsonException json) return new FieldError(JsonField(json.Path), JsonInvalid);
+        // The framework's messages name the parameter as "Type name": 'Failed to bind parameter "Channel? channel" from "Drone".'
+        var match = BindingMessage().Match(exception.Message);
+        if (!match.Success) return null;
+        var name = match.Groups["name"].Value;
+        return exception.Message.StartsWith("Required parameter", StringComparison.Ordinal) || exception.Message.StartsWith("Implicit body", StringComparison.Ordinal)
+            ? new FieldError(name, RequiredInput.Code)
+            : new FieldError(name, ParameterInvalid);
+    }
+
+    public const string JsonInvalid = "json.invalid";
+    public const string ParameterInvalid = "parameter.invalid";
+
+    /// <summary>"$.stops[0].date" → "stops[0].date"; the whole body ("$" or no path) → "body".</summary>
+    internal static string JsonField(string? path)
+    {
+        var field = (path ?? "").TrimStart('$').TrimStart('.');
+        return field.Length == 0 ? "body" : field;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""parameter "(?:[^"]*\s)?(?<name>[^"\s]+)"(?! from the request body)""")]
+    private static partial System.Text.RegularExpressions.Regex BindingMessage();
 
     /// <summary>A plain page: no components, no database, so it renders even when those are what failed.</summary>
     private async Task WritePageAsync(HttpContext context, int status)

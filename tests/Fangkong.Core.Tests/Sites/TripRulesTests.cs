@@ -1,4 +1,5 @@
 using Fangkong.Core.Sites;
+using Fangkong.Core.People;
 using static Fangkong.Core.Tests.Sites.SiteTestData;
 
 namespace Fangkong.Core.Tests.Sites;
@@ -42,6 +43,19 @@ public class TripRulesTests
     public void ValidateRequest_AGoodRequestHasNoErrors()
     {
         Assert.Empty(TripRules.ValidateRequest(NewTrip()));
+    }
+
+    [Fact]
+    public void ValidateRequest_PlaceTextsFitTheirColumns()
+    {
+        var fits = NewTrip();
+        fits.FromText = new string('村', TripRules.MaxPlaceTextLength);
+        fits.ToText = new string('院', TripRules.MaxPlaceTextLength);
+        Assert.Empty(TripRules.ValidateRequest(fits));
+        var over = NewTrip();
+        over.FromText = new string('村', TripRules.MaxPlaceTextLength + 1);
+        over.ToText = new string('院', TripRules.MaxPlaceTextLength + 1);
+        Assert.Equal([new FieldError("fromText", "field.too-long"), new FieldError("toText", "field.too-long")], TripRules.ValidateRequest(over));
     }
 
     [Theory]
