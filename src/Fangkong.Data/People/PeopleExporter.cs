@@ -19,7 +19,7 @@ public enum ExportFormat { Xlsx, Csv, CsvGbk }
 /// masked unless the actor may reveal them and gives a reason; such an export is one access-log entry naming how
 /// many people it revealed. Rows stream from the database to the file; nothing is held in memory.
 /// </summary>
-public sealed class PeopleExporter(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, IOptions<FangkongOptions> options)
+public sealed class PeopleExporter(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, JurisdictionDirectory directory, IOptions<FangkongOptions> options, TimeProvider time)
 {
     public static readonly string[] Headers =
         ["姓名", "证件类型", "身份证号", "性别", "出生日期", "年龄", "手机号", "乡镇", "村(社区)", "户号", "现住址", "与户主关系", "居住状态", "外出地点", "职业", "工作单位", "人员类别", "弱势群体", "备注"];
@@ -45,7 +45,8 @@ public sealed class PeopleExporter(IDbContextFactory<FangkongDb> factory, IActor
         // Read once, not joined per row: a joined collection would make the streamed export query materialize.
         var links = (await db.PersonCategories.AsNoTracking().Select(c => new { c.PersonId, c.CategoryId }).ToListAsync(ct))
             .ToLookup(l => l.PersonId, l => l.CategoryId);
-        var today = CountyClock.Today(TimeProvider.System, options.Value.TimeZone);
+        // The county's today (an exercise runs on its own date): ages in the file agree with the pages.
+        var today = CountyClock.Today(time, options.Value.TimeZone);
 
         using var sheet = OpenWriter(output, format);
         sheet.Header(Headers);
