@@ -267,6 +267,9 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         }, ct);
     }
 
+    /// <summary>How long before the task's dispatch a sample may have been taken and still count for it.</summary>
+    public const int SampleBeforeDispatchHours = 24;
+
     public Task<bool> SampleAsync(long id, DateTime? at = null, int? version = null, CancellationToken ct = default) =>
         ChangeAsync(id, version, VerificationStage.Sample, t =>
         {
@@ -275,8 +278,9 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
                 throw new ConflictException("verification.sample-needs-found", "only a person found in the county is sampled");
             var when = at?.ToUniversalTime() ?? Now;
             if (when > Now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
-            // Not before the task reached the unit: a backdated sample would show its 3-hour stage as met.
-            if (when < t.DispatchedAt) throw new ValidationFailedException([new FieldError("at", "date.before-dispatch")]);
+            // A swab taken shortly before the task arrived (the person was sampled in the field, in a screening round)
+            // counts; one dated further back is not this task's sample, and would show its 3-hour stage as met.
+            if (when < t.DispatchedAt.AddHours(-SampleBeforeDispatchHours)) throw new ValidationFailedException([new FieldError("at", "date.before-dispatch")]);
             t.SampledAt ??= when;
             if (t.Status < VerificationStatus.Sampled) t.Status = VerificationStatus.Sampled;
             return "sampled";

@@ -183,9 +183,9 @@ public static class ClosedLoopModule
     /// <summary>The public QR code of a registration point: a PNG of the page's absolute address, for printing.</summary>
     public static WebApplication MapPublicClosedLoop(this WebApplication app)
     {
-        app.MapGet("/arrive/{point}/qr.png", (string point, HttpContext http) =>
+        app.MapGet("/arrive/{point}/qr.png", (string point, HttpContext http, RegistrationPoints points) =>
         {
-            if (!RegistrationPoints.IsValidCode(point)) return Results.NotFound();
+            if (!points.Exists(point)) return Results.NotFound();
             var url = $"{http.Request.Scheme}://{http.Request.Host}/arrive/{point}";
             using var data = QRCodeGenerator.GenerateQrCode(url, QRCodeGenerator.ECCLevel.M);
             var png = new PngByteQRCode(data).GetGraphic(8);

@@ -33,6 +33,12 @@ public sealed class RegistrationPoints(IOptions<FangkongOptions> options, Jurisd
         return [.. configured, .. townships];
     }
 
+    /// <summary>Whether <paramref name="code"/> is a registration point of the county: one of its townships or a configured point.</summary>
+    public bool Exists(string code) =>
+        IsValidCode(code)
+        && ((directory.Official(code) is { Level: JurisdictionLevel.Township } t && t.ScopeKey.StartsWith(options.Value.County, StringComparison.Ordinal))
+            || options.Value.Arrivals.Points.Any(p => p.Code == code));
+
     /// <summary>The name to show on the public page: a township's or a configured point's; the code itself otherwise.</summary>
     public string NameOf(string code) =>
         directory.Official(code)?.Name ?? options.Value.Arrivals.Points.FirstOrDefault(p => p.Code == code)?.Name ?? code;

@@ -93,8 +93,15 @@ public class ClosedLoopApiTests
     public async Task PublicForm_AsksForTheTravelHistoryOfThePackInForce(string exerciseDate, int days)
     {
         await using var app = await FangkongApp.StartAsync(Engine.Sqlite, new Dictionary<string, string?> { ["Fangkong:Clock:ExerciseDate"] = exerciseDate });
-        var html = await app.Anonymous().GetStringAsync("/arrive/411326100");
+        var html = await app.Anonymous().GetStringAsync("/arrive/411326102");
         Assert.Contains($"近 {days} 天途经地", html);
+        // An address naming no registration point of the county: a sentence saying so, no form that could never be sent,
+        // and no QR code for it.
+        var page = await app.Anonymous().GetStringAsync("/arrive/999999999");
+        Assert.Contains("arrive-unknown", page);
+        Assert.DoesNotContain("arrive-submit", page);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await app.Anonymous().GetAsync("/arrive/999999999/qr.png")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Anonymous().GetAsync("/arrive/411326102/qr.png")).StatusCode);
     }
 
     [Theory, OnSqlite, OnPostgres]
