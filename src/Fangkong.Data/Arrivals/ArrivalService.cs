@@ -304,10 +304,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
                 }
             }
             // Anything the resubmission says that the arrival does not show (after a pending merge) is kept for review.
-            var differs = merged && (!Same(arrival, sent) || arrival.OriginText != sent.Origin || arrival.Inbound != sent.Inbound
-                || arrival.HealthCode != sent.HealthCode || arrival.TravelCardStar != sent.TravelCardStar
-                || !(JsonSerializer.Deserialize<List<TravelStop>>(arrival.TravelJson, Json) ?? []).ToHashSet().SetEquals(sent.Stops));
-            if (merged && differs)
+            if (merged && !Same(arrival, sent))
             {
                 var list = arrival.ResubmissionsJson is { } json ? JsonSerializer.Deserialize<List<ArrivalResubmission>>(json, Json) ?? [] : [];
                 list.Add(sent);
@@ -335,10 +332,12 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         return new ArrivalFacts(a.ArrivalDate, a.OriginCountyCode, place, a.Inbound, stops, a.HealthCode, a.TravelCardStar);
     }
 
-    /// <summary>Whether the arrival shows what a resubmission says of the person, contact and destination.</summary>
+    /// <summary>Whether the arrival shows everything a resubmission says: the person, contact, destination, origin and travel.</summary>
     private static bool Same(Arrival a, ArrivalResubmission sent) =>
         a.Name == sent.Name && a.Phone == sent.Phone && a.Vehicle == (sent.Vehicle ?? a.Vehicle) && (a.DestinationNodeId ?? 0) == (sent.DestinationNodeId ?? 0)
-        && a.DestinationText == sent.DestinationText;
+        && a.DestinationText == sent.DestinationText && a.OriginText == sent.Origin && a.Inbound == sent.Inbound
+        && a.HealthCode == sent.HealthCode && a.TravelCardStar == sent.TravelCardStar
+        && (JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? []).ToHashSet().SetEquals(sent.Stops);
 
     /// <summary>A standing proposal made stricter in place (same order, same owners): the measures and tests of the stricter evaluation.</summary>
     private static void ReplaceProposal(FangkongDb db, ControlOrder standing, ControlOrder stricter, DateTime now)

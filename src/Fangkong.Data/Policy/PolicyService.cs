@@ -134,7 +134,7 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
     public static async Task<IReadOnlyList<string>> SyncShippedAsync(FangkongDb db, string county, CancellationToken ct = default)
     {
         var newest = Newest(await db.RulePackVersions.Where(v => v.CountyCode == county).ToListAsync(ct)).ToDictionary(v => v.PackId);
-        var shipped = RulePackJson.ShippedPacks().Select(p => (Id: RulePackJson.ReadPack(p.Json).Id, p.Json)).ToList();
+        var shipped = RulePackJson.ShippedPacks().ToList();
         if (RulePackJson.ShippedLocal(county) is { } localJson) shipped.Add((RulePackVersion.LocalLayerId, localJson));
         var now = DateTime.UtcNow;
         var written = new List<string>();
@@ -144,7 +144,7 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
             if (current is not null && (current.CreatedBy != ShippedBy || SameJson(current.Json, json))) continue;
             var (name, from) = id == RulePackVersion.LocalLayerId
                 ? (RulePackJson.ReadLocal(json).Name, (DateOnly?)null)
-                : (RulePackJson.ReadPack(json).Name, RulePackJson.ReadPack(json).EffectiveFrom);
+                : RulePackJson.ReadPack(json) is var pack ? (pack.Name, pack.EffectiveFrom) : default;
             var row = new RulePackVersion
             {
                 CountyCode = county, PackId = id, Version = (current?.Version ?? 0) + 1, Name = name, EffectiveFrom = from, Json = json,
@@ -168,7 +168,7 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
     {
         var shipped = packId == RulePackVersion.LocalLayerId
             ? RulePackJson.ShippedLocal(county)
-            : RulePackJson.ShippedPacks().Select(p => p.Json).FirstOrDefault(j => RulePackJson.ReadPack(j).Id == packId);
+            : RulePackJson.ShippedPacks().FirstOrDefault(p => p.Id == packId).Json;
         return shipped is not null && !SameJson(shipped, json);
     }
 
