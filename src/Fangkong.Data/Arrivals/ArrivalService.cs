@@ -387,7 +387,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         db.Audit.Reason = "landing test: " + r;
         db.Audit.Rule = r == "positive" ? "landing-test#positive" : "landing-test";
         if (r == "positive")
-            await TaskRaiser.RaiseAsync(db, arrival.CountyCode, arrival.ScopeKey, "positive-transfer", $"arrival {arrival.Reference}: landing test positive",
+            await TaskRaiser.RaiseAsync(db, arrival.CountyCode, arrival.ScopeKey, "positive-transfer", Core.Tasks.TaskTitle.LandingTestPositive(arrival.Reference),
                 $"landing-positive:{arrival.Id}", now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), arrival.PersonId, arrival.OrderId, arrival.Id, ct);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw new ConflictException("arrival.version", "the arrival was changed by someone else; reload"); }

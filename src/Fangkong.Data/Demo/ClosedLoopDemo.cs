@@ -146,7 +146,7 @@ public static class ClosedLoopDemo
                     CountyCode = o.CountyCode, ScopeKey = o.ScopeKey, OrderId = o.Id, PersonId = o.PersonId, Date = today, Slot = ReportSlot.Morning,
                     Temperature = 37.9m, Symptoms = Symptoms.DryCough | Symptoms.Fatigue, ReportedBy = "self", ReportedAt = now,
                 });
-                await TaskRaiser.RaiseAsync(db, o, "fever-transfer", "37.9°C DryCough, Fatigue", TaskRaiser.Key("fever", o.Id, today.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), ReportSlot.Morning),
+                await TaskRaiser.RaiseAsync(db, o, "fever-transfer", Core.Tasks.TaskTitle.Fever(37.9m, Symptoms.DryCough | Symptoms.Fatigue), TaskRaiser.Key("fever", o.Id, today.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), ReportSlot.Morning),
                     now, TimeSpan.FromMinutes(60), ct);
                 fever = false;
             }

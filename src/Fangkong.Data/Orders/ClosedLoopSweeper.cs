@@ -97,7 +97,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             .ToListAsync(ct);
         var raised = 0;
         foreach (var o in orders)
-            if (await TaskRaiser.RaiseAsync(db, o, "secondary-upgrade", "the linked close contact tested positive: manage as a close contact",
+            if (await TaskRaiser.RaiseAsync(db, o, "secondary-upgrade", TaskTitle.LinkedContactPositive(),
                     TaskRaiser.Key("secondary-upgrade", o.Id), nowUtc, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct) is not null)
                 raised++;
         if (raised == 0) return 0;
@@ -138,7 +138,7 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             var byUnit = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (key, o) in keys.Where(k => !raisedBefore.Contains(k.Key)))
             {
-                TaskRaiser.Add(db, o.CountyCode, o.ScopeKey, "missed-report", $"{date:yyyy-MM-dd} {slot.ToString().ToLowerInvariant()} report missing", key,
+                TaskRaiser.Add(db, o.CountyCode, o.ScopeKey, "missed-report", TaskTitle.MissedReport(date, slot), key,
                     deadline, TimeSpan.FromMinutes(Options.Monitoring.MissedReportMinutes), o.PersonId, o.Id);
                 var unit = Core.Notifications.NotificationRules.Unit(o.ScopeKey);
                 byUnit[unit] = byUnit.GetValueOrDefault(unit) + 1;

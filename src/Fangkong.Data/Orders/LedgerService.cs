@@ -110,7 +110,8 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
     /// <summary>
     /// The ledgers as one workbook. <paramref name="label"/> names codes in the reader's language (keys as in the
     /// closed-loop resources: <c>Channel_Checkpoint</c>, <c>OrderStatus_Active</c>, <c>Kind_home-quarantine</c>,
-    /// <c>Reason_close-contact</c>, <c>Test_Due</c>, <c>Status_Open</c>); without it the codes are written as they are.
+    /// <c>Reason_close-contact</c>, <c>Test_Due</c>, <c>Status_Open</c>, a task title's <c>TaskTitle_missed-report</c>); without it
+    /// the codes are written as they are.
     /// </summary>
     public async Task ExportAsync(Stream output, DateOnly? from, DateOnly? to, bool reveal, string? reason, CancellationToken ct = default, Func<string, string?>? label = null)
     {
@@ -200,7 +201,7 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             .OrderBy(t => t.DueAt).ThenBy(t => t.Id);
         await foreach (var (t, p) in WithPeople(missed, t => t.PersonId))
             xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), Phone(p.Phone, p.PhoneMasked), directory.PlaceLabel(t.OriginalScopeKey),
-                t.Title, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                label is not null && Core.Tasks.TaskTitle.Parse(t.Title) is { } title ? title.Render(label) : t.Title, TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(t.DueAt, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 t.EscalationLevel, Name("Status", t.Status));
 
         xlsx.AddSheet("外出人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "外出地点"]);

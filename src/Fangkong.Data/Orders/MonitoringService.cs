@@ -117,7 +117,7 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         db.SpotChecks.Add(new SpotCheck { CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = orderId, Method = method, Outcome = input.Outcome, Note = Text.Tidy(input.Note), CheckedBy = Actor.Name, CheckedAt = now });
         if (input.Outcome is SpotCheckOutcome.AwayFromPlace or SpotCheckOutcome.Unwell)
             await TaskRaiser.RaiseAsync(db, order, input.Outcome == SpotCheckOutcome.Unwell ? "fever-transfer" : "spot-check-finding",
-                $"spot check: {input.Outcome}", TaskRaiser.Key("spot", orderId, now.Ticks), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
+                TaskTitle.SpotCheck(input.Outcome), TaskRaiser.Key("spot", orderId, now.Ticks), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
         db.Audit.Reason = $"spot check ({method}): {input.Outcome}";
         db.Audit.Rule = "spot-check";
         await db.SaveChangesAsync(ct);
@@ -168,7 +168,7 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         var alarming = MonitoringRules.IsAlarming(report.Temperature, report.Symptoms);
         WorkTask? task = null;
         if (alarming)
-            task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", $"{report.Temperature:0.0}°C {report.Symptoms}",
+            task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", TaskTitle.Fever(report.Temperature, report.Symptoms),
                 TaskRaiser.Key("fever", order.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), input.Slot), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
         db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} report {date:yyyy-MM-dd}{(where is null ? "" : " " + where)}{(alarming ? ": alarming" : "")}";
         db.Audit.Rule = alarming ? "monitoring#fever-or-symptom" : order.RuleReference;

@@ -290,7 +290,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         test.RecordedBy = Actor.Name;
         o.UpdatedAt = now;
         if (input.Status == TestStatus.Positive)
-            await TaskRaiser.RaiseAsync(db, o, "positive-transfer", $"day {input.Day} test positive", $"positive:{o.Id}:{input.Day}", now, TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes));
+            await TaskRaiser.RaiseAsync(db, o, "positive-transfer", TaskTitle.PositiveTest(input.Day), $"positive:{o.Id}:{input.Day}", now, TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes));
         db.Audit.Reason = $"test day {input.Day}: {input.Status.ToString().ToLowerInvariant()}";
         db.Audit.Rule = o.RuleReference;
         await db.SaveChangesAsync(ct);
@@ -399,30 +399,30 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
 /// <summary>Opens a task once per subject (the dedup key), owned by the order's node, due after a window.</summary>
 internal static class TaskRaiser
 {
-    public static Task<WorkTask?> RaiseAsync(FangkongDb db, ControlOrder order, string kind, string title, string dedupKey, DateTime now, TimeSpan window, CancellationToken ct = default) =>
+    public static Task<WorkTask?> RaiseAsync(FangkongDb db, ControlOrder order, string kind, TaskTitle title, string dedupKey, DateTime now, TimeSpan window, CancellationToken ct = default) =>
         RaiseAsync(db, order.CountyCode, order.ScopeKey, kind, title, dedupKey, now, window, order.PersonId, order.Id, null, ct);
 
     /// <summary>
     /// Adds the task unless one with the same key exists (whoever can see it now: an escalated task sits higher up).
     /// Two nodes racing past this check still make one task: the unique index refuses the second.
     /// </summary>
-    public static async Task<WorkTask?> RaiseAsync(FangkongDb db, string county, string scopeKey, string kind, string title, string dedupKey, DateTime now, TimeSpan window,
+    public static async Task<WorkTask?> RaiseAsync(FangkongDb db, string county, string scopeKey, string kind, TaskTitle title, string dedupKey, DateTime now, TimeSpan window,
         long? personId = null, long? orderId = null, long? arrivalId = null, CancellationToken ct = default)
     {
         if (db.Tasks.Local.Any(t => t.CountyCode == county && t.DedupKey == dedupKey)
             || await db.Tasks.IgnoreQueryFilters().AnyAsync(t => t.CountyCode == county && t.DedupKey == dedupKey, ct)) return null;
         // A task raised on its own (a fever, a spot-check finding) is urgent: its unit is told at once.
-        Notifications.Notifier.Add(db, county, scopeKey, Core.Notifications.NotificationKinds.TaskRaised, 0, 1, kind, title, "/tasks", "task:" + dedupKey, now);
+        Notifications.Notifier.Add(db, county, scopeKey, Core.Notifications.NotificationKinds.TaskRaised, 0, 1, kind, title.Format(), "/tasks", "task:" + dedupKey, now);
         return Add(db, county, scopeKey, kind, title, dedupKey, now, window, personId, orderId, arrivalId);
     }
 
     /// <summary>Adds the task without looking for an existing one (callers that checked a whole batch of keys at once).</summary>
-    public static WorkTask Add(FangkongDb db, string county, string scopeKey, string kind, string title, string dedupKey, DateTime now, TimeSpan window,
+    public static WorkTask Add(FangkongDb db, string county, string scopeKey, string kind, TaskTitle title, string dedupKey, DateTime now, TimeSpan window,
         long? personId = null, long? orderId = null, long? arrivalId = null)
     {
         var task = new WorkTask
         {
-            CountyCode = county, ScopeKey = scopeKey, OriginalScopeKey = scopeKey, Kind = kind, Title = title, DedupKey = dedupKey,
+            CountyCode = county, ScopeKey = scopeKey, OriginalScopeKey = scopeKey, Kind = kind, Title = title.Format(), DedupKey = dedupKey,
             PersonId = personId, OrderId = orderId, ArrivalId = arrivalId, Status = Core.Tasks.TaskStatus.Open, DueAt = now + window,
             CreatedAt = now, Version = 1,
         };

@@ -12,7 +12,11 @@ namespace Fangkong.Data.Tasks;
 public sealed record TaskQuery(TaskStatus? Status = null, bool OpenOnly = true, string? Kind = null, bool OverdueOnly = false, int Page = 1, int PageSize = 50);
 public sealed record TaskItem(long Id, string Kind, string Title, string ScopeKey, string? Place, string OriginalScopeKey, long? PersonId, string? PersonName,
     long? OrderId, TaskStatus Status, DateTime DueAt, bool Overdue, int EscalationLevel, DateTime? EscalatedAt, DateTime CreatedAt,
-    DateTime? ClosedAt, string? ClosedBy, string? Outcome, int Version);
+    DateTime? ClosedAt, string? ClosedBy, string? Outcome, int Version)
+{
+    /// <summary>The title in the reader's language (the web layer fills it in; <see cref="Title"/> keeps the code).</summary>
+    public string? TitleText { get; init; }
+}
 
 /// <summary>
 /// The work the closed loop asks of people, with the node responsible and a deadline: fever transfers, missed

@@ -298,7 +298,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     /// in the same transaction as the result.
     /// </summary>
     private async Task RaisePositiveAsync(FangkongDb db, VerificationTask t, CancellationToken ct) =>
-        await Orders.TaskRaiser.RaiseAsync(db, t.CountyCode, t.ScopeKey, "positive-transfer", $"verification task {t.Id}: test positive", $"verification-positive:{t.Id}", Now,
+        await Orders.TaskRaiser.RaiseAsync(db, t.CountyCode, t.ScopeKey, "positive-transfer", TaskTitle.VerificationPositive(t.Id), $"verification-positive:{t.Id}", Now,
             TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes), t.PersonId, ct: ct);
 
     private Task<bool> RecordResultAsync(long id, string r, int? version, CancellationToken ct)

@@ -161,10 +161,15 @@ public static class ClosedLoopModule
             .RequireAuthorization(Permissions.OrdersRead).WithTags("Orders").WithName("People_ControlStatus").WithSummary("Under measure, monitoring or clear, derived from the person's orders.");
 
         var tasks = api.MapGroup("/tasks").WithTags("Tasks");
-        tasks.MapGet("/", async (TaskService s, Core.Tasks.TaskStatus? status, bool openOnly = true, string? kind = null, bool overdueOnly = false, int page = 1, int pageSize = 50) =>
-            TypedResults.Ok(await s.SearchAsync(new TaskQuery(status, openOnly, kind, overdueOnly, page, pageSize)))).RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Search");
-        tasks.MapGet("/{id:long}", async Task<Results<Ok<TaskItem>, NotFound>> (long id, TaskService s) =>
-            await s.GetAsync(id) is { } t ? TypedResults.Ok(t) : TypedResults.NotFound()).RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Get");
+        // A task's title is a code with arguments ("positive-test?day=7"); titleText puts it in the caller's language.
+        tasks.MapGet("/", async (TaskService s, IStringLocalizer<ClosedLoopStrings> c, Core.Tasks.TaskStatus? status, bool openOnly = true, string? kind = null, bool overdueOnly = false, int page = 1, int pageSize = 50) =>
+        {
+            var found = await s.SearchAsync(new TaskQuery(status, openOnly, kind, overdueOnly, page, pageSize));
+            return TypedResults.Ok(found with { Items = [.. found.Items.Select(t => t with { TitleText = c.TaskTitle(t.Title) })] });
+        }).RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Search");
+        tasks.MapGet("/{id:long}", async Task<Results<Ok<TaskItem>, NotFound>> (long id, TaskService s, IStringLocalizer<ClosedLoopStrings> c) =>
+            await s.GetAsync(id) is { } t ? TypedResults.Ok(t with { TitleText = c.TaskTitle(t.Title) }) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Get");
         tasks.MapPost("/{id:long}/start", (long id, TaskService s) => Done(s.StartAsync(id))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Start");
         tasks.MapPost("/{id:long}/close", (long id, ReasonRequest body, TaskService s) => Done(s.CloseAsync(id, body.Reason))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Close");
 

@@ -11,6 +11,13 @@ public static class ClosedLoopStringsExtensions
     public static string Reason(this IStringLocalizer<ClosedLoopStrings> c, string code) =>
         c["Reason_" + code] is { ResourceNotFound: false } s ? s.Value : code;
 
+    /// <summary>
+    /// A work task's stored title (<see cref="Core.Tasks.TaskTitle"/>: a code and its arguments) in the UI language; a
+    /// title of no known shape as stored.
+    /// </summary>
+    public static string TaskTitle(this IStringLocalizer<ClosedLoopStrings> c, string? stored) =>
+        Core.Tasks.TaskTitle.Parse(stored) is { } title ? title.Render(key => c[key] is { ResourceNotFound: false } s ? s.Value : null) : stored ?? "";
+
     /// <summary>Comma-separated reason codes in words, joined with 、.</summary>
     public static string Reasons(this IStringLocalizer<ClosedLoopStrings> c, string? codes) =>
         string.Join("、", (codes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c.Reason));

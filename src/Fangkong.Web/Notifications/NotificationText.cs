@@ -16,8 +16,8 @@ public sealed class NotificationText(IStringLocalizer<NotificationsStrings> n, I
         {
             NotificationKinds.VerificationMissed => string.Format(n["VerificationMissed"], count, Stage(detail)),
             NotificationKinds.VerificationEscalated => string.Format(n["VerificationEscalated"], count, Stage(detail), levelName),
-            NotificationKinds.TaskRaised => string.Format(n["TaskRaised"], TaskKind(detail), TaskWords.Title(c, subject ?? "")),
-            NotificationKinds.TaskEscalated => string.Format(n["TaskEscalated"], TaskKind(detail), TaskWords.Title(c, subject ?? ""), levelName),
+            NotificationKinds.TaskRaised => string.Format(n["TaskRaised"], TaskKind(detail), c.TaskTitle(subject)),
+            NotificationKinds.TaskEscalated => string.Format(n["TaskEscalated"], TaskKind(detail), c.TaskTitle(subject), levelName),
             NotificationKinds.CapacityLow => string.Format(n["CapacityLow"], count, subject),
             NotificationKinds.ArrivalResubmitted => string.Format(n["ArrivalResubmitted"], subject, count),
             NotificationKinds.MissedReports => string.Format(n["MissedReports"], count, subject, detail is null ? "" : c["Slot_" + detail].Value),

@@ -516,7 +516,7 @@ public class ClosedLoopTests
         {
             var task = await ctx.Tasks.SingleAsync(t => t.OrderId == orderId);
             Assert.Equal("missed-report", task.Kind);
-            Assert.Contains("evening", task.Title);
+            Assert.Equal(Core.Tasks.TaskTitle.MissedReport(D("2022-10-05"), ReportSlot.Evening), Core.Tasks.TaskTitle.Parse(task.Title));
             Assert.Equal(0, task.EscalationLevel);
         }
 
@@ -673,6 +673,7 @@ public class ClosedLoopTests
         var inbox = await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).InboxAsync());
         var notice = Assert.Single(inbox.Items);
         Assert.Equal((village, Core.Notifications.NotificationKinds.TaskRaised, "fever-transfer", 1), (notice.ScopeKey, notice.Kind, notice.Detail, inbox.Unread));
+        Assert.Equal("fever?temperature=38.1", notice.Subject); // the task's title as data, put in words where it is read
         Assert.Equal(1, await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).UnreadAsync()));
         Assert.True(await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).MarkReadAsync(notice.Id)));
         Assert.Equal(0, await Run(db, grid, sp => Make<Notifications.NotificationService>(sp).UnreadAsync()));
