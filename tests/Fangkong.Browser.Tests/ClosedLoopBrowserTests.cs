@@ -149,11 +149,18 @@ public class ClosedLoopBrowserTests
         await desk.ClickAsync("#report-submit");
         await desk.WaitForSelectorAsync("tr.fk-row-alarm:has-text('乏力')");
         Assert.Contains("咽痛", await desk.InnerTextAsync("tr.fk-row-alarm:has-text('乏力')"));
+        // The reports in the timeline: fields in words, the time of the report on the county clock, never a UTC stamp.
+        timeline = await desk.InnerTextAsync("#timeline");
+        Assert.Contains("上报时间", timeline);
+        Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", timeline);
+        Assert.DoesNotContain("ReportedAt", timeline);
+        await BrowserApp.ShotAsync(desk, "94-order-timeline");
 
         // 4. The fever alert is in the township's tasks.
         await desk.GotoAsync(app.BaseUrl + "/tasks");
         await desk.WaitForSelectorAsync(".fk-task[data-kind=fever-transfer]");
         Assert.Contains("王晓明", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer]"));
+        Assert.Contains("体温 38.2℃ 干咳", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer] .fk-task-title"));
         await BrowserApp.ShotAsync(desk, "25-tasks-fever");
         await desk.GotoAsync(app.BaseUrl + "/ledgers");
         await desk.WaitForSelectorAsync("#ledger-counts");
