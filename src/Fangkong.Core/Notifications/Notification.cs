@@ -22,7 +22,7 @@ public sealed class Notification : IJurisdictionOwned
     public int Count { get; set; } = 1;
     /// <summary>What kind of thing: the verification stage missed, the task kind raised, the report slot.</summary>
     public string? Detail { get; set; }
-    /// <summary>Neutral data shown as is: a task's title, a date, the unit the tasks came from.</summary>
+    /// <summary>Neutral data: a task's title (a <see cref="Tasks.TaskTitle"/>, put in words where it is shown), a date, the unit the tasks came from.</summary>
     public string? Subject { get; set; }
     /// <summary>The page that handles it (a site-relative path).</summary>
     public string? Link { get; set; }

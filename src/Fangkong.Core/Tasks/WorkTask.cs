@@ -19,6 +19,7 @@ public sealed class WorkTask : IJurisdictionOwned
     public string OriginalScopeKey { get; set; } = "";
     /// <summary>fever-transfer, missed-report, confirm-arrival…</summary>
     public string Kind { get; set; } = "";
+    /// <summary>What the task is about as data (<see cref="TaskTitle.Format"/>: "positive-test?day=7"), put in words where it is shown.</summary>
     public string Title { get; set; } = "";
     public long? PersonId { get; set; }
     public long? OrderId { get; set; }

@@ -78,6 +78,7 @@ public class ClosedLoopTextTests
                 db.Tasks.Add(new Core.Tasks.WorkTask
                 {
                     CountyCode = "411326", ScopeKey = scopeKey, OriginalScopeKey = scopeKey, Kind = "missed-report", Title = title, DedupKey = key,
+                    PersonId = task.GetProperty("personId").GetInt64(), OrderId = orderId,
                     DueAt = new DateTime(2022, 10, 4, 14, 0, 0, DateTimeKind.Utc), CreatedAt = new DateTime(2022, 10, 4, 13, 0, 0, DateTimeKind.Utc), Version = 1,
                 });
             await db.SaveChangesAsync();
@@ -86,6 +87,15 @@ public class ClosedLoopTextTests
             .Select(t => t.GetProperty("titleText").GetString()).ToList();
         Assert.Contains("2022-10-04 晚间体温未上报", old);
         Assert.Contains("请电话联系王晓明家属", old);
+        // The ledger's missed-report sheet names them the same way.
+        var ledger = await township.GetAsync("/api/v1/ledgers/export");
+        Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
+        using (var book = Core.Tabular.TabularFile.Open(new MemoryStream(await ledger.Content.ReadAsByteArrayAsync()), "ledger.xlsx"))
+        {
+            var cells = book.Sheets.SelectMany(sheet => sheet.Rows.SelectMany(row => Enumerable.Range(0, row.Count).Select(i => row[i]))).ToList();
+            Assert.Contains("2022-10-04 晚间体温未上报", cells);
+            Assert.DoesNotContain("2022-10-04 evening report missing", cells);
+        }
 
         await township.GetAsync("/culture/en-US?returnUrl=/");
         var en = (await (await township.GetAsync("/api/v1/tasks?kind=positive-transfer")).JsonAsync()).GetProperty("items")[0].GetProperty("titleText").GetString()!;
