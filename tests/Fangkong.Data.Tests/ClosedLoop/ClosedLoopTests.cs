@@ -954,7 +954,7 @@ public class ClosedLoopTests
         Assert.False(index.WasAtLevel("410105", "锦绣小区", RiskLevel.High, D("2022-10-08")));
         var missing = await Assert.ThrowsAsync<ValidationFailedException>(() => Check("火星", "x", null));
         Assert.Equal(
-            new[] { new FieldError("areaCounty", "place.unknown"), new FieldError("place", "required"), new FieldError("date", "required") }.ToHashSet(),
+            new[] { new FieldError("county", "place.unknown"), new FieldError("place", "required"), new FieldError("date", "required") }.ToHashSet(),
             missing.Errors.ToHashSet());
     }
 
