@@ -182,6 +182,8 @@ public class OrderInputTests
             await RefusedAsync(() => Run(db, Command, sp => Make<PeopleService>(sp).UpdateAsync(person, Edit(VulnerableFlags.Pregnant | (VulnerableFlags)128), "核实"))));
         Assert.Equal(new FieldError("residence", "residence.unknown"),
             await RefusedAsync(() => Run(db, Command, sp => Make<PeopleService>(sp).UpdateAsync(person, Edit(VulnerableFlags.None, (ResidenceStatus)9), "核实"))));
+        Assert.Equal(new FieldError("documentType", "document-type.unknown"),
+            await RefusedAsync(() => Run(db, Command, sp => Make<PeopleService>(sp).UpdateAsync(person, Edit(VulnerableFlags.None) with { DocumentType = (Core.Identifiers.DocumentType)42 }, "核实"))));
         var unchanged = (await Run(db, Command, sp => Make<PeopleService>(sp).GetAsync(person)))!;
         Assert.Equal((detail.Vulnerable, detail.Version), (unchanged.Vulnerable, unchanged.Version));
         Assert.True(await Run(db, Command, sp => Make<PeopleService>(sp).UpdateAsync(person, Edit(VulnerableFlags.LivesAlone), "核实")));
