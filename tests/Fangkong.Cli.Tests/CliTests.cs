@@ -169,5 +169,16 @@ public class CliTests
         (code, _, error) = await RunAsync(db, "policy", "evaluate", "--reason", "close-contact", "--exposure-date", "2022-11-10", "--on", "1900-01-01", "--shipped");
         Assert.Equal(2, code);
         Assert.Contains("--on: 1900-01-01 is outside", error);
+        // A reason no pack nor the county's local layer knows is a mistake, not "not managed": exit 2 saying so, nothing on stdout.
+        foreach (var shipped in new[] { false, true })
+        {
+            (code, output, error) = await RunAsync(db, [.. new[] { "policy", "evaluate", "--reason", "no-such-reason", "--exposure-date", "2022-11-10", "--json" }, .. shipped ? new[] { "--shipped" } : []]);
+            Assert.Equal(2, code);
+            Assert.Contains("--reason: 'no-such-reason' is not a reason", error);
+            Assert.Equal("", output.Trim());
+        }
+        // The county's own reason is known (its local layer).
+        (code, output, error) = await RunAsync(db, "policy", "evaluate", "--reason", "expert-judged-risk-area", "--exposure-date", "2022-11-10", "--json");
+        Assert.True(code == 0, error);
     }
 }

@@ -39,6 +39,9 @@ internal static class PolicyCommands
                     : $"--exposure-date: {Iso(day1)} is outside {range}")));
             var why = parse.GetValue(reason)!.Trim();
             var rules = parse.GetValue(shipped) ? RulePackSet.Shipped(host.Options.County) : await RulesAsync(host, ct);
+            // An empty list means the pack in force does not manage a known reason; a reason no pack knows is a mistake.
+            if (!rules.Knows(why))
+                throw new CliException($"--reason: '{why}' is not a reason any rule pack or the county's local layer knows");
             var e = rules.Evaluate(why, day1, date);
             if (parse.GetValue(json))
             {

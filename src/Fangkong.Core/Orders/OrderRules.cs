@@ -68,6 +68,17 @@ public static class OrderRules
         return order;
     }
 
+    /// <summary>The reasons an order holds (<see cref="ControlOrder.Reasons"/> is stored comma-separated).</summary>
+    public static string[] ReasonsOf(string reasons) => reasons.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// Whether an open order with these stored reasons already covers one of <paramref name="reasons"/>: a person is
+    /// never under two open orders for the same reason (the single path refuses, a task is closed on the existing
+    /// order, a bulk request skips the person).
+    /// </summary>
+    public static bool SharesReason(string orderReasons, IEnumerable<string> reasons) =>
+        ReasonsOf(orderReasons).Intersect(reasons, StringComparer.Ordinal).Any();
+
     /// <summary>The measure in force on a date, or null before the start and after the end.</summary>
     public static OrderMeasure? MeasureOn(ControlOrder order, DateOnly date)
     {

@@ -96,6 +96,13 @@ public sealed class RulePackSet
             .Where(reason => RuleFor(reason, on).Rule is { Measures.Count: > 0 }).ToList();
     }
 
+    /// <summary>
+    /// Whether a reason is one the rules speak of at all: named by any pack (of any edition) or by the county's local
+    /// layer. A known reason a pack does not manage on a date evaluates to no measures; an unknown one is a mistake
+    /// (a typing error, a reason from another system) and is refused where it is asked about.
+    /// </summary>
+    public bool Knows(string reason) => _packs.Any(p => p.Reasons.ContainsKey(reason)) || Local.Rules.Any(r => r.Rule.Reason == reason);
+
     /// <summary>The rule for a reason on a date: the county's local rule when one is in force, else the pack's.</summary>
     public (RulePack Pack, ReasonRule? Rule) RuleFor(string reason, DateOnly on)
     {

@@ -148,6 +148,7 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         if (!ControlOrder.IsInForce(order.Status)) throw new ConflictException("order.not-in-force", "the order is not in force");
         if (input.Temperature is < 34.0m or > 43.0m) errors.Add(new FieldError("temperature", "range:34.0-43.0"));
         if (!Enum.IsDefined(input.Slot)) errors.Add(new FieldError("slot", "slot.invalid"));
+        if (!FlagSet.IsDefined(input.Symptoms)) errors.Add(new FieldError("symptoms", "symptoms.invalid"));
         if (date > today) errors.Add(new FieldError("date", "date.future"));
         else if (date < today.AddDays(-1) || date < order.StartDate) errors.Add(new FieldError("date", "date.out-of-order"));
         if (Text.Tidy(input.Note) is { Length: > 500 }) errors.Add(new FieldError("note", "too-long"));

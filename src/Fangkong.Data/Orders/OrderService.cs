@@ -213,7 +213,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     {
         var open = await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().WhereOpen()
             .Where(o => o.CountyCode == person.CountyCode && o.PersonId == person.Id).ToListAsync(ct);
-        return open.FirstOrDefault(o => o.Reasons.Split(',').Intersect(reasons, StringComparer.Ordinal).Any());
+        return open.FirstOrDefault(o => OrderRules.SharesReason(o.Reasons, reasons));
     }
 
     public Task<bool> ConfirmAsync(long id, string? note, CancellationToken ct = default) =>
@@ -254,14 +254,17 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             foreach (var t in o.Tests.Where(t => t.Status == TestStatus.Due)) t.Status = TestStatus.Cancelled;
         }, ct), ct);
 
-    /// <summary>Releases an order whose measures are over and whose every required test is negative; refuses otherwise, naming why.</summary>
-    public Task<bool> ReleaseAsync(long id, string? note, CancellationToken ct = default) =>
+    /// <summary>
+    /// Releases an order whose measures are over and whose every required test is negative; refuses otherwise, naming
+    /// why. Like every decision that ends or changes an order (extend, transfer, cancel), it needs a reason.
+    /// </summary>
+    public Task<bool> ReleaseAsync(long id, string? reason, CancellationToken ct = default) =>
         StayFollows(id,
-        ChangeAsync(id, Permissions.OrdersManage, note ?? "released", (o, today, linked) =>
+        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, today, linked) =>
         {
             if (OrderRules.ReleaseBlocker(o, today, linked) is { } blocker) Refuse("release." + blocker);
             o.Status = OrderStatus.Released;
-            o.StatusReason = Text.Tidy(note);
+            o.StatusReason = Text.Tidy(reason);
         }, ct), ct);
 
     /// <summary>Records a sample or a result in a test's slot (by day number). A positive result opens a hospital-transfer task.</summary>
@@ -335,30 +338,23 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         return order;
     }
 
-    /// <summary>Replaces the five-to-one owners (roles are data; each role at most once, a name required).</summary>
+    /// <summary>
+    /// Replaces the five-to-one owners: each a role of the county's list (configuration; or one the order already names),
+    /// at most once, with a person's name and a valid phone (<see cref="OwnerRules.Check"/>).
+    /// </summary>
     public async Task<bool> SetOwnersAsync(long id, IReadOnlyList<OwnerInput> owners, CancellationToken ct = default)
     {
         Actor.Require(Permissions.OrdersManage);
-        var errors = new List<FieldError>();
-        var clean = new List<(string Role, string Name, string? Phone)>();
-        foreach (var (w, i) in owners.Select((w, i) => (w, i)))
-        {
-            var role = Text.Tidy(w.Role);
-            var name = Text.Tidy(w.Name);
-            if (role is null || role.Length > 40) errors.Add(new FieldError($"owners[{i}].role", "required"));
-            if (name is null || name.Length > 100) errors.Add(new FieldError($"owners[{i}].name", "required"));
-            var phone = PersonRules.NormalizePhone(w.Phone, out var phoneError);
-            if (phoneError is not null) errors.Add(new FieldError($"owners[{i}].phone", phoneError));
-            if (role is not null && clean.Any(c => c.Role == role)) errors.Add(new FieldError($"owners[{i}].role", "duplicate"));
-            if (role is not null && name is not null) clean.Add((role, name, phone));
-        }
-        ValidationFailedException.ThrowIfAny(errors);
         await using var db = await factory.CreateDbContextAsync(ct);
         var o = await Load(db, id).FirstOrDefaultAsync(ct);
         if (o is null) return false;
+        var errors = new List<FieldError>();
+        var roles = options.Value.Monitoring.OwnerRolesInUse.Concat(o.Owners.Select(w => w.Role)).ToList();
+        var clean = OwnerRules.Check(owners.Select(w => new OwnerEntry(w.Role, w.Name, w.Phone)).ToList(), roles, errors);
+        ValidationFailedException.ThrowIfAny(errors);
         db.OrderOwners.RemoveRange(o.Owners);
-        foreach (var (role, name, phone) in clean)
-            o.Owners.Add(new OrderOwner { CountyCode = o.CountyCode, ScopeKey = o.ScopeKey, Role = role, Name = name, Phone = phone });
+        foreach (var w in clean)
+            o.Owners.Add(new OrderOwner { CountyCode = o.CountyCode, ScopeKey = o.ScopeKey, Role = w.Role, Name = w.Name, Phone = w.Phone });
         db.Audit.Reason = "five-to-one owners";
         db.Audit.Rule = o.RuleReference;
         await db.SaveChangesAsync(ct);
@@ -390,8 +386,11 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     internal static IQueryable<ControlOrder> Load(FangkongDb db, long id) =>
         db.Orders.Where(o => o.Id == id).Include(o => o.Measures).Include(o => o.Tests).Include(o => o.Owners).AsSplitQuery();
 
+    /// <summary>The reason a decision on an order needs (kept as the order's status reason and in the trail: 500 characters at most).</summary>
     private static string Required(string? reason) =>
-        Text.Tidy(reason) ?? throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
+        Text.Tidy(reason) is { } text
+            ? text.Length <= 500 ? text : throw new ValidationFailedException([new FieldError("reason", "too-long")])
+            : throw new ValidationFailedException([new FieldError("reason", "reason.required")]);
 
     private static void Refuse(string code) => throw new ConflictException(code, code);
 }

@@ -345,6 +345,9 @@ public sealed class PeopleService(
         foreach (var missing in codes.Except(categories.Select(c => c.Code)))
             errors.Add(new FieldError("categories", "category.unknown:" + missing));
         errors.AddRange(PersonRules.CheckTextLengths(input.Relation, input.AwayLocation, input.Occupation, input.Workplace, input.Note));
+        if (!FlagSet.IsDefined(input.Vulnerable)) errors.Add(new FieldError("vulnerable", "vulnerable.invalid"));
+        if (!Enum.IsDefined(input.Residence)) errors.Add(new FieldError("residence", "residence.unknown"));
+        if (!Enum.IsDefined(input.DocumentType)) errors.Add(new FieldError("documentType", "document-type.unknown"));
         ValidationFailedException.ThrowIfAny(errors);
 
         person.Name = name!;

@@ -120,7 +120,8 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         Actor.Require(Permissions.PolicyRead);
         var errors = new List<FieldError>();
         var resolved = ResolveAreaCounty(county);
-        if (resolved.Error is { } error) errors.Add(new FieldError("areaCounty", error));
+        // Named as the check's API asks for it (GET /risk-areas/check?county=…), not as a risk area's field.
+        if (resolved.Error is { } error) errors.Add(new FieldError("county", error));
         var name = Text.Tidy(place) ?? Text.Tidy(resolved.Remainder);
         var key = RiskAreaIndex.PlaceKey(name, resolved.FullName);
         if (name is null || key.Length < 2) errors.Add(new FieldError("place", "required"));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Localization;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Arrivals;
 using Fangkong.Core.Orders;
+using Fangkong.Core.People;
 using Fangkong.Core.Policy;
 using Fangkong.Data.Arrivals;
 using Fangkong.Data.Infrastructure;
@@ -21,6 +22,8 @@ public sealed record LiftRequest(DateOnly LiftedOn, string? Reason);
 public sealed record DecisionRequest(bool Confirm, string? Note);
 public sealed record LandingTestRequest(string? Result);
 public sealed record ReasonRequest(string? Reason);
+/// <param name="Outcome">What was done ("transferred to the county hospital at 14:20"): kept as the task's outcome.</param>
+public sealed record TaskCloseRequest(string? Outcome);
 public sealed record ExtendRequest(int Days, string? Reason);
 public sealed record LinkResponse(string Token, string Url);
 public sealed record EvaluationResponse(string RulePack, string RuleReference, bool Local, IReadOnlyList<EvaluatedMeasure> Measures);
@@ -69,8 +72,14 @@ public static class ClosedLoopModule
             .RequireAuthorization(Permissions.PolicyManage).WithName("RulePacks_Save").WithSummary("Save a new version of a pack or of the local layer (\"local\"); validated first.");
         api.MapGet("/policy/evaluate", async (string reason, DateOnly exposureDate, DateOnly? on, PolicyService s, CountyTime time) =>
         {
-            ValidationFailedException.ThrowIfAny(PolicyDates.CheckEvaluation(exposureDate, on, time.Today).ToList());
-            var e = (await s.RulesAsync()).Evaluate(reason, exposureDate, on);
+            var errors = PolicyDates.CheckEvaluation(exposureDate, on, time.Today).ToList();
+            var rules = await s.RulesAsync();
+            // An empty list is the answer for a reason the pack in force does not manage; a reason no pack knows is a mistake.
+            var why = reason.Trim();
+            if (why.Length == 0) errors.Add(new FieldError("reason", "required"));
+            else if (!rules.Knows(why)) errors.Add(new FieldError("reason", "reason.unknown"));
+            ValidationFailedException.ThrowIfAny(errors);
+            var e = rules.Evaluate(why, exposureDate, on);
             return TypedResults.Ok(new EvaluationResponse(e.Pack.Id, e.RuleReference, e.Local, e.Measures));
         }).RequireAuthorization(Permissions.PolicyRead).WithTags("Policy").WithName("Policy_Evaluate")
             .WithSummary("The measures a reason brings under the rules in force (day 1 = the exposure date).");
@@ -171,7 +180,7 @@ public static class ClosedLoopModule
             await s.GetAsync(id) is { } t ? TypedResults.Ok(t with { TitleText = c.TaskTitle(t.Title) }) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.TasksRead).WithName("Tasks_Get");
         tasks.MapPost("/{id:long}/start", (long id, TaskService s) => Done(s.StartAsync(id))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Start");
-        tasks.MapPost("/{id:long}/close", (long id, ReasonRequest body, TaskService s) => Done(s.CloseAsync(id, body.Reason))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Close");
+        tasks.MapPost("/{id:long}/close", (long id, TaskCloseRequest body, TaskService s) => Done(s.CloseAsync(id, body.Outcome))).RequireAuthorization(Permissions.TasksWork).WithName("Tasks_Close");
 
         var ledgers = api.MapGroup("/ledgers").WithTags("Orders");
         ledgers.MapGet("/counts", async (LedgerService s) => TypedResults.Ok(await s.CountsAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Counts");

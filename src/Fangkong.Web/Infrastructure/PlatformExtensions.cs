@@ -99,6 +99,8 @@ public static class PlatformExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            // Flags first: a set of symptoms or vulnerable groups is read strictly (the general converter folds "None, Fever" to Fever).
+            o.SerializerOptions.Converters.Add(new FlagSetJsonConverter());
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
         });
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>

@@ -192,4 +192,21 @@ public class RulePackTests
         Assert.Null(Set.RuleOf("cn-9th#no-such-reason"));
         Assert.Null(Set.RuleOf("nonsense"));
     }
+
+    /// <summary>
+    /// A reason is known when any pack of any edition or the county's local layer names it: a known reason the pack in
+    /// force does not manage evaluates to no measures; a reason nobody names is not known at all.
+    /// </summary>
+    [Fact]
+    public void AReason_IsKnown_WhenAnyPackOrTheLocalLayerNamesIt()
+    {
+        Assert.True(Set.Knows(Reasons.CloseContact));
+        Assert.True(Set.Knows("closed-loop-worker-exit"));      // only the 20 measures name it
+        Assert.Empty(Set.Evaluate("closed-loop-worker-exit", D("2022-10-01")).Measures); // not managed under the 9th edition
+        Assert.True(Set.Knows("expert-judged-risk-area"));      // the county's own layer
+        Assert.False(Set.Knows("no-such-reason"));
+        Assert.False(Set.Knows("Close-Contact"));
+        Assert.False(Set.Knows(""));
+        Assert.False(RulePackSet.Shipped("999999").Knows("expert-judged-risk-area")); // another county has no such layer
+    }
 }

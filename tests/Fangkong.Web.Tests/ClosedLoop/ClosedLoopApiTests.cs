@@ -229,11 +229,11 @@ public class ClosedLoopApiTests
 
         await AssertHiddenAsync(other, $"/api/v1/tasks/{taskId}");
         await AssertRefusedAsync(other.PostAsync($"/api/v1/tasks/{taskId}/start", null));
-        await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { reason = "x" }));
+        await AssertRefusedAsync(other.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { outcome = "x" }));
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/tasks")).JsonAsync()).GetProperty("total").GetInt32());
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/tasks?kind=fever-transfer")).JsonAsync()).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostAsync($"/api/v1/tasks/{taskId}/start", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { reason = "120 转运至县人民医院" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { outcome = "120 转运至县人民医院" })).StatusCode);
 
         // Ledgers: counts and the workbook of another township hold nothing of this one.
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/ledgers/counts")).JsonAsync()).GetProperty("underMeasure").GetInt32());
