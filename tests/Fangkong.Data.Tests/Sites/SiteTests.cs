@@ -958,6 +958,17 @@ public class SiteTests
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
         Assert.Equal(new Core.People.FieldError("outcome", SiteErrors.StayOutcomeInvalid), await Refused(sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.None)));
         Assert.Equal(StayStatus.CheckedIn, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).Status);
+        // Leaving for hospital is a trip too: while the person is still on an open one (a pick-up never marked arrived)
+        // the check-out is refused naming that trip, and nothing is checked out; once it is closed, the check-out goes.
+        var person = Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).PersonId;
+        var pickUp = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(person, order)])));
+        var stillOnTrip = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, stillOnTrip.Code);
+        Assert.EndsWith("#" + pickUp.ToString(CultureInfo.InvariantCulture), stillOnTrip.Detail);
+        Assert.Equal(StayStatus.CheckedIn, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).Status);
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(pickUp, "已自行到达")));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
         // A vehicle or driver that is not there.
         var passenger = (await HouseholdsAsync(db, 2))[1];
         var trip = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Hospital, "县人民医院", null,
