@@ -32,7 +32,7 @@ public sealed record Fleet(IReadOnlyList<VehicleItem> Vehicles, IReadOnlyList<Dr
 /// Closed-loop transfers (闭环转运): vehicles and drivers (tested on their own cadence), trips from a checkpoint,
 /// station, home or site to a site, hospital or home, requested → assigned → departed → arrived (or cancelled with a
 /// reason), with the time from request to arrival measured. A trip carries one household, or a point-to-point
-/// pick-up group (点对点接返).
+/// pick-up group (点对点接返), each passenger with their own order if any; a person is on one open trip at a time.
 /// </summary>
 public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time)
 {
