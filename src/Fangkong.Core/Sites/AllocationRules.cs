@@ -63,8 +63,6 @@ public enum AllocationFlags
     None = 0,
     /// <summary>Takes one of the rooms the site holds back (<see cref="QuarantineSite.ReserveRooms"/>).</summary>
     Reserve = 1,
-    /// <summary>At a standby site (<see cref="SiteStatus.StandbyReserve"/>): its staff must be called in.</summary>
-    StandbySite = 2,
     /// <summary>An accessible room for someone who does not need one.</summary>
     AccessibleForNonNeed = 4,
     /// <summary>A family room for a person alone, while family rooms are allowed for households.</summary>
@@ -95,11 +93,9 @@ public sealed record AllocationSuggestion(long SiteId, SiteLevel SiteLevel, IRea
 /// <summary>
 /// Suggests rooms for a person or a household, best first, in plain C# over the free rooms of the county.
 /// <list type="number">
-/// <item>Only ready rooms of sites that receive people. A standby site is used only when no in-service site has a
-/// room at all (its reserve rooms included: a reserve room of a running site is cheaper than calling in a site's
-/// staff).</item>
-/// <item>Last resorts, in this order of reluctance: a standby site; an accessible room missing for someone who needs
-/// one; a site's reserve rooms (the site's last <see cref="QuarantineSite.ReserveRooms"/> ready rooms, counted, not
+/// <item>Only ready rooms of sites that receive people (<see cref="QuarantineSite.Receives"/>: in service; a standby
+/// site is put in service first).</item>
+/// <item>Last resorts, in this order of reluctance: an accessible room missing for someone who needs one; a site's reserve rooms (the site's last <see cref="QuarantineSite.ReserveRooms"/> ready rooms, counted, not
 /// named); an accessible room for someone who does not need it, or a family room for a person alone. Only the least
 /// reluctant tier that has any suggestion is returned, so "untouched unless nothing else is free" holds for every
 /// suggestion listed, not only the first.</item>
@@ -147,8 +143,7 @@ public static class AllocationRules
         }
         if (found.Count == 0) return [];
 
-        // The least reluctant tier only. The standby bit outweighs all the others together, so a standby site
-        // appears only when no in-service site has any room.
+        // The least reluctant tier only.
         var best = found.Min(o => o.Tier);
         return found
             .Where(o => o.Tier == best)
@@ -219,7 +214,6 @@ public static class AllocationRules
     private static AllocationFlags SiteFlags(AllocationNeed need, RoomCandidate c, int siteFree, int rooms)
     {
         var flags = AllocationFlags.None;
-        if (c.SiteStatus == SiteStatus.StandbyReserve) flags |= AllocationFlags.StandbySite;
         if (siteFree - rooms < c.SiteReserveRooms) flags |= AllocationFlags.Reserve;
         if (need.PreferredLevel is { } level && c.SiteLevel != level) flags |= AllocationFlags.OtherLevel;
         return flags;
@@ -249,10 +243,9 @@ public static class AllocationRules
     {
         public RoomCandidate First => Candidates[0];
 
-        /// <summary>The reluctance tier: standby site, accessible need unmet, reserve, room kept for others.</summary>
+        /// <summary>The reluctance tier: accessible need unmet, reserve, room kept for others.</summary>
         public int Tier =>
-            (Flags.HasFlag(AllocationFlags.StandbySite) ? 8 : 0)
-            + (Flags.HasFlag(AllocationFlags.AccessibleUnavailable) ? 4 : 0)
+            (Flags.HasFlag(AllocationFlags.AccessibleUnavailable) ? 4 : 0)
             + (Flags.HasFlag(AllocationFlags.Reserve) ? 2 : 0)
             + ((Flags & (AllocationFlags.AccessibleForNonNeed | AllocationFlags.FamilyRoomForSingle)) != 0 ? 1 : 0);
 

@@ -10,14 +10,14 @@ public enum SiteLevel
     Township = 1,
 }
 
-/// <summary>Where a site stands. Only <see cref="InService"/> sites take people in the ordinary course.</summary>
+/// <summary>Where a site stands. Only <see cref="InService"/> sites take people.</summary>
 public enum SiteStatus
 {
     /// <summary>Being set up: rooms entered, not yet inspected against the standards.</summary>
     Preparing = 0,
     /// <summary>Taking people in.</summary>
     InService = 1,
-    /// <summary>Ready but held back: used only when no in-service site has room (its staff must be called in).</summary>
+    /// <summary>Ready but held back: takes nobody until it is put in service (its staff called in).</summary>
     StandbyReserve = 2,
     /// <summary>No longer used; kept for its history.</summary>
     Closed = 3,
@@ -57,8 +57,11 @@ public sealed class QuarantineSite : IJurisdictionOwned
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; }
 
-    /// <summary>Sites that may receive people: in service, or a standby site as the last resort.</summary>
-    public static bool Receives(SiteStatus status) => status is SiteStatus.InService or SiteStatus.StandbyReserve;
+    /// <summary>
+    /// Sites that may receive people: in service only. A standby site is put in service first (a decision, with its
+    /// staff called in), never filled by an allocation; one preparing has not passed its inspection; one closed is closed.
+    /// </summary>
+    public static bool Receives(SiteStatus status) => status == SiteStatus.InService;
 }
 
 /// <summary>The rules of a site's own record and of its status.</summary>

@@ -20,6 +20,7 @@ public static class SiteErrors
     public const string RoomEmpty = "room.empty";
     public const string RoomOtherHousehold = "room.other-household";
     public const string RoomWrongSite = "room.wrong-site";
+    public const string RoomNotFound = "room.not-found";
 
     public const string StayOrderNotCentralized = "stay.order-not-centralized";
     public const string StayOrderNotActive = "stay.order-not-active";
@@ -45,6 +46,11 @@ public static class SiteErrors
     public const string TripDestinationKind = "trip.destination-kind";
     public const string TripSiteRequired = "trip.site-required";
     public const string TripOriginRequired = "trip.origin-required";
+    public const string TripSameSite = "trip.same-site";
+    public const string TripOrderNotPassengers = "trip.order-not-passengers";
+    public const string TripPassengerOnOpenTrip = "trip.passenger-on-open-trip";
+    public const string PlateInvalid = "plate.invalid";
+    public const string PlateTaken = "plate.taken";
     public const string VehicleNotAvailable = "vehicle.not-available";
     public const string VehicleSeats = "vehicle.seats";
     public const string VehicleNotAwaitingDisinfection = "vehicle.not-awaiting-disinfection";
@@ -56,6 +62,25 @@ public static class SiteErrors
     public const string VehicleReasonRequired = "vehicle.reason-required";
     public const string DriverTestOverdue = "driver.test-overdue";
     public const string DriverTestNotNegative = "driver.test-not-negative";
+
+    /// <summary>
+    /// The input field a refusal is about, when the refusal is about a value the caller sent (missing or impossible
+    /// whatever the state: a reason left out, a bed the room does not have, a vehicle or room that is not there, a
+    /// room state only a stay may set); null when it is a conflict with the current state (a room in use, a trip
+    /// already departed). The first is answered as a field error (400), the second as a conflict (409). The field names
+    /// are those of the request bodies.
+    /// </summary>
+    public static string? FieldOf(string code) => code switch
+    {
+        StayBedRange => "bed",
+        RoomNotFound => "roomId",
+        StayOutcomeInvalid => "outcome",
+        RoomCheckInRequired => "state",
+        RoomReasonRequired or StayReasonRequired or TripReasonRequired or VehicleReasonRequired => "reason",
+        TripVehicleRequired => "vehicleId",
+        TripDriverRequired => "driverId",
+        _ => null,
+    };
 }
 
 /// <summary>

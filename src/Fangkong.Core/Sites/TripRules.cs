@@ -15,8 +15,8 @@ public static class TripRules
 
     /// <summary>
     /// Field errors of a new trip: an origin (text, node or site), place texts that fit their columns, a destination that is a site, a hospital or home
-    /// ("trip.destination-kind"), the site named when it is a site, and passengers as
-    /// <see cref="ValidatePassengers"/> wants them.
+    /// ("trip.destination-kind"), the site named when it is a site and not the site the trip starts from
+    /// ("trip.same-site"), and passengers as <see cref="ValidatePassengers"/> wants them.
     /// </summary>
     public static IReadOnlyList<FieldError> ValidateRequest(Trip trip)
     {
@@ -29,6 +29,8 @@ public static class TripRules
         if (trip.ToKind is not (TripPlaceKind.Site or TripPlaceKind.Hospital or TripPlaceKind.Home))
             errors.Add(new("toKind", SiteErrors.TripDestinationKind));
         else if (trip.ToKind == TripPlaceKind.Site && trip.ToSiteId is null) errors.Add(new("toSiteId", SiteErrors.TripSiteRequired));
+        else if (trip.ToKind == TripPlaceKind.Site && trip.FromKind == TripPlaceKind.Site && trip.FromSiteId == trip.ToSiteId)
+            errors.Add(new("toSiteId", SiteErrors.TripSameSite));
         if (ValidatePassengers(trip.Passengers, trip.IsPointToPoint) is { } passengers) errors.Add(new("passengers", passengers));
         return errors;
     }
@@ -47,6 +49,21 @@ public static class TripRules
         if (pointToPoint || passengers.Count == 1) return null;
         var first = passengers.First().HouseholdKey;
         return first is null || passengers.Any(p => p.HouseholdKey != first) ? SiteErrors.TripMixedHouseholds : null;
+    }
+
+    /// <summary>
+    /// Field errors of the orders named with the passengers: an order is the one the transfer serves for that
+    /// passenger, so it must be the passenger's own. <paramref name="orderOwners"/> maps each order id found to its
+    /// person; an order not found is refused the same way as another person's (nobody learns which orders exist). The
+    /// field is the passenger's place in the request, as in its JSON body ("passengers[1].orderId").
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateOrders(IReadOnlyList<TripPassenger> passengers, IReadOnlyDictionary<long, long> orderOwners)
+    {
+        var errors = new List<FieldError>();
+        for (var i = 0; i < passengers.Count; i++)
+            if (passengers[i].OrderId is { } order && (!orderOwners.TryGetValue(order, out var owner) || owner != passengers[i].PersonId))
+                errors.Add(new($"passengers[{i}].orderId", SiteErrors.TripOrderNotPassengers));
+        return errors;
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ public sealed class ForbiddenException(string permission) : Exception($"permissi
 public sealed class ConflictException(string code, string message) : Exception(message)
 {
     public string Code { get; } = code;
+
+    /// <summary>What the conflict is with, as data (a name, a record's number), shown after the code's sentence; or null.</summary>
+    public string? Detail { get; init; }
 }
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize)

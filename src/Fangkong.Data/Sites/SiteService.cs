@@ -239,7 +239,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var latest = await db.SiteInspections.AsNoTracking().Where(i => i.SiteId == siteId).OrderByDescending(i => i.InspectedAt).FirstOrDefaultAsync(ct);
         var occupants = await db.Stays.CountAsync(s => s.SiteId == siteId && s.OccupiedRoomId != null, ct);
         var from = site.Status;
-        if (SiteRules.ChangeStatus(site, to, latest, occupants, Now) is { } error) throw new ConflictException(error, error);
+        if (SiteRules.ChangeStatus(site, to, latest, occupants, Now) is { } error) throw SiteRefusal.Of(error);
         site.Version++;
         db.Audit.Reason = $"site {from} → {to}";
         db.Audit.Rule = to == SiteStatus.InService ? "site#inspection-passed" : null;
@@ -397,12 +397,12 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var room = await db.Rooms.FirstOrDefaultAsync(r => r.Id == roomId, ct);
         if (room is null) return false;
         if (version is { } v && v != room.Version) throw new ConflictException("room.version", "the room was changed by someone else; reload");
-        if (to is RoomState.Occupied) throw new ConflictException(SiteErrors.RoomCheckInRequired, SiteErrors.RoomCheckInRequired);
+        if (to is RoomState.Occupied) throw SiteRefusal.Of(SiteErrors.RoomCheckInRequired);
         if (to is RoomState.OutOfService or RoomState.Ready && await db.Stays.AnyAsync(s => s.OccupiedRoomId == roomId, ct))
             throw new ConflictException(SiteErrors.RoomOccupied, SiteErrors.RoomOccupied);
         var from = room.State;
         var moved = RoomRules.Transition(room, to, Actor.Name, Now, reason);
-        if (!moved.Ok) throw new ConflictException(moved.Error!, moved.Error!);
+        if (!moved.Ok) throw SiteRefusal.Of(moved.Error!);
         room.UpdatedAt = Now;
         room.Version++;
         db.RoomEvents.Add(moved.Value!);

@@ -179,7 +179,8 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var person = members[0].Person;
         var county = members[0].Order.CountyCode;
         var household = HouseholdOf(person);
-        var sites = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService || s.Status == SiteStatus.StandbyReserve).ToDictionaryAsync(s => s.Id, ct);
+        // Sites that receive people (QuarantineSite.Receives): in service only; a standby site is put in service first.
+        var sites = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService).ToDictionaryAsync(s => s.Id, ct);
         if (sites.Count == 0) return ([], [], sites);
         // A person alone needs each site's first room of each kind (the ranking takes the best, a lock takes the next
         // like it when another allocation has it); a household needs a floor's worth to find rooms side by side. The
@@ -191,7 +192,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var perKind = !db.Database.IsNpgsql() || !firstRoomsOnly ? countTo + 3 : members.Count == 1 ? 1 : members.Count + 4;
         var upper = ScopeKey.Successor(db.Actor.Scope.Prefix) ?? "~";
         var free = await db.Database.SqlQueryRaw<FreeRoomRow>(db.Database.IsNpgsql() ? FirstFreeRoomsPostgres : FirstFreeRoomsSqlite,
-                county, perKind, (int)SiteStatus.InService, (int)SiteStatus.StandbyReserve, db.Actor.Scope.Prefix, upper, countTo).ToListAsync(ct);
+                county, perKind, (int)SiteStatus.InService, db.Actor.Scope.Prefix, upper, countTo).ToListAsync(ct);
         // Where each site stands (its address node, from the directory of official places kept in memory), when known:
         // a site in the person's own village or township first.
         string? LocationOf(QuarantineSite s) => s.AddressNodeId is { } id && directory.Official(id) is { } place && place.ScopeKey.StartsWith(county, StringComparison.Ordinal) ? place.ScopeKey : null;
@@ -228,24 +229,24 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// <summary>
     /// The first free rooms (ready, holding nobody) of each receiving site of the county the actor sees and each kind,
     /// in the order of the free-room index, with each site's free rooms counted up to a cap; {0} the county, {1} how
-    /// many per site and kind, {2} and {3} the receiving site states, {4} and {5} the actor's scope as a key range,
-    /// {6} the cap. On PostgreSQL one short index range per site and kind (LATERAL … LIMIT) and one per site for the
+    /// many per site and kind, {2} the receiving site state (in service), {3} and {4} the actor's scope as a key range,
+    /// {5} the cap. On PostgreSQL one short index range per site and kind (LATERAL … LIMIT) and one per site for the
     /// count; SQLite has no LATERAL and numbers the rows of the same index instead (and leaves the count to the caller,
-    /// {6} unused). Plain SQL: no query filter wraps it, so the scope is in it.
+    /// {5} unused). Plain SQL: no query filter wraps it, so the scope is in it.
     /// </summary>
     private const string FirstFreeRoomsPostgres = """
         SELECT r."Id", r."SiteId", r."Building", r."Floor", r."Number", r."Single", r."OwnBathroom", r."Accessible", r."FamilyRoom", r."Beds", r."State",
                n."Free"::int AS "SiteFree"
         FROM "QuarantineSites" s
         CROSS JOIN LATERAL (SELECT count(*) AS "Free" FROM (
-            SELECT 1 FROM "Rooms" x WHERE x."SiteId" = s."Id" AND x."State" = 0 AND x."Holders" = 0 LIMIT {6}) c) n
+            SELECT 1 FROM "Rooms" x WHERE x."SiteId" = s."Id" AND x."State" = 0 AND x."Holders" = 0 LIMIT {5}) c) n
         CROSS JOIN (VALUES (FALSE, FALSE), (FALSE, TRUE), (TRUE, FALSE), (TRUE, TRUE)) AS k("Accessible", "FamilyRoom")
         CROSS JOIN LATERAL (
             SELECT x.* FROM "Rooms" x
             WHERE x."SiteId" = s."Id" AND x."Accessible" = k."Accessible" AND x."FamilyRoom" = k."FamilyRoom" AND x."State" = 0 AND x."Holders" = 0
             ORDER BY x."OwnBathroom" DESC, x."Single" DESC, x."Building", x."Floor", x."Number"
             LIMIT {1}) r
-        WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3}) AND s."ScopeKey" >= {4} AND s."ScopeKey" < {5}
+        WHERE s."CountyCode" = {0} AND s."Status" = {2} AND s."ScopeKey" >= {3} AND s."ScopeKey" < {4}
         """;
 
     private const string FirstFreeRoomsSqlite = """
@@ -255,7 +256,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                    0 AS "SiteFree"
             FROM "Rooms" r INDEXED BY "IX_Rooms_Free"
             WHERE r."State" = 0 AND r."Holders" = 0 AND r."CountyCode" = {0}
-              AND r."SiteId" IN (SELECT s."Id" FROM "QuarantineSites" s WHERE s."CountyCode" = {0} AND s."Status" IN ({2}, {3}) AND s."ScopeKey" >= {4} AND s."ScopeKey" < {5})
+              AND r."SiteId" IN (SELECT s."Id" FROM "QuarantineSites" s WHERE s."CountyCode" = {0} AND s."Status" = {2} AND s."ScopeKey" >= {3} AND s."ScopeKey" < {4})
         ) AS ranked WHERE "Rank" <= {1}
         """;
 
@@ -290,7 +291,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (roomId is { } chosen)
         {
             var (stay, error) = await TryPlaceAsync([members[0]], [new RoomPick(chosen, "", 0, "", 1)], bed, waitForLock: true, null, placement.FamilyRooms, ct);
-            return stay ?? throw new ConflictException(error!, error!);
+            return stay ?? throw SiteRefusal.Of(error!);
         }
         var tried = new HashSet<long>();
         var exhausted = new HashSet<RoomKind>();
@@ -321,7 +322,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 var (stay, error) = await TryPlaceAsync(members, suggestion.Rooms, null, waitForLock: false, like, placement.FamilyRooms, ct, sites);
                 if (stay is not null) return stay;
                 lastError = error;
-                if (error is SiteErrors.StayPersonAlreadyAllocated) throw new ConflictException(error, error);
+                if (error is SiteErrors.StayPersonAlreadyAllocated) throw SiteRefusal.Of(error);
                 if (error is NoRoomLike) exhausted.Add(RoomKind.Of(like!, suggestion.Rooms[0].People));
             }
         }
@@ -390,14 +391,15 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 var locked = waitForLock
                     ? await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE""").ToListAsync(ct)
                     : await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM "Rooms" WHERE "Id" = {roomId} FOR UPDATE SKIP LOCKED""").ToListAsync(ct);
-                if (locked.Count == 0) return (null, "room.busy");
+                // Waiting for the lock, no row means no such room; skipping locked rows, it may be another allocation's.
+                if (locked.Count == 0) return (null, waitForLock ? SiteErrors.RoomNotFound : "room.busy");
             }
         }
         foreach (var pick in picks)
         {
             // The room taken above is tracked already; the site as the suggestion read it.
             var room = db.Rooms.Local.FirstOrDefault(r => r.Id == pick.RoomId) ?? await db.Rooms.FirstOrDefaultAsync(r => r.Id == pick.RoomId, ct);
-            if (room is null) return (null, "room.not-found");
+            if (room is null) return (null, SiteErrors.RoomNotFound);
             var site = knownSites is not null && knownSites.TryGetValue(room.SiteId, out var known) ? known
                 : await db.QuarantineSites.AsNoTracking().FirstAsync(s => s.Id == room.SiteId, ct);
             // A room holding nobody (its holder count is kept in the same transactions as the stays) needs no look at its stays.
@@ -461,6 +463,19 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// </summary>
     public async Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, CancellationToken ct = default)
     {
+        if (outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital)
+        {
+            // The transfer out is a trip, and a person is on one open trip at a time: one still open (a pick-up to the
+            // site never marked arrived) is closed first, before the person is checked out and nothing is left half done.
+            Actor.Require(Permissions.SitesWork);
+            await using var db = await factory.CreateDbContextAsync(ct);
+            if (await db.Stays.AsNoTracking().Where(s => s.Id == stayId).Select(s => new { s.PersonId, s.CountyCode }).FirstOrDefaultAsync(ct) is { } leaving
+                && await TripService.OpenTripAsync(db, leaving.CountyCode, [leaving.PersonId], ct) is { } open)
+            {
+                var names = await NamesAsync(db, leaving.CountyCode, [leaving.PersonId], ct);
+                throw TripService.OnOpenTrip(names.GetValueOrDefault(leaving.PersonId, ""), open.PersonId, open.TripId, open.Status);
+            }
+        }
         var done = await ChangeAsync(stayId, (db, stay, room, roomStays) =>
         {
             // The order's status only (the site's staff may not see the order itself: it belongs to the person's village).
@@ -620,7 +635,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var room = await db.Rooms.FirstAsync(r => r.Id == stay.RoomId, ct);
         var roomStays = await db.Stays.AsNoTracking().Where(s => s.OccupiedRoomId == room.Id).ToListAsync(ct);
         var result = change(db, stay, room, roomStays);
-        if (!result.Ok) throw new ConflictException(result.Error!, result.Error!);
+        if (!result.Ok) throw SiteRefusal.Of(result.Error!);
         if (result.Value is { } moved) db.RoomEvents.Add(moved);
         room.Holders = roomStays.Count(s => s.Id != stay.Id && s.Active) + (stay.Active && stay.OccupiedRoomId == room.Id ? 1 : 0);
         stay.Version++;

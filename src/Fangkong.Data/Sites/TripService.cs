@@ -32,7 +32,7 @@ public sealed record Fleet(IReadOnlyList<VehicleItem> Vehicles, IReadOnlyList<Dr
 /// Closed-loop transfers (闭环转运): vehicles and drivers (tested on their own cadence), trips from a checkpoint,
 /// station, home or site to a site, hospital or home, requested → assigned → departed → arrived (or cancelled with a
 /// reason), with the time from request to arrival measured. A trip carries one household, or a point-to-point
-/// pick-up group (点对点接返).
+/// pick-up group (点对点接返), each passenger with their own order if any; a person is on one open trip at a time.
 /// </summary>
 public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAccessor actor, TimeProvider time)
 {
@@ -46,17 +46,23 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     public async Task<long> AddVehicleAsync(VehicleInput input, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesManage);
-        var plate = Text.Tidy(input.Plate)?.ToUpperInvariant();
+        var plate = VehiclePlate.Normalize(input.Plate, out var plateError);
         var errors = new List<FieldError>();
-        if (plate is null || plate.Length > 20) errors.Add(new("plate", "plate.invalid"));
+        if (plateError is not null) errors.Add(new("plate", plateError));
         if (input.Seats is < 1 or > 60) errors.Add(new("seats", "seats.range"));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         await using var db = await factory.CreateDbContextAsync(ct);
-        if (await db.Vehicles.AnyAsync(v => v.Plate == plate, ct)) throw new ValidationFailedException([new FieldError("plate", "plate.taken")]);
-        var vehicle = new Vehicle { CountyCode = Actor.Scope.CountyCode, ScopeKey = Actor.Scope.Prefix, Plate = plate!, Seats = input.Seats, Kind = input.Kind,
+        // One plate, one vehicle in the county, whichever unit registered it (a township does not see the county's
+        // fleet). Compared in the normalised form, so a row stored before plates were normalised still counts.
+        var county = Actor.Scope.CountyCode;
+        var plates = await db.Vehicles.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().Where(v => v.CountyCode == county).Select(v => v.Plate).ToListAsync(ct);
+        if (plates.Any(p => VehiclePlate.Normalize(p, out _) == plate)) throw new ValidationFailedException([new FieldError("plate", SiteErrors.PlateTaken)]);
+        var vehicle = new Vehicle { CountyCode = county, ScopeKey = Actor.Scope.Prefix, Plate = plate!, Seats = input.Seats, Kind = input.Kind,
             Status = VehicleStatus.Available, CreatedAt = Now, UpdatedAt = Now, Version = 1 };
         db.Vehicles.Add(vehicle);
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        // Registered by someone else at the same moment: the unique index on (county, plate) let one through.
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { throw new ValidationFailedException([new FieldError("plate", SiteErrors.PlateTaken)]); }
         return vehicle.Id;
     }
 
@@ -88,7 +94,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (vehicle is null) return false;
         var at = Now;
         if ((inService ? TripRules.VehicleBackInService(vehicle, at) : TripRules.VehicleOutOfService(vehicle, reason, at)) is { } error)
-            throw new ConflictException(error, error);
+            throw SiteRefusal.Of(error);
         vehicle.Version++;
         db.Audit.Reason = inService ? "vehicle back in service" : "vehicle out of service: " + vehicle.Note;
         db.Audit.Rule = "vehicle#" + (inService ? "in-service" : "out-of-service");
@@ -105,7 +111,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var driver = await db.Drivers.FirstOrDefaultAsync(d => d.Id == driverId, ct);
         if (driver is null) return false;
         var onTrip = await db.Trips.AnyAsync(t => t.DriverId == driverId && (t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed), ct);
-        if (TripRules.DriverActive(driver, active, onTrip, Now) is { } error) throw new ConflictException(error, error);
+        if (TripRules.DriverActive(driver, active, onTrip, Now) is { } error) throw SiteRefusal.Of(error);
         driver.Version++;
         db.Audit.Reason = active ? "driver back on the roster" : "driver stood down";
         db.Audit.Rule = "driver#" + (active ? "active" : "inactive");
@@ -268,7 +274,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     private async Task<long> RequestAsync(FangkongDb db, TripRequest input, IQueryable<Person> visible, long? fromNode, CancellationToken ct)
     {
         var people = input.Passengers.Select(p => p.PersonId).Distinct().ToList();
-        var persons = await visible.Where(p => people.Contains(p.Id)).Select(p => new { p.Id, p.ScopeKey }).ToListAsync(ct);
+        var persons = await visible.Where(p => people.Contains(p.Id)).Select(p => new { p.Id, p.ScopeKey, p.Name }).ToListAsync(ct);
         if (persons.Count != people.Count) throw new ValidationFailedException([new FieldError("passengers", "person.not-found")]);
         var trip = new Trip
         {
@@ -282,19 +288,50 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             HouseholdKey = persons.First(x => x.Id == p.PersonId).ScopeKey is { Length: >= Core.Jurisdictions.ScopeKey.HouseholdLength } key ? key[..Core.Jurisdictions.ScopeKey.HouseholdLength] : null,
         }).ToList();
         var errors = TripRules.ValidateRequest(trip).ToList();
-        if (TripRules.ValidatePassengers(trip.Passengers, trip.IsPointToPoint) is { } passengerError) errors.Add(new("passengers", passengerError));
+        // The orders named are read across the county (a site's staff may carry someone whose order belongs to a
+        // village they do not see); only whose each one is matters.
+        var county = Actor.Scope.CountyCode;
+        var orderIds = trip.Passengers.Select(p => p.OrderId).OfType<long>().Distinct().ToList();
+        var owners = orderIds.Count == 0 ? new Dictionary<long, long>()
+            : await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().Where(o => o.CountyCode == county && orderIds.Contains(o.Id))
+                .ToDictionaryAsync(o => o.Id, o => o.PersonId, ct);
+        errors.AddRange(TripRules.ValidateOrders(trip.Passengers, owners));
         // A site the actor sees, or a county-level site (the county's sites take everyone's people: a township sends
         // its arrivals there without seeing the site's rooms).
         if (input.ToSiteId is { } siteId && !await db.QuarantineSites.AnyAsync(s => s.Id == siteId, ct)
             && !await db.QuarantineSites.IgnoreQueryFilters().AnyAsync(s => s.Id == siteId && s.CountyCode == Actor.Scope.CountyCode && s.Level == SiteLevel.County, ct))
             errors.Add(new("toSiteId", "site.not-found"));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
+        if (await OpenTripAsync(db, county, people, ct) is { } open)
+            throw OnOpenTrip(persons.First(p => p.Id == open.PersonId).Name, open.PersonId, open.TripId, open.Status);
         db.Trips.Add(trip);
         db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";
         db.Audit.Rule ??= "manual";
         await db.SaveChangesAsync(ct);
         return trip.Id;
     }
+
+    /// <summary>
+    /// The first open trip (requested, assigned or departed) carrying any of these people, in the whole county (a trip
+    /// of the county's transfer group carries a township's people): a person is on one open trip at a time.
+    /// </summary>
+    internal static async Task<(long PersonId, long TripId, TripStatus Status)?> OpenTripAsync(FangkongDb db, string county, IReadOnlyCollection<long> people, CancellationToken ct)
+    {
+        var open = await (from p in db.Set<TripPassenger>().IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+                          join t in db.Trips on p.TripId equals t.Id
+                          where p.CountyCode == county && people.Contains(p.PersonId)
+                                && (t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed)
+                          orderby t.Id
+                          select new { p.PersonId, TripId = t.Id, t.Status }).FirstOrDefaultAsync(ct);
+        return open is null ? null : (open.PersonId, open.TripId, open.Status);
+    }
+
+    /// <summary>The refusal of a second open trip for a person, naming the person and the trip they are on.</summary>
+    internal static ConflictException OnOpenTrip(string name, long personId, long tripId, TripStatus status) =>
+        new(SiteErrors.TripPassengerOnOpenTrip, $"{name} (person {personId}) is already on open trip {tripId} ({status.ToString().ToLowerInvariant()}); it arrives or is cancelled first")
+        {
+            Detail = $"{name} → #{tripId}",
+        };
 
     public Task<bool> AssignAsync(long tripId, long vehicleId, long driverId, CancellationToken ct = default) =>
         ChangeAsync(tripId, async (db, trip) =>
@@ -322,7 +359,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         await using var db = await factory.CreateDbContextAsync(ct);
         var trip = await db.Trips.Include(t => t.Passengers).FirstOrDefaultAsync(t => t.Id == tripId, ct);
         if (trip is null) return false;
-        if (await change(db, trip) is { } error) throw new ConflictException(error, error);
+        if (await change(db, trip) is { } error) throw SiteRefusal.Of(error);
         trip.UpdatedAt = Now;
         trip.Version++;
         db.Audit.Reason = "trip " + why;
@@ -339,7 +376,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         await using var db = await factory.CreateDbContextAsync(ct);
         var vehicle = await db.Vehicles.FirstOrDefaultAsync(v => v.Id == vehicleId, ct);
         if (vehicle is null) return false;
-        if (TripRules.VehicleDisinfected(vehicle, Now) is { } error) throw new ConflictException(error, error);
+        if (TripRules.VehicleDisinfected(vehicle, Now) is { } error) throw SiteRefusal.Of(error);
         vehicle.UpdatedAt = Now;
         vehicle.Version++;
         db.Audit.Reason = "vehicle disinfected";
@@ -356,6 +393,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         await using var db = await factory.CreateDbContextAsync(ct);
         var vehicles = await db.Vehicles.AsNoTracking().OrderBy(v => v.Plate)
             .Select(v => new VehicleItem(v.Id, v.Plate, v.Seats, v.Kind, v.Status, v.LastDisinfectedAt, v.Version, v.Note)).ToListAsync(ct);
+        vehicles = vehicles.Select(v => v with { Plate = VehiclePlate.Display(v.Plate) }).ToList();
         // Drivers stood down stay on the list (last), so they can be put back on the roster; they are never fit to drive.
         var drivers = await db.Drivers.AsNoTracking().OrderBy(d => !d.Active).ThenBy(d => d.Name).ToListAsync(ct);
         return new Fleet(vehicles, drivers.Select(d => new DriverItem(d.Id, d.Name, d.Phone is null ? null : Masking.Phone(d.Phone), d.TestCadenceDays, d.LastTestAt,
@@ -369,7 +407,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var q = db.Trips.AsNoTracking().Include(t => t.Passengers).AsQueryable();
         if (openOnly) q = q.Where(t => t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed);
         var trips = await q.OrderByDescending(t => t.RequestedAt).Take(300).ToListAsync(ct);
-        var vehicles = await db.Vehicles.AsNoTracking().ToDictionaryAsync(v => v.Id, v => v.Plate, ct);
+        var vehicles = await db.Vehicles.AsNoTracking().ToDictionaryAsync(v => v.Id, v => VehiclePlate.Display(v.Plate), ct);
         var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
         // Site names of the county (a trip may go to a county site the actor does not otherwise see): names only.
         var sites = await db.QuarantineSites.IgnoreQueryFilters().AsNoTracking().Where(x => x.CountyCode == Actor.Scope.CountyCode).ToDictionaryAsync(x => x.Id, x => x.Name, ct);

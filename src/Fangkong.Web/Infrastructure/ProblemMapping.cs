@@ -26,7 +26,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
             await WritePageAsync(context, status);
             return true;
         }
-        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title };
+        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = (exception as ConflictException)?.Detail };
         if (extensions is not null)
             foreach (var (k, v) in extensions) details.Extensions[k] = v;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
@@ -111,8 +111,12 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
     {
         try { return (await work(), null); }
         catch (ValidationFailedException e) { return (false, Describe(errors, e.Errors)); }
-        catch (ConflictException e) { return (false, Describe(errors, e.Code)); }
+        catch (ConflictException e) { return (false, Describe(errors, e)); }
     }
+
+    /// <summary>A conflict's sentence in the user's language, followed by what it is with (<see cref="ConflictException.Detail"/>) when given.</summary>
+    public static string Describe(IStringLocalizer<ErrorStrings> errors, ConflictException conflict) =>
+        conflict.Detail is { Length: > 0 } detail ? $"{Describe(errors, conflict.Code)}: {detail}" : Describe(errors, conflict.Code);
 
     /// <summary>A code like "category.unknown:teachr" is localized by its part before the colon, with the rest appended.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, string code)

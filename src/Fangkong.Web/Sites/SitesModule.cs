@@ -142,7 +142,8 @@ public static class SitesModule
         g.MapGet("/trips", async (TripService s, bool openOnly = false) => TypedResults.Ok(await s.ListAsync(openOnly)))
             .RequireAuthorization(Permissions.SitesRead).WithName("Trips_List").WithSummary("Trips with their times; request → assignment and request → arrival summarized.");
         g.MapPost("/trips", async (TripRequest body, TripService s) => TypedResults.Ok(new { id = await s.RequestAsync(body) }))
-            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Request").WithSummary("A transfer of one household (or a point-to-point pick-up group).");
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Request")
+            .WithSummary("A transfer of one household (or a point-to-point pick-up group), each passenger with their own order; 409 trip.passenger-on-open-trip while someone is on an open trip.");
         g.MapPost("/trips/{id:long}/assign", (long id, AssignRequest body, TripService s) => Done(s.AssignAsync(id, body.VehicleId, body.DriverId)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Assign").WithSummary("Vehicle and driver (a driver overdue for a test is refused).");
         g.MapPost("/trips/{id:long}/depart", (long id, TripService s) => Done(s.DepartAsync(id))).RequireAuthorization(Permissions.SitesWork).WithName("Trips_Depart");
@@ -150,7 +151,8 @@ public static class SitesModule
         g.MapPost("/trips/{id:long}/cancel", (long id, ReasonRequest body, TripService s) => Done(s.CancelAsync(id, body.Reason)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Cancel");
         g.MapPost("/vehicles", async (VehicleInput body, TripService s) => TypedResults.Ok(new { id = await s.AddVehicleAsync(body) }))
-            .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddVehicle");
+            .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddVehicle")
+            .WithSummary("A vehicle; its plate is stored in one form (豫R·A1234, 豫RA1234, full-width or lower case are one plate) and registered once in the county.");
         g.MapPost("/drivers", async (DriverInput body, TripService s) => TypedResults.Ok(new { id = await s.AddDriverAsync(body) }))
             .RequireAuthorization(Permissions.SitesManage).WithName("Trips_AddDriver");
         g.MapPost("/vehicles/{id:long}/service", (long id, ServiceRequest body, TripService s) => Done(s.SetVehicleInServiceAsync(id, body.InService, body.Reason)))

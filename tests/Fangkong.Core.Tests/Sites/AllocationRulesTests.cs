@@ -49,6 +49,7 @@ public class AllocationRulesTests
 
     [Theory]
     [InlineData(SiteStatus.Preparing)]
+    [InlineData(SiteStatus.StandbyReserve)]
     [InlineData(SiteStatus.Closed)]
     public void SitesThatDoNotReceive_AreNeverSuggested(SiteStatus status)
     {
@@ -84,12 +85,13 @@ public class AllocationRulesTests
     }
 
     [Fact]
-    public void StandbySite_IsTheLastResort_AndFlagged()
+    public void StandbySite_IsNeverSuggested_EvenWhenNothingElseIsFree()
     {
-        var s = AllocationRules.Suggest(Alone, [C(1, site: 1, state: RoomState.Occupied), C(2, site: 2, status: SiteStatus.StandbyReserve)]);
-        var only = Assert.Single(s);
-        Assert.Equal(2, only.SiteId);
-        Assert.Equal(AllocationFlags.StandbySite, only.Flags);
+        // A standby site is put in service first (its staff called in); until then it takes nobody, for a household neither.
+        Assert.Empty(AllocationRules.Suggest(Alone, [C(1, site: 1, state: RoomState.Occupied), C(2, site: 2, status: SiteStatus.StandbyReserve)]));
+        Assert.Empty(AllocationRules.Suggest(new AllocationNeed(People: 2), [
+            C(1, site: 2, status: SiteStatus.StandbyReserve, family: true, beds: 3),
+            C(2, site: 2, number: "302", status: SiteStatus.StandbyReserve), C(3, site: 2, number: "303", status: SiteStatus.StandbyReserve)]));
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public class SiteRulesTests
 
     [Theory]
     [InlineData(SiteStatus.InService, true)]
-    [InlineData(SiteStatus.StandbyReserve, true)]
+    [InlineData(SiteStatus.StandbyReserve, false)]
     [InlineData(SiteStatus.Preparing, false)]
     [InlineData(SiteStatus.Closed, false)]
     public void Receives(SiteStatus status, bool expected)
@@ -272,5 +272,31 @@ public class SiteRulesTests
             Items = [new SiteInspectionItem { StandardCode = SiteStandards.Ventilation, Passed = false, Note = new string('问', InspectionRules.MaxItemNote + 1) }] };
         var errors = InspectionRules.Validate(inspection, SiteStandards.Seed(County));
         Assert.Equal(["note:note.too-long", "items.ventilation:standard.note-too-long"], errors.Select(e => $"{e.Field}:{e.Code}").ToArray());
+    }
+
+    // Bad input or a conflict ---------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(SiteErrors.StayBedRange, "bed")]
+    [InlineData(SiteErrors.RoomNotFound, "roomId")]
+    [InlineData(SiteErrors.StayOutcomeInvalid, "outcome")]
+    [InlineData(SiteErrors.RoomCheckInRequired, "state")]
+    [InlineData(SiteErrors.RoomReasonRequired, "reason")]
+    [InlineData(SiteErrors.StayReasonRequired, "reason")]
+    [InlineData(SiteErrors.TripReasonRequired, "reason")]
+    [InlineData(SiteErrors.VehicleReasonRequired, "reason")]
+    [InlineData(SiteErrors.TripVehicleRequired, "vehicleId")]
+    [InlineData(SiteErrors.TripDriverRequired, "driverId")]
+    [InlineData(SiteErrors.RoomOccupied, null)]
+    [InlineData(SiteErrors.RoomTransitionNotAllowed, null)]
+    [InlineData(SiteErrors.RoomCheckOutRequired, null)]
+    [InlineData(SiteErrors.StayBedTaken, null)]
+    [InlineData(SiteErrors.SiteNotInService, null)]
+    [InlineData(SiteErrors.TripTransitionNotAllowed, null)]
+    [InlineData(SiteErrors.TripPassengerOnOpenTrip, null)]
+    [InlineData(SiteErrors.VehicleNotAvailable, null)]
+    public void ARefusal_IsAboutAnInputField_OrTheCurrentState(string code, string? field)
+    {
+        Assert.Equal(field, SiteErrors.FieldOf(code));
     }
 }

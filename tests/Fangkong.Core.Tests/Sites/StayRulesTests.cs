@@ -77,7 +77,7 @@ public class StayRulesTests
 
     [Theory]
     [InlineData(SiteStatus.InService, null)]
-    [InlineData(SiteStatus.StandbyReserve, null)]
+    [InlineData(SiteStatus.StandbyReserve, "site.not-in-service")]
     [InlineData(SiteStatus.Preparing, "site.not-in-service")]
     [InlineData(SiteStatus.Closed, "site.not-in-service")]
     public void Allocate_OnlyAtSitesThatReceive(SiteStatus status, string? expected)

@@ -91,6 +91,31 @@ public class TripRulesTests
     }
 
     [Fact]
+    public void ValidateRequest_FromASiteToTheSameSite_IsRefused()
+    {
+        var trip = NewTrip();
+        (trip.FromKind, trip.FromSiteId, trip.FromText) = (TripPlaceKind.Site, 1, null);
+        Assert.Equal([new FieldError("toSiteId", "trip.same-site")], TripRules.ValidateRequest(trip));
+        // From one site to another is a transfer between sites.
+        trip.FromSiteId = 2;
+        Assert.Empty(TripRules.ValidateRequest(trip));
+        // A site to a hospital names no destination site.
+        (trip.FromSiteId, trip.ToKind, trip.ToSiteId) = (1, TripPlaceKind.Hospital, null);
+        Assert.Empty(TripRules.ValidateRequest(trip));
+    }
+
+    [Fact]
+    public void ValidateOrders_AnOrderMustBeThePassengersOwn()
+    {
+        TripPassenger[] passengers = [new() { PersonId = 1, OrderId = 11 }, new() { PersonId = 2, OrderId = 11 }, new() { PersonId = 3, OrderId = 99 }, new() { PersonId = 4 }];
+        var owners = new Dictionary<long, long> { [11] = 1 };
+        // Person 2 names person 1's order; person 3 an order not found (refused alike); person 4 none, which is fine.
+        Assert.Equal([new FieldError("passengers[1].orderId", "trip.order-not-passengers"), new FieldError("passengers[2].orderId", "trip.order-not-passengers")],
+            TripRules.ValidateOrders(passengers, owners));
+        Assert.Empty(TripRules.ValidateOrders(passengers[..1], owners));
+    }
+
+    [Fact]
     public void ValidateRequest_NeedsAnOriginAndPassengers()
     {
         var trip = NewTrip(passengers: 0);

@@ -172,7 +172,8 @@ public class SiteTests
         Assert.InRange(trip.RequestToArrival!.Value, TimeSpan.FromMinutes(49), TimeSpan.FromMinutes(51));
         // After the trip the vehicle breaks down: out of service with the reason (a reason is required); back in
         // service it is disinfected before anyone rides in it.
-        Assert.Equal(SiteErrors.VehicleReasonRequired, (await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, false, " ")))).Code);
+        var noReason = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, false, " ")));
+        Assert.Equal(new Core.People.FieldError("reason", SiteErrors.VehicleReasonRequired), Assert.Single(noReason.Errors));
         Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(vehicle, false, "刹车故障")));
         var broken = (await Run(db, Command, sp => Fleet(sp).FleetAsync())).Vehicles.Single(v => v.Id == vehicle);
         Assert.Equal((VehicleStatus.OutOfService, "刹车故障"), (broken.Status, broken.Note));
@@ -786,13 +787,195 @@ public class SiteTests
 
         // The allocation withdrawn before arrival (a reason is required): the room is free again for the other person.
         var winner = attempts.Single(a => a is not null)!.Value;
-        var noReason = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CancelAsync(winner, " ")));
-        Assert.Equal(SiteErrors.StayReasonRequired, noReason.Code);
+        var noReason = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CancelAsync(winner, " ")));
+        Assert.Equal(new Core.People.FieldError("reason", SiteErrors.StayReasonRequired), Assert.Single(noReason.Errors));
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CancelAsync(winner, "转运途中改送定点医院")));
         await AssertHoldersMatchStaysAsync(db);
         var loser = orders[Array.FindIndex(attempts, a => a is null)];
         Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(loser)));
         await AssertHoldersMatchStaysAsync(db);
+    }
+
+    /// <summary>People of different households: one person of each, the first <paramref name="count"/> by id.</summary>
+    private static async Task<long[]> HouseholdsAsync(TestDatabase db, int count)
+    {
+        await using var ctx = await db.ContextAsync(Command);
+        var keys = await ctx.People.Where(p => p.CountyCode == County && p.ScopeKey.Length >= ScopeKey.HouseholdLength).OrderBy(p => p.Id).Take(200)
+            .Select(p => new { p.Id, p.ScopeKey }).ToListAsync();
+        return keys.GroupBy(k => k.ScopeKey[..ScopeKey.HouseholdLength]).Select(g => g.First().Id).Take(count).ToArray();
+    }
+
+    private static async Task<int> CountAsync<T>(TestDatabase db) where T : class
+    {
+        await using var ctx = await db.ContextAsync(Command);
+        return await ctx.Set<T>().IgnoreQueryFilters().CountAsync();
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATripRequest_RefusesAnotherPersonsOrder_ASiteToItself_MixedHouseholds_AndASecondOpenTrip(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var other = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n", "县集中隔离点二号");
+        var (alice, bob) = (await HouseholdsAsync(db, 2)) switch { var p => (p[0], p[1]) };
+        var aliceOrder = await CloseContactOrderAsync(db, alice, "2022-10-04");
+        var bobOrder = await CloseContactOrderAsync(db, bob, "2022-10-04");
+        static TripPassengerInput P(long person, long? order) => new(person, order);
+        TripRequest ToSite(params TripPassengerInput[] passengers) => new(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, site, passengers);
+        Task<long> Request(TripRequest r) => Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(r));
+
+        // Bob's order given with Alice: the order must be the passenger's own (an order that does not exist alike).
+        var wrongOrder = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(ToSite(P(alice, bobOrder))));
+        Assert.Equal(new Core.People.FieldError("passengers[0].orderId", SiteErrors.TripOrderNotPassengers), Assert.Single(wrongOrder.Errors));
+        var noOrder = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(ToSite(P(alice, aliceOrder), P(bob, 999_999))));
+        Assert.Contains(new Core.People.FieldError("passengers[1].orderId", SiteErrors.TripOrderNotPassengers), noOrder.Errors);
+        // From a site to the same site.
+        var sameSite = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(new TripRequest(TripPlaceKind.Site, null, site, TripPlaceKind.Site, null, site, [new(alice, aliceOrder)])));
+        Assert.Equal(new Core.People.FieldError("toSiteId", SiteErrors.TripSameSite), Assert.Single(sameSite.Errors));
+        // Two households in one vehicle (said once), unless it is a point-to-point pick-up.
+        var mixed = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(ToSite(P(alice, aliceOrder), P(bob, bobOrder))));
+        Assert.Equal(new Core.People.FieldError("passengers", SiteErrors.TripMixedHouseholds), Assert.Single(mixed.Errors));
+        Assert.Equal(0, await CountAsync<Trip>(db));
+
+        // Alice on an open trip: a second one is refused naming her and that trip, in any unit of the county.
+        var first = await Request(ToSite(P(alice, aliceOrder)));
+        string aliceName, aliceKey;
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var row = await ctx.People.Where(p => p.Id == alice).Select(p => new { p.Name, p.ScopeKey }).SingleAsync();
+            (aliceName, aliceKey) = (row.Name, row.ScopeKey);
+        }
+        var township = As(Roles.TownshipTeam, aliceKey[..ScopeKey.TownshipLength]);
+        foreach (var (actor, request) in new[] { (SiteStaff, new TripRequest(TripPlaceKind.Site, null, site, TripPlaceKind.Site, null, other, [new(alice, aliceOrder)])),
+                     (township, new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Hospital, "县人民医院", null, [new(alice, null)], PointToPoint: true)) })
+        {
+            var twice = await Assert.ThrowsAsync<ConflictException>(() => Run(db, actor, sp => Make<TripService>(sp).RequestAsync(request)));
+            Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, twice.Code);
+            Assert.Contains(aliceName, twice.Detail);
+            Assert.Contains("#" + first.ToString(CultureInfo.InvariantCulture), twice.Detail);
+            Assert.Contains($"person {alice}", twice.Message);
+        }
+        Assert.Equal(1, await CountAsync<Trip>(db));
+        // Still open once assigned and departed; the cancellation needs a reason (a field error, the trip unchanged).
+        var vehicle = await Run(db, Command, sp => Make<TripService>(sp).AddVehicleAsync(new VehicleInput("豫R·J0002", 4, VehicleKind.Car)));
+        var driver = await Run(db, Command, sp => Make<TripService>(sp).AddDriverAsync(new DriverInput("孙师傅", "13800004444", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).AssignAsync(first, vehicle, driver)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).DepartAsync(first)));
+        Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, (await Assert.ThrowsAsync<ConflictException>(() => Request(ToSite(P(alice, null))))).Code);
+        var noReason = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(first, "  ")));
+        Assert.Equal(new Core.People.FieldError("reason", SiteErrors.TripReasonRequired), Assert.Single(noReason.Errors));
+        Assert.Equal(TripStatus.Departed, (await Run(db, SiteStaff, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == first).Status);
+        // Once it ends, Alice may be carried again; Bob was never held up.
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(first, "改派负压车")));
+        Assert.NotEqual(first, await Request(ToSite(P(alice, aliceOrder))));
+        Assert.True(await Request(ToSite(P(bob, bobOrder))) > 0);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task VehiclePlates_WrittenAnyWay_AreOnePlate_InTheWholeCounty(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        Task<long> Add(Actor actor, string plate) => Run(db, actor, sp => Make<TripService>(sp).AddVehicleAsync(new VehicleInput(plate, 4, VehicleKind.Car)));
+        var first = await Add(Command, "豫r·a1234");
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal("豫RA1234", await ctx.Vehicles.Where(v => v.Id == first).Select(v => v.Plate).SingleAsync());
+        Assert.Equal("豫R·A1234", (await Run(db, Command, sp => Make<TripService>(sp).FleetAsync())).Vehicles.Single(v => v.Id == first).Plate);
+        // A township registering its own pick-up car does not see the county's fleet, and still cannot register the plate again.
+        string township;
+        await using (var ctx = await db.ContextAsync()) township = await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Township).Select(n => n.ScopeKey).FirstAsync();
+        var team = As(Roles.CommandCentre, township);
+        Assert.Empty((await Run(db, team, sp => Make<TripService>(sp).FleetAsync())).Vehicles);
+        foreach (var (actor, plate) in new[] { (Command, "豫R·A1234"), (Command, "豫R A1234"), (Command, "豫RA1234"), (Command, "豫Ｒ－Ａ１２３４"), (team, "豫R•A1234") })
+        {
+            var taken = await Assert.ThrowsAsync<ValidationFailedException>(() => Add(actor, plate));
+            Assert.Equal(new Core.People.FieldError("plate", SiteErrors.PlateTaken), Assert.Single(taken.Errors));
+        }
+        // Not a plate: named, nothing stored.
+        foreach (var plate in new[] { "豫R·A123", "ABC1234", "豫R·A12345678", "" })
+        {
+            var invalid = await Assert.ThrowsAsync<ValidationFailedException>(() => Add(Command, plate));
+            Assert.Equal(new Core.People.FieldError("plate", SiteErrors.PlateInvalid), Assert.Single(invalid.Errors));
+        }
+        // A new-energy plate (6 after the office letter) is another vehicle; so is another office's plate.
+        Assert.True(await Add(team, "豫R·D12345") > 0);
+        Assert.True(await Add(Command, "豫A·A1234") > 0);
+        // A row stored before plates were normalised still counts as its plate.
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            ctx.Vehicles.Add(new Vehicle { CountyCode = County, ScopeKey = County, Plate = "豫R·B5678", Seats = 4, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow, Version = 1 });
+            await ctx.SaveChangesAsync();
+        }
+        Assert.Equal(SiteErrors.PlateTaken, Assert.Single((await Assert.ThrowsAsync<ValidationFailedException>(() => Add(Command, "豫RB5678"))).Errors).Code);
+        Assert.Equal(4, await CountAsync<Vehicle>(db));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AStandbySite_TakesNobody_UntilItIsPutInService(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\n");
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).ChangeStatusAsync(site, SiteStatus.StandbyReserve, null)));
+        var order = await CloseContactOrderAsync(db, (await HouseholdsAsync(db, 1))[0], "2022-10-04");
+        var room = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site)))!.Rooms.First().Id;
+
+        // Not suggested, not taken by the automatic allocation (no room anywhere), refused when chosen by hand.
+        Assert.Empty((await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))!);
+        Assert.Equal("site.no-room", (await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))).Code);
+        var manual = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order, room)));
+        Assert.Equal(SiteErrors.SiteNotInService, manual.Code);
+        Assert.Equal(0, await CountAsync<Stay>(db));
+
+        // In service again (a decision of those who manage sites), it takes people.
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).ChangeStatusAsync(site, SiteStatus.InService, null)));
+        Assert.NotEmpty((await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))!);
+        Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order, room)));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task BadInputValues_AreFieldErrors_AndChangeNothing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号,床位\nA,1,101,1\nA,1,102,1\n");
+        var order = await CloseContactOrderAsync(db, (await HouseholdsAsync(db, 1))[0], "2022-10-04");
+        var rooms = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site)))!.Rooms.Select(r => r.Id).ToList();
+        async Task<Core.People.FieldError> Refused(Func<IServiceProvider, Task> work) =>
+            Assert.Single((await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, SiteStaff, async sp => { await work(sp); return 0; }))).Errors);
+
+        // A bed the room does not have; a room that is not there.
+        Assert.Equal(new Core.People.FieldError("bed", SiteErrors.StayBedRange), await Refused(sp => Make<StayService>(sp).AllocateAsync(order, rooms[0], 2)));
+        Assert.Equal(new Core.People.FieldError("roomId", SiteErrors.RoomNotFound), await Refused(sp => Make<StayService>(sp).AllocateAsync(order, 999_999)));
+        Assert.Equal(0, await CountAsync<Stay>(db));
+        // Out of service without a reason; "occupied" set by hand.
+        Assert.Equal(new Core.People.FieldError("reason", SiteErrors.RoomReasonRequired), await Refused(sp => Make<SiteService>(sp).MoveRoomAsync(rooms[1], RoomState.OutOfService, " ", null)));
+        Assert.Equal(new Core.People.FieldError("state", SiteErrors.RoomCheckInRequired), await Refused(sp => Make<SiteService>(sp).MoveRoomAsync(rooms[1], RoomState.Occupied, null, null)));
+        Assert.Equal(RoomState.Ready, (await Run(db, SiteStaff, sp => Make<SiteService>(sp).BoardAsync(site)))!.Rooms.Single(r => r.Id == rooms[1]).State);
+        // A check-out that says nowhere.
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order, rooms[0])))!.Value;
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
+        Assert.Equal(new Core.People.FieldError("outcome", SiteErrors.StayOutcomeInvalid), await Refused(sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.None)));
+        Assert.Equal(StayStatus.CheckedIn, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).Status);
+        // Leaving for hospital is a trip too: while the person is still on an open one (a pick-up never marked arrived)
+        // the check-out is refused naming that trip, and nothing is checked out; once it is closed, the check-out goes.
+        var person = Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).PersonId;
+        var pickUp = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(person, order)])));
+        var stillOnTrip = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, stillOnTrip.Code);
+        Assert.EndsWith("#" + pickUp.ToString(CultureInfo.InvariantCulture), stillOnTrip.Detail);
+        Assert.Equal(StayStatus.CheckedIn, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).Status);
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(pickUp, "已自行到达")));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        // A vehicle or driver that is not there.
+        var passenger = (await HouseholdsAsync(db, 2))[1];
+        var trip = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Hospital, "县人民医院", null,
+            [new TripPassengerInput(passenger, null)])));
+        var driver = await Run(db, Command, sp => Make<TripService>(sp).AddDriverAsync(new DriverInput("孙师傅", "13800004444", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
+        Assert.Equal(new Core.People.FieldError("vehicleId", SiteErrors.TripVehicleRequired), await Refused(sp => Make<TripService>(sp).AssignAsync(trip, 999_999, driver)));
+        Assert.Equal(TripStatus.Requested, (await Run(db, SiteStaff, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == trip).Status);
     }
 
     [Theory, OnPostgres]

@@ -77,7 +77,8 @@ public class SitesApiTests
         Assert.Equal(items.Length, inspections[0].GetProperty("items").GetArrayLength());
 
         // The township works it: an order, a room, check-in, a trip.
-        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var listed = (await (await township.GetAsync("/api/v1/people?pageSize=2")).JsonAsync()).GetProperty("items");
+        var (person, neighbour) = (listed[0].GetProperty("id").GetInt64(), listed[1].GetProperty("id").GetInt64());
         var order = (await (await township.PostJsonAsync("/api/v1/orders", new { personId = person, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync())
             .GetProperty("id").GetInt64();
         // Waiting for a room until one is allocated: in the township's list, never in another township's.
@@ -92,15 +93,38 @@ public class SitesApiTests
         Assert.False(await Waits(township, order));
         var board = await (await township.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync();
         var roomId = board.GetProperty("rooms")[0].GetProperty("id").GetInt64();
+        // A trip is refused with the field named when it carries someone with another person's order, or goes from a site to itself.
+        await FieldError(township.PostJsonAsync("/api/v1/sites/trips", new { fromKind = "Home", fromText = "家中", toKind = "Site", toSiteId = site,
+            passengers = new[] { new { personId = neighbour, orderId = order } } }), "passengers[0].orderId", "trip.order-not-passengers");
+        await FieldError(township.PostJsonAsync("/api/v1/sites/trips", new { fromKind = "Site", fromSiteId = site, toKind = "Site", toSiteId = site,
+            passengers = new[] { new { personId = neighbour } } }), "toSiteId", "trip.same-site");
         var trip = (await (await township.PostJsonAsync("/api/v1/sites/trips", new
         {
-            fromKind = "Home", fromText = "家中", toKind = "Site", toSiteId = site, passengers = new[] { new { personId = person, orderId = order } },
+            fromKind = "Home", fromText = "家中", toKind = "Site", toSiteId = site, passengers = new[] { new { personId = neighbour } },
         })).JsonAsync()).GetProperty("id").GetInt64();
         var vehicle = (await (await command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·A1234", seats = 4, kind = "Minibus" })).JsonAsync()).GetProperty("id").GetInt64();
+        // The same plate written another way is the same vehicle; a plate of the wrong shape is named.
+        await FieldError(command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫ｒ a1234", seats = 4, kind = "Car" }), "plate", "plate.taken");
+        await FieldError(command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·A12", seats = 4, kind = "Car" }), "plate", "plate.invalid");
         var driver = (await (await command.PostJsonAsync("/api/v1/sites/drivers", new { name = "赵师傅", phone = "13800002222", testCadenceDays = 1, lastTestAt = "2022-10-04T16:00:00Z", lastTestNegative = true })).JsonAsync())
             .GetProperty("id").GetInt64();
         // The allocated person's pick-up from home: a trip to the site with the stay's person on board.
         var pickUp = (await (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/pick-up", new { })).JsonAsync()).GetProperty("id").GetInt64();
+        // On that open trip the person is not put on a second one: a conflict naming the trip.
+        var second = await township.PostJsonAsync("/api/v1/sites/trips", new { fromKind = "Home", fromText = "家中", toKind = "Site", toSiteId = site,
+            passengers = new[] { new { personId = person, orderId = order } } });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var secondBody = await second.JsonAsync();
+        Assert.Equal("trip.passenger-on-open-trip", secondBody.GetProperty("code").GetString());
+        Assert.EndsWith($"#{pickUp}", secondBody.GetProperty("detail").GetString());
+        // Bad input values answer 400 naming the field, not 409: a room out of service without a reason, a trip
+        // cancelled without one, a vehicle that is not there.
+        var freeRoom = (await (await township.GetAsync($"/api/v1/sites/{site}/board")).JsonAsync()).GetProperty("rooms").EnumerateArray()
+            .First(r => r.GetProperty("occupants").GetArrayLength() == 0).GetProperty("id").GetInt64();
+        await FieldError(township.PostJsonAsync($"/api/v1/sites/rooms/{freeRoom}/state", new { state = "OutOfService", reason = " " }), "reason", "room.reason-required");
+        await FieldError(township.PostJsonAsync($"/api/v1/sites/rooms/{freeRoom}/state", new { state = "Occupied" }), "state", "room.check-in-required");
+        await FieldError(township.PostJsonAsync($"/api/v1/sites/trips/{pickUp}/cancel", new { reason = "" }), "reason", "trip.reason-required");
+        await FieldError(command.PostJsonAsync($"/api/v1/sites/trips/{pickUp}/assign", new { vehicleId = 999_999, driverId = driver }), "vehicleId", "trip.vehicle-required");
 
         // Another township: nothing of it.
         var otherSites = await (await other.GetAsync("/api/v1/sites")).JsonAsync();
@@ -140,6 +164,7 @@ public class SitesApiTests
 
         // And it works where it belongs.
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-in", new { })).StatusCode);
+        await FieldError(township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "None" }), "outcome", "stay.outcome-invalid");
         var round = await (await township.GetAsync($"/api/v1/sites/{site}/rounds?slot=Evening")).JsonAsync();
         Assert.Equal((1, 0), (round.GetProperty("items").GetArrayLength(), round.GetProperty("done").GetInt32()));
         Assert.Equal(JsonValueKind.Null, round.GetProperty("items")[0].GetProperty("temperature").ValueKind);
@@ -244,6 +269,17 @@ public class SitesApiTests
         Assert.Contains(notices, n => n.GetProperty("kind").GetString() == "task.raised" && n.TryGetProperty("detail", out var d) && d.GetString() == "fever-transfer");
         Assert.DoesNotContain((await (await siteTeam.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("items").EnumerateArray(),
             n => n.GetProperty("kind").GetString() == "task.raised");
+    }
+
+    /// <summary>A 400 problem naming the field with the code.</summary>
+    private static async Task FieldError(Task<HttpResponseMessage> call, string field, string code)
+    {
+        var response = await call;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+        var codes = JsonDocument.Parse(body).RootElement.GetProperty("codes");
+        Assert.True(codes.TryGetProperty(field, out var named), body);
+        Assert.Contains(code, named.EnumerateArray().Select(c => c.GetString()));
     }
 
     private static async Task Refused(Task<HttpResponseMessage> call)
