@@ -37,7 +37,7 @@ public static class ErrorText
         ["address.township-only"] = "the address names the township but no village or community of it",
         ["address.other-county"] = "the address is in another county",
         ["address.outside-scope"] = "the place is outside your jurisdiction",
-        ["person.outside-scope"] = "this person is registered outside your jurisdiction",
+        ["person.outside-scope"] = "this person (this ID number) is registered outside your jurisdiction",
         ["field.too-long"] = "the value is too long",
         ["note.too-long"] = "the note is longer than 500 characters",
         ["node.not-found"] = "the place does not exist or is outside your jurisdiction",
