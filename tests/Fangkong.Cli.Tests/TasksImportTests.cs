@@ -93,7 +93,7 @@ public class TasksImportTests
         Assert.True(JsonDocument.Parse(output.ToString()).RootElement.GetProperty("reimported").GetBoolean());
     }
 
-    /// <summary>--batch names the batch, --pushed-at (Beijing time unless it carries an offset) is every task's push time; a bad time is refused.</summary>
+    /// <summary>--batch names the batch, --pushed-at (Beijing time unless it carries an offset) is every task's push time; a bad or future time is refused.</summary>
     [Theory, OnSqlite, OnPostgres]
     public async Task BatchAndPushTime_FromTheCommandLine(Engine engine)
     {
@@ -102,6 +102,10 @@ public class TasksImportTests
         var errors = new StringWriter();
         Assert.NotEqual(0, await FangkongCli.RunAsync(["tasks", "import", file, "--json", "--pushed-at", "昨天", .. Options(db)], new StringWriter(), errors));
         Assert.Contains("--pushed-at", errors.ToString());
+        // Later than the county clock's now: refused by the same rule as a row's 推送时间, nothing imported.
+        errors = new StringWriter();
+        Assert.Equal(2, await FangkongCli.RunAsync(["tasks", "import", file, "--json", "--pushed-at", "2099-01-01 08:00", .. Options(db)], new StringWriter(), errors));
+        Assert.Contains("later than", errors.ToString());
 
         var output = new StringWriter();
         Assert.Equal(0, await FangkongCli.RunAsync(["tasks", "import", file, "--json", "--batch", "省协-1110-3", "--pushed-at", "2022-11-10 08:00", .. Options(db)], output, new StringWriter()));

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using Fangkong.Core.Tasks;
 using Fangkong.Data.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +20,7 @@ internal static class TaskCommands
         var import = new Command("import", "Import a pushed list (xlsx or csv: UTF-8, UTF-8 with BOM or GBK) and dispatch its tasks with deadlines.");
         var file = new Argument<FileInfo>("FILE") { Description = "The file to import." };
         var batch = new Option<string?>("--batch") { Description = "One batch name for the whole file (default: each 推送批次 value of the file is its own batch; rows without one go to a batch named after the file)." };
-        var pushedAt = new Option<string?>("--pushed-at") { Description = "When the list was pushed (ISO-8601; Beijing time unless it carries an offset)." };
+        var pushedAt = new Option<string?>("--pushed-at") { Description = "When the list was pushed (ISO-8601; Beijing time unless it carries an offset; not later than now)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         import.Arguments.Add(file);
         import.Options.Add(batch);
@@ -30,12 +30,12 @@ internal static class TaskCommands
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists) throw new CliException($"{path.FullName} does not exist");
-            DateTime? pushed = null;
-            if (parse.GetValue(pushedAt) is { } text)
-            {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)) throw new CliException($"--pushed-at: '{text}' is not an ISO-8601 time");
-                pushed = text.Contains('+') || text.EndsWith('Z') || text.LastIndexOf('-') > 9 ? at.UtcDateTime : DateTime.SpecifyKind(at.DateTime.AddHours(-8), DateTimeKind.Utc);
-            }
+            // The same rule as a row's 推送时间 (Core's PushedTimeRules): county time unless it carries an offset, not later than now.
+            var time = PushedTimeRules.Read(parse.GetValue(pushedAt), host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
+                TimeZoneInfo.FindSystemTimeZoneById(host.Options.TimeZone));
+            if (time.Error is { } refused)
+                throw new CliException($"--pushed-at: '{parse.GetValue(pushedAt)}' " + (refused == PushedTimeRules.Future ? "is later than the county clock's now" : "is not an ISO-8601 time"));
+            var pushed = time.Utc;
             await host.ActAsync(parse, ct);
             var importer = ActivatorUtilities.CreateInstance<VerificationImporter>(host.Services);
             // Progress on stderr (every 50,000 rows), so stdout stays the summary alone.

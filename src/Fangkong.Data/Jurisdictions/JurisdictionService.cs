@@ -6,8 +6,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Fangkong.Data.Jurisdictions;
 
+/// <param name="People">People registered at the node or anywhere below it.</param>
+/// <param name="PeopleHere">
+/// People registered at the node itself, in none of its children (the county's own: pushed persons not yet placed in
+/// a township, say). <see cref="People"/> is this plus the children's <see cref="People"/>, so a list of children
+/// with a row for these adds up to the node's total.
+/// </param>
 public sealed record NodeSummary(long Id, long? ParentId, JurisdictionLevel Level, string Name, string Code, string ScopeKey,
-    string? Address, bool IsCommunity, bool Official, int Children, int People);
+    string? Address, bool IsCommunity, bool Official, int Children, int People, int PeopleHere = 0);
 
 public sealed record NodeDetail(NodeSummary Node, IReadOnlyList<PlaceStep> Path);
 
@@ -68,6 +74,7 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
         // scan per key length, which pays for computing and sorting each key's prefix (150–370 ms over a whole county)
         // but only runs over a small subtree.
         var people = new Dictionary<long, int>();
+        var here = new Dictionary<long, int>();
         foreach (var group in nodes.GroupBy(n => n.ScopeKey.Length))
         {
             if (group.Count() <= RangeCountLimit)
@@ -76,6 +83,7 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
                 {
                     var (from, to) = (n.ScopeKey, ScopeKey.Successor(n.ScopeKey) ?? "~");
                     people[n.Id] = await db.People.CountAsync(p => string.Compare(p.ScopeKey, from) >= 0 && string.Compare(p.ScopeKey, to) < 0, ct);
+                    here[n.Id] = people[n.Id] == 0 ? 0 : await db.People.CountAsync(p => p.ScopeKey == from, ct);
                 }
                 continue;
             }
@@ -86,13 +94,20 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
             var counts = await db.People.Where(p => string.Compare(p.ScopeKey, lower) >= 0 && string.Compare(p.ScopeKey, upper) < 0)
                 .GroupBy(p => p.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() })
                 .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-            foreach (var n in group) people[n.Id] = counts.GetValueOrDefault(n.ScopeKey);
+            var own = await db.People.Where(p => string.Compare(p.ScopeKey, lower) >= 0 && string.Compare(p.ScopeKey, upper) < 0 && p.ScopeKey.Length == length)
+                .GroupBy(p => p.ScopeKey).Select(g => new { g.Key, Count = g.Count() })
+                .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            foreach (var n in group)
+            {
+                people[n.Id] = counts.GetValueOrDefault(n.ScopeKey);
+                here[n.Id] = own.GetValueOrDefault(n.ScopeKey);
+            }
         }
-        return nodes.Select(n => Item(n, childCounts.GetValueOrDefault(n.Id), people[n.Id])).ToList();
+        return nodes.Select(n => Item(n, childCounts.GetValueOrDefault(n.Id), people[n.Id], here[n.Id])).ToList();
     }
 
-    private static NodeSummary Item(JurisdictionNode n, int children, int people) =>
-        new(n.Id, n.ParentId, n.Level, n.Name, n.Code, n.ScopeKey, n.Address, n.IsCommunity, JurisdictionNode.IsOfficial(n.Level), children, people);
+    private static NodeSummary Item(JurisdictionNode n, int children, int people, int peopleHere = 0) =>
+        new(n.Id, n.ParentId, n.Level, n.Name, n.Code, n.ScopeKey, n.Address, n.IsCommunity, JurisdictionNode.IsOfficial(n.Level), children, people, peopleHere);
 
     /// <summary>Creates a grid, building, unit or household under a visible node. The number is the next free one unless given.</summary>
     public async Task<long> CreateChildAsync(long parentId, JurisdictionLevel level, string? name, int? number, string? address, CancellationToken ct = default)

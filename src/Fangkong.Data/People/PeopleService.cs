@@ -278,7 +278,7 @@ public sealed class PeopleService(
         await ApplyAsync(db, person, input, ct);
         db.People.Add(person);
         db.Audit.Reason = Text.Tidy(reason) ?? "registered";
-        await SaveUniqueAsync(db, ct);
+        await SaveUniqueAsync(db, person, ct);
         return person.Id;
     }
 
@@ -294,11 +294,16 @@ public sealed class PeopleService(
         await ApplyAsync(db, person, input, ct);
         person.Version++;
         db.Audit.Reason = Text.Tidy(reason) ?? "edited";
-        await SaveUniqueAsync(db, ct);
+        await SaveUniqueAsync(db, person, ct);
         return true;
     }
 
-    private static async Task SaveUniqueAsync(FangkongDb db, CancellationToken ct)
+    /// <summary>
+    /// Saves a person; an ID number another person holds is refused (one person per ID per county). When that person
+    /// is outside the actor's jurisdiction the answer says only that ("person.outside-scope", as the import's row
+    /// errors do): nothing of a record the actor may not see — its name, place or id — is told.
+    /// </summary>
+    private static async Task SaveUniqueAsync(FangkongDb db, Person person, CancellationToken ct)
     {
         try
         {
@@ -310,7 +315,11 @@ public sealed class PeopleService(
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            throw new ValidationFailedException([new FieldError("documentNumber", "id.duplicate")]);
+            var (hash, id) = (person.DocumentHash, person.Id);
+            db.ChangeTracker.Clear();
+            // The jurisdiction filter applies: a holder found here is one the actor may see anyway.
+            var visible = hash is not null && await db.People.AsNoTracking().AnyAsync(p => p.DocumentHash == hash && p.Id != id, ct);
+            throw new ValidationFailedException([new FieldError("documentNumber", visible ? "id.duplicate" : "person.outside-scope")]);
         }
     }
 

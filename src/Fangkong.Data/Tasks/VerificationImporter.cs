@@ -92,6 +92,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     private AddressResolver ResolverFor(string county) => resolvers.For(county);
     private Core.Security.FieldProtector Protector => protector;
     private TimeProvider Time => time;
+    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(Settings.TimeZone);
 
     /// <summary>Imports a file (xlsx or csv in UTF-8, UTF-8 with BOM or GBK).</summary>
     public async Task<VerificationImportSummary> ImportFileAsync(string path, string fileName, VerificationImportOptions? importOptions = null,
@@ -99,7 +100,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     {
         var sha = await HashFileAsync(path, ct);
         var bytes = new FileInfo(path).Length;
-        return await RunAsync(fileName, sha, bytes, ImportOptions.EstimatedRows(bytes), importOptions ?? new(), async run =>
+        return await RunAsync(fileName, sha, bytes, ImportOptions.EstimatedRows(bytes), importOptions ?? new(), batchRequired: false, async run =>
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             using var source = TabularFile.Open(file, fileName);
@@ -107,12 +108,12 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         }, progress, ct);
     }
 
-    /// <summary>Imports rows pushed by a machine (the HTTP endpoint), with the same rules and figures.</summary>
+    /// <summary>Imports rows pushed by a machine (the HTTP endpoint), with the same rules and figures; a push names its batch.</summary>
     public Task<VerificationImportSummary> ImportRowsAsync(string sourceName, IReadOnlyList<PushedRow> rows, VerificationImportOptions? importOptions = null,
         CancellationToken ct = default)
     {
         var sha = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(rows))).ToLowerInvariant();
-        return RunAsync(sourceName, sha, 0, rows.Count, importOptions ?? new(), run => run.ConsumeAsync(rows, "json", ct), null, ct);
+        return RunAsync(sourceName, sha, 0, rows.Count, importOptions ?? new(), batchRequired: true, run => run.ConsumeAsync(rows, "json", ct), null, ct);
     }
 
     private static async Task<string> HashFileAsync(string path, CancellationToken ct)
@@ -122,12 +123,16 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     }
 
     private async Task<VerificationImportSummary> RunAsync(string fileName, string sha, long bytes, int estimatedRows, VerificationImportOptions importOptions,
-        Func<Run, Task> consume, IProgress<int>? progress, CancellationToken ct)
+        bool batchRequired, Func<Run, Task> consume, IProgress<int>? progress, CancellationToken ct)
     {
         var actor = actorAccessor.Current;
         actor.Require(Permissions.VerificationManage);
         if (actor.Scope.All || actor.Scope.Prefix != actor.Scope.CountyCode)
             throw new ForbiddenException(Permissions.VerificationManage + " at county level");
+        // The request's own values are refused before anything is written (a row's are row errors, see Run.Prepare).
+        var pushedAt = PushedTimeRules.Of(importOptions.PushedAt, time.GetUtcNow().UtcDateTime, Zone);
+        ValidationFailedException.ThrowIfAny(PushedTimeRules.RequestErrors(importOptions.Batch, batchRequired, pushedAt));
+        importOptions = importOptions with { PushedAt = pushedAt.Utc };
         var clock = Stopwatch.StartNew();
         var county = actor.Scope.CountyCode;
         var name = Path.GetFileName(fileName);
@@ -302,9 +307,13 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         public string ScopeKey = scopeKey;
     }
 
-    /// <summary>A normalised row with its hashes, its resolved address and its encrypted-to-be cells.</summary>
-    private sealed record Prepared(NormalizedPushedRow Row, byte[]? IdHash, byte[]? PhoneHash, AddressResolution? Address, string Cells, DateTime? PushedAt,
-        PushedListDigest.RowHash Content, BatchOfFile Batch);
+    /// <summary>A normalised row with its hashes, its resolved address, its encrypted-to-be cells and its push time (or why it has none).</summary>
+    private sealed record Prepared(NormalizedPushedRow Row, byte[]? IdHash, byte[]? PhoneHash, AddressResolution? Address, string Cells, PushedTime Pushed,
+        PushedListDigest.RowHash Content, BatchOfFile Batch)
+    {
+        /// <summary>A time that cannot be read or lies in the future is not the row's push time (the row itself is kept).</summary>
+        public DateTime? PushedAt => Pushed.Error is null ? Pushed.Utc : null;
+    }
 
     /// <summary>One batch of the file being imported (a distinct 推送批次, or the one named by the caller) and its figures.</summary>
     private sealed class BatchOfFile(VerificationBatch entity)
@@ -338,6 +347,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AddressResolution> _addresses = new(StringComparer.Ordinal);
         private AddressResolver _resolver = null!;
         private DateOnly _today;
+        private TimeZoneInfo _zone = null!;
         /// <summary>The batches of this file by (tidied) name, and in file order.</summary>
         private readonly Dictionary<string, BatchOfFile> _batchByName = new(StringComparer.Ordinal);
         private readonly List<BatchOfFile> _batches = [];
@@ -358,6 +368,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         {
             _resolver = owner.ResolverFor(_county);
             _today = CountyClock.Today(owner.Time, owner.Settings.TimeZone);
+            _zone = owner.Zone;
             foreach (var n in await db.Nodes.AsNoTracking().Where(n => n.CountyCode == _county && n.Level <= JurisdictionLevel.Village)
                          .Select(n => new { n.ScopeKey, n.Id }).ToListAsync(ct))
                 _nodeIds[n.ScopeKey] = n.Id;
@@ -491,7 +502,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                     if (_addresses.Count < 200_000) _addresses.TryAdd(text, address);
                 }
             }
-            return new Prepared(row, idHash, phoneHash, address, CellsJson(raw), ParseTime(raw.PushedAt), PushedListDigest.Hash(raw), batch);
+            return new Prepared(row, idHash, phoneHash, address, CellsJson(raw), PushedTimeRules.Read(raw.PushedAt, now, _zone), PushedListDigest.Hash(raw), batch);
         }
 
         private async Task WriteAsync(Task<List<Prepared>> normalizing, CancellationToken ct)
@@ -571,6 +582,9 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
                 Error(row.Raw.RowNumber, null, code, null);
                 return new Decision(DecisionKind.Reject);
             }
+            // A push time that cannot be read or lies in the future: reported on its row, the row itself is still worked
+            // (a row is refused only without any identity), taking its batch's time.
+            if (item.Pushed.Error is { } timeError) Error(row.Raw.RowNumber, "pushedAt", timeError, Text.Tidy(row.Raw.PushedAt));
             var flags = VerificationFlags.None;
             if (row.IdInvalid) { _idInvalid++; flags |= VerificationFlags.IdInvalid; }
             // Rule 3: duplicates inside the file (same valid ID; or no valid ID, same name and phone).
@@ -692,17 +706,6 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
 
         private static string? Cap(string? s, int max) => Text.Tidy(s) is { } t ? (t.Length > max ? t[..max] : t) : null;
 
-        private static DateTime? ParseTime(string? text)
-        {
-            if (Text.Tidy(text) is not { } t) return null;
-            // Pushed times are Beijing time unless they say otherwise.
-            if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto) && (t.Contains('Z') || t.Contains('+')))
-                return dto.UtcDateTime;
-            if (DateTime.TryParse(t.Replace('/', '-'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
-                return DateTime.SpecifyKind(local.AddHours(-8), DateTimeKind.Utc);
-            return null;
-        }
-
         private static string CellsJson(PushedRow raw)
         {
             var buffer = new ArrayBufferWriter<byte>(256);
@@ -721,7 +724,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
         private void Error(int row, string? field, string code, string? value)
         {
             if (_errors.Count < owner.Settings.Import.MaxRowErrors)
-                _errors.Add(new ImportRowError { RowNumber = row, Field = field, Code = code, Message = ErrorText.For(code), Value = value });
+                _errors.Add(new ImportRowError { RowNumber = row, Field = field, Code = code, Message = ErrorText.For(code), Value = value is { Length: > 200 } ? value[..200] : value });
         }
 
         /// <summary>An earlier batch of the county holding exactly these rows (whatever file carried them), or null.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Fangkong.Core.Accounts;
 using Fangkong.Data.Accounts;
 using Fangkong.Data.Infrastructure;
@@ -63,15 +64,16 @@ public static class AccountsModule
         return api;
     }
 
-    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> Login(LoginRequest request, LoginService login)
+    /// <summary>
+    /// Signs in. A wrong password, an unknown user and a locked account all get 401 with the same sentence: a
+    /// different answer for a locked account would tell which user names exist.
+    /// </summary>
+    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> Login(LoginRequest request, LoginService login, IStringLocalizer<AccountStrings> strings)
     {
         var outcome = await login.SignInAsync(request.UserName, request.Password, request.Persistent);
-        return outcome switch
-        {
-            SignInOutcome.Succeeded => TypedResults.Ok(new LoginResponse(request.UserName!.Trim())),
-            SignInOutcome.LockedOut => TypedResults.Problem(title: "The account is locked after repeated failed sign-ins; try again later or ask an administrator.", statusCode: StatusCodes.Status423Locked),
-            _ => TypedResults.Problem(title: "Wrong user name or password.", statusCode: StatusCodes.Status401Unauthorized),
-        };
+        return outcome == SignInOutcome.Succeeded
+            ? TypedResults.Ok(new LoginResponse(request.UserName!.Trim()))
+            : TypedResults.Problem(title: strings["SignInRefused"], statusCode: StatusCodes.Status401Unauthorized);
     }
 
     public static async Task<NoContent> Logout(LoginService login)

@@ -12,7 +12,9 @@ public enum SignInOutcome { Succeeded, Failed, LockedOut, NotAllowed }
 
 /// <summary>
 /// Password sign-in with lock-out (5 failures → 15 minutes), shared by the login page and POST /api/v1/auth/login.
-/// Every attempt on a known account is written to the audit trail in that account's scope.
+/// Every attempt on a known account is written to the audit trail in that account's scope. A wrong password, an unknown
+/// user and a locked account get the same answer from the callers and cost the same password check, so the answer
+/// does not tell which user names exist.
 /// </summary>
 public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppUser> users, IServiceScopeFactory scopes, IHttpContextAccessor http, ActorAccessor actor)
 {
@@ -23,8 +25,16 @@ public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppU
         if (user is null)
         {
             // Same work and same answer as a wrong password, so account names cannot be probed.
-            users.PasswordHasher.HashPassword(new AppUser(), password);
+            SpendPasswordCheck(password);
             return SignInOutcome.Failed;
+        }
+        if (await users.IsLockedOutAsync(user))
+        {
+            // Identity refuses a locked account before it checks the password: check a dummy instead, so a locked
+            // account answers no faster than an unknown one. The right password does not unlock it.
+            SpendPasswordCheck(password);
+            await RecordAsync(user, SignInOutcome.LockedOut);
+            return SignInOutcome.LockedOut;
         }
         var result = await signIn.PasswordSignInAsync(user, password, persistent, lockoutOnFailure: true);
         var outcome = result.Succeeded ? SignInOutcome.Succeeded
@@ -36,6 +46,16 @@ public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppU
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
+
+    /// <summary>A password hash made once per process, checked against when there is no real one to check.</summary>
+    private static string? _dummyHash;
+
+    /// <summary>The work of checking a password (the hasher's full iteration count), for attempts that have no hash to check.</summary>
+    private void SpendPasswordCheck(string password)
+    {
+        var dummy = _dummyHash ??= users.PasswordHasher.HashPassword(new AppUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
+        users.PasswordHasher.VerifyHashedPassword(new AppUser(), dummy, password);
+    }
 
     /// <summary>
     /// Re-issues the caller's cookie with the account's current security stamp (after changing the own password), so

@@ -48,7 +48,8 @@ public static class VerificationModule
                 r.Extra?.Select(e => new KeyValuePair<string, string>(e.Key, e.Value)).ToList())).ToList();
             return TypedResults.Ok(await importer.ImportRowsAsync(body.Batch ?? "push", rows, new VerificationImportOptions(body.Batch, body.PushedAt), ct));
         }).RequireAuthorization(Permissions.VerificationManage).WithName("Verification_Push")
-            .WithSummary("A machine push of rows (JSON), with the same rules and figures as a file; the same rows again change nothing (reimported).");
+            .WithSummary("A machine push of rows (JSON), with the same rules and figures as a file; the same rows again change nothing (reimported). "
+                + "batch is required; pushedAt (county time unless it carries an offset) must not be later than now: 400 naming the field. A row's unreadable or future pushedAt is a row error, the row is still worked.");
         g.MapPost("/import", async Task<Results<Ok<VerificationImportSummary>, ProblemHttpResult>> (HttpContext http, ImportUploads uploads, VerificationImporter importer,
             string? batch, DateTime? pushedAt, CancellationToken ct) =>
         {
@@ -134,6 +135,10 @@ public static class VerificationModule
                 var s = await importer.ImportFileAsync(saved.Path!, saved.FileName!, new VerificationImportOptions(string.IsNullOrWhiteSpace(batch) ? null : batch, pushedAt), null, ct);
                 return Results.LocalRedirect(s.Error is not null ? $"/verification/tasks?failed=job&job={s.JobId}"
                     : $"/verification/tasks?batch={s.BatchId}&imported=1{(s.Reimported ? "&again=1" : "")}");
+            }
+            catch (Fangkong.Data.Infrastructure.ValidationFailedException e) when (e.Errors.Any(f => f.Code == PushedTimeRules.Future))
+            {
+                return Results.LocalRedirect("/verification/tasks?failed=pushedAt-future");
             }
             finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.VerificationManage).ExcludeFromDescription();

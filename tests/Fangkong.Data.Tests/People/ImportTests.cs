@@ -147,7 +147,12 @@ public class ImportTests
 
         var again = $"姓名,身份证号,现住址\n本乡人,{Id(33)},毛堂乡毛堂村\n";
         var moved = await ImportAsync(db, Encoding.UTF8.GetBytes(again), "d.csv", Cadre("411326302"));
-        Assert.Equal("person.outside-scope", moved.FirstRejections.Single().Code);
+        var refusal = moved.FirstRejections.Single();
+        Assert.Equal("person.outside-scope", refusal.Code);
+        // The refusal tells that the ID is registered outside the account's jurisdiction, nothing of that record.
+        var told = $"{refusal.Field} {refusal.Reason} {refusal.Value}";
+        Assert.DoesNotContain("本乡人", told);
+        Assert.DoesNotContain("411326304", told);
     }
 
     [Theory, OnSqlite, OnPostgres]

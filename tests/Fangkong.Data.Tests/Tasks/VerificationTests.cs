@@ -942,4 +942,83 @@ public class VerificationTests
         // Only the county imports.
         await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, "411326102"), sp => Make<VerificationImporter>(sp).ImportRowsAsync("x", rows)));
     }
+
+    /// <summary>
+    /// Push times against the county clock (an exercise date here): a machine push must name its batch and may not be
+    /// pushed from the future (400 naming the field, nothing written); a row's unreadable or future 推送时间 is a row
+    /// error naming the row and pushedAt, and the row is still worked with its batch's time. The file import and the
+    /// push decide the same rows alike.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task PushTimes_LaterThanTheCountyClock_OrUnreadable_AreRefusedOrReportedOnTheirRow_TheSameByFileAndByPush(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        PushedRow Row(int n, string name, int id, string? pushedAt) => new(n, name, Id(id), null, "淅川县上集镇上集村", "上海", "时空伴随", pushedAt, null);
+        IReadOnlyList<PushedRow> rows =
+        [
+            Row(1, "甲一", 41, "2022-10-05 08:00"),
+            Row(2, "乙二", 42, "2030-01-01 08:00"),
+            Row(3, "丙三", 43, "明天上午"),
+            // Within the tolerance of a sender's clock running a little fast.
+            Row(4, "丁四", 44, "2022-10-05 09:05"),
+            Row(5, "戊五", 45, "2022-10-05 09:20"),
+        ];
+        Task<VerificationImportSummary> Push(string? batch, DateTime? pushedAt = null) =>
+            Run(db, Command, sp => Make<VerificationImporter>(sp).ImportRowsAsync(batch ?? "push", rows, new VerificationImportOptions(batch, pushedAt)));
+
+        foreach (var (batch, at, field, code) in new (string?, DateTime?, string, string)[]
+                 {
+                     (null, null, "batch", "batch.required"),
+                     ("  \u3000 ", null, "batch", "batch.required"),
+                     ("机推-1005", new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), "pushedAt", "pushedAt.future"),
+                     // Without a kind, a time is county time: 09:20 Beijing is 20 minutes ahead.
+                     ("机推-1005", new DateTime(2022, 10, 5, 9, 20, 0), "pushedAt", "pushedAt.future"),
+                 })
+        {
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => Push(batch, at));
+            Assert.Equal((field, code), (Assert.Single(refused.Errors).Field, refused.Errors[0].Code));
+        }
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal((0, 0, 0), (await ctx.VerificationBatches.CountAsync(), await ctx.VerificationTasks.CountAsync(), await ctx.ImportJobs.CountAsync(j => j.Kind == VerificationImporter.JobKind)));
+
+        var pushed = await Push("机推-1005", new DateTime(2022, 10, 5, 9, 5, 0));
+        Assert.Equal((5, 0, 5), (pushed.Rows, pushed.Rejected, pushed.TasksCreated));
+        Assert.Equal(["2:pushedAt:pushedAt.future:2030-01-01 08:00", "3:pushedAt:pushedAt.invalid:明天上午", "5:pushedAt:pushedAt.future:2022-10-05 09:20"],
+            pushed.FirstRejections.Select(r => $"{r.Row}:{r.Field}:{r.Code}:{r.Value}"));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var times = await ctx.VerificationTasks.ToDictionaryAsync(t => t.Name, t => t.PushedAt);
+            Assert.Equal(Beijing("2022-10-05 08:00"), times["甲一"]);
+            Assert.Equal(Beijing("2022-10-05 09:05"), times["丁四"]);
+            // The bad rows take the time given for the whole push.
+            Assert.Equal(Beijing("2022-10-05 09:05"), times["乙二"]);
+            Assert.Equal(Beijing("2022-10-05 09:05"), times["丙三"]);
+            Assert.Equal(Beijing("2022-10-05 09:05"), (await ctx.VerificationBatches.SingleAsync()).PushedAt);
+            var errors = await ctx.ImportRowErrors.OrderBy(e => e.RowNumber).Select(e => new { e.RowNumber, e.Field, e.Code }).ToListAsync();
+            Assert.Equal([(2, "pushedAt", "pushedAt.future"), (3, "pushedAt", "pushedAt.invalid"), (5, "pushedAt", "pushedAt.future")],
+                errors.Select(e => (e.RowNumber, e.Field!, e.Code)));
+        }
+        await AssertCountsMatchTheTasksAsync(db);
+
+        // The same rows as a file (no time for the whole list): the same row errors and tasks; the batch's time is its earliest good row's.
+        await using var other = await TestDatabase.CreateAsync(engine);
+        SetNow(other, "2022-10-05 09:00");
+        var path = WriteCsv(other, "list-1005.csv", ["姓名,身份证号,现住址,来源地,推送原因,推送时间", .. rows.Select(r => $"{r.Name},{r.IdNumber},{r.Address},{r.Origin},{r.Reason},{r.PushedAt}")],
+            new UTF8Encoding(false));
+        var imported = await ImportAsync(other, path, "机推-1005");
+        Assert.Equal((pushed.Rows, pushed.Rejected, pushed.TasksCreated), (imported.Rows, imported.Rejected, imported.TasksCreated));
+        // File rows are numbered from the header (row 1), pushed rows from 1: the same rows, one apart.
+        Assert.Equal(pushed.FirstRejections.Select(r => (r.Row + 1, r.Field, r.Code, r.Value)), imported.FirstRejections.Select(r => (r.Row, r.Field, r.Code, r.Value)));
+        await using (var ctx = await other.ContextAsync(Command))
+        {
+            var times = await ctx.VerificationTasks.ToDictionaryAsync(t => t.Name, t => t.PushedAt);
+            Assert.Equal(Beijing("2022-10-05 08:00"), times["乙二"]);
+            Assert.Equal(Beijing("2022-10-05 08:00"), (await ctx.VerificationBatches.SingleAsync()).PushedAt);
+        }
+        // A time for the whole file is checked as a push's is.
+        var future = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(other, Command,
+            sp => Make<VerificationImporter>(sp).ImportFileAsync(path, "list-1005.csv", new VerificationImportOptions("机推-1006", new DateTime(2030, 1, 1)))));
+        Assert.Equal("pushedAt", Assert.Single(future.Errors).Field);
+    }
 }

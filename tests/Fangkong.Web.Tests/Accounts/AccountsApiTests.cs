@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.People;
+using Fangkong.Data.Accounts;
 using Fangkong.Testing;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fangkong.Web.Tests.Accounts;
 
@@ -13,22 +17,70 @@ public class AccountsApiTests
     {
         await using var app = await FangkongApp.StartAsync(engine);
         var client = app.Anonymous();
+        var answers = new List<string>();
         for (var i = 0; i < 5; i++)
         {
             var wrong = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "village", password = "Wrong@password1" });
-            Assert.Equal(i < 4 ? HttpStatusCode.Unauthorized : HttpStatusCode.Locked, wrong.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            answers.Add((await wrong.JsonAsync()).GetProperty("title").GetString()!);
         }
+        // Locked: the right password does not sign in either.
         var right = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "village", password = TestDatabase.DemoPassword });
-        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
-        // An unknown user gets the same answer as a wrong password.
+        Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
+        answers.Add((await right.JsonAsync()).GetProperty("title").GetString()!);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+        // An unknown user gets the very same answer as a wrong password and as a locked account: nothing tells which names exist.
         var unknown = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "nobody", password = "Wrong@password1" });
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        answers.Add((await unknown.JsonAsync()).GetProperty("title").GetString()!);
+        Assert.Single(answers.Distinct());
 
         var command = await app.SignInAsync("command");
         var audit = await (await command.GetAsync("/api/v1/audit?action=account.&pageSize=20")).JsonAsync();
         var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
-        Assert.Contains("account.locked-out", actions);
+        Assert.Equal(2, actions.Count(a => a == "account.locked-out"));
         Assert.Equal(4, actions.Count(a => a == "account.sign-in-failed"));
+
+        // It was the lock that refused the right password: unlocked, it signs in.
+        var admin = await app.SignInAsync("admin");
+        var account = (await (await admin.GetAsync("/api/v1/accounts?q=village")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .First(a => a.GetProperty("userName").GetString() == "village");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostJsonAsync($"/api/v1/accounts/{account.GetProperty("id").GetInt64()}/unlock", new { reason = "本人确认" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = "village", password = TestDatabase.DemoPassword })).StatusCode);
+    }
+
+    /// <summary>Counts password checks: every refused sign-in must cost one, whatever the reason, so timing tells nothing either.</summary>
+    private sealed class CountingHasher : IPasswordHasher<AppUser>
+    {
+        private readonly PasswordHasher<AppUser> _inner = new();
+        public int Checks;
+        public string HashPassword(AppUser user, string password) => _inner.HashPassword(user, password);
+        public PasswordVerificationResult VerifyHashedPassword(AppUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref Checks);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
+    }
+
+    [Theory, OnSqlite]
+    public async Task UnknownUser_LockedAccount_AndWrongPassword_EachCostOnePasswordCheck(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var hasher = new CountingHasher();
+        await using var counted = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IPasswordHasher<AppUser>>(hasher)));
+        var client = counted.CreateClient();
+        async Task<int> ChecksOfAsync(string user, string password)
+        {
+            var before = hasher.Checks;
+            var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { userName = user, password });
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            return hasher.Checks - before;
+        }
+
+        Assert.Equal(1, await ChecksOfAsync("nobody", "Wrong@password1"));
+        for (var i = 0; i < 5; i++) Assert.Equal(1, await ChecksOfAsync("village", "Wrong@password1"));
+        Assert.Equal(1, await ChecksOfAsync("village", TestDatabase.DemoPassword));
+        Assert.Equal(1, await ChecksOfAsync("village", "Wrong@password1"));
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -5,6 +5,29 @@ namespace Fangkong.Web.Tests.Jurisdictions;
 
 public class JurisdictionsApiTests
 {
+    /// <summary>The county dashboard and its API: people registered at the county node itself have their own row, so the rows add up.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task Dashboard_PeopleAtTheCountyItself_AreTheirOwnRow_AndTheRowsAddUpToTheTotal(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var county = await app.SignInAsync("command");
+        var push = new { batch = "看板-1", rows = new object[] { new { name = "县直甲", phone = "13755553001", address = "某某小区" } } };
+        Assert.Equal(1, (await (await county.PostJsonAsync("/api/v1/verification/push", push)).JsonAsync()).GetProperty("unroutable").GetInt32());
+
+        var root = await (await county.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var children = await (await county.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync();
+        var here = root.GetProperty("peopleHere").GetInt32();
+        Assert.Equal(1, here);
+        Assert.Equal(root.GetProperty("people").GetInt32(), children.EnumerateArray().Sum(c => c.GetProperty("people").GetInt32()) + here);
+
+        var page = await county.GetStringAsync("/");
+        Assert.Contains("id=\"people-here\"", page);
+        Assert.Contains("县直属", page);
+        // A township with nobody registered at its own node shows no such row.
+        var township = await app.SignInAsync("township");
+        Assert.DoesNotContain("people-here", await township.GetStringAsync("/"));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Tree_IsScoped_AndGridsAndHouseholdsCanBeAddedOnlyInside(Engine engine)
     {

@@ -147,6 +147,35 @@ public class PeopleApiTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task AnIdRegisteredInAnotherTownship_IsRefused_WithoutTellingAnythingAboutThatRecord(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var theirs = await FirstPersonAsync(other);
+        var id = (await (await other.PostJsonAsync($"/api/v1/people/{theirs.Id}/reveal", new { field = "DocumentNumber", reason = "核对证件" })).JsonAsync()).GetProperty("value").GetString()!;
+        var mine = await FirstPersonAsync(township);
+        var nodeId = (await (await township.GetAsync($"/api/v1/people/{mine.Id}")).JsonAsync()).GetProperty("nodeId").GetInt64();
+
+        var created = await township.PostJsonAsync("/api/v1/people", new { person = new { name = "赵六", documentNumber = id, nodeId }, reason = "新登记" });
+        var updated = await township.PutJsonAsync($"/api/v1/people/{mine.Id}", new { person = new { name = mine.Name, documentNumber = id, nodeId }, reason = "更正证件" });
+        foreach (var response in new[] { created, updated })
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = JsonDocument.Parse(body).RootElement;
+            Assert.Equal("person.outside-scope", problem.GetProperty("codes").GetProperty("documentNumber")[0].GetString());
+            Assert.DoesNotContain(theirs.Name, body);
+            Assert.DoesNotContain(theirs.ScopeKey, body);
+            Assert.DoesNotContain(theirs.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",", body);
+        }
+        // Still one person with that ID in the county.
+        var county = await app.SignInAsync("command");
+        var found = await (await county.GetAsync($"/api/v1/people?q={id}&pageSize=10")).ReadAsync<Page<PersonListItem>>();
+        Assert.Equal(theirs.Id, Assert.Single(found.Items).Id);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task Create_InAnotherTownshipsVillage_IsRefused(Engine engine)
     {
         await using var app = await FangkongApp.StartAsync(engine);

@@ -15,6 +15,39 @@ public class VerificationApiTests
 {
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-11-10" };
 
+    /// <summary>
+    /// A push names its batch and is not pushed from the future of the county clock (an exercise date here): 400 naming
+    /// the field. A row's unreadable or future pushedAt is a row error naming the row and field; every row is still worked.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task APush_WithoutABatch_OrFromTheFuture_IsRefused_AndABadRowTime_IsARowError(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        object Rows(params string?[] pushedAt) => pushedAt.Select((at, i) => new { name = "协查" + (char)('甲' + i), phone = $"1375555100{i}", address = "淅川县上集镇上集村", pushedAt = at }).ToArray();
+        async Task Refused(object body, string field, string code)
+        {
+            var response = await command.PostJsonAsync("/api/v1/verification/push", body);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+            var codes = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("codes");
+            Assert.Equal(code, codes.GetProperty(field)[0].GetString());
+        }
+
+        await Refused(new { rows = Rows("2022-11-09 08:00") }, "batch", "batch.required");
+        await Refused(new { batch = "   ", rows = Rows("2022-11-09 08:00") }, "batch", "batch.required");
+        await Refused(new { batch = "省协-1110", pushedAt = "2030-01-01T08:00:00", rows = Rows("2022-11-09 08:00") }, "pushedAt", "pushedAt.future");
+        await Refused(new { batch = "省协-1110", pushedAt = "2022-11-11T12:00:00+08:00", rows = Rows("2022-11-09 08:00") }, "pushedAt", "pushedAt.future");
+        Assert.Equal(0, (await (await command.GetAsync("/api/v1/verification/board")).JsonAsync()).GetProperty("total").GetInt32());
+
+        var response = await command.PostJsonAsync("/api/v1/verification/push", new { batch = "省协-1110", rows = Rows("2022-11-09 08:00", "2030-01-01 08:00", "昨天下午", "2022-11-11 12:00") });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = await response.JsonAsync();
+        Assert.Equal((4, 0, 4), (summary.GetProperty("rows").GetInt32(), summary.GetProperty("rejected").GetInt32(), summary.GetProperty("tasksCreated").GetInt32()));
+        Assert.Equal(["2 pushedAt pushedAt.future", "3 pushedAt pushedAt.invalid", "4 pushedAt pushedAt.future"],
+            summary.GetProperty("firstRejections").EnumerateArray().Select(r => $"{r.GetProperty("row").GetInt32()} {r.GetProperty("field").GetString()} {r.GetProperty("code").GetString()}"));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task TasksOfOneTownship_AreWorkedThere_AndNeverVisibleToAnother(Engine engine)
     {
