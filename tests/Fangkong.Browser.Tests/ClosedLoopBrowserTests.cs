@@ -150,6 +150,8 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("tr.fk-row-alarm:has-text('乏力')");
         Assert.Contains("咽痛", await desk.InnerTextAsync("tr.fk-row-alarm:has-text('乏力')"));
         // The reports in the timeline: fields in words, the time of the report on the county clock, never a UTC stamp.
+        // (Before dawn the link's evening report is last night's, so the desk's is a new report whose fields are folded.)
+        await desk.EvaluateAsync("document.querySelectorAll('#timeline details').forEach(d => d.open = true)");
         timeline = await desk.InnerTextAsync("#timeline");
         Assert.Contains("上报时间", timeline);
         Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", timeline);

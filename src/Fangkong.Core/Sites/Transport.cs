@@ -135,4 +135,9 @@ public sealed class TripPassenger : IJurisdictionOwned
     public long PersonId { get; set; }
     public long? OrderId { get; set; }
     public string? HouseholdKey { get; set; }
+    /// <summary>
+    /// True while the trip is open (requested, assigned, departed): the database holds one open trip per person
+    /// (unique index UX_TripPassengers_Open), so two staff sending the same person at once cannot both succeed.
+    /// </summary>
+    public bool Open { get; set; }
 }

@@ -193,6 +193,7 @@ public static class TripRules
 
     private static void Release(Trip trip, Vehicle? vehicle, VehicleStatus to, DateTime at)
     {
+        foreach (var p in trip.Passengers) p.Open = false;
         // Only the trip's own vehicle, and only while it is on the trip (an out-of-service flag set meanwhile stays).
         if (vehicle is null || trip.VehicleId != vehicle.Id || vehicle.Status != VehicleStatus.OnTrip) return;
         vehicle.Status = to;

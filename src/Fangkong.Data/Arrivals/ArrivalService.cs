@@ -188,7 +188,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
                     CountyCode = county, ScopeKey = home.ScopeKey, NodeId = home.Id, Name = name!, DocumentType = doc.Type,
                     DocumentNumber = doc.Number, DocumentHash = hash, DocumentMasked = doc.Masked, IdValid = doc.Valid, IdIssue = doc.Issue,
                     BirthDate = doc.BirthDate, Sex = doc.Sex, Residence = ResidenceStatus.Incoming, Unregistered = true,
-                    AddressText = destinationText, Note = $"registered by arrival {arrival.Reference}", CreatedAt = now, UpdatedAt = now, Version = 1,
+                    AddressText = destinationText, CreatedAt = now, UpdatedAt = now, Version = 1,
                 };
                 person.SetPhone(phone, phoneHash);
                 person.Vulnerable = PersonRules.AgeFlags(person.BirthDate, today);

@@ -172,5 +172,9 @@ internal sealed class TripPassengerEntityTypeConfiguration : IEntityTypeConfigur
         b.ScopedColumns();
         b.Property(p => p.HouseholdKey).HasMaxLength(40);
         b.HasIndex(p => p.PersonId);
+        b.HasIndex(p => new { p.CountyCode, p.PersonId }, "UX_TripPassengers_Open").IsUnique().HasFilter(OpenFilter);
     }
+
+    /// <summary>The filter of the one-open-trip-per-person index (a boolean column reads as a condition on both engines).</summary>
+    internal const string OpenFilter = "\"Open\"";
 }

@@ -124,11 +124,12 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     public async Task<bool> RecordDriverTestAsync(long driverId, DateTime at, bool negative, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesWork);
-        // A test from the future would keep the driver "up to date" for as long as it likes.
-        if (at.ToUniversalTime() > Now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
         await using var db = await factory.CreateDbContextAsync(ct);
+        // A driver the actor does not see is not found, whatever the input says.
         var driver = await db.Drivers.FirstOrDefaultAsync(d => d.Id == driverId, ct);
         if (driver is null) return false;
+        // A test from the future would keep the driver "up to date" for as long as it likes.
+        if (at.ToUniversalTime() > Now.AddMinutes(5)) throw new ValidationFailedException([new FieldError("at", "date.future")]);
         driver.LastTestAt = at;
         driver.LastTestNegative = negative;
         driver.UpdatedAt = Now;
@@ -211,6 +212,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         try { return await RequestArrivalPickUpOnceAsync(arrivalId, ct); }
         // Two staff asked at the same moment: the arrival's version let one trip through; this one returns that trip.
         catch (DbUpdateConcurrencyException) { return await RequestArrivalPickUpOnceAsync(arrivalId, ct); }
+        // …or the one-open-trip index refused this one first (PostgreSQL checks it before the version): the same.
+        catch (ConflictException e) when (e.Code == SiteErrors.TripPassengerOnOpenTrip) { return await RequestArrivalPickUpOnceAsync(arrivalId, ct); }
     }
 
     private async Task<long?> RequestArrivalPickUpOnceAsync(long arrivalId, CancellationToken ct)
@@ -284,7 +287,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         };
         trip.Passengers = input.Passengers.Select(p => new TripPassenger
         {
-            CountyCode = trip.CountyCode, ScopeKey = trip.ScopeKey, PersonId = p.PersonId, OrderId = p.OrderId,
+            CountyCode = trip.CountyCode, ScopeKey = trip.ScopeKey, PersonId = p.PersonId, OrderId = p.OrderId, Open = true,
             HouseholdKey = persons.First(x => x.Id == p.PersonId).ScopeKey is { Length: >= Core.Jurisdictions.ScopeKey.HouseholdLength } key ? key[..Core.Jurisdictions.ScopeKey.HouseholdLength] : null,
         }).ToList();
         var errors = TripRules.ValidateRequest(trip).ToList();
@@ -298,16 +301,31 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         errors.AddRange(TripRules.ValidateOrders(trip.Passengers, owners));
         // A site the actor sees, or a county-level site (the county's sites take everyone's people: a township sends
         // its arrivals there without seeing the site's rooms).
-        if (input.ToSiteId is { } siteId && !await db.QuarantineSites.AnyAsync(s => s.Id == siteId, ct)
-            && !await db.QuarantineSites.IgnoreQueryFilters().AnyAsync(s => s.Id == siteId && s.CountyCode == Actor.Scope.CountyCode && s.Level == SiteLevel.County, ct))
-            errors.Add(new("toSiteId", "site.not-found"));
+        // Only a site in service takes people in, so only such a site is a destination (a reserve site is opened first).
+        if (input.ToSiteId is { } siteId)
+        {
+            var status = await db.QuarantineSites.Where(s => s.Id == siteId).Select(s => (SiteStatus?)s.Status).FirstOrDefaultAsync(ct)
+                ?? await db.QuarantineSites.IgnoreQueryFilters().Where(s => s.Id == siteId && s.CountyCode == Actor.Scope.CountyCode && s.Level == SiteLevel.County)
+                    .Select(s => (SiteStatus?)s.Status).FirstOrDefaultAsync(ct);
+            if (status is null) errors.Add(new("toSiteId", "site.not-found"));
+            else if (status != SiteStatus.InService) errors.Add(new("toSiteId", SiteErrors.SiteNotInService));
+        }
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         if (await OpenTripAsync(db, county, people, ct) is { } open)
             throw OnOpenTrip(persons.First(p => p.Id == open.PersonId).Name, open.PersonId, open.TripId, open.Status);
         db.Trips.Add(trip);
         db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";
         db.Audit.Rule ??= "manual";
-        await db.SaveChangesAsync(ct);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Someone else put one of these people on a trip between the check above and this save: the database's
+            // one-open-trip index refused the second; the answer is the same as when the check sees it.
+            db.ChangeTracker.Clear();
+            if (await OpenTripAsync(db, county, people, ct) is { } raced)
+                throw OnOpenTrip(persons.First(p => p.Id == raced.PersonId).Name, raced.PersonId, raced.TripId, raced.Status);
+            throw;
+        }
         return trip.Id;
     }
 
@@ -318,9 +336,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     internal static async Task<(long PersonId, long TripId, TripStatus Status)?> OpenTripAsync(FangkongDb db, string county, IReadOnlyCollection<long> people, CancellationToken ct)
     {
         var open = await (from p in db.Set<TripPassenger>().IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
-                          join t in db.Trips on p.TripId equals t.Id
-                          where p.CountyCode == county && people.Contains(p.PersonId)
-                                && (t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed)
+                          join t in db.Trips.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]) on p.TripId equals t.Id
+                          where p.CountyCode == county && p.Open && people.Contains(p.PersonId)
                           orderby t.Id
                           select new { p.PersonId, TripId = t.Id, t.Status }).FirstOrDefaultAsync(ct);
         return open is null ? null : (open.PersonId, open.TripId, open.Status);

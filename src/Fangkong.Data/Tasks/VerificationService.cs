@@ -213,16 +213,20 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         var errors = new List<FieldError>();
         var roles = Settings.TeamRolesInUse;
         var clean = new List<TeamMember>();
+        // Errors name the member as the request sent it (members[i].name); a role nobody was given names the list.
         foreach (var role in roles)
         {
-            var m = members.FirstOrDefault(x => string.Equals(x.Role, role, StringComparison.Ordinal));
-            var name = PersonRules.NormalizeName(m?.Name, out var nameError);
-            if (nameError is not null) { errors.Add(new FieldError($"team.{role}.name", nameError)); continue; }
-            var phone = PersonRules.NormalizePhone(m!.Phone, out var phoneError);
-            if (phoneError is not null) errors.Add(new FieldError($"team.{role}.phone", phoneError));
+            var index = members.ToList().FindIndex(x => string.Equals(x.Role, role, StringComparison.Ordinal));
+            if (index < 0) { errors.Add(new FieldError("members", "team.member-missing:" + role)); continue; }
+            var m = members[index];
+            var name = PersonRules.NormalizeName(m.Name, out var nameError);
+            if (nameError is not null) { errors.Add(new FieldError($"members[{index}].name", nameError)); continue; }
+            var phone = PersonRules.NormalizePhone(m.Phone, out var phoneError);
+            if (phoneError is not null) errors.Add(new FieldError($"members[{index}].phone", phoneError));
             clean.Add(new TeamMember(role, name!, phone));
         }
-        foreach (var m in members.Where(m => !roles.Contains(m.Role))) errors.Add(new FieldError("team.role", "team.role-unknown:" + m.Role));
+        for (var i = 0; i < members.Count; i++)
+            if (!roles.Contains(members[i].Role)) errors.Add(new FieldError($"members[{i}].role", "team.role-unknown:" + members[i].Role));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         return ChangeAsync(id, version, VerificationStage.Team, t =>
         {
@@ -241,7 +245,10 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         var note = Text.Tidy(input.Note);
         if (input.Outcome == VerificationOutcome.None) errors.Add(new FieldError("outcome", "required"));
         if (input.Outcome == VerificationOutcome.FoundInCounty && !(input.ClearIdentity && input.ClearLocation))
-            errors.Add(new FieldError("clears", "verification.found-needs-identity-and-location"));
+            {
+            if (!input.ClearIdentity) errors.Add(new FieldError("clearIdentity", "verification.found-needs-identity-and-location"));
+            if (!input.ClearLocation) errors.Add(new FieldError("clearLocation", "verification.found-needs-identity-and-location"));
+        }
         if (input.Outcome is VerificationOutcome.LeftCounty or VerificationOutcome.NotFound or VerificationOutcome.Duplicate or VerificationOutcome.WrongData && note is null)
             errors.Add(new FieldError("note", input.Outcome switch
             {

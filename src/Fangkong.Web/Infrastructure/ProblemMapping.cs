@@ -99,9 +99,9 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
         ["codes"] = fieldErrors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()),
     };
 
-    /// <summary>Field errors as one line for a page's message: "field: sentence; …" (or sentences only).</summary>
+    /// <summary>Field errors as one line for a page's message: "field: sentence; …" (or sentences only, each once).</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, IEnumerable<FieldError> fieldErrors, bool withFields = false) =>
-        string.Join("; ", fieldErrors.Select(e => withFields ? $"{e.Field}: {Describe(errors, e.Code)}" : Describe(errors, e.Code)));
+        string.Join("; ", fieldErrors.Select(e => withFields ? $"{e.Field}: {Describe(errors, e.Code)}" : Describe(errors, e.Code)).Distinct());
 
     /// <summary>
     /// Runs a page's action: what the service answered (false: not found), or false with the localized reason the

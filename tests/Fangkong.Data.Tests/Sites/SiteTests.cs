@@ -833,6 +833,10 @@ public class SiteTests
         // From a site to the same site.
         var sameSite = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(new TripRequest(TripPlaceKind.Site, null, site, TripPlaceKind.Site, null, site, [new(alice, aliceOrder)])));
         Assert.Equal(new Core.People.FieldError("toSiteId", SiteErrors.TripSameSite), Assert.Single(sameSite.Errors));
+        // A site still being prepared (or held in reserve) takes nobody in, so it is no destination yet.
+        var preparing = await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput("县集中隔离点三号", SiteLevel.County, County, "县卫健委", "王站长", "13800000003", "城关镇")));
+        var notInService = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, preparing, [new(alice, aliceOrder)])));
+        Assert.Equal(new Core.People.FieldError("toSiteId", SiteErrors.SiteNotInService), Assert.Single(notInService.Errors));
         // Two households in one vehicle (said once), unless it is a point-to-point pick-up.
         var mixed = await Assert.ThrowsAsync<ValidationFailedException>(() => Request(ToSite(P(alice, aliceOrder), P(bob, bobOrder))));
         Assert.Equal(new Core.People.FieldError("passengers", SiteErrors.TripMixedHouseholds), Assert.Single(mixed.Errors));
@@ -870,6 +874,40 @@ public class SiteTests
         Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(first, "改派负压车")));
         Assert.NotEqual(first, await Request(ToSite(P(alice, aliceOrder))));
         Assert.True(await Request(ToSite(P(bob, bobOrder))) > 0);
+    }
+
+    [Theory, OnSqlite, OnPostgres]
+    public async Task OnePersonSentByEightStaffAtOnce_IsOnOneOpenTrip_AndTheDatabaseRefusesASecondOpenMark(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var alice = (await HouseholdsAsync(db, 1))[0];
+        var order = await CloseContactOrderAsync(db, alice, "2022-10-04");
+        var request = new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, site, [new(alice, order)]);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            try { return (Trip: (long?)await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(request)), Code: (string?)null); }
+            catch (ConflictException e) { return (Trip: (long?)null, Code: (string?)e.Code); }
+        })));
+        var trip = Assert.Single(outcomes, o => o.Trip is not null).Trip!.Value;
+        Assert.All(outcomes.Where(o => o.Trip is null), o => Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, o.Code));
+        Assert.Equal(1, await CountAsync<Trip>(db));
+
+        // Whatever the code checks, the database itself holds one open mark per person: a second one is refused.
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var mark = await ctx.Set<TripPassenger>().AsNoTracking().SingleAsync(p => p.TripId == trip);
+            Assert.True(mark.Open);
+            ctx.Set<TripPassenger>().Add(new TripPassenger { CountyCode = mark.CountyCode, ScopeKey = mark.ScopeKey, TripId = trip, PersonId = alice, Open = true });
+            var refused = await Assert.ThrowsAsync<DbUpdateException>(() => ctx.SaveChangesAsync());
+            Assert.True(DbErrors.IsUniqueViolation(refused));
+        }
+        // Cancelled, the mark is gone and she may be sent again.
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(trip, "重复申请")));
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.False(await ctx.Set<TripPassenger>().AnyAsync(p => p.PersonId == alice && p.Open));
+        Assert.NotEqual(trip, await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(request)));
     }
 
     [Theory, OnSqlite, OnPostgres]

@@ -488,7 +488,11 @@ public class VerificationTests
         Assert.False(await Run(db, stranger, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
 
         var missing = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", null)])));
-        Assert.Contains(missing.Errors, e => e.Field == "team.police.name");
+        Assert.Contains(missing.Errors, e => e.Field == "members" && e.Code == "team.member-missing:police");
+        // Errors name the member as sent: the second member's blank name, the third's unknown role.
+        var blank = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", null), new("police", " ", null), new("health-worker", "王医生", null), new("driver", "赵师傅", null)])));
+        Assert.Contains(blank.Errors, e => e.Field == "members[1].name");
+        Assert.Contains(blank.Errors, e => e.Field == "members[3].role" && e.Code == "team.role-unknown:driver");
         await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, null))));
 
         SetNow(db, "2022-11-11 00:05");

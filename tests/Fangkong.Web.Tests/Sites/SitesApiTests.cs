@@ -142,7 +142,7 @@ public class SitesApiTests
             ($"/api/v1/sites/stays/{stay}/check-in", new { }), ($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "Released" }),
             ($"/api/v1/sites/stays/{stay}/cancel", new { reason = "x" }), ($"/api/v1/sites/trips/{trip}/assign", new { vehicleId = vehicle, driverId = driver }),
             ($"/api/v1/sites/trips/{trip}/depart", new { }), ($"/api/v1/sites/trips/{trip}/arrive", new { }), ($"/api/v1/sites/trips/{trip}/cancel", new { reason = "x" }),
-            ($"/api/v1/sites/drivers/{driver}/test", new { at = "2022-10-05T01:00:00Z", negative = true }),
+            ($"/api/v1/sites/drivers/{driver}/test", new { at = "2022-10-04T12:00:00Z", negative = true }),
             ($"/api/v1/sites/stays/{stay}/pick-up", new { }), ($"/api/v1/sites/vehicles/{vehicle}/disinfected", new { }),
             ($"/api/v1/sites/vehicles/{vehicle}/service", new { inService = false, reason = "x" }), ($"/api/v1/sites/drivers/{driver}/active", new { active = false }),
         })
