@@ -156,6 +156,9 @@ public class ClosedLoopBrowserTests
         Assert.Contains("上报时间", timeline);
         Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", timeline);
         Assert.DoesNotContain("ReportedAt", timeline);
+        // The platform's own actors in words too: the person's own registration and link read 本人, not "self-registration".
+        Assert.Matches(@"\d{2}:\d{2}\s+本人\s", timeline);
+        Assert.DoesNotContain("self-registration", timeline);
         await BrowserApp.ShotAsync(desk, "94-order-timeline");
 
         // 4. The fever alert is in the township's tasks.
