@@ -17,37 +17,14 @@ using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskStatus = Fangkong.Core.Tasks.TaskStatus;
+using static Fangkong.Testing.CountyTestKit;
 
 namespace Fangkong.Data.Tests.ClosedLoop;
 
 /// <summary>The closed loop on both engines: arrival → classification → township decision → order → reports → tasks → release.</summary>
 public class ClosedLoopTests
 {
-    private const string County = "411326";
-    private static DateOnly D(string s) => DateOnly.Parse(s, CultureInfo.InvariantCulture);
     private static string Id(int sequence) => ResidentId.Compose("410105", new DateOnly(1990, 3, 4), sequence);
-
-    private static Actor As(string role, string scopeKey) =>
-        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
-
-    private static Actor Command => As(Roles.CommandCentre, County);
-
-    /// <summary>Puts the county's clock on a date and time (county time) for this database's services.</summary>
-    private static void SetNow(TestDatabase db, string localDateTime)
-    {
-        var clock = db.Services.GetRequiredService<ExerciseClock>();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
-        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
-    }
-
-    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
-    {
-        await using var scope = db.Scope(actor);
-        return await work(scope.ServiceProvider);
-    }
-
-    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
 
     private static async Task<(long VillageId, string VillageKey)> AVillageAsync(TestDatabase db)
     {

@@ -11,6 +11,7 @@ using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using static Fangkong.Testing.CountyTestKit;
 
 namespace Fangkong.Data.Tests.ClosedLoop;
 
@@ -20,30 +21,6 @@ namespace Fangkong.Data.Tests.ClosedLoop;
 /// </summary>
 public class OrderInputTests
 {
-    private const string County = "411326";
-    private static DateOnly D(string s) => DateOnly.Parse(s, CultureInfo.InvariantCulture);
-
-    private static Actor As(string role, string scopeKey) =>
-        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
-
-    private static Actor Command => As(Roles.CommandCentre, County);
-
-    private static void SetNow(TestDatabase db, string localDateTime)
-    {
-        var clock = db.Services.GetRequiredService<ExerciseClock>();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
-        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
-    }
-
-    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
-    {
-        await using var scope = db.Scope(actor);
-        return await work(scope.ServiceProvider);
-    }
-
-    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
-
     private static async Task<List<long>> PeopleAsync(TestDatabase db, int count)
     {
         await using var ctx = await db.ContextAsync();

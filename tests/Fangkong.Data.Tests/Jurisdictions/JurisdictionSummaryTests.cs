@@ -6,27 +6,13 @@ using Fangkong.Data.Tasks;
 using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static Fangkong.Testing.CountyTestKit;
 
 namespace Fangkong.Data.Tests.Jurisdictions;
 
 /// <summary>The dashboard's figures on both engines: the rows of a node's children, plus its own people, add up to its total.</summary>
 public class JurisdictionSummaryTests
 {
-    private const string County = "411326";
-
-    private static Actor As(string role, string scopeKey) =>
-        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
-
-    private static Actor Command => As(Roles.CommandCentre, County);
-
-    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
-    {
-        await using var scope = db.Scope(actor);
-        return await work(scope.ServiceProvider);
-    }
-
-    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
-
     private static Task<(NodeSummary Root, IReadOnlyList<NodeSummary> Children)> DashboardAsync(TestDatabase db, Actor actor) =>
         Run(db, actor, async sp =>
         {

@@ -14,6 +14,7 @@ using Fangkong.Data.Sites;
 using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static Fangkong.Testing.CountyTestKit;
 
 namespace Fangkong.Data.Tests.Sites;
 
@@ -24,29 +25,7 @@ namespace Fangkong.Data.Tests.Sites;
 /// </summary>
 public class SiteTests
 {
-    private const string County = "411326";
-
-    private static Actor As(string role, string scopeKey) =>
-        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
-
-    private static Actor Command => As(Roles.CommandCentre, County);
     private static Actor SiteStaff => As(Roles.SiteStaff, County);
-
-    private static void SetNow(TestDatabase db, string localDateTime)
-    {
-        var clock = db.Services.GetRequiredService<ExerciseClock>();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
-        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
-    }
-
-    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
-    {
-        await using var scope = db.Scope(actor);
-        return await work(scope.ServiceProvider);
-    }
-
-    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
 
     /// <summary>Site rounds write the order's monitoring (a web-registered service, made here for the data tests).</summary>
     private static RoundService Rounds(IServiceProvider sp) => ActivatorUtilities.CreateInstance<RoundService>(sp, Make<MonitoringService>(sp));

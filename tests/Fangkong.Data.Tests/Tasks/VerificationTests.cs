@@ -14,35 +14,13 @@ using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using static Fangkong.Testing.CountyTestKit;
 
 namespace Fangkong.Data.Tests.Tasks;
 
 /// <summary>Pushed verification lists on both engines: the import rules and counts, idempotence, working a task, deadlines.</summary>
 public class VerificationTests
 {
-    private const string County = "411326";
-
-    private static Actor As(string role, string scopeKey) =>
-        new("test-" + role, "测试" + role, JurisdictionScope.Of(County, scopeKey), Permissions.For([role]));
-
-    private static Actor Command => As(Roles.CommandCentre, County);
-
-    private static void SetNow(TestDatabase db, string localDateTime)
-    {
-        var clock = db.Services.GetRequiredService<ExerciseClock>();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        var target = TimeZoneInfo.ConvertTimeToUtc(DateTime.Parse(localDateTime, CultureInfo.InvariantCulture), zone);
-        clock.Advance(target - clock.GetUtcNow().UtcDateTime);
-    }
-
-    private static async Task<T> Run<T>(TestDatabase db, Actor actor, Func<IServiceProvider, Task<T>> work)
-    {
-        await using var scope = db.Scope(actor);
-        return await work(scope.ServiceProvider);
-    }
-
-    private static T Make<T>(IServiceProvider sp) => ActivatorUtilities.CreateInstance<T>(sp);
-
     /// <summary>
     /// The board's kept counts equal a live count of the tasks (per batch, township or county, state), and the board a
     /// county or township reads from them equals the one counted directly.
