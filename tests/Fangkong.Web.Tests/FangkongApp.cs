@@ -94,4 +94,22 @@ public static class HttpExtensions
 
     public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
         client.PutAsJsonAsync(url, body, FangkongApp.Json);
+
+    /// <summary>Sends JSON text as written (a body no serializer would produce: nulls in lists, junk values).</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string json) =>
+        await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") });
+
+    /// <summary>The answer is a 400 whose "codes" give the field exactly this code, with a localized sentence under "errors".</summary>
+    public static async Task AssertFieldAsync(HttpResponseMessage response, string field, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Xunit.Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
+        Xunit.Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Xunit.Assert.True(problem.GetProperty("codes").TryGetProperty(field, out var codes), $"no field {field} in {text}");
+        Xunit.Assert.Contains(code, codes.EnumerateArray().Select(c => c.GetString()));
+        var sentence = problem.GetProperty("errors").GetProperty(field)[0].GetString();
+        Xunit.Assert.False(string.IsNullOrWhiteSpace(sentence));
+        Xunit.Assert.NotEqual(code, sentence);
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Fangkong.Testing;
+using static Fangkong.Web.Tests.HttpExtensions;
 
 namespace Fangkong.Web.Tests.ClosedLoop;
 
@@ -13,22 +14,6 @@ namespace Fangkong.Web.Tests.ClosedLoop;
 public class OrderInputApiTests
 {
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
-
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string json) =>
-        await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
-
-    private static async Task AssertFieldAsync(HttpResponseMessage response, string field, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.True(problem.GetProperty("codes").TryGetProperty(field, out var codes), $"no field {field} in {text}");
-        Assert.Contains(code, codes.EnumerateArray().Select(c => c.GetString()));
-        var sentence = problem.GetProperty("errors").GetProperty(field)[0].GetString();
-        Assert.False(string.IsNullOrWhiteSpace(sentence));
-        Assert.NotEqual(code, sentence);
-    }
 
     [Theory, OnSqlite]
     public async Task Nonsense_IsA400NamingTheField_AndChangesNothing(Engine engine)

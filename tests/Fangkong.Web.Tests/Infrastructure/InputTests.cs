@@ -3,29 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Fangkong.Core.Identifiers;
 using Fangkong.Testing;
+using static Fangkong.Web.Tests.HttpExtensions;
 
 namespace Fangkong.Web.Tests.Infrastructure;
 
 /// <summary>Bad input gets a 400 problem+json naming the field and a stable code with a sentence, never a 500.</summary>
 public class InputTests
 {
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string json) =>
-        await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
-
-    /// <summary>The answer is a 400 whose "codes" give the field exactly this code, with a localized sentence under "errors".</summary>
-    private static async Task AssertFieldAsync(HttpResponseMessage response, string field, string code)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.True(problem.GetProperty("codes").TryGetProperty(field, out var codes), $"no field {field} in {text}");
-        Assert.Contains(code, codes.EnumerateArray().Select(c => c.GetString()));
-        var sentence = problem.GetProperty("errors").GetProperty(field)[0].GetString();
-        Assert.False(string.IsNullOrWhiteSpace(sentence));
-        Assert.NotEqual(code, sentence);
-    }
-
     [Theory, OnSqlite]
     public async Task NullListElements_AndNullObjects_Are400_NamingThePath(Engine engine)
     {
