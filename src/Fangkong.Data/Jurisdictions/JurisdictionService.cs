@@ -91,15 +91,16 @@ public sealed class JurisdictionService(IDbContextFactory<FangkongDb> factory, I
             var keys = group.Select(n => n.ScopeKey).Order(StringComparer.Ordinal).ToList();
             var lower = keys[0];
             var upper = ScopeKey.Successor(keys[^1]) ?? "~";
+            // One pass: each node's people split into those registered at the node itself and those below it.
             var counts = await db.People.Where(p => string.Compare(p.ScopeKey, lower) >= 0 && string.Compare(p.ScopeKey, upper) < 0)
-                .GroupBy(p => p.ScopeKey.Substring(0, length)).Select(g => new { g.Key, Count = g.Count() })
-                .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-            var own = await db.People.Where(p => string.Compare(p.ScopeKey, lower) >= 0 && string.Compare(p.ScopeKey, upper) < 0 && p.ScopeKey.Length == length)
-                .GroupBy(p => p.ScopeKey).Select(g => new { g.Key, Count = g.Count() })
-                .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+                .GroupBy(p => new { Key = p.ScopeKey.Substring(0, length), Here = p.ScopeKey.Length == length })
+                .Select(g => new { g.Key.Key, g.Key.Here, Count = g.Count() })
+                .ToListAsync(ct);
+            var below = counts.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
+            var own = counts.Where(c => c.Here).ToDictionary(c => c.Key, c => c.Count);
             foreach (var n in group)
             {
-                people[n.Id] = counts.GetValueOrDefault(n.ScopeKey);
+                people[n.Id] = below.GetValueOrDefault(n.ScopeKey);
                 here[n.Id] = own.GetValueOrDefault(n.ScopeKey);
             }
         }

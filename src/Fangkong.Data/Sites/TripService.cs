@@ -223,8 +223,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var arrival = await db.Arrivals.FirstOrDefaultAsync(a => a.Id == arrivalId, ct);
         if (arrival is null) return null;
         if (arrival.PersonId is not { } personId) throw new ConflictException("trip.arrival-no-person", "the arrival has no person yet");
-        var open = await db.Trips.AsNoTracking().Where(t => t.IsPointToPoint && (t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed)
-            && t.Passengers.Any(p => p.PersonId == personId)).Select(t => (long?)t.Id).FirstOrDefaultAsync(ct);
+        var open = await db.Trips.AsNoTracking().Where(t => t.IsPointToPoint && t.Passengers.Any(p => p.PersonId == personId && p.Open))
+            .Select(t => (long?)t.Id).FirstOrDefaultAsync(ct);
         if (open is not null) return open;
         var stay = arrival.OrderId is { } orderId
             // The stay is the site's (a county site is outside a township's jurisdiction); the arrival is the authority to read where its person goes.
