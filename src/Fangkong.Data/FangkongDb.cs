@@ -94,6 +94,7 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
     public DbSet<RiskArea> RiskAreas => Set<RiskArea>();
     public DbSet<RulePackVersion> RulePackVersions => Set<RulePackVersion>();
+    public DbSet<DutyRole> DutyRoles => Set<DutyRole>();
     public DbSet<Arrival> Arrivals => Set<Arrival>();
     public DbSet<ControlOrder> Orders => Set<ControlOrder>();
     public DbSet<OrderMeasure> OrderMeasures => Set<OrderMeasure>();

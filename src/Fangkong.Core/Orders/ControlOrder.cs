@@ -130,9 +130,3 @@ public sealed class OrderOwner : IJurisdictionOwned
     public string? Phone { get; set; }
     public long? AccountId { get; set; }
 }
-
-/// <summary>The five-to-one roles a county uses by default; a county can use others.</summary>
-public static class OwnerRoles
-{
-    public static IReadOnlyList<string> Default { get; } = ["township-cadre", "village-cadre", "doctor", "police", "volunteer"];
-}

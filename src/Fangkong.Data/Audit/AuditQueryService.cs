@@ -34,11 +34,11 @@ public sealed class AuditQueryService(IDbContextFactory<FangkongDb> factory, IAc
     }
 
     /// <summary>
-    /// County-wide reference data: the risk-area list, the rule packs, the site standards and the deadline profile are
+    /// County-wide reference data: the risk-area list, the rule packs, the site standards, the deadline profile and the duty roles are
     /// the same for every node of the county, so their history is read by anyone who may read them, whatever their
     /// node (a township sees who corrected a risk area). Their entries are scoped to the county itself.
     /// </summary>
-    private static readonly HashSet<string> CountyWide = ["RiskArea", "RulePackVersion", "SiteStandard", "DeadlineProfileVersion"];
+    private static readonly HashSet<string> CountyWide = ["RiskArea", "RulePackVersion", "SiteStandard", "DeadlineProfileVersion", "DutyRole"];
 
     private async Task<Page<AuditItem>> QueryAsync(AuditQuery q, CancellationToken ct, bool countyWide = false)
     {

@@ -198,6 +198,7 @@ internal static class AuditPolicies
         },
         [typeof(JurisdictionNode)] = new AuditPolicy { Name = "node", EntityType = "JurisdictionNode" },
         [typeof(KeyPopulationCategory)] = new AuditPolicy { Name = "category", EntityType = "KeyPopulationCategory" },
+        [typeof(DutyRole)] = new AuditPolicy { Name = "duty-role", EntityType = "DutyRole" },
         [typeof(PersonCategory)] = new AuditPolicy
         {
             Name = "person.category",

@@ -102,14 +102,6 @@ public sealed class MonitoringOptions
     public int EscalationMinutes { get; set; } = 120;
     /// <summary>How often the background sweep runs (conversions, due releases, missed reports, escalations).</summary>
     public int SweepSeconds { get; set; } = 60;
-    /// <summary>
-    /// The five-to-one roles (五包一) an order names owners for. Data, not code: a county that uses a grid worker instead
-    /// of a volunteer lists its own (a role without a translation is shown as written, so "网格员" works as it is).
-    /// </summary>
-    /// <remarks>Empty means the default list. (A default filled in here would be kept by the configuration binder, which
-    /// appends configured array items to the existing ones, so a county's own list would come after the defaults.)</remarks>
-    public string[] OwnerRoles { get; set; } = [];
-    public IReadOnlyList<string> OwnerRolesInUse => OwnerRoles.Length > 0 ? OwnerRoles : Core.Orders.OwnerRoles.Default;
 }
 
 public sealed class ArrivalOptions
@@ -145,11 +137,6 @@ public sealed class ClockOptions
 /// <summary>Pushed verification tasks (协查): the team a township names, and how fast a missed deadline climbs.</summary>
 public sealed class VerificationOptions
 {
-    /// <summary>The roles of the three-person team (seed 004: a cadre, a police officer, a health worker). Data, not code.</summary>
-    /// <remarks>Empty means the default three (see <see cref="MonitoringOptions.OwnerRoles"/> on why the default is not filled in here).</remarks>
-    public string[] TeamRoles { get; set; } = [];
-    public IReadOnlyList<string> TeamRolesInUse => TeamRoles.Length > 0 ? TeamRoles : DefaultTeamRoles;
-    public static IReadOnlyList<string> DefaultTeamRoles { get; } = ["cadre", "police", "health-worker"];
     /// <summary>Minutes after a missed deadline (owner notified) before the township lead is told, and again before the county.</summary>
     public int EscalationMinutes { get; set; } = 30;
     /// <summary>How often the command board refreshes itself on screen, in seconds.</summary>

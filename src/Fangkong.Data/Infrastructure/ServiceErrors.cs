@@ -8,7 +8,7 @@ public sealed class ValidationFailedException(IReadOnlyList<FieldError> errors)
 {
     public IReadOnlyList<FieldError> Errors { get; } = errors;
 
-    public static void ThrowIfAny(List<FieldError> errors)
+    public static void ThrowIfAny(IReadOnlyList<FieldError> errors)
     {
         if (errors.Count > 0) throw new ValidationFailedException(errors);
     }

@@ -1,12 +1,13 @@
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.People;
+using Fangkong.Core.Policy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Fangkong.Data.Jurisdictions;
 
 /// <summary>
 /// Loads a county's official tree (county, townships, villages and communities, NBS 2023 codes) and its starting
-/// list of key-population categories. Idempotent: rows that exist are left alone, missing ones are added.
+/// lists of key-population categories and duty roles. Idempotent: rows that exist are left alone, missing ones are added.
 /// </summary>
 public static class ReferenceData
 {
@@ -54,6 +55,14 @@ public static class ReferenceData
             order += 10;
             if (categories.Contains(code)) continue;
             db.Categories.Add(new KeyPopulationCategory { CountyCode = countyCode, Code = code, NameZh = zh, NameEn = en, SortOrder = order });
+        }
+        var roles = await db.DutyRoles.Where(r => r.CountyCode == countyCode).Select(r => new { r.Kind, r.Code }).ToListAsync(ct);
+        order = 0;
+        foreach (var (kind, code, zh, en) in DefaultDutyRoles.All)
+        {
+            order += 10;
+            if (roles.Any(r => r.Kind == kind && r.Code == code)) continue;
+            db.DutyRoles.Add(new DutyRole { CountyCode = countyCode, Kind = kind, Code = code, NameZh = zh, NameEn = en, SortOrder = order });
         }
         db.Audit.Reason = $"reference data of county {countyCode} ({DivisionSource})";
         db.Audit.Rule = "reference-data";

@@ -339,7 +339,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     }
 
     /// <summary>
-    /// Replaces the five-to-one owners: each a role of the county's list (configuration; or one the order already names),
+    /// Replaces the five-to-one owners: each an active role of the county's list (<see cref="DutyRoleKind.Owner"/>; or one
+    /// the order already names, kept when the county has retired it since),
     /// at most once, with a person's name and a valid phone (<see cref="OwnerRules.Check"/>).
     /// </summary>
     public async Task<bool> SetOwnersAsync(long id, IReadOnlyList<OwnerInput> owners, CancellationToken ct = default)
@@ -349,7 +350,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var o = await Load(db, id).FirstOrDefaultAsync(ct);
         if (o is null) return false;
         var errors = new List<FieldError>();
-        var roles = options.Value.Monitoring.OwnerRolesInUse.Concat(o.Owners.Select(w => w.Role)).ToList();
+        var roles = (await DutyRoleService.InUseAsync(db, DutyRoleKind.Owner, ct)).Concat(o.Owners.Select(w => w.Role)).ToList();
         var clean = OwnerRules.Check(owners.Select(w => new OwnerEntry(w.Role, w.Name, w.Phone)).ToList(), roles, errors);
         ValidationFailedException.ThrowIfAny(errors);
         db.OrderOwners.RemoveRange(o.Owners);

@@ -37,3 +37,16 @@ internal sealed class RulePackVersionEntityTypeConfiguration : IEntityTypeConfig
         b.HasIndex(v => new { v.CountyCode, v.PackId, v.Version }).IsUnique();
     }
 }
+
+internal sealed class DutyRoleEntityTypeConfiguration : IEntityTypeConfiguration<DutyRole>
+{
+    public void Configure(EntityTypeBuilder<DutyRole> b)
+    {
+        b.ToTable("DutyRoles");
+        b.Property(r => r.CountyCode).HasMaxLength(6).IsRequired();
+        b.Property(r => r.Code).HasMaxLength(40).IsRequired();
+        b.Property(r => r.NameZh).HasMaxLength(20).IsRequired();
+        b.Property(r => r.NameEn).HasMaxLength(60).IsRequired();
+        b.HasIndex(r => new { r.CountyCode, r.Kind, r.Code }).IsUnique();
+    }
+}

@@ -5,10 +5,12 @@ using Fangkong.Core.Audit;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.People;
+using Fangkong.Core.Policy;
 using Fangkong.Core.Tasks;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Jurisdictions;
 using Fangkong.Data.Orders;
+using Fangkong.Data.Policy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -54,7 +56,12 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     private Actor Actor => actor.Current;
     private VerificationOptions Settings => options.Value.Verification;
 
-    public IReadOnlyList<string> TeamRoles => Settings.TeamRolesInUse;
+    /// <summary>The roles a team must have, one member each: the county's active team roles (<see cref="DutyRoleKind.Team"/>).</summary>
+    public async Task<IReadOnlyList<string>> TeamRolesAsync(CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await DutyRoleService.InUseAsync(db, DutyRoleKind.Team, ct);
+    }
 
     public async Task<Page<VerificationItem>> SearchAsync(VerificationQuery query, CancellationToken ct = default)
     {
@@ -208,10 +215,10 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             .Select(p => new TeamMember(p[0], p.Length > 1 ? p[1] : "", p.Length > 2 && p[2].Length > 0 ? p[2] : null)).ToList();
 
     /// <summary>The township names its three-person team (seed 004): one member per team role, names required.</summary>
-    public Task<bool> NameTeamAsync(long id, IReadOnlyList<TeamMember> members, int? version = null, CancellationToken ct = default)
+    public async Task<bool> NameTeamAsync(long id, IReadOnlyList<TeamMember> members, int? version = null, CancellationToken ct = default)
     {
         var errors = new List<FieldError>();
-        var roles = Settings.TeamRolesInUse;
+        var roles = await TeamRolesAsync(ct);
         var clean = new List<TeamMember>();
         // Errors name the member as the request sent it (members[i].name); a role nobody was given names the list.
         foreach (var role in roles)
@@ -228,7 +235,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         for (var i = 0; i < members.Count; i++)
             if (!roles.Contains(members[i].Role)) errors.Add(new FieldError($"members[{i}].role", "team.role-unknown:" + members[i].Role));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
-        return ChangeAsync(id, version, VerificationStage.Team, t =>
+        return await ChangeAsync(id, version, VerificationStage.Team, t =>
         {
             RequireWorking(t);
             t.Team = string.Join('\n', clean.Select(m => $"{m.Role}\t{m.Name}\t{m.Phone}"));

@@ -49,6 +49,8 @@ public static class ClosedLoopModule
     public static IServiceCollection AddClosedLoop(this IServiceCollection services)
     {
         services.AddScoped<PolicyService>();
+        services.AddScoped<DutyRoleService>();
+        services.AddScoped<DutyRoleNames>();
         services.AddScoped<RiskAreaService>();
         services.AddScoped<ArrivalService>();
         services.AddScoped<OrderService>();
@@ -83,6 +85,18 @@ public static class ClosedLoopModule
             return TypedResults.Ok(new EvaluationResponse(e.Pack.Id, e.RuleReference, e.Local, e.Measures));
         }).RequireAuthorization(Permissions.PolicyRead).WithTags("Policy").WithName("Policy_Evaluate")
             .WithSummary("The measures a reason brings under the rules in force (day 1 = the exposure date).");
+
+        var roles = api.MapGroup("/duty-roles").WithTags("Policy");
+        roles.MapGet("/", async (DutyRoleService s, DutyRoleKind? kind) => TypedResults.Ok(await s.ListAsync(kind))).WithName("DutyRoles_List")
+            .WithSummary("The county's duty roles: the five-to-one owner roles (kind=Owner) and the verification team's roles (kind=Team), inactive ones too.");
+        roles.MapPost("/", async (DutyRoleInput body, DutyRoleService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
+            .RequireAuthorization(Permissions.PolicyManage).WithName("DutyRoles_Create");
+        roles.MapPut("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, DutyRoleInput body, DutyRoleService s) =>
+            await s.UpdateAsync(id, body) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.PolicyManage).WithName("DutyRoles_Update").WithSummary("Rename, reorder or retire a role (isActive=false); its code and kind never change.");
+        roles.MapGet("/{id:long}/history", async Task<Results<Ok<Page<Fangkong.Data.Audit.AuditItem>>, NotFound>> (long id, DutyRoleService s, int page = 1) =>
+            await s.HistoryAsync(id, page) is { } h ? TypedResults.Ok(h) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.PolicyRead).WithName("DutyRoles_History");
 
         var areas = api.MapGroup("/risk-areas").WithTags("Policy");
         areas.MapGet("/", async (RiskAreaService s, string? q, RiskLevel? level, bool activeOnly = false, DateOnly? on = null, int page = 1, int pageSize = 50,

@@ -1,5 +1,6 @@
 using Fangkong.Core.Orders;
 using Fangkong.Core.People;
+using Fangkong.Core.Policy;
 
 namespace Fangkong.Core.Tests.Orders;
 
@@ -45,7 +46,7 @@ public class OwnerRulesTests
     public void RolesAreData_ARoleIsKnownOnlyWhenListed()
     {
         var errors = new List<FieldError>();
-        OwnerRules.Check([new OwnerEntry("volunteer", "赵六", null)], OwnerRoles.Default, errors);
+        OwnerRules.Check([new OwnerEntry("volunteer", "赵六", null)], DefaultDutyRoles.Codes(DutyRoleKind.Owner), errors);
         Assert.Empty(errors);
         OwnerRules.Check([new OwnerEntry("volunteer", "赵六", null)], ["doctor"], errors);
         Assert.Equal([new FieldError("[0].role", "owner.role-unknown:volunteer")], errors);

@@ -7,6 +7,7 @@ using Fangkong.Core.Policy;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Orders;
 using Fangkong.Data.People;
+using Fangkong.Data.Policy;
 using Fangkong.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,7 +104,7 @@ public class OrderInputTests
     }
 
     /// <summary>
-    /// The five-to-one roles are the county's list (configuration): "wizard" is refused naming "[i].role"; names are
+    /// The five-to-one roles are the county's list (data the command centre edits): "wizard" is refused naming "[i].role"; names are
     /// people's names and phones are stored normalised as the registry's. A role the county dropped from its list stays
     /// valid on an order that already names it.
     /// </summary>
@@ -128,9 +129,12 @@ public class OrderInputTests
         Assert.Equal(["doctor", "volunteer"], (await Owners()).Select(w => w.Role).Order());
 
         // The county replaces volunteers with grid workers: this order keeps its volunteer, a new order may not name one.
-        db.Services.GetRequiredService<IOptions<FangkongOptions>>().Value.Monitoring.OwnerRoles = ["township-cadre", "网格员", "doctor", "police"];
-        Assert.True(await Set(new OwnerInput("volunteer", "赵六", null), new OwnerInput("网格员", "孙七", null)));
-        Assert.Equal(["volunteer", "网格员"], (await Owners()).Select(w => w.Role).Order(StringComparer.Ordinal));
+        var roles = await Run(db, Command, sp => Make<DutyRoleService>(sp).ListAsync(DutyRoleKind.Owner));
+        var volunteer = roles.Single(r => r.Code == "volunteer");
+        await Run(db, Command, sp => Make<DutyRoleService>(sp).UpdateAsync(volunteer.Id, new DutyRoleInput(null, null, volunteer.NameZh, volunteer.NameEn, null, false)));
+        await Run(db, Command, sp => Make<DutyRoleService>(sp).CreateAsync(new DutyRoleInput(DutyRoleKind.Owner, "grid-worker", "网格员", "Grid worker", null, null)));
+        Assert.True(await Set(new OwnerInput("volunteer", "赵六", null), new OwnerInput("grid-worker", "孙七", null)));
+        Assert.Equal(["grid-worker", "volunteer"], (await Owners()).Select(w => w.Role).Order(StringComparer.Ordinal));
         var second = (await PeopleAsync(db, 2))[1];
         var other = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(second, [Reasons.CloseContact], D("2022-10-04"))));
         Assert.Equal(new FieldError("[0].role", "owner.role-unknown:volunteer"),
