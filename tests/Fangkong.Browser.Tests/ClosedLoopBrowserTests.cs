@@ -257,6 +257,55 @@ public class ClosedLoopBrowserTests
             Assert.False(await phone.Locator("#ledger-units thead th[data-kind]").First.IsVisibleAsync());
     }
 
+    /// <summary>
+    /// The command centre keeps the county's duty roles: adds a grid worker to the five-to-one roles, is told in words
+    /// when a second role would read the same, retires the volunteer and reads the role's history; a township reads the
+    /// lists on a phone without any form.
+    /// </summary>
+    [BrowserFact]
+    public async Task DutyRoles_TheCommandCentreAddsRetiresAndReadsHistory_ATownshipOnlyReads()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/duty-roles");
+        await desk.WaitForSelectorAsync("#duty-roles-owner");
+        Assert.Equal(5, await desk.Locator("#duty-roles-owner tbody tr").CountAsync());
+        Assert.Equal(3, await desk.Locator("#duty-roles-team tbody tr").CountAsync());
+
+        await desk.FillAsync("#role-code-Owner", "grid-worker");
+        await desk.FillAsync("#role-zh-Owner", "志愿者");
+        await desk.FillAsync("#role-en-Owner", "Grid worker");
+        await desk.ClickAsync("#role-add-Owner");
+        await desk.WaitForSelectorAsync("#duty-role-error");
+        Assert.Contains("同名", await desk.InnerTextAsync("#duty-role-error"));
+        await desk.FillAsync("#role-code-Owner", "grid-worker");
+        await desk.FillAsync("#role-zh-Owner", "网格员");
+        await desk.FillAsync("#role-en-Owner", "Grid worker");
+        await desk.ClickAsync("#role-add-Owner");
+        await desk.WaitForSelectorAsync("#duty-roles-owner tr[data-role=grid-worker]");
+
+        await desk.ClickAsync("#duty-roles-owner tr[data-role=volunteer] a:has-text('编辑')");
+        await desk.WaitForSelectorAsync("#role-edit-active");
+        await desk.UncheckAsync("#role-edit-active");
+        await desk.ClickAsync("#role-save");
+        await desk.WaitForSelectorAsync("#duty-roles-owner tr[data-role=volunteer] >> text=已停用");
+        await desk.ClickAsync("#duty-roles-owner tr[data-role=volunteer] a:has-text('修改记录')");
+        await desk.WaitForSelectorAsync("#role-history-table");
+        // Added with the county's reference data, retired by the command centre: two entries, the newest first.
+        Assert.Equal(2, await desk.Locator("#role-history-table tbody tr").CountAsync());
+        await desk.EvaluateAsync("window.scrollTo(0, 0)");
+        await BrowserApp.ShotAsync(desk, "95-duty-roles");
+
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "township");
+        await phone.GotoAsync(app.BaseUrl + "/duty-roles");
+        await phone.WaitForSelectorAsync("#duty-roles-team");
+        Assert.Equal(0, await phone.Locator("#role-add-Owner, #role-add-Team").CountAsync());
+        Assert.Contains("网格员", await phone.InnerTextAsync("#duty-roles-owner"));
+        await BrowserApp.ShotAsync(phone, "96-duty-roles-phone");
+    }
+
     [BrowserFact]
     public async Task RiskAreaList_ImportedWithBadRows_NamesThem_AndAPeriodIsCorrectedWithItsReason()
     {

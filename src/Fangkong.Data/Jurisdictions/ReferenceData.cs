@@ -57,10 +57,10 @@ public static class ReferenceData
             db.Categories.Add(new KeyPopulationCategory { CountyCode = countyCode, Code = code, NameZh = zh, NameEn = en, SortOrder = order });
         }
         var roles = await db.DutyRoles.Where(r => r.CountyCode == countyCode).Select(r => new { r.Kind, r.Code }).ToListAsync(ct);
-        order = 0;
         foreach (var (kind, code, zh, en) in DefaultDutyRoles.All)
         {
-            order += 10;
+            // Each list counts its own places: 10, 20, 30…
+            order = 10 * (DefaultDutyRoles.All.Where(r => r.Kind == kind).Select(r => r.Code).ToList().IndexOf(code) + 1);
             if (roles.Any(r => r.Kind == kind && r.Code == code)) continue;
             db.DutyRoles.Add(new DutyRole { CountyCode = countyCode, Kind = kind, Code = code, NameZh = zh, NameEn = en, SortOrder = order });
         }
