@@ -78,10 +78,10 @@ public class VerificationBrowserTests
             await phone.WaitForSelectorAsync("#queue .fk-task");
             Assert.Equal(2, await phone.Locator("#queue .fk-task").CountAsync());
             var clock = phone.Locator("#queue .fk-task .fk-countdown").First;
-            Assert.Matches(@"组队 · 剩余 0:(19|20)", await clock.InnerTextAsync());
+            Assert.Matches(@"组队 · 剩余 (19|20) 分钟", await clock.InnerTextAsync());
             // The browser keeps counting: a deadline moved 4.5 minutes into the past reads "5 minutes overdue" at the next tick.
             await phone.EvaluateAsync("() => document.querySelector('#queue .fk-countdown').dataset.due = new Date(Date.now() - 270000 - Number(document.getElementById('countdown-texts').dataset.skew)).toISOString()");
-            await phone.WaitForFunctionAsync("() => document.querySelector('#queue .fk-countdown').textContent.includes('超时 0:05')", null, new() { Timeout = 20_000 });
+            await phone.WaitForFunctionAsync("() => document.querySelector('#queue .fk-countdown').textContent.includes('超时 5 分钟')", null, new() { Timeout = 20_000 });
             await phone.ReloadAsync();
             await BrowserApp.ShotAsync(phone, "42-verification-queue-phone");
 

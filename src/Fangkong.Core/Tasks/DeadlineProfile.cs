@@ -112,10 +112,19 @@ public static class VerificationClock
     /// <summary>"12:05" style countdown, "-0:07" when overdue, hours beyond a day kept as hours ("25:00").</summary>
     public static string Countdown(TimeSpan left)
     {
-        // Time left is shown in whole minutes rounded down; time overdue rounded up, so a missed deadline never reads "-0:00".
-        var sign = left < TimeSpan.Zero ? "-" : "";
-        var abs = left < TimeSpan.Zero ? TimeSpan.FromMinutes(Math.Ceiling(left.Duration().TotalMinutes)) : left;
-        return $"{sign}{(int)abs.TotalHours}:{abs.Minutes:00}";
+        var (hours, minutes) = HoursAndMinutes(left);
+        return $"{(left < TimeSpan.Zero ? "-" : "")}{hours}:{minutes:00}";
+    }
+
+    /// <summary>
+    /// The whole hours and minutes a countdown shows, without its sign: time left rounded down to the minute, time overdue
+    /// rounded up, so a missed deadline never reads as zero; hours beyond a day kept as hours. Pages put them into words
+    /// ("1 小时 5 分", "59 分钟").
+    /// </summary>
+    public static (int Hours, int Minutes) HoursAndMinutes(TimeSpan left)
+    {
+        var minutes = left < TimeSpan.Zero ? (long)Math.Ceiling(left.Duration().TotalMinutes) : (long)Math.Floor(left.TotalMinutes);
+        return ((int)(minutes / 60), (int)(minutes % 60));
     }
 
     /// <summary>A UTC deadline shown on the county's wall clock (Asia/Shanghai by default).</summary>

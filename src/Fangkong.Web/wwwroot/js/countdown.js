@@ -4,10 +4,14 @@
 // after every Blazor enhanced navigation (inline scripts are not run then).
 (function () {
     "use strict";
-    const fmt = (ms) => {
-        // Whole minutes: time left rounded down, time overdue rounded up (never "-0:00"), as VerificationClock.Countdown.
+    const fmt = (ms, texts) => {
+        // Whole minutes: time left rounded down, time overdue rounded up (never zero), as VerificationClock.HoursAndMinutes;
+        // in words with the page's formats ("1 小时 5 分", "59 分钟").
         const minutes = ms < 0 ? Math.ceil(-ms / 60000) : Math.floor(ms / 60000);
-        return Math.floor(minutes / 60) + ":" + String(minutes % 60).padStart(2, "0");
+        const hours = Math.floor(minutes / 60);
+        return hours > 0
+            ? texts.dataset.hm.replace("{0}", hours).replace("{1}", minutes % 60)
+            : texts.dataset.m.replace("{0}", minutes);
     };
     const tick = () => {
         const texts = document.getElementById("countdown-texts");
@@ -16,7 +20,7 @@
         const skew = Number(texts.dataset.skew);
         document.querySelectorAll(".fk-countdown[data-due]").forEach((el) => {
             const left = new Date(el.dataset.due).getTime() - (Date.now() - skew);
-            const text = (left < 0 ? texts.dataset.over : texts.dataset.left).replace("{0}", fmt(left));
+            const text = (left < 0 ? texts.dataset.over : texts.dataset.left).replace("{0}", fmt(left, texts));
             el.textContent = el.dataset.stage ? el.dataset.stage + " · " + text : text;
             el.classList.toggle("text-danger", left < 0);
             el.classList.toggle("text-muted", left >= 0);
