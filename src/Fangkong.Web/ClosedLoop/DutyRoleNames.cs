@@ -20,8 +20,8 @@ public sealed class DutyRoleNames(DutyRoleService roles)
 
     /// <summary>The active roles of one list in the county's order, with the codes <paramref name="alsoShow"/> names after them.</summary>
     public IReadOnlyList<string> InUse(DutyRoleKind kind, IEnumerable<string>? alsoShow = null) =>
-        [.. DutyRoleRules.InUse(List.Select(r => new DutyRole { Id = r.Id, Kind = r.Kind, Code = r.Code, SortOrder = r.SortOrder, IsActive = r.IsActive }), kind)
-            .Concat(alsoShow ?? []).Distinct(StringComparer.Ordinal)];
+        // The list comes in the county's order (DutyRoleService.ListAsync), so its active codes are the ones in use.
+        [.. List.Where(r => r.Kind == kind && r.IsActive).Select(r => r.Code).Concat(alsoShow ?? []).Distinct(StringComparer.Ordinal)];
 
     public string Name(DutyRoleKind kind, string code) =>
         List.FirstOrDefault(r => r.Kind == kind && r.Code == code) is { } r ? (Localized.IsChinese ? r.NameZh : r.NameEn) : code;
