@@ -110,12 +110,18 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("#order-status");
         var orderUrl = desk.Url;
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
-        Assert.Contains("cn-9th#high-risk-area", await desk.InnerTextAsync("#rule-reference"));
+        // The rule by the pack's name and the reason in words; its code only in the tooltip.
+        Assert.Contains("《新型冠状病毒肺炎防控方案（第九版）》高风险区来返", await desk.InnerTextAsync("#rule-reference"));
+        Assert.Equal("cn-9th#high-risk-area", await desk.GetAttributeAsync("#rule-reference .fk-rule", "title"));
+        Assert.DoesNotContain("cn-9th", await desk.InnerTextAsync("main"));
         // The timeline in words: what changed from what to what, why and under which rule.
         var timeline = await desk.InnerTextAsync("#timeline");
         Assert.Contains("管控措施 · 修改", timeline);
         Assert.Contains("状态 待确认 → 执行中", timeline);
-        Assert.Contains("cn-9th#high-risk-area", timeline);
+        Assert.Contains("《新型冠状病毒肺炎防控方案（第九版）》高风险区来返", timeline);
+        // The platform's bookkeeping (county, scope and record ids) is not a line of the history; a new record's fields read as plain values.
+        Assert.DoesNotContain("辖区编码", timeline);
+        Assert.DoesNotContain("— →", timeline);
         Assert.Contains("乡镇确认", timeline);            // "confirmed by the township", written by the platform
         Assert.Contains("报备登记（自主报备）", timeline); // "arrival registered (self)"
 
@@ -154,6 +160,9 @@ public class ClosedLoopBrowserTests
         await desk.EvaluateAsync("document.querySelectorAll('#timeline details').forEach(d => d.open = true)");
         timeline = await desk.InnerTextAsync("#timeline");
         Assert.Contains("上报时间", timeline);
+        Assert.DoesNotContain("所属县", timeline);
+        Assert.DoesNotContain("人员编号", timeline);
+        Assert.DoesNotContain("monitoring#", timeline); // the fever rule in words too
         Assert.DoesNotMatch(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", timeline);
         Assert.DoesNotContain("ReportedAt", timeline);
         // The platform's own actors in words too: the person's own registration and link read 本人, not "self-registration".
@@ -457,7 +466,8 @@ public class ClosedLoopBrowserTests
         await desk.ClickAsync("#open-order button[type=submit]");
         await desk.WaitForSelectorAsync("#order-status");
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
-        Assert.Contains("cn-9th#close-contact", await desk.InnerTextAsync("#rule-reference"));
+        Assert.Contains("《新型冠状病毒肺炎防控方案（第九版）》密切接触者", await desk.InnerTextAsync("#rule-reference"));
+        Assert.Equal("cn-9th#close-contact", await desk.GetAttributeAsync("#rule-reference .fk-rule", "title"));
 
         // Back on the person's page the order is listed and the person is under measure.
         await desk.GotoAsync($"{app.BaseUrl}/people/{personId}");
@@ -528,8 +538,16 @@ public class ClosedLoopBrowserTests
         await desk.ClickAsync("#pick-up-form button");
         await desk.WaitForSelectorAsync("#arrival-message.alert-success");
         Assert.Contains("已提出接返用车申请", await desk.InnerTextAsync("#arrival-message"));
-        // The lab's result comes back positive: recorded on the arrival, the transfer task is on the township's list.
+        // Registered at the checkpoint of the township, by its name; the rule and the empty fields in words.
+        Assert.DoesNotMatch(@"卡点登记\s+\d", await desk.InnerTextAsync("#arrival-channel"));
+        Assert.Contains("无需管控", await desk.InnerTextAsync("#arrival-rule"));
+        // The lab's result comes back positive: the page asks first, then records it on the arrival and the transfer
+        // task is on the township's list.
         await desk.ClickAsync("#landing-form button[value=positive]");
+        await desk.WaitForSelectorAsync("#landing-confirm");
+        Assert.Equal(0, await desk.Locator("#landing-test .fk-badge").CountAsync());
+        await BrowserApp.ShotAsync(desk, "97-landing-positive-confirm");
+        await desk.ClickAsync("#landing-confirm-positive");
         await desk.WaitForSelectorAsync("#landing-test .fk-badge-bad");
         Assert.Contains("落地检阳性", await desk.InnerTextAsync("#landing-test"));
         await desk.GotoAsync(app.BaseUrl + "/tasks");

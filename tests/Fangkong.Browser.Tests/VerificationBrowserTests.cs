@@ -140,6 +140,9 @@ public class VerificationBrowserTests
             await phone.ClickAsync("form[data-step=sample] button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已采样')");
             Assert.Contains(swabbed.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), await phone.InnerTextAsync("form[data-step=sample]"));
+            // The result starts unchosen: the team picks it.
+            Assert.Equal("", await phone.InputValueAsync("select[name='Outcome.Result']"));
+            await phone.SelectOptionAsync("select[name='Outcome.Result']", "negative");
             await phone.ClickAsync("form:has(select[name='Outcome.Result']) button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已出结果')");
             Assert.Contains("密切接触者", await phone.InnerTextAsync("#close-form select[name='Closing.Measure']"));

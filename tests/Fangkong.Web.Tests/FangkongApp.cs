@@ -95,6 +95,23 @@ public static class HttpExtensions
     public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
         client.PutAsJsonAsync(url, body, FangkongApp.Json);
 
+    /// <summary>
+    /// Submits one of a page's forms as a browser does under static server rendering: the page's antiforgery token, the
+    /// form's name as "_handler" and the fields given. Returns the page the answer renders (a 200 is required).
+    /// </summary>
+    public static async Task<string> SubmitFormAsync(this HttpClient client, string url, string formName, params (string Name, string Value)[] fields)
+    {
+        var page = await client.GetStringAsync(url);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"");
+        Xunit.Assert.True(token.Success, $"no antiforgery token on {url}");
+        var form = new List<KeyValuePair<string, string>> { new("_handler", formName), new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)) };
+        form.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
+        var response = await client.PostAsync(url, new FormUrlEncodedContent(form));
+        var html = await response.Content.ReadAsStringAsync();
+        Xunit.Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {url}: {html}");
+        return html;
+    }
+
     /// <summary>Sends JSON text as written (a body no serializer would produce: nulls in lists, junk values).</summary>
     public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string json) =>
         await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") });

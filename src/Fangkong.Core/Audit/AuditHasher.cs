@@ -132,6 +132,17 @@ public sealed class AuditChanges
         }
     }
 
+    /// <summary>
+    /// Whether a field is the platform's own bookkeeping rather than something people work with: the record's id, its
+    /// county and scope key (codes), and the ids of other records ("PersonId", "OrderId", "RulePackId"). A record's
+    /// history for the people who work it leaves them out; the audit page keeps every field for auditors.
+    /// </summary>
+    public static bool IsInternal(string field) =>
+        field is "Id" or "CountyCode" or "ScopeKey"
+        || field.EndsWith("ScopeKey", StringComparison.Ordinal)
+        || field.EndsWith("CountyCode", StringComparison.Ordinal)
+        || (field.Length > 2 && field.EndsWith("Id", StringComparison.Ordinal) && char.IsLower(field[^3]));
+
     public string? ToJson()
     {
         if (_fields.Count == 0) return null;

@@ -49,6 +49,12 @@ public sealed record PolicyEvaluation(
 }
 
 /// <summary>
+/// A rule reference read against the rules: the pack or local layer it cites (id, name, English name when it has one)
+/// and the reason; <see cref="Rule"/> is null when the pack has no rule of that name (a release, "none").
+/// </summary>
+public sealed record RuleCitation(string PackId, string PackName, string? PackNameEn, string Reason, bool Local, ReasonRule? Rule);
+
+/// <summary>
 /// The national packs and the county's local layer: picks the pack in force on a date and lays a reason's measures out
 /// from the exposure date. Immutable; built once from data and shared.
 /// </summary>
@@ -121,6 +127,24 @@ public sealed class RulePackSet
         return pack == RulePackVersion.LocalLayerId
             ? Local.Rules.FirstOrDefault(r => r.Rule.Reason == reason)?.Rule
             : _packs.FirstOrDefault(p => p.Id == pack)?.Reasons.GetValueOrDefault(reason);
+    }
+
+    /// <summary>
+    /// What a stored rule reference names, for showing it to people: the pack (or the county's local layer) by its
+    /// names, and the reason after the '#' ("cn-9th#close-contact"; "cn-9th#release" for an arrival the pack lets go,
+    /// "…#none" for a reason it does not manage, both without a rule). Null when the reference names no pack of the
+    /// set: the audit trail's other rules ("risk-area-list", "monitoring#fever-or-symptom") or a pack since removed.
+    /// </summary>
+    public RuleCitation? Cite(string? reference)
+    {
+        var hash = reference?.IndexOf('#') ?? -1;
+        if (hash <= 0 || hash == reference!.Length - 1) return null;
+        var (packId, reason) = (reference[..hash], reference[(hash + 1)..]);
+        if (packId == RulePackVersion.LocalLayerId)
+            return new RuleCitation(packId, Local.Name, Local.NameEn, reason, true, RuleOf(reference));
+        return _packs.FirstOrDefault(p => p.Id == packId) is { } pack
+            ? new RuleCitation(packId, pack.Name, pack.NameEn, reason, false, pack.Reasons.GetValueOrDefault(reason))
+            : null;
     }
 
     /// <summary>

@@ -120,6 +120,9 @@ public sealed record LocalLayer(string County, string Name, string? Source, IRea
     /// <summary>The saved version this layer was read from (0: as shipped).</summary>
     public int Version { get; init; }
 
+    /// <summary>The layer's English name, where it has one (the UI in English shows it).</summary>
+    public string? NameEn { get; init; }
+
     public static LocalLayer Empty(string county) => new(county, "", null, []);
 
     /// <summary>The reasons this layer has rules for, in its order (what a listing may raise as its local reason).</summary>
@@ -207,7 +210,7 @@ public static class RulePackJson
                 if (ordered[i - 1].EffectiveTo is not { } end || end >= ordered[i].EffectiveFrom)
                     throw new RulePackException($"sitePlacements: two placements of {group.Key} overlap on {ordered[i].EffectiveFrom:yyyy-MM-dd}");
         }
-        return new LocalLayer(dto.County, dto.Name ?? "", dto.Source, rules, placements);
+        return new LocalLayer(dto.County, dto.Name ?? "", dto.Source, rules, placements) { NameEn = dto.NameEn };
     }
 
     private static ReasonRule Rule(string reason, RuleDto rule, string where, bool local)

@@ -35,7 +35,8 @@ public sealed record OrderDetail(OrderListItem Order, string? Basis, string? Sta
 /// <param name="LinkedOrderId">For a secondary contact: the order of the close contact they were exposed to (any order of the county).</param>
 public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null, long? LinkedOrderId = null);
 public sealed record OwnerInput(string Role, string Name, string? Phone);
-public sealed record TestResultInput(int Day, TestStatus Status, decimal? Ct = null, DateTime? At = null);
+/// <param name="Status">The result (or the sample taken); none is refused as a result nobody chose.</param>
+public sealed record TestResultInput(int Day, TestStatus? Status, decimal? Ct = null, DateTime? At = null);
 
 /// <summary>
 /// Control orders: created from the rules in force (never typed in by hand), confirmed, extended, converted on
@@ -274,11 +275,13 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         await using var db = await factory.CreateDbContextAsync(ct);
         var o = await Load(db, id).FirstOrDefaultAsync(ct);
         if (o is null) return false;
+        // A result nobody chose is not recorded as any result (a form's select starts empty, not on 阴性).
+        if (input.Status is not { } status) throw new ValidationFailedException([new FieldError("status", "result.required")]);
         var test = o.Tests.FirstOrDefault(t => t.Day == input.Day) ?? throw new ValidationFailedException([new FieldError("day", "test.not-scheduled")]);
-        if (input.Status is TestStatus.Due or TestStatus.Cancelled) throw new ValidationFailedException([new FieldError("status", "test.status-invalid")]);
+        if (status is TestStatus.Due or TestStatus.Cancelled) throw new ValidationFailedException([new FieldError("status", "test.status-invalid")]);
         if (input.Ct is < 0 or > 50) throw new ValidationFailedException([new FieldError("ct", "range:0-50")]);
         // Negative means Ct ≥ 35 (DOMAIN.md): a negative with a lower Ct is a typing error, not a result.
-        if (input.Status == TestStatus.Negative && input.Ct is < OrderRules.NegativeCt) throw new ValidationFailedException([new FieldError("ct", "test.negative-ct")]);
+        if (status == TestStatus.Negative && input.Ct is < OrderRules.NegativeCt) throw new ValidationFailedException([new FieldError("ct", "test.negative-ct")]);
         // A released or cancelled order takes no more results: a late positive is a new case, not an edit of a closed order.
         if (!ControlOrder.IsInForce(o.Status)) throw new ConflictException("order.not-in-force", "the order is not in force");
         var now = time.GetUtcNow().UtcDateTime;
@@ -287,14 +290,14 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         // Not before the exposure (day 1): an older sample cannot be one of this order's tests.
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         if (CountyClock.DateOf(at, zone) < o.ExposureDate) throw new ValidationFailedException([new FieldError("at", "date.before-exposure")]);
-        if (input.Status == TestStatus.Sampled) test.SampledAt = at;
+        if (status == TestStatus.Sampled) test.SampledAt = at;
         else { test.ResultAt = at; test.SampledAt ??= at; test.Ct = input.Ct; }
-        test.Status = input.Status;
+        test.Status = status;
         test.RecordedBy = Actor.Name;
         o.UpdatedAt = now;
-        if (input.Status == TestStatus.Positive)
+        if (status == TestStatus.Positive)
             await TaskRaiser.RaiseAsync(db, o, "positive-transfer", TaskTitle.PositiveTest(input.Day), $"positive:{o.Id}:{input.Day}", now, TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes));
-        db.Audit.Reason = $"test day {input.Day}: {input.Status.ToString().ToLowerInvariant()}";
+        db.Audit.Reason = $"test day {input.Day}: {status.ToString().ToLowerInvariant()}";
         db.Audit.Rule = o.RuleReference;
         await db.SaveChangesAsync(ct);
         return true;

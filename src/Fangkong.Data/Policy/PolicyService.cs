@@ -122,6 +122,10 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
 
     /// <summary>The author of the versions Fangkong itself writes from its shipped files.</summary>
     public const string ShippedBy = "system";
+    /// <summary>The reason stored on a pack's first version, written from its shipped file (neutral data: the page says it in words).</summary>
+    public const string ShippedReason = "shipped with Fangkong";
+    /// <summary>The reason stored on a version Fangkong wrote because the shipped file changed.</summary>
+    public const string ShippedUpdateReason = "updated with Fangkong: the shipped file changed";
 
     /// <summary>
     /// Brings the county's packs in line with the files shipped with this build (first start, new county, upgrade):
@@ -148,7 +152,7 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
             var row = new RulePackVersion
             {
                 CountyCode = county, PackId = id, Version = (current?.Version ?? 0) + 1, Name = name, EffectiveFrom = from, Json = json,
-                CreatedBy = ShippedBy, CreatedAt = now, Reason = current is null ? "shipped with Fangkong" : "updated with Fangkong: the shipped file changed",
+                CreatedBy = ShippedBy, CreatedAt = now, Reason = current is null ? ShippedReason : ShippedUpdateReason,
             };
             var candidate = newest.Values.Where(v => v.PackId != id).Append(row).ToList();
             if (!Fits(candidate)) continue;
@@ -197,7 +201,7 @@ public sealed class PolicyService(IDbContextFactory<FangkongDb> factory, IActorA
         {
             var local = RulePackJson.ReadLocal(v.Json);
             return new RulePackSummary(v.PackId, v.Name, v.Version, local.Rules.Select(r => (DateOnly?)r.EffectiveFrom).Min(),
-                local.Rules.Any(r => r.EffectiveTo is null) ? null : local.Rules.Max(r => r.EffectiveTo), true, local.Rules.Count, v.CreatedBy, v.CreatedAt, v.Reason);
+                local.Rules.Any(r => r.EffectiveTo is null) ? null : local.Rules.Max(r => r.EffectiveTo), true, local.Rules.Count, v.CreatedBy, v.CreatedAt, v.Reason, local.NameEn);
         }
         var pack = RulePackJson.ReadPack(v.Json);
         return new RulePackSummary(v.PackId, v.Name, v.Version, pack.EffectiveFrom, pack.EffectiveTo, false, pack.Reasons.Count, v.CreatedBy, v.CreatedAt, v.Reason, pack.NameEn);

@@ -303,6 +303,8 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     public async Task<bool> ResultAsync(long id, string? result, int? version = null, CancellationToken ct = default)
     {
         var r = Text.Tidy(result)?.ToLowerInvariant();
+        // No choice is not a result (the page's select starts empty): said as such, not as a wrong value.
+        if (r is null) throw new ValidationFailedException([new FieldError("result", "result.required")]);
         if (r is not ("negative" or "positive")) throw new ValidationFailedException([new FieldError("result", "verification.result-values")]);
         return await RecordResultAsync(id, r, version, ct);
     }

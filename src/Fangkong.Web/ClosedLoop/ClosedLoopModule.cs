@@ -51,6 +51,7 @@ public static class ClosedLoopModule
         services.AddScoped<PolicyService>();
         services.AddScoped<DutyRoleService>();
         services.AddScoped<DutyRoleNames>();
+        services.AddScoped<RuleNames>();
         services.AddScoped<RiskAreaService>();
         services.AddScoped<ArrivalService>();
         services.AddScoped<OrderService>();

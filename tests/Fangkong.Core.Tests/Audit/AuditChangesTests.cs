@@ -19,6 +19,26 @@ public class AuditChangesTests
     [InlineData("{\"Status\":\"only one value\"}")]
     public void Unreadable_OrEmpty_IsNoChange(string? json) => Assert.Empty(AuditChanges.Parse(json));
 
+    /// <summary>The platform's bookkeeping (ids, county and scope codes, other records' ids) is told apart from what people work with.</summary>
+    [Theory]
+    [InlineData("Id", true)]
+    [InlineData("CountyCode", true)]
+    [InlineData("ScopeKey", true)]
+    [InlineData("OriginalScopeKey", true)]
+    [InlineData("AreaCountyCode", true)]
+    [InlineData("PersonId", true)]
+    [InlineData("OrderId", true)]
+    [InlineData("RulePackId", true)]
+    [InlineData("LinkedOrderId", true)]
+    [InlineData("Status", false)]
+    [InlineData("IdValid", false)]
+    [InlineData("IdIssue", false)]
+    [InlineData("AreaCountyName", false)]
+    [InlineData("RuleReference", false)]
+    [InlineData("RulePackVersion", false)]
+    [InlineData("Date", false)]
+    public void InternalFields_AreIdsAndCodes(string field, bool expected) => Assert.Equal(expected, AuditChanges.IsInternal(field));
+
     [Fact]
     public void AuditTrailEntries_ChainAndDetectAnAlteration()
     {

@@ -194,6 +194,33 @@ public class RulePackTests
     }
 
     /// <summary>
+    /// A stored rule reference reads back as the pack it cites, by its names in both languages, and the reason: the
+    /// county's layer as "local", a release as a reference without a rule, anything else (another rule of the audit
+    /// trail, a pack the set does not hold, a reference cut short) as nothing.
+    /// </summary>
+    [Fact]
+    public void ARuleReference_CitesItsPackByName_AndItsReason()
+    {
+        var nine = Set.Cite("cn-9th#high-risk-area")!;
+        Assert.Equal(("cn-9th", "新型冠状病毒肺炎防控方案（第九版）", "COVID-19 prevention and control protocol, 9th edition", "high-risk-area", false),
+            (nine.PackId, nine.PackName, nine.PackNameEn, nine.Reason, nine.Local));
+        Assert.Same(Set.RuleOf("cn-9th#high-risk-area"), nine.Rule);
+
+        var local = Set.Cite("local#expert-judged-risk-area")!;
+        Assert.True(local.Local);
+        Assert.Equal("淅川县疫情防控指挥部补充措施", local.PackName);
+        Assert.Equal("Xichuan county command centre: additional measures", local.PackNameEn);
+        Assert.True(local.Rule!.Local);
+
+        var release = Set.Cite("cn-9th#release")!;
+        Assert.Equal(("cn-9th", "release"), (release.PackId, release.Reason));
+        Assert.Null(release.Rule);
+
+        foreach (var other in new[] { "risk-area-list", "monitoring#fever-or-symptom", "cn-7th#close-contact", "cn-9th#", "#close-contact", "", null })
+            Assert.Null(Set.Cite(other));
+    }
+
+    /// <summary>
     /// A reason is known when any pack of any edition or the county's local layer names it: a known reason the pack in
     /// force does not manage evaluates to no measures; a reason nobody names is not known at all.
     /// </summary>

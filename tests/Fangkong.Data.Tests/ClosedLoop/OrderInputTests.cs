@@ -104,6 +104,37 @@ public class OrderInputTests
     }
 
     /// <summary>
+    /// A test result nobody chose (the order page's select left on its empty option, an API call without a status) is
+    /// refused as such, before anything else is said about it, and the test, the order and the tasks are unchanged.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATestResult_NobodyChose_IsRefused_AndNothingIsRecorded(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var person = (await PeopleAsync(db, 1))[0];
+        var orderId = await Run(db, Command, sp => Make<OrderService>(sp).CreateAsync(new OrderCreate(person, [Reasons.CloseContact], D("2022-10-04"))));
+        var before = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!;
+
+        Assert.Equal(new FieldError("status", "result.required"),
+            await RefusedAsync(() => Run(db, As(Roles.Health, County), sp => Make<OrderService>(sp).RecordTestAsync(orderId, new TestResultInput(1, null, 38m)))));
+        // Even for a day with no test: the missing choice is what the person must fix first.
+        Assert.Equal(new FieldError("status", "result.required"),
+            await RefusedAsync(() => Run(db, As(Roles.Health, County), sp => Make<OrderService>(sp).RecordTestAsync(orderId, new TestResultInput(4, null)))));
+
+        var after = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!;
+        Assert.Equal(before.Tests, after.Tests);
+        Assert.Equal(before.Version, after.Version);
+        await using var ctx = await db.ContextAsync();
+        Assert.Equal(0, await ctx.AuditEntries.CountAsync(e => e.Action == "order.test.update"));
+        Assert.Equal(0, await ctx.Tasks.CountAsync(t => t.OrderId == orderId));
+
+        // Chosen, the same day records.
+        Assert.True(await Run(db, As(Roles.Health, County), sp => Make<OrderService>(sp).RecordTestAsync(orderId, new TestResultInput(1, TestStatus.Negative, 38m))));
+        Assert.Equal(TestStatus.Negative, (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!.Tests.Single(t => t.Day == 1).Status);
+    }
+
+    /// <summary>
     /// The five-to-one roles are the county's list (data the command centre edits): "wizard" is refused naming "[i].role"; names are
     /// people's names and phones are stored normalised as the registry's. A role the county dropped from its list stays
     /// valid on an order that already names it.

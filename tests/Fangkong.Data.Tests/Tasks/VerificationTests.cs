@@ -483,6 +483,14 @@ public class VerificationTests
         Assert.Contains(backdated.Errors, e => (e.Field, e.Code) == ("at", "date.before-dispatch"));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(item.Id)));
         await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", null, null), Make<OrderService>(sp))));
+        // A result nobody chose (the page's select left on its empty option) is refused as such, and nothing is recorded.
+        foreach (var none in new[] { null, "", "  " })
+        {
+            var unchosen = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).ResultAsync(item.Id, none)));
+            Assert.Equal(new Fangkong.Core.People.FieldError("result", "result.required"), Assert.Single(unchosen.Errors));
+        }
+        var unresulted = (await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id)))!;
+        Assert.Equal((null, null, VerificationStatus.Sampled), (unresulted.Result, unresulted.ResultAt, unresulted.Task.Status));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).ResultAsync(item.Id, "negative")));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), "时空伴随判定"), Make<OrderService>(sp))));
 

@@ -14,7 +14,7 @@ public class ClosedLoopTextTests
     private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
 
     /// <summary>An arrival from a high-risk area confirmed by its township: its order is in force. Returns the order's id.</summary>
-    private static async Task<long> OrderInForceAsync(FangkongApp app, HttpClient township)
+    internal static async Task<long> OrderInForceAsync(FangkongApp app, HttpClient township)
     {
         var command = await app.SignInAsync("command");
         Assert.Equal(HttpStatusCode.OK, (await command.PostJsonAsync("/api/v1/risk-areas", new { areaCounty = "河南省郑州市金水区", place = "花园路街道锦绣小区", level = "High", designatedOn = "2022-10-01", source = "通告" })).StatusCode);

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Fangkong.Testing;
+
+namespace Fangkong.Web.Tests.ClosedLoop;
+
+/// <summary>
+/// The closed loop's pages as a browser submits them (static server rendering): a result nobody chose is never
+/// recorded, an order is never acted on by a default, a positive landing test needs its confirmation, and rules and
+/// registration points are named in words.
+/// </summary>
+public class ClosedLoopPageTests
+{
+    private static readonly Dictionary<string, string?> Drill = new() { ["Fangkong:Clock:ExerciseDate"] = "2022-10-05" };
+
+    /// <summary>
+    /// On an order in force the test result and the action start on an empty choice; submitted so, nothing is recorded
+    /// or done and the page says what to choose. The rule reads as the pack's name and the reason, the code kept in the
+    /// tooltip, and the timeline leaves out the ids and codes.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnOrdersResultAndAction_StartUnchosen_AndNothingHappensWithoutAChoice(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var orderId = await ClosedLoopTextTests.OrderInForceAsync(app, township);
+        var url = $"/orders/{orderId}";
+
+        var page = await township.GetStringAsync(url);
+        Assert.Equal(("", "请选择结果", true), FirstOption(page, "Test.Status"));
+        Assert.Equal(("", "请选择操作", true), FirstOption(page, "Act.Action"));
+        var rule = Regex.Match(page, "<dd id=\"rule-reference\">(.*?)</dd>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("title=\"cn-9th#high-risk-area\"", rule);
+        Assert.Contains("《新型冠状病毒肺炎防控方案（第九版）》高风险区来返", rule);
+        Assert.Contains("（第 1 版）", rule);
+        Assert.DoesNotContain(">cn-9th#high-risk-area", page); // the code only in attributes, never as text
+        var timeline = Regex.Match(page, "<table class=\"fk-table\" id=\"timeline\">(.*?)</table>", RegexOptions.Singleline).Groups[1].Value;
+        foreach (var field in new[] { "所属县", "辖区编码", "人员编号", "管控措施编号", "防控方案<", "报备记录" })
+            Assert.DoesNotContain(field, timeline);
+        Assert.Contains("《新型冠状病毒肺炎防控方案（第九版）》高风险区来返", timeline);
+        // A new record's fields as plain values: no "— →" before what it was created with.
+        Assert.DoesNotMatch("<span class=\"fk-value\">—</span> →", timeline);
+
+        var unchosen = await township.SubmitFormAsync(url, "test", ("Test.Day", "1"), ("Test.Status", ""), ("Test.Ct", ""));
+        Assert.Matches("id=\"order-message\">请选择结果<", unchosen);
+        var order = await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync();
+        Assert.Equal("Due", order.GetProperty("tests").EnumerateArray().Single(t => t.GetProperty("day").GetInt32() == 1).GetProperty("status").GetString());
+
+        var noAction = await township.SubmitFormAsync(url, "action", ("Act.Action", ""), ("Act.Reason", "期满"));
+        Assert.Matches("id=\"order-message\">请先选择要执行的操作<", noAction);
+        order = await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync();
+        Assert.Equal("Active", order.GetProperty("order").GetProperty("status").GetString());
+
+        // Chosen, the same form records.
+        await township.SubmitFormAsync(url, "test", ("Test.Day", "1"), ("Test.Status", "Negative"), ("Test.Ct", "38"));
+        order = await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync();
+        Assert.Equal("Negative", order.GetProperty("tests").EnumerateArray().Single(t => t.GetProperty("day").GetInt32() == 1).GetProperty("status").GetString());
+        // Over the API too, a result without a status is refused as not chosen.
+        await HttpExtensions.AssertFieldAsync(await township.PostJsonAsync($"/api/v1/orders/{orderId}/tests", new { day = 2 }), "status", "result.required");
+
+        // In English the pack's English name and the reason in English.
+        await township.GetAsync("/culture/en-US?returnUrl=/");
+        var english = Regex.Match(await township.GetStringAsync(url), "<dd id=\"rule-reference\">(.*?)</dd>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("COVID-19 prevention and control protocol, 9th edition: ", english);
+        Assert.DoesNotMatch("[\u4e00-\u9fff]", english);
+    }
+
+    /// <summary>A required select's first option: its value, its text and whether it is the one selected.</summary>
+    private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
+    {
+        var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
+        Assert.True(select.Success, $"no select {name}");
+        Assert.Contains("required", select.Groups[1].Value);
+        // An empty value is written as the bare attribute ("<option value selected>").
+        var option = Regex.Match(select.Groups[2].Value, "<option value(?:=\"([^\"]*)\")?([^>]*)>([^<]*)</option>");
+        return (option.Groups[1].Value, option.Groups[3].Value, option.Groups[2].Value.Contains("selected", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A positive landing test is recorded only on the confirming second submit (the first asks, and nothing is
+    /// recorded or raised); the arrival names the township it was registered at, not its code.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task APositiveLandingTest_IsRecordedOnlyWhenConfirmed(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var village = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("id").GetInt64();
+        var point = root.GetProperty("scopeKey").GetString()!;
+        var receipt = await (await township.PostJsonAsync($"/api/v1/arrivals?channel=Checkpoint&point={point}", new
+        {
+            name = "李返乡", documentNumber = Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1991, 2, 3), 21), phone = "13912345600",
+            origin = "上海市浦东新区", arrivalDate = "2022-10-05", destinationNodeId = village,
+        })).JsonAsync();
+        var url = $"/arrivals/{receipt.GetProperty("id").GetInt64()}";
+
+        var page = await township.GetStringAsync(url);
+        var channel = Regex.Match(page, "<dd id=\"arrival-channel\">(.*?)</dd>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("卡点登记", channel);
+        Assert.Contains($"title=\"{point}\"> · {root.GetProperty("name").GetString()}<", channel);
+        Assert.Contains("id=\"landing-form\"", page);
+
+        var asked = await township.SubmitFormAsync(url, "landing", ("Landing.Result", "positive"));
+        Assert.Contains("id=\"landing-confirm\"", asked);
+        Assert.DoesNotContain("id=\"landing-form\"", asked);
+        var arrival = await (await township.GetAsync($"/api/v1{url}")).JsonAsync();
+        Assert.True(!arrival.TryGetProperty("landingTestResult", out var none) || none.ValueKind == System.Text.Json.JsonValueKind.Null, arrival.ToString());
+        Assert.Equal(0, (await (await township.GetAsync("/api/v1/tasks?kind=positive-transfer")).JsonAsync()).GetProperty("total").GetInt32());
+
+        var confirmed = await township.SubmitFormAsync(url, "landing", ("Landing.Result", "positive"), ("Landing.Confirm", "true"));
+        Assert.Matches("<span class=\"fk-badge fk-badge-bad\">落地检阳性</span>", confirmed);
+        arrival = await (await township.GetAsync($"/api/v1{url}")).JsonAsync();
+        Assert.Equal("positive", arrival.GetProperty("landingTestResult").GetString());
+        Assert.Equal(1, (await (await township.GetAsync("/api/v1/tasks?kind=positive-transfer")).JsonAsync()).GetProperty("total").GetInt32());
+    }
+}
