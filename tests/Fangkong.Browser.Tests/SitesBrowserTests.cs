@@ -92,6 +92,7 @@ public class SitesBrowserTests
         await phone.WaitForSelectorAsync(".fk-room[data-room='108']");
         var familyRoom = await phone.InnerTextAsync(".fk-room[data-room='108'] summary");
         Assert.All(familyNames, name => Assert.Contains(name, familyRoom));
+        await AssertTilesReadableAsync(phone);
         await BrowserApp.ShotAsync(phone, "52-room-board-phone");
 
         // 2b. The family's pick-up from home: requested from the board, then a vehicle and a driver assigned, on the way, arrived.
@@ -102,6 +103,8 @@ public class SitesBrowserTests
         var trip = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "城关宾馆" }).First;
         var tripId = await trip.GetAttributeAsync("data-trip");
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
+        // The transfer to hospital of the person who left says where once ("定点医院", not "定点医院(定点医院)").
+        Assert.DoesNotContain("(定点医院)", await phone.InnerTextAsync("#open-trips"));
         await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
         foreach (var (action, state) in new[] { ("assign", "Assigned"), ("depart", "Departed"), ("arrive", "") })
         {
@@ -113,6 +116,9 @@ public class SitesBrowserTests
         Assert.Equal(0, await phone.Locator($"#open-trips .fk-trip[data-trip='{tripId}']").CountAsync());
         await phone.WaitForSelectorAsync($"#closed-trips tr[data-trip='{tripId}']");
         await phone.WaitForSelectorAsync("#vehicles [data-status=AwaitingDisinfection] button[data-action=disinfected]");
+        // The trip still waiting says why no vehicle can go: the only one waits for its disinfection, and the button says what to do.
+        Assert.Contains("待消毒", await phone.InnerTextAsync("#open-trips [data-blocker='trip.vehicles-awaiting-disinfection']"));
+        Assert.Equal("标记已消毒", (await phone.InnerTextAsync("#vehicles button[data-action=disinfected]")).Trim());
         await BrowserApp.ShotAsync(phone, "56-trips-after-arrival-phone");
         await phone.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
 
@@ -167,9 +173,11 @@ public class SitesBrowserTests
             await phone.EvalOnSelectorAsync($".fk-room[data-room='{turnover}']", "d => d.open = true");
             await phone.ClickAsync($".fk-room[data-room='{turnover}'] button[data-action=step]");
             await phone.WaitForFunctionAsync($"() => document.querySelector(\".fk-room[data-room='{turnover}']\").dataset.state === '{expected}'");
+            await AssertTilesReadableAsync(phone); // each turnover colour too
         }
         await phone.WaitForSelectorAsync("#turnover");
         Assert.Contains("1", await phone.InnerTextAsync("#turnover"));
+        await AssertTilesReadableAsync(phone);
         await BrowserApp.ShotAsync(phone, "54-room-board-after-phone");
 
         // 5. The family's nights on the site's board and on the county's page.
@@ -192,6 +200,7 @@ public class SitesBrowserTests
         await desk.ClickAsync("#vehicles details[data-action=out-of-service] button[type=submit]");
         await desk.WaitForSelectorAsync("#vehicles li[data-status=OutOfService]");
         Assert.Contains("空调故障", await desk.InnerTextAsync("#vehicles"));
+        Assert.Contains("都已停用", await desk.InnerTextAsync("#open-trips [data-blocker='trip.vehicles-out-of-service']"));
         await BrowserApp.ShotAsync(desk, "87-fleet-vehicle-out-of-service");
 
         // 5b. The county adds a room found at the inspection by typing it in; the same number again is refused, named.
@@ -208,7 +217,7 @@ public class SitesBrowserTests
         await AddRoomAsync("301");
         await desk.WaitForSelectorAsync(".fk-room[data-room='301'][data-state='Ready']");
         await AddRoomAsync("301");
-        Assert.Contains("该房号已存在", await desk.InnerTextAsync("#board-message"));
+        Assert.Contains("该房号已存在: 1号楼-301", await desk.InnerTextAsync("#board-message"));
         await desk.Locator("#room-form").ScrollIntoViewIfNeededAsync();
         await BrowserApp.ShotAsync(desk, "63-room-typed-in");
 
@@ -228,14 +237,21 @@ public class SitesBrowserTests
             await phone.WaitForSelectorAsync("#trips-message");
         }
         await RequestAsync(arrivals[0] + "\n110101199003070000");
-        var refusal = await phone.InnerTextAsync("#trips-message");
-        Assert.Contains("第 2 行", refusal);
+        // The wrong line is named under the box it is in; the message above only says to look there.
+        Assert.Contains("alert-danger", (await phone.GetAttributeAsync("#trips-message", "class"))!);
+        Assert.Contains("第 2 行", await phone.InnerTextAsync("#passengers-error"));
+        Assert.Contains("is-invalid", (await phone.GetAttributeAsync("textarea[name='Req.Passengers']", "class"))!);
+        // Every field of the form has a visible label, and each destination site is named whole with its free rooms.
+        foreach (var field in new[] { "select[name='Req.FromKind']", "select[name='Req.FromSiteId']", "select[name='Req.ToKind']", "input[name='Req.FromText']", "input[name='Req.ToText']", "textarea[name='Req.Passengers']" })
+            Assert.True(await phone.EvalOnSelectorAsync<bool>(field, "f => f.labels.length > 0 && f.labels[0].innerText.trim().length > 0"), field + " has no visible label");
+        Assert.Contains("空闲 16 / 共 17 间", await phone.InnerTextAsync("#trip-to-site"));
         // What was typed stays, so only the wrong line needs fixing.
         Assert.Contains(arrivals[0], await phone.InputValueAsync("textarea[name='Req.Passengers']"));
         Assert.Equal("淅川东高速出口卡点", await phone.InputValueAsync("input[name='Req.FromText']"));
         Assert.Equal(before, await phone.Locator("#open-trips .fk-trip").CountAsync());
         await BrowserApp.ShotAsync(phone, "58-trip-request-refused-phone");
         await RequestAsync(arrivals[0] + "\n" + arrivals[1]);
+        Assert.Equal(0, await phone.Locator("#passengers-error").CountAsync());
         Assert.True((await phone.GetAttributeAsync("#trips-message", "class"))!.Contains("alert-success", StringComparison.Ordinal), await phone.InnerTextAsync("#trips-message"));
         var pickUp = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "点对点" });
         Assert.Equal(1, await pickUp.CountAsync());
@@ -280,7 +296,20 @@ public class SitesBrowserTests
         await desk.FillAsync("#standard-edit input[name='Form.Sequence']", "5");
         await desk.ClickAsync("#standard-edit button[type=submit]");
         await desk.WaitForSelectorAsync("#standards-table tbody tr:first-child[data-standard='ventilation']");
+        // An item named and nothing else: its code is made from the name.
+        await desk.FillAsync("#standard-name", "消毒记录台账");
+        await desk.ClickAsync("#standard-add button[type=submit]");
+        await desk.WaitForSelectorAsync("tr[data-standard='item-80']");
+        Assert.Contains("消毒记录台账", await desk.InnerTextAsync("tr[data-standard='item-80']"));
         await BrowserApp.ShotAsync(desk, "64-site-standards");
+        // On a phone the codes are not shown.
+        var small = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(small, "command");
+        await small.GotoAsync(app.BaseUrl + "/sites/standards");
+        await small.WaitForSelectorAsync("#standards-table");
+        Assert.DoesNotContain("night-watch", await small.InnerTextAsync("#standards-table"));
+        Assert.False(await small.IsVisibleAsync("#standard-code"));
+        await BrowserApp.ShotAsync(small, "64b-site-standards-phone");
 
         // A new lead at the rotation: the site's details edited on its page, the phone shown masked.
         await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
@@ -325,6 +354,38 @@ public class SitesBrowserTests
         await BrowserApp.ShotAsync(phone, "66-site-inspections-phone");
     }
 
+    /// <summary>Every room tile's text against its fill, and every floor's legend dot against a tile of its state, as the browser paints them.</summary>
+    private static async Task AssertTilesReadableAsync(IPage page)
+    {
+        var worst = await page.EvaluateAsync<double>("""
+            () => {
+                const lum = (rgb) => {
+                    const [r, g, b] = rgb.match(/\d+/g).slice(0, 3).map(Number).map(c => c / 255).map(c => c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                let worst = 21;
+                document.querySelectorAll('.fk-room').forEach(tile => {
+                    const fill = lum(getComputedStyle(tile).backgroundColor);
+                    tile.querySelectorAll('summary span').forEach(text => {
+                        const ink = lum(getComputedStyle(text).color);
+                        worst = Math.min(worst, (Math.max(fill, ink) + 0.05) / (Math.min(fill, ink) + 0.05));
+                    });
+                });
+                return worst;
+            }
+            """);
+        Assert.True(worst >= 4.5, $"a room tile's text contrast is {worst:0.00}:1, below 4.5:1");
+        // The legend's dots are the tiles' fills.
+        var mismatched = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.fk-room')].filter(tile => {
+                const cls = [...tile.classList].find(c => c === 'fk-room-held') || [...tile.classList].find(c => /^fk-room-s\d$/.test(c));
+                const dot = document.querySelector('.fk-legend .fk-dot.' + cls);
+                return !dot || getComputedStyle(dot).backgroundColor !== getComputedStyle(tile).backgroundColor;
+            }).map(tile => tile.dataset.room)
+            """);
+        Assert.Empty(mismatched);
+    }
+
     [BrowserFact]
     public async Task SiteStaff_PutAPersonInTheRoomTheyChoose_ByItsNumber()
     {
@@ -357,12 +418,15 @@ public class SitesBrowserTests
         // "101" is in two buildings: asked to say which; a number the site does not have is named as such.
         await phone.FillAsync("#manual-room input[name='Manual.Room']", "101");
         await phone.ClickAsync("#manual-room button[type=submit]");
-        await phone.WaitForSelectorAsync("#allocate-message");
-        Assert.Contains("多个楼栋有这个房号", await phone.InnerTextAsync("#allocate-message"));
+        await phone.WaitForSelectorAsync("#manual-room-error");
+        Assert.Contains("多个楼栋有 101 号房间", await phone.InnerTextAsync("#manual-room-error"));
         await phone.FillAsync("#manual-room input[name='Manual.Room']", "A-999");
         await phone.ClickAsync("#manual-room button[type=submit]");
-        await phone.WaitForFunctionAsync("() => document.getElementById('allocate-message').textContent.includes('没有这个房号')");
+        await phone.WaitForFunctionAsync("() => document.getElementById('manual-room-error')?.textContent.includes('没有 A-999 号房间')");
+        Assert.Equal("A-999", await phone.InputValueAsync("#manual-room input[name='Manual.Room']")); // what failed stays in the box, named
+        // Typing another number clears the refusal of the last one.
         await phone.FillAsync("#manual-room input[name='Manual.Room']", "A-103");
+        Assert.False(await phone.IsVisibleAsync("#manual-room-error"));
         await BrowserApp.ShotAsync(phone, "76-allocate-chosen-room-phone");
         await phone.ClickAsync("#manual-room button[type=submit]");
         await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));
@@ -371,6 +435,8 @@ public class SitesBrowserTests
         // The person does not come (sent home by the township instead): the allocation is withdrawn with a reason, the
         // room is free again and the person is back on the list until the order changes.
         await phone.EvalOnSelectorAsync(".fk-room[data-room='103']", "d => d.open = true");
+        // Allocated, not in yet: said so on the room, not "ready".
+        Assert.Contains("已分配待入住", await phone.InnerTextAsync(".fk-room[data-room='103'] .fk-room-actions"));
         await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] summary");
         await phone.FillAsync(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']", "未到达，镇专班核实后改为居家");
         await BrowserApp.ShotAsync(phone, "82-withdraw-allocation-phone");
@@ -392,7 +458,7 @@ public class SitesBrowserTests
         await desk.FillAsync("#room-form input[name='Edit.Building']", "A");
         await desk.ClickAsync("#room-form button[type=submit]");
         await desk.WaitForSelectorAsync("#room-message");
-        Assert.Contains("房号", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
+        Assert.Contains("该房号已存在: A-102", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
         await desk.FillAsync("#room-form input[name='Edit.Building']", "B");
         await desk.CheckAsync("#room-form input[name='Edit.Accessible']");
         await BrowserApp.ShotAsync(desk, "77-room-edit");

@@ -62,6 +62,16 @@ public static class SiteErrors
     public const string VehicleReasonRequired = "vehicle.reason-required";
     public const string DriverTestOverdue = "driver.test-overdue";
     public const string DriverTestNotNegative = "driver.test-not-negative";
+    /// <summary>Why no vehicle can be given to a trip now (<see cref="TripRules.VehicleBlocker"/>): the county has none,</summary>
+    public const string NoVehicles = "trip.no-vehicles";
+    /// <summary>…the vehicles that seat the passengers wait for their disinfection after a trip,</summary>
+    public const string VehiclesAwaitingDisinfection = "trip.vehicles-awaiting-disinfection";
+    /// <summary>…are out on other trips,</summary>
+    public const string VehiclesOnTrip = "trip.vehicles-on-trip";
+    /// <summary>…are out of service,</summary>
+    public const string VehiclesOutOfService = "trip.vehicles-out-of-service";
+    /// <summary>…or no vehicle has seats for everyone on the trip.</summary>
+    public const string VehiclesTooFewSeats = "trip.vehicles-too-few-seats";
 
     /// <summary>
     /// The input field a refusal is about, when the refusal is about a value the caller sent (missing or impossible

@@ -80,6 +80,23 @@ public static class TripRules
     }
 
     /// <summary>
+    /// Why none of these vehicles can take a trip of <paramref name="passengers"/> people now, or null when one can
+    /// (available, with a seat for everyone). The reason is the one the staff can act on: among the vehicles big
+    /// enough, those waiting for their disinfection first (disinfect one and send it), then those out on a trip (one
+    /// comes back), then those out of service; too few seats only when no vehicle is big enough; no vehicles at all.
+    /// </summary>
+    public static string? VehicleBlocker(IEnumerable<(VehicleStatus Status, int Seats)> vehicles, int passengers)
+    {
+        var all = vehicles.ToList();
+        if (all.Count == 0) return SiteErrors.NoVehicles;
+        var bigEnough = all.Where(v => v.Seats >= passengers).Select(v => v.Status).ToList();
+        if (bigEnough.Contains(VehicleStatus.Available)) return null;
+        if (bigEnough.Count == 0) return SiteErrors.VehiclesTooFewSeats;
+        if (bigEnough.Contains(VehicleStatus.AwaitingDisinfection)) return SiteErrors.VehiclesAwaitingDisinfection;
+        return bigEnough.Contains(VehicleStatus.OnTrip) ? SiteErrors.VehiclesOnTrip : SiteErrors.VehiclesOutOfService;
+    }
+
+    /// <summary>
     /// Requested → assigned: a vehicle and a driver are required; the vehicle must be available (not on another trip,
     /// not waiting for disinfection) and seat every passenger; the driver must pass <see cref="DriverBlocker"/>. The
     /// vehicle goes on the trip.

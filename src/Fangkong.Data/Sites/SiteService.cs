@@ -152,10 +152,14 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         RequireCountyChecklist();
         await using var db = await factory.CreateDbContextAsync(ct);
         await EnsureStandardsAsync(db, Actor.Scope.CountyCode, ct);
+        var sequence = input.Sequence ?? ((await db.SiteStandards.MaxAsync(s => (int?)s.Sequence, ct) ?? 0) + 10);
+        var typed = Text.Compact(input.Code).ToLowerInvariant();
+        // Cadres name the item; a code left out is made from the name (the code is the item's id in inspections).
+        var code = typed.Length > 0 ? typed
+            : StandardRules.GenerateCode(input.Name, sequence, (await db.SiteStandards.Select(s => s.Code).ToListAsync(ct)).Concat(db.SiteStandards.Local.Select(s => s.Code)).ToHashSet());
         var standard = new SiteStandard
         {
-            CountyCode = Actor.Scope.CountyCode, Code = Text.Compact(input.Code).ToLowerInvariant(), Name = Text.Tidy(input.Name) ?? "",
-            Sequence = input.Sequence ?? ((await db.SiteStandards.MaxAsync(s => (int?)s.Sequence, ct) ?? 0) + 10), Active = input.Active ?? true,
+            CountyCode = Actor.Scope.CountyCode, Code = code, Name = Text.Tidy(input.Name) ?? "", Sequence = sequence, Active = input.Active ?? true,
         };
         if (StandardRules.Validate(standard) is { Count: > 0 } errors) throw new ValidationFailedException(errors);
         if (await db.SiteStandards.AnyAsync(s => s.Code == standard.Code, ct) || db.SiteStandards.Local.Any(s => s.Code == standard.Code))
@@ -301,7 +305,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         {
             var room = result.Rooms[0];
             if (await db.Rooms.AnyAsync(r => r.SiteId == siteId && r.Building == room.Building && r.Number == room.Number, ct))
-                errors.Add(new FieldError("number", "number.exists-in-site"));
+                errors.Add(NumberTaken(room.Building, room.Number));
         }
         ValidationFailedException.ThrowIfAny(errors);
         var added = result.Rooms[0].ToRoom(site, Now);
@@ -312,7 +316,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); // typed twice at once
+            throw new ValidationFailedException([NumberTaken(added.Building, added.Number)]); // typed twice at once
         }
         return added.Id;
     }
@@ -334,7 +338,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         {
             var checkedRoom = result.Rooms[0];
             if (await db.Rooms.AnyAsync(r => r.SiteId == room.SiteId && r.Id != room.Id && r.Building == checkedRoom.Building && r.Number == checkedRoom.Number, ct))
-                errors.Add(new FieldError("number", "number.exists-in-site"));
+                errors.Add(NumberTaken(checkedRoom.Building, checkedRoom.Number));
             // Fewer beds than people, or fewer than the highest bed someone holds (beds 3 and 4 of a room cut to 2).
             if (checkedRoom.Beds < room.Holders || await db.Stays.AnyAsync(x => x.OccupiedRoomId == room.Id && x.Bed > checkedRoom.Beds, ct))
                 errors.Add(new FieldError("beds", "room.beds-below-holders"));
@@ -348,7 +352,7 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         db.Audit.Reason = $"room {room.Building}-{room.Number} corrected";
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { throw new ConflictException("room.version", "the room was changed by someone else; reload"); }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { throw new ValidationFailedException([new FieldError("number", "number.exists-in-site")]); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { throw new ValidationFailedException([NumberTaken(room.Building, room.Number)]); }
         // Someone moved into a higher bed between the check above and this save: the database keeps the beds.
         catch (DbUpdateException e) when (DbErrors.IsRuleViolation(e, Migrations.StayBedInRoom.BedsBelowHeld))
         {
@@ -356,6 +360,9 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         }
         return true;
     }
+
+    /// <summary>A room number already used in the site, naming the room ("number.exists-in-site:A-101"), as a rooms file names its row.</summary>
+    private static FieldError NumberTaken(string building, string number) => new("number", $"number.exists-in-site:{building}-{number}");
 
     /// <summary>A room typed in checked by the rules of a rooms file (one row), its errors as field errors.</summary>
     private static (RoomImportResult Result, List<FieldError> Errors) CheckRoom(RoomInput input)

@@ -18,9 +18,10 @@ public sealed record TripRequest(TripPlaceKind FromKind, string? FromText, long?
 public sealed record TripPassengerInput(long PersonId, long? OrderId);
 public sealed record VehicleInput(string? Plate, int Seats, VehicleKind Kind);
 public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDays = 1, DateTime? LastTestAt = null, bool LastTestNegative = false);
+/// <param name="VehicleBlocker">For a trip waiting for a vehicle: why none of the vehicles the actor sees can take it now (<see cref="TripRules.VehicleBlocker"/>), or null.</param>
 public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
     string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
-    string? CancelReason, TimeSpan? RequestToArrival, int Version);
+    string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
 /// <param name="Note">Why it is out of service.</param>
 public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version, string? Note = null);
@@ -244,7 +245,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var village = stay is not null ? null
             : await db.Nodes.IgnoreQueryFilters().AsNoTracking().Where(n => n.Id == arrival.DestinationNodeId && n.CountyCode == arrival.CountyCode).Select(n => n.Name).FirstOrDefaultAsync(ct);
         var request = new TripRequest(from, arrival.PointCode ?? arrival.OriginText, null, stay is not null ? TripPlaceKind.Site : TripPlaceKind.Home,
-            stay is not null ? null : village ?? "居家", stay?.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true);
+            stay is not null ? null : village, stay?.SiteId, [new TripPassengerInput(personId, arrival.OrderId)], PointToPoint: true);
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == arrival.CountyCode && p.Id == personId);
         db.Audit.Rule = $"arrival#{arrival.Reference}";
         // The trip and the arrival's new version are saved together, so a second request made meanwhile fails its
@@ -267,7 +268,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (to is null) return null;
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == stay.CountyCode && p.Id == stay.PersonId);
         var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : null;
-        var request = new TripRequest(TripPlaceKind.Site, null, stay.SiteId, to.Value, toText ?? (to == TripPlaceKind.Home ? "居家" : "定点医院"), null,
+        // No address on record, or a hospital not yet chosen: the place's kind says it (no text invented to repeat it).
+        var request = new TripRequest(TripPlaceKind.Site, null, stay.SiteId, to.Value, toText, null,
             [new TripPassengerInput(stay.PersonId, stay.OrderId)]);
         // Required by the check-out itself: the closed loop continues from the site to home or hospital.
         db.Audit.Rule = "stay#" + (to == TripPlaceKind.Home ? "converted-to-home" : "transferred-to-hospital");
@@ -424,7 +426,9 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var q = db.Trips.AsNoTracking().Include(t => t.Passengers).AsQueryable();
         if (openOnly) q = q.Where(t => t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed);
         var trips = await q.OrderByDescending(t => t.RequestedAt).Take(300).ToListAsync(ct);
-        var vehicles = await db.Vehicles.AsNoTracking().ToDictionaryAsync(v => v.Id, v => VehiclePlate.Display(v.Plate), ct);
+        var fleet = await db.Vehicles.AsNoTracking().Select(v => new { v.Id, v.Plate, v.Status, v.Seats }).ToListAsync(ct);
+        var vehicles = fleet.ToDictionary(v => v.Id, v => VehiclePlate.Display(v.Plate));
+        var seats = fleet.Select(v => (v.Status, v.Seats)).ToList();
         var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
         // Site names of the county (a trip may go to a county site the actor does not otherwise see): names only.
         var sites = await db.QuarantineSites.IgnoreQueryFilters().AsNoTracking().Where(x => x.CountyCode == Actor.Scope.CountyCode).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
@@ -432,6 +436,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId,
             t.ToSiteId is { } site ? sites.GetValueOrDefault(site) : null, t.IsPointToPoint, t.Passengers.Count,
             t.VehicleId is { } v ? vehicles.GetValueOrDefault(v) : null, t.DriverId is { } d ? drivers.GetValueOrDefault(d) : null,
-            t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version)).ToList(), toAssignment, toArrival);
+            t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version,
+            t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count) : null)).ToList(), toAssignment, toArrival);
     }
 }

@@ -62,7 +62,7 @@ public static class SitesModule
             .WithSummary("The standards checklist in force (data; all=true with retired items), with how many inspection results used each item.");
         g.MapPost("/standards", async (StandardInput body, SiteService s) => TypedResults.Ok(new { id = await s.AddStandardAsync(body) }))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_AddStandard")
-            .WithSummary("Add an item to the county's checklist (code, name, place in the list); county-level accounts only.");
+            .WithSummary("Add an item to the county's checklist (name, place in the list, and a code — made from the name when left out); county-level accounts only.");
         g.MapPut("/standards/{id:long}", (long id, StandardInput body, SiteService s) => Done(s.UpdateStandardAsync(id, body)))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_UpdateStandard")
             .WithSummary("Rename, reorder, retire (active=false) or restore an item; its code stays. County-level accounts only.");
@@ -140,7 +140,7 @@ public static class SitesModule
         g.MapPost("/vehicles/{id:long}/disinfected", (long id, TripService s) => Done(s.VehicleDisinfectedAsync(id)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Trips_VehicleDisinfected").WithSummary("A vehicle disinfected after a trip: available again.");
         g.MapGet("/trips", async (TripService s, bool openOnly = false) => TypedResults.Ok(await s.ListAsync(openOnly)))
-            .RequireAuthorization(Permissions.SitesRead).WithName("Trips_List").WithSummary("Trips with their times; request → assignment and request → arrival summarized.");
+            .RequireAuthorization(Permissions.SitesRead).WithName("Trips_List").WithSummary("Trips with their times (a trip waiting for a vehicle with the code of why none can take it now); request → assignment and request → arrival summarized.");
         g.MapPost("/trips", async (TripRequest body, TripService s) => TypedResults.Ok(new { id = await s.RequestAsync(body) }))
             .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Request")
             .WithSummary("A transfer of one household (or a point-to-point pick-up group), each passenger with their own order; 409 trip.passenger-on-open-trip while someone is on an open trip.");

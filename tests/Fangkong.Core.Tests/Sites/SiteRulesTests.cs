@@ -254,6 +254,30 @@ public class SiteRulesTests
         Assert.Equal(expected, string.Join(",", errors.Select(e => $"{e.Field}:{e.Code}")));
     }
 
+    [Theory]
+    [InlineData("Night Watch", 70, "", "night-watch")]
+    [InlineData("5S 现场管理", 70, "", "5s")]
+    [InlineData("ＡＢＣ　消防", 70, "", "abc")]          // full-width letters read as their ASCII forms
+    [InlineData("夜间值守双人在岗", 70, "", "item-70")]     // no Latin letters: its place in the list
+    [InlineData("X 光", 70, "", "item-70")]                // one letter is not a code
+    [InlineData("夜间值守", 70, "item-70", "item-70-2")]
+    [InlineData("Night Watch", 70, "night-watch,night-watch-2", "night-watch-3")]
+    public void StandardRules_ACodeLeftOut_IsMadeFromTheName(string name, int sequence, string taken, string expected)
+    {
+        var code = StandardRules.GenerateCode(name, sequence, taken.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet());
+        Assert.Equal(expected, code);
+        Assert.Empty(StandardRules.Validate(new SiteStandard { Code = code, Name = name, Sequence = sequence }));
+    }
+
+    [Fact]
+    public void StandardRules_AGeneratedCode_FitsTheCodeLength()
+    {
+        var code = StandardRules.GenerateCode(string.Join(" ", Enumerable.Repeat("inspection", 12)), 10, new HashSet<string>());
+        Assert.InRange(code.Length, 2, StandardRules.MaxCode - 4);
+        Assert.False(code.EndsWith('-'));
+        Assert.Empty(StandardRules.Validate(new SiteStandard { Code = code, Name = "x", Sequence = 10 }));
+    }
+
     [Fact]
     public void StandardRules_LongNameRefused_ShippedNamesLocalizedUntilRenamed()
     {

@@ -249,6 +249,27 @@ public class TripRulesTests
         Assert.Equal("trip.passengers-required", TripRules.Assign(NewTrip(passengers: 0), Van(), Driver(), AssignAt));
     }
 
+    [Theory]
+    [InlineData("", 1, "trip.no-vehicles")]
+    [InlineData("Available:4", 4, "")]
+    [InlineData("Available:4", 5, "trip.vehicles-too-few-seats")]
+    [InlineData("AwaitingDisinfection:7", 2, "trip.vehicles-awaiting-disinfection")]
+    [InlineData("OnTrip:7", 2, "trip.vehicles-on-trip")]
+    [InlineData("OutOfService:7", 2, "trip.vehicles-out-of-service")]
+    // The reason is about the vehicles big enough: a small free car does not hide that the van waits for disinfection.
+    [InlineData("Available:1,AwaitingDisinfection:7", 2, "trip.vehicles-awaiting-disinfection")]
+    // The reason the staff can act on soonest first: disinfect one, then wait for one back, then out of service.
+    [InlineData("OutOfService:7,OnTrip:7,AwaitingDisinfection:7", 2, "trip.vehicles-awaiting-disinfection")]
+    [InlineData("OutOfService:7,OnTrip:7", 2, "trip.vehicles-on-trip")]
+    [InlineData("OutOfService:7,Available:7", 2, "")]
+    [InlineData("OutOfService:2,AwaitingDisinfection:3", 4, "trip.vehicles-too-few-seats")]
+    public void VehicleBlocker_SaysWhyNoVehicleCanGo(string fleet, int passengers, string expected)
+    {
+        var vehicles = fleet.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split(':') switch { var p => (Enum.Parse<VehicleStatus>(p[0]), int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)) });
+        Assert.Equal(expected, TripRules.VehicleBlocker(vehicles, passengers) ?? "");
+    }
+
     // The steps ------------------------------------------------------------------------------------------------------
 
     public static TheoryData<TripStatus, string, bool> Steps => new()

@@ -995,6 +995,93 @@ public class SiteTests
         Assert.Equal(TripStatus.Requested, (await Run(db, SiteStaff, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == trip).Status);
     }
 
+    /// <summary>
+    /// A trip nobody can be sent for says why, in the reason the staff can act on: no vehicle yet, none with seats for
+    /// everyone, the ones big enough out of service, waiting for their disinfection, or out on another trip. A
+    /// transfer to hospital from a check-out invents no place text to repeat its kind ("定点医院(定点医院)").
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATripWaitingForAVehicle_SaysWhyNoneCanTakeIt(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var people = await HouseholdsAsync(db, 3);
+        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
+        var pair = await Run(db, SiteStaff, sp => Fleet(sp).RequestAsync(new TripRequest(TripPlaceKind.Checkpoint, "淅川东高速出口卡点", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(people[1], null), new TripPassengerInput(people[2], null)], PointToPoint: true)));
+        var toHospital = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips.Single(t => t.ToKind == TripPlaceKind.Hospital);
+        Assert.Equal((1, null), (toHospital.Passengers, toHospital.ToText));
+        async Task<(string? OneRider, string? TwoRiders)> WhyAsync()
+        {
+            var trips = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips;
+            return (trips.Single(t => t.Id == toHospital.Id).VehicleBlocker, trips.Single(t => t.Id == pair).VehicleBlocker);
+        }
+
+        Assert.Equal((SiteErrors.NoVehicles, SiteErrors.NoVehicles), await WhyAsync());
+        await Run(db, Command, sp => Fleet(sp).AddVehicleAsync(new VehicleInput("豫R·J0011", 1, VehicleKind.Car)));
+        Assert.Equal((null, SiteErrors.VehiclesTooFewSeats), await WhyAsync());
+        var van = await Run(db, Command, sp => Fleet(sp).AddVehicleAsync(new VehicleInput("豫R·J0012", 7, VehicleKind.Minibus)));
+        Assert.Equal((null, null), await WhyAsync());
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(van, false, "空调故障")));
+        Assert.Equal((null, SiteErrors.VehiclesOutOfService), await WhyAsync());
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(van, true, null)));
+        Assert.Equal((null, SiteErrors.VehiclesAwaitingDisinfection), await WhyAsync());
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).VehicleDisinfectedAsync(van)));
+        Assert.Equal((null, null), await WhyAsync());
+        // The van sent to hospital with the one rider: the pair waits for it (the car is too small); an assigned trip needs no reason.
+        var driver = await Run(db, Command, sp => Fleet(sp).AddDriverAsync(new DriverInput("孙师傅", "13800004444", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).AssignAsync(toHospital.Id, van, driver)));
+        Assert.Equal((null, SiteErrors.VehiclesOnTrip), await WhyAsync());
+    }
+
+    /// <summary>A room number typed in (or corrected) onto one the site already has is refused naming that room.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ARoomNumberAlreadyUsed_IsRefusedNamingTheRoom(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nB,1,101\n");
+        SiteService Sites(IServiceProvider sp) => Make<SiteService>(sp);
+        var typedTwice = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).AddRoomAsync(site, new RoomInput("A", 1, "101"))));
+        Assert.Equal(new Core.People.FieldError("number", "number.exists-in-site:A-101"), Assert.Single(typedTwice.Errors));
+        var b101 = (await Run(db, Command, sp => Sites(sp).BoardAsync(site)))!.Rooms.Single(r => r.Building == "B").Id;
+        var renumbered = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).UpdateRoomAsync(b101, new RoomInput("A", 1, "101"), null)));
+        Assert.Equal(new Core.People.FieldError("number", "number.exists-in-site:A-101"), Assert.Single(renumbered.Errors));
+        var rooms = (await Run(db, Command, sp => Sites(sp).BoardAsync(site)))!.Rooms;
+        Assert.Equal(["A-101", "B-101"], rooms.Select(r => $"{r.Building}-{r.Number}").Order().ToArray());
+    }
+
+    /// <summary>
+    /// Cadres name a checklist item and leave the code out: it is made from the name (its Latin letters and digits, or
+    /// "item-" and its place for a Chinese name), a second one alike gets "-2", and a code typed in is kept as typed.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AChecklistItemAddedWithoutACode_GetsOneFromItsName(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        SiteService Sites(IServiceProvider sp) => Make<SiteService>(sp);
+        async Task<string> AddAsync(StandardInput input)
+        {
+            var id = await Run(db, Command, sp => Sites(sp).AddStandardAsync(input));
+            return (await Run(db, Command, sp => Sites(sp).ChecklistAsync())).Single(x => x.Id == id).Code;
+        }
+        Assert.Equal("item-80", await AddAsync(new StandardInput(null, "夜间巡查双人", 80)));
+        Assert.Equal("item-80-2", await AddAsync(new StandardInput(" ", "夜间巡查记录", 80)));
+        Assert.Equal("5s-management", await AddAsync(new StandardInput("", "5S Management 现场管理")));
+        Assert.Equal("night-watch", await AddAsync(new StandardInput("Night-Watch", "夜间值守")));
+        var list = await Run(db, Command, sp => Sites(sp).ChecklistAsync());
+        Assert.Equal("夜间巡查记录", list.Single(x => x.Code == "item-80-2").Name);
+        // Still a name is required: no code is made up for an item nobody named.
+        var unnamed = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).AddStandardAsync(new StandardInput(null, " "))));
+        Assert.Equal(new Core.People.FieldError("name", "standard.name-required"), Assert.Single(unnamed.Errors));
+    }
+
     [Theory, OnPostgres]
     public async Task TwoHundredAllocationsAtOnce_ForAHundredRooms_ExactlyAHundredSucceed(Engine engine)
     {

@@ -33,7 +33,7 @@ public class SitesApiTests
         Assert.Equal(HttpStatusCode.OK, (await command.PostJsonAsync($"/api/v1/sites/{site}/rooms", new { building = "A", floor = 1, number = "103", accessible = true })).StatusCode);
         var twice = await command.PostJsonAsync($"/api/v1/sites/{site}/rooms", new { building = "A", floor = 1, number = "103" });
         Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
-        Assert.Contains("number.exists-in-site", await twice.Content.ReadAsStringAsync());
+        Assert.Equal("number.exists-in-site:A-103", (await twice.JsonAsync()).GetProperty("codes").GetProperty("number")[0].GetString()); // the room named
         var noFloor = await command.PostJsonAsync($"/api/v1/sites/{site}/rooms", new { building = "A", number = "104" });
         Assert.Equal(HttpStatusCode.BadRequest, noFloor.StatusCode);
         Assert.Contains("floor", await noFloor.Content.ReadAsStringAsync());
@@ -65,6 +65,9 @@ public class SitesApiTests
         var dup = await command.PostJsonAsync("/api/v1/sites/standards", new { code = "night-watch", name = "夜间值守" });
         Assert.Equal(HttpStatusCode.BadRequest, dup.StatusCode);
         Assert.Contains("standard.code-taken", await dup.Content.ReadAsStringAsync());
+        // An item named without a code gets one made from its name (a Chinese name: "item-" and its place).
+        var named = (await (await command.PostJsonAsync("/api/v1/sites/standards", new { name = "消毒记录" })).JsonAsync()).GetProperty("id").GetInt64();
+        Assert.Equal("item-80", (await (await command.GetAsync("/api/v1/sites/standards")).JsonAsync()).EnumerateArray().Single(x => x.GetProperty("id").GetInt64() == named).GetProperty("code").GetString());
         Assert.Contains((await (await township.GetAsync("/api/v1/sites/standards")).JsonAsync()).EnumerateArray(), x => x.GetProperty("code").GetString() == "night-watch");
         Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync($"/api/v1/sites/standards/{standard}", new { active = false })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync($"/api/v1/sites/standards/{standard}", new { active = false })).StatusCode);
@@ -102,7 +105,12 @@ public class SitesApiTests
         {
             fromKind = "Home", fromText = "家中", toKind = "Site", toSiteId = site, passengers = new[] { new { personId = neighbour } },
         })).JsonAsync()).GetProperty("id").GetInt64();
+        // No vehicle yet: the open trip says so; with one that seats its passenger, it says nothing.
+        async Task<JsonElement> Blocker(long id) => (await (await command.GetAsync("/api/v1/sites/trips")).JsonAsync()).GetProperty("trips").EnumerateArray()
+            .Single(t => t.GetProperty("id").GetInt64() == id).GetProperty("vehicleBlocker");
+        Assert.Equal("trip.no-vehicles", (await Blocker(trip)).GetString());
         var vehicle = (await (await command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·A1234", seats = 4, kind = "Minibus" })).JsonAsync()).GetProperty("id").GetInt64();
+        Assert.Equal(JsonValueKind.Null, (await Blocker(trip)).ValueKind);
         // The same plate written another way is the same vehicle; a plate of the wrong shape is named.
         await FieldError(command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫ｒ a1234", seats = 4, kind = "Car" }), "plate", "plate.taken");
         await FieldError(command.PostJsonAsync("/api/v1/sites/vehicles", new { plate = "豫R·A12", seats = 4, kind = "Car" }), "plate", "plate.invalid");
