@@ -96,6 +96,15 @@ public class PeopleApiTests
         Assert.Equal(person.Id.ToString(), entry.GetProperty("entityId").GetString());
         Assert.Equal("电话通知核酸检测", entry.GetProperty("reason").GetString());
         Assert.Contains("township", entry.GetProperty("actorName").GetString());
+        // The page says it in one line: what was seen, of whom (by name), by whom (display name; login in the tooltip), why.
+        var page = System.Net.WebUtility.HtmlDecode(await supervisor.GetStringAsync("/audit/access-log"));
+        var row = page[page.IndexOf("<tbody>", StringComparison.Ordinal)..page.IndexOf("</tr>", page.IndexOf("<tbody>", StringComparison.Ordinal), StringComparison.Ordinal)];
+        Assert.Contains("查看手机号", row);
+        Assert.Contains($"<a href=\"/people/{person.Id}\">{person.Name}</a>", row);
+        Assert.Contains("电话通知核酸检测", row);
+        Assert.Contains("title=\"登录账号：township\">乡镇专班</span>", row);
+        Assert.DoesNotContain("\"Field\"", row);
+        Assert.DoesNotContain(">person.reveal<", row);
         // The township's own cadres do not read the access log.
         Assert.Equal(HttpStatusCode.Forbidden, (await township.GetAsync("/api/v1/audit/access-log")).StatusCode);
     }
