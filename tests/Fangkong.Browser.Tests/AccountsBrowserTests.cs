@@ -34,7 +34,9 @@ public class AccountsBrowserTests
         await using var app = await BrowserApp.StartAsync();
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "village");
-        // The own name in the top bar leads to the page.
+        // The own name in the top bar — the display name; the login in its tooltip — leads to the page.
+        Assert.Equal("村网格员", (await phone.InnerTextAsync("#my-password .fk-user-name")).Trim());
+        Assert.Contains("village", await phone.GetAttributeAsync("#my-password", "title"));
         await phone.ClickAsync("#my-password");
         await phone.WaitForURLAsync("**/account/password");
         await phone.WaitForSelectorAsync("#password-form");
@@ -88,5 +90,59 @@ public class AccountsBrowserTests
         await phone.WaitForURLAsync("**/account/login**");
         await SignInAsync(app, phone, "village", ResetPassword);
         await phone.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+    }
+
+    [BrowserFact]
+    public async Task Administrator_LocksAnAccount_OnlyAfterConfirming()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var admin = await app.NewPageAsync();
+        await app.SignInAsync(admin, "admin");
+        await admin.GotoAsync(app.BaseUrl + "/accounts");
+        await admin.WaitForSelectorAsync("#accounts-table");
+        await admin.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        await admin.WaitForTimeoutAsync(500);
+        const string row = "#accounts-table tr:has(#lock-village)";
+
+        // The roles of the form each stand in their own box, apart.
+        await admin.ClickAsync("#account-new");
+        await admin.WaitForSelectorAsync("#acc-roles");
+        var boxes = await admin.Locator("#acc-roles .fk-role").EvaluateAllAsync<double[][]>("els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.top]; })");
+        Assert.Equal(9, boxes.Length);
+        for (var i = 1; i < boxes.Length; i++)
+            if (boxes[i][2] == boxes[i - 1][2]) Assert.True(boxes[i][0] - boxes[i - 1][1] >= 8, $"roles {i - 1} and {i} are {boxes[i][0] - boxes[i - 1][1]}px apart");
+        await BrowserApp.ShotAsync(admin, "11b-accounts-roles");
+        await admin.ClickAsync("#account-form button.btn-outline-secondary");
+
+        // The buttons of a row are apart; the lock is one click from a question, not from locking.
+        var buttons = await admin.Locator($"{row} .fk-account-actions > .btn, {row} .fk-account-actions summary").EvaluateAllAsync<double[][]>("els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })");
+        Assert.Equal(3, buttons.Length);
+        Assert.All(buttons.Skip(1).Zip(buttons), p => Assert.True(p.First[0] - p.Second[1] >= 4, "buttons touch"));
+        await admin.ClickAsync("#lock-village summary");
+        await admin.WaitForSelectorAsync("#lock-village [data-action=lock-confirm]", new() { State = Microsoft.Playwright.WaitForSelectorState.Visible });
+        Assert.Contains("锁定账号 village（村网格员）？", await admin.InnerTextAsync("#lock-village"));
+        Assert.Equal(0, await admin.Locator($"{row} .fk-badge-bad").CountAsync()); // not locked yet
+        Assert.Equal(0, await admin.Locator("#account-message").CountAsync());
+        await BrowserApp.ShotAsync(admin, "80b-accounts-lock-confirm");
+        // A second click on the lock folds the question away again, still nothing locked.
+        await admin.ClickAsync("#lock-village summary");
+        Assert.False(await admin.IsVisibleAsync("#lock-village [data-action=lock-confirm]"));
+        var village = await app.NewPageAsync();
+        await app.SignInAsync(village, "village");
+        await village.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+
+        await admin.ClickAsync("#lock-village summary");
+        await admin.ClickAsync("#lock-village [data-action=lock-confirm]");
+        await admin.WaitForSelectorAsync("#account-message");
+        Assert.Contains("账号 village 已锁定", await admin.InnerTextAsync("#account-message"));
+        await admin.WaitForSelectorAsync("#unlock-village");
+        Assert.Contains("已锁定", await admin.InnerTextAsync("#accounts-table tr:has(#unlock-village)"));
+        // Locked: its session has ended, and it cannot sign in.
+        await village.GotoAsync(app.BaseUrl + "/people");
+        await village.WaitForURLAsync("**/account/login**");
+
+        await admin.ClickAsync("#unlock-village");
+        await admin.WaitForSelectorAsync("#lock-village");
+        Assert.Contains("账号 village 已解锁", await admin.InnerTextAsync("#account-message"));
     }
 }

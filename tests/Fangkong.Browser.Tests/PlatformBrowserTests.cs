@@ -41,14 +41,26 @@ public class PlatformBrowserTests
         await page.WaitForFunctionAsync("() => !document.querySelector('#id-number').innerText.includes('*')");
         var revealed = (await page.InnerTextAsync("#id-number")).Trim();
         Assert.True(ResidentId.Check(revealed[..18], DateOnly.FromDateTime(DateTime.Today)).Valid, revealed);
+        // The 18 digits, the birth date and the document type each stay on one line.
+        foreach (var value in new[] { "#id-number", ".fk-dl .fk-date", ".fk-dl dd:first-of-type" })
+            Assert.True(await page.EvaluateAsync<bool>($"() => {{ const e = document.querySelector('{value}'); return e.getClientRects().length === 1 && e.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(e).lineHeight); }}"), value + " wraps");
         await BrowserApp.ShotAsync(page, "04-person-revealed");
 
         await page.GotoAsync(app.BaseUrl + "/audit/access-log");
         await page.WaitForSelectorAsync("#audit-table");
+        // One readable line: what was seen, of whom (by name, a link to the person), by whom and why — no stored
+        // codes or JSON; the account's login is in the tooltip of its display name.
         var log = await page.InnerTextAsync("#audit-table tbody tr:first-child");
-        Assert.Contains("person.reveal", log);
+        Assert.Contains("查看身份证号", log);
+        Assert.Contains(name, await page.InnerTextAsync("#audit-table tbody tr:first-child a[href^='/people/']"));
         Assert.Contains("电话联系核实身份", log);
-        Assert.Contains("command", log);
+        Assert.Contains("县指挥部值班长", log);
+        Assert.DoesNotContain("(command)", log);
+        Assert.DoesNotContain("person.reveal", log);
+        Assert.DoesNotContain("DocumentNumber", log);
+        Assert.DoesNotContain("reveal", log);
+        Assert.Contains("command", await page.GetAttributeAsync("#audit-table tbody tr:first-child .fk-actor", "title"));
+        Assert.Equal("县指挥部值班长", (await page.InnerTextAsync("#my-password .fk-user-name")).Trim());
         await BrowserApp.ShotAsync(page, "05-access-log");
     }
 
@@ -110,6 +122,12 @@ public class PlatformBrowserTests
 
         await page.GotoAsync(app.BaseUrl + "/people");
         await page.WaitForSelectorAsync("#people-table");
+        // The phone's top bar names the account by its display name, wholly visible, beside the language switch.
+        Assert.Equal("村网格员", (await page.InnerTextAsync("#my-password .fk-user-name")).Trim());
+        Assert.True(await page.EvaluateAsync<bool>("() => { const n = document.querySelector('#my-password .fk-user-name'); return n.scrollWidth <= n.clientWidth; }"));
+        Assert.True(await page.IsVisibleAsync(".fk-lang"));
+        var lang = await page.Locator(".fk-lang").BoundingBoxAsync();
+        Assert.True(lang!.X + lang.Width <= 390, $"the language switch ends at {lang.X + lang.Width}");
         await BrowserApp.ShotAsync(page, "07-phone-village-people");
         // The menu opens from the burger on a phone.
         await page.ClickAsync(".fk-burger");
@@ -162,6 +180,9 @@ public class PlatformBrowserTests
         Assert.Contains("校验位", errors);
         Assert.Contains("姓名含有不允许的字符", errors);
         Assert.Contains("找不到本县的村或社区", errors);
+        // The resolver's reason in words, the value as the row had it: no English.
+        Assert.Contains("既没有认出本县的乡镇、村（社区），也没有认出外地地名", errors);
+        Assert.DoesNotMatch("[a-z]{3,} [a-z]{3,}", errors);
         await BrowserApp.ShotAsync(page, "10-import-errors");
 
         await page.ClickAsync("#all-rejections");

@@ -38,7 +38,7 @@ internal static class PeopleCommands
                     updated = summary.Updated,
                     unchanged = summary.Unchanged,
                     rejected = summary.Rejected,
-                    rejections = summary.FirstRejections.Select(r => new { row = r.Row, sheet = r.Sheet, field = r.Field, code = r.Code, reason = r.Reason }),
+                    rejections = summary.FirstRejections.Select(r => new { row = r.Row, sheet = r.Sheet, field = r.Field, code = r.Code, reason = r.Reason, note = r.Note }),
                     unknownColumns = summary.UnknownColumns,
                     elapsedMs = summary.ElapsedMs,
                     error = summary.Error,
@@ -48,7 +48,7 @@ internal static class PeopleCommands
             {
                 await output.WriteLineAsync($"{summary.FileName} ({summary.Format}): {summary.Rows:N0} rows, {summary.Imported:N0} imported, {summary.Updated:N0} updated, {summary.Unchanged:N0} unchanged, {summary.Rejected:N0} rejected in {summary.ElapsedMs:N0} ms.");
                 foreach (var r in summary.FirstRejections)
-                    await output.WriteLineAsync($"  row {r.Row}{(r.Sheet is null ? "" : $" ({r.Sheet})")}, {r.Field}: {r.Reason}");
+                    await output.WriteLineAsync($"  row {r.Row}{(r.Sheet is null ? "" : $" ({r.Sheet})")}, {r.Field}: {r.Reason}{Note(r.Note)}");
                 if (summary.Error is not null) await output.WriteLineAsync("error: " + summary.Error);
             }
             return summary.Status == "Completed" ? 0 : 1;
@@ -81,4 +81,8 @@ internal static class PeopleCommands
         people.Subcommands.Add(export);
         return people;
     }
+
+    /// <summary>The address resolver's note for an operator: its code and the places it names, as data.</summary>
+    private static string Note(Core.Jurisdictions.AddressNote? note) =>
+        note is null ? "" : $" [{string.Join(" ", new[] { note.Code, note.Place, string.Join("; ", note.Options) }.Where(s => !string.IsNullOrEmpty(s)))}]";
 }

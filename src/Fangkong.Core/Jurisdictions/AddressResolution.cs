@@ -37,7 +37,7 @@ public sealed record AddressResolution
     /// <summary>
     /// For <see cref="AddressOutcome.OtherCounty"/>: the GB/T 2260 code of the place named, a county (411323) or,
     /// when only a prefecture or province was named, that prefecture (410100) or province (440000). Null when the
-    /// county name fits several counties elsewhere (see <see cref="Detail"/>).
+    /// county name fits several counties elsewhere (see <see cref="Note"/>).
     /// </summary>
     public string? OtherCountyCode6 { get; init; }
 
@@ -49,10 +49,10 @@ public sealed record AddressResolution
 
     /// <summary>
     /// Why the address did not resolve further, for people reviewing an import: the candidates of an ambiguous
-    /// name, the township where a misplaced village really is, or the canonical name of the other county.
-    /// Diagnostic text, not for parsing; the web layer shows it beside a localized outcome.
+    /// name, the township where a misplaced village really is, or the name of the other county. A code with its
+    /// arguments, put into words by the page that shows it; null when the outcome says it all.
     /// </summary>
-    public string? Detail { get; init; }
+    public AddressNote? Note { get; init; }
 
     /// <summary>
     /// The villages the text may mean, when it is ambiguous (店子村 without its township) or names a village of

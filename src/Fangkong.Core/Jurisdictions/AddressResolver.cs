@@ -9,7 +9,7 @@ namespace Fangkong.Core.Jurisdictions;
 /// An import resolves each of several hundred thousand household addresses, so everything that can be computed
 /// ahead is: the township and village names of the county and their short forms sit in first-character indexes
 /// built here, the text is normalised into a stack buffer, and no regular expressions run. A resolution allocates
-/// its result and the remainder string; failures also build their explanation.
+/// its result and the remainder string; failures also build their note (<see cref="AddressNote"/>).
 /// </para>
 /// <para>
 /// Reading order: a leading 中国 is skipped; if the text starts with a township or village of the county, that
@@ -145,13 +145,13 @@ public sealed class AddressResolver
             }
             return inner.Outcome != AddressOutcome.Unresolved || inner.Candidates > 0
                 ? ToResult(s, inner, found)
-                : Unresolved(s, afterPlace, $"no township or village of {County.CountyName} follows '{new string(s[start..afterPlace])}'");
+                : Unresolved(s, afterPlace, new AddressNote(AddressNotes.NothingAfterCounty, new string(s[start..afterPlace])));
         }
 
-        var detail = DescribePlace(place);
         // A lone bare short name (朝阳, 西峡) is too weak to send a household elsewhere: 朝阳小区 is a compound.
         if (!place.Strong && place.Parts < 2)
-            return local.Candidates > 0 ? ToResult(s, local, found) : Unresolved(s, start, "possibly elsewhere: " + detail);
+            return local.Candidates > 0 ? ToResult(s, local, found)
+                : Unresolved(s, start, new AddressNote(AddressNotes.PossiblyElsewhere, PlaceName(place) ?? new string(s[start..afterPlace])));
 
         return new AddressResolution
         {
@@ -161,7 +161,9 @@ public sealed class AddressResolver
                 : place.City >= 0 ? national.CityAt(place.City).Code6
                 : national.ProvinceAt(place.Province).Code6,
             Remainder = AddressText.Rest(s, afterPlace),
-            Detail = detail,
+            Note = place.AmbiguousCounties is { } ambiguous
+                ? new AddressNote(AddressNotes.ElsewhereAmbiguous, Options: [.. ambiguous.Select(i => national.CountyAt(i).FullName)])
+                : new AddressNote(AddressNotes.Elsewhere, PlaceName(place)),
         };
     }
 
@@ -175,9 +177,9 @@ public sealed class AddressResolver
         : place.City >= 0 ? place.City == homeCity
         : place.Province == homeProvince;
 
-    private string DescribePlace(PlaceMatch place) =>
-        place.AmbiguousCounties is { } ambiguous
-            ? "ambiguous county: " + string.Join("; ", ambiguous.Select(i => $"{national.CountyAt(i).FullName} ({national.CountyAt(i).Code6})"))
+    /// <summary>The full name of the one place read (北京市朝阳区); null when the county name fits several.</summary>
+    private string? PlaceName(PlaceMatch place) =>
+        place.AmbiguousCounties is not null ? null
             : place.County >= 0 ? national.CountyAt(place.County).FullName
             : place.City >= 0 ? national.CityAt(place.City).FullName
             : national.ProvinceAt(place.Province).Name;
@@ -215,18 +217,18 @@ public sealed class AddressResolver
             var next = AddressText.SkipSeparators(s, township.End);
             var inTownship = ambiguousIn >= 0;
             var count = ReadVillage(s, next, inTownship ? township.Township : -1, false, found).Count;
-            var detail = count == 0
-                ? next < s.Length ? $"no village of {townships[township.Township].Name} recognised" : null
-                : inTownship ? $"ambiguous in {townships[township.Township].Name}: {Describe(found[..count])}"
-                : $"not a village of {townships[township.Township].Name}; the county has it in: {Describe(found[..count])}";
+            var townshipName = townships[township.Township].Name;
+            var note = count == 0
+                ? next < s.Length ? new AddressNote(AddressNotes.VillageUnknown, townshipName) : null
+                : new AddressNote(inTownship ? AddressNotes.VillageAmbiguousInTownship : AddressNotes.VillageInOtherTownship, townshipName, Describe(found[..count]));
             // Text right after a bare name may be a street named after the town (商圣路): keep the name in the remainder.
             var end = township.Bare && next < s.Length ? at : township.End;
-            return new LocalParse(AddressOutcome.TownshipOnly, township.Township, -1, end, 0, count, detail);
+            return new LocalParse(AddressOutcome.TownshipOnly, township.Township, -1, end, 0, count, note);
         }
 
         return anywhere.Count > 1
             ? new LocalParse(AddressOutcome.Unresolved, -1, -1, at, 0, anywhere.Count,
-                $"ambiguous village name, name the township: {Describe(found[..anywhere.Count])}")
+                new AddressNote(AddressNotes.VillageAmbiguous, Options: Describe(found[..anywhere.Count])))
             : LocalParse.Nothing(at);
     }
 
@@ -353,15 +355,13 @@ public sealed class AddressResolver
         return (0, false);
     }
 
-    private string Describe(ReadOnlySpan<int> candidates)
+    /// <summary>Candidate villages as a reader finds them: township and village name (滔河乡 白亭村民委员会).</summary>
+    private string[] Describe(ReadOnlySpan<int> candidates)
     {
         var parts = new string[candidates.Length];
         for (var k = 0; k < candidates.Length; k++)
-        {
-            var v = villages[candidates[k]];
-            parts[k] = $"{townships[villageTownship[candidates[k]]].Name} {v.Name} ({v.Code12})";
-        }
-        return string.Join("; ", parts);
+            parts[k] = $"{townships[villageTownship[candidates[k]]].Name} {villages[candidates[k]].Name}";
+        return parts;
     }
 
     private AddressResolution ToResult(ReadOnlySpan<char> s, LocalParse parse, ReadOnlySpan<int> found)
@@ -382,14 +382,14 @@ public sealed class AddressResolver
                 Outcome = AddressOutcome.TownshipOnly,
                 TownshipCode12 = townships[parse.Township].Code12,
                 Remainder = AddressText.Rest(s, parse.End),
-                Detail = parse.Detail,
+                Note = parse.Note,
                 Candidates = candidates,
             },
             _ => new AddressResolution
             {
                 Outcome = AddressOutcome.Unresolved,
                 Remainder = AddressText.Rest(s, parse.End),
-                Detail = parse.Detail ?? $"no township or village of {County.CountyName} and no other county recognised",
+                Note = parse.Note ?? new AddressNote(AddressNotes.NothingRecognised),
                 Candidates = candidates,
             },
         };
@@ -402,11 +402,11 @@ public sealed class AddressResolver
         return list;
     }
 
-    private static AddressResolution Unresolved(ReadOnlySpan<char> s, int at, string detail) => new()
+    private static AddressResolution Unresolved(ReadOnlySpan<char> s, int at, AddressNote note) => new()
     {
         Outcome = AddressOutcome.Unresolved,
         Remainder = AddressText.Rest(s, at),
-        Detail = detail,
+        Note = note,
     };
 
     /// <summary>A township that fits at some position, where its name (with suffix) ends, and whether it was a
@@ -419,10 +419,10 @@ public sealed class AddressResolver
     /// <summary>
     /// What the county's own names made of the text: the outcome, the township and village indexes (-1 when
     /// unknown), where the recognised part ends, the group (0 when none), how many candidate villages are in the
-    /// caller's buffer, and the explanation for an incomplete result.
+    /// caller's buffer, and the note on an incomplete result.
     /// </summary>
     private readonly record struct LocalParse(
-        AddressOutcome Outcome, int Township, int Village, int End, int Group, int Candidates, string? Detail)
+        AddressOutcome Outcome, int Township, int Village, int End, int Group, int Candidates, AddressNote? Note)
     {
         public static LocalParse Nothing(int at) => new(AddressOutcome.Unresolved, -1, -1, at, 0, 0, null);
     }

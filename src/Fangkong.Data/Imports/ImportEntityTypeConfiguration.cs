@@ -33,6 +33,7 @@ internal sealed class ImportRowErrorEntityTypeConfiguration : IEntityTypeConfigu
         b.Property(e => e.Code).HasMaxLength(60).IsRequired();
         b.Property(e => e.Message).HasMaxLength(500).IsRequired();
         b.Property(e => e.Value).HasMaxLength(200);
+        b.Property(e => e.Note).HasMaxLength(ImportRowError.NoteMaxLength);
         b.HasIndex(e => new { e.ImportJobId, e.RowNumber });
         b.HasOne<ImportJob>().WithMany().HasForeignKey(e => e.ImportJobId).OnDelete(DeleteBehavior.Cascade);
     }

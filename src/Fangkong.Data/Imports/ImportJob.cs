@@ -45,4 +45,12 @@ public sealed class ImportRowError : IJurisdictionOwned
     public string Code { get; set; } = "";
     public string Message { get; set; } = "";
     public string? Value { get; set; }
+
+    /// <summary>
+    /// For an address the resolver could not place, its note (<see cref="AddressNote"/>: a code with the places it
+    /// names) as stored by <see cref="AddressNote.Store"/>, for the page or report to put into words; null otherwise.
+    /// </summary>
+    public string? Note { get; set; }
+
+    public const int NoteMaxLength = 1000;
 }

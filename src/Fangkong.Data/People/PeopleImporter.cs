@@ -18,7 +18,11 @@ using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.People;
 
-public sealed record ImportRejection(string? Sheet, int Row, string? Field, string Code, string Reason, string? Value);
+/// <summary>
+/// A refused row: where, the stable code of why (put into words by the page), the English sentence for logs and the
+/// command line, the value as the row had it (identifiers masked), and for an address the resolver's note.
+/// </summary>
+public sealed record ImportRejection(string? Sheet, int Row, string? Field, string Code, string Reason, string? Value, AddressNote? Note = null);
 
 public sealed record ImportSummary(
     long JobId,
@@ -283,16 +287,20 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
 
         public ImportSummary Summary(long elapsed)
         {
-            var first = _errors.Take(SummaryRejections).Select(e => new ImportRejection(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value)).ToList();
+            var first = _errors.Take(SummaryRejections).Select(e => new ImportRejection(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value, AddressNote.Read(e.Note))).ToList();
             return new ImportSummary(job.Id, job.FileName, _format, _rows, _imported, _updated, _unchanged, _rejected, first,
                 _unknownColumns.Order().ToList(), elapsed, ImportStatus.Completed.ToString(), null);
         }
 
-        private void Reject(string? sheet, int row, string? field, string code, string? value)
+        private void Reject(string? sheet, int row, string? field, string code, string? value, AddressNote? note = null)
         {
             _rejected++;
             if (_errors.Count < _maxErrors)
-                _errors.Add(new ImportRowError { Sheet = sheet, RowNumber = row, Field = field, Code = code, Message = ErrorText.For(code), Value = value is { Length: > 200 } ? value[..200] : value });
+                _errors.Add(new ImportRowError
+                {
+                    Sheet = sheet, RowNumber = row, Field = field, Code = code, Message = ErrorText.For(code), Value = value is { Length: > 200 } ? value[..200] : value,
+                    Note = AddressNote.Store(note, ImportRowError.NoteMaxLength),
+                });
         }
 
         /// <summary>Starts normalising a batch, waits for the previous write, and returns the write of this batch.</summary>
@@ -315,7 +323,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
             var updates = new List<(Candidate Candidate, JurisdictionNode Node, long PersonId)>();
             foreach (var c in candidates)
             {
-                if (c.Error is { } error) { Reject(c.Raw.Sheet, c.Raw.Row, error.Field, error.Code, error.Value); continue; }
+                if (c.Error is { } error) { Reject(c.Raw.Sheet, c.Raw.Row, error.Field, error.Code, error.Value, error.Note); continue; }
                 if (c.DocumentHash is not null)
                 {
                     var key = new HashKey(c.DocumentHash);
@@ -470,7 +478,7 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
 
         // ---- Normalisation (pure, parallel) -----------------------------------------------------------------------
 
-        private sealed record RowError(string Field, string Code, string? Value);
+        private sealed record RowError(string Field, string Code, string? Value, AddressNote? Note = null);
 
         private sealed record Candidate(RawRow Raw)
         {
@@ -541,6 +549,8 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
             // The place: the village or community named by the columns, else by the address text.
             var placeText = string.Concat(raw.Township, raw.Village);
             var resolution = Resolve(placeText.Length > 0 ? placeText + (raw.Address ?? "") : raw.Address);
+            // The value shown is the address as written (the place columns when it has none); why, in the note.
+            var failAddress = (string code, AddressNote? note) => new Candidate(raw) { Error = new RowError("address", code, raw.Address ?? (placeText.Length > 0 ? placeText : null), note) };
             string? villageKey = null;
             switch (resolution.Outcome)
             {
@@ -550,11 +560,11 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
                 case AddressOutcome.Empty:
                     return fail("address", "address.required", null);
                 case AddressOutcome.OtherCounty:
-                    return fail("address", "address.other-county", raw.Address);
+                    return failAddress("address.other-county", resolution.Note);
                 case AddressOutcome.TownshipOnly:
-                    return fail("address", "address.township-only", Detail(raw, resolution));
+                    return failAddress("address.township-only", resolution.Note);
                 default:
-                    return fail("address", "address.unresolved", Detail(raw, resolution));
+                    return failAddress("address.unresolved", resolution.Note);
             }
             var dwelling = Dwelling.Parse(resolution.Remainder, resolution.GroupNumber, raw.Grid, raw.Building, raw.Unit, raw.Room, raw.Household);
             var protector = owner.Protector;
@@ -584,9 +594,6 @@ public sealed class PeopleImporter(IServiceScopeFactory scopes, IActorAccessor a
             if (_resolved.Count < 200_000) _resolved.TryAdd(text, resolution);
             return resolution;
         }
-
-        private static string? Detail(RawRow raw, AddressResolution resolution) =>
-            resolution.Detail is null ? raw.Address : $"{raw.Address} ({resolution.Detail})";
 
         private static bool TryDate(string text, out DateOnly date) =>
             DateOnly.TryParseExact(Text.Compact(text).Replace('/', '-').Replace('.', '-'), ["yyyy-MM-dd", "yyyy-M-d", "yyyyMMdd", "yyyy-MM-dd HH:mm:ss"],

@@ -228,6 +228,17 @@ public sealed class PeopleService(
             p.Categories.Select(c => c.Category!.Code).Order().ToList(), household, p.CreatedAt, p.UpdatedAt, p.Version);
     }
 
+    /// <summary>
+    /// The names of the given people the actor may read (in their jurisdiction, with the read permission), for a list
+    /// that refers to people by record (the access log); the others are simply absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, string>> NamesAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
+    {
+        if (ids.Count == 0 || !Actor.Can(Permissions.PeopleRead)) return new Dictionary<long, string>();
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Name }).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+    }
+
     /// <summary>Looks a person up by an exact document number (checkpoints): a blind-index hit or nothing.</summary>
     public async Task<PersonListItem?> LookupAsync(DocumentType type, string number, CancellationToken ct = default)
     {

@@ -73,7 +73,7 @@ public sealed class LoginService(SignInManager<AppUser> signIn, UserManager<AppU
         using var scope = scopes.CreateScope();
         var ip = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
         scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = new Actor(
-            user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{user.DisplayName} ({user.UserName})",
+            user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ActorNames.Compose(user.DisplayName, user.UserName!),
             JurisdictionScope.Of(user.CountyCode, user.ScopeKey), new HashSet<string>(), user.NodeId, ip);
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
         var action = outcome switch

@@ -31,7 +31,7 @@ public sealed class ActorLoader(IServiceScopeFactory scopes)
         var stamp = principal.FindFirstValue("AspNet.Identity.SecurityStamp");
         if (stamp is not null && stamp != user.SecurityStamp) return Actor.Anonymous;
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
-        return new Actor(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{user.DisplayName} ({user.UserName})",
+        return new Actor(user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ActorNames.Compose(user.DisplayName, user.UserName!),
             JurisdictionScope.Of(user.CountyCode, user.ScopeKey), Permissions.For(roles), user.NodeId, clientAddress);
     }
 

@@ -1,4 +1,5 @@
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.People;
 using Fangkong.Data;
 using Fangkong.Data.Imports;
@@ -6,7 +7,9 @@ using Fangkong.Data.Infrastructure;
 using Fangkong.Data.People;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Fangkong.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Fangkong.Web.People;
@@ -73,12 +76,16 @@ public static partial class PeopleModule
         page = Math.Max(1, page);
         var errors = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == id);
         var total = await errors.CountAsync();
-        var rows = await errors.OrderBy(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(e => new ImportRejection(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value)).ToListAsync();
+        var rows = (await errors.OrderBy(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync()).Select(ToRejection).ToList();
         return TypedResults.Ok(new ImportJobDetail(ToItem(job), new Page<ImportRejection>(rows, total, page, pageSize)));
     }
 
-    public static async Task<Results<FileStreamHttpResult, NotFound>> ImportErrors(long id, IDbContextFactory<FangkongDb> factory, CancellationToken ct)
+    /// <summary>
+    /// The refused rows as a workbook in the reader's language: field names and reasons in words (with the address
+    /// resolver's note), the stable code kept in its own column for whoever sorts or filters by it.
+    /// </summary>
+    public static async Task<Results<FileStreamHttpResult, NotFound>> ImportErrors(long id, IDbContextFactory<FangkongDb> factory,
+        IStringLocalizer<PeopleStrings> people, IStringLocalizer<ErrorStrings> errors, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var job = await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct);
@@ -86,11 +93,14 @@ public static partial class PeopleModule
         return await TemporaryFileAsync(async file =>
         {
             using var xlsx = new Core.Tabular.XlsxWriter(file);
-            xlsx.AddSheet("错误报告", ["工作表", "行号", "字段", "错误代码", "原因", "内容"]);
+            xlsx.AddSheet(people["RejectionSheet"], [people["Sheet"], people["Row"], people["Field"], people["ErrorCode"], people["Problem"], people["Value"]]);
             await foreach (var e in db.ImportRowErrors.AsNoTracking().Where(e => e.ImportJobId == id).OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
-                xlsx.WriteRow(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value);
-        }, PeopleExporter.Describe(ExportFormat.Xlsx).ContentType, $"导入错误-{job.Id}.xlsx");
+                xlsx.WriteRow(e.Sheet, e.RowNumber, RejectionText.Field(people, e.Field), e.Code, RejectionText.Reason(errors, e.Code, AddressNote.Read(e.Note)), e.Value);
+        }, PeopleExporter.Describe(ExportFormat.Xlsx).ContentType, string.Format(people["RejectionFile"], job.Id));
     }
+
+    private static ImportRejection ToRejection(ImportRowError e) =>
+        new(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value, AddressNote.Read(e.Note));
 
     public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> Export(HttpContext http, PeopleExporter exporter, string? format, string? q, long? nodeId,
         string? category, ResidenceStatus? residence, bool? idInvalid, VulnerableFlags? vulnerable, bool reveal = false, string? reason = null)

@@ -105,7 +105,9 @@ public class AddressResolverTests
         Assert.Equal("411326101000", result.TownshipCode12);
         Assert.Equal("白亭村3组", result.Remainder);
         Assert.Equal("411326304238", Assert.Single(result.Candidates).Code12);
-        Assert.Contains("滔河乡", result.Detail);
+        // The note says so as a code with its places, for the page to put into words.
+        Assert.Equal((AddressNotes.VillageInOtherTownship, "荆紫关镇"), (result.Note!.Code, result.Note.Place));
+        Assert.StartsWith("滔河乡 白亭", Assert.Single(result.Note.Options));
     }
 
     [Theory]
@@ -117,7 +119,9 @@ public class AddressResolverTests
         var result = Xichuan.Resolve(address);
         Assert.Equal(AddressOutcome.Unresolved, result.Outcome);
         Assert.Equal(codes, result.Candidates.Select(c => c.Code12));
-        Assert.All(codes, code => Assert.Contains(code, result.Detail));
+        // The note lists each candidate by its township and name, in the candidates' order.
+        Assert.Equal(AddressNotes.VillageAmbiguous, result.Note!.Code);
+        Assert.Equal(result.Candidates.Select(c => $"{Xichuan.County.Find(c.ParentCode12)!.Name} {c.Name}"), result.Note.Options);
         Assert.Null(result.VillageCode12);
     }
 
@@ -141,7 +145,12 @@ public class AddressResolverTests
         var result = Xichuan.Resolve(address);
         Assert.Equal(AddressOutcome.OtherCounty, result.Outcome);
         Assert.Equal((code6, remainder), (result.OtherCountyCode6, result.Remainder));
-        Assert.NotNull(result.Detail);
+        // The note names the place in full, as the national list has it.
+        var national = NationalDivisions.Shared;
+        var name = code6.EndsWith("0000", StringComparison.Ordinal) ? national.Province(code6[..2])!.Name
+            : code6.EndsWith("00", StringComparison.Ordinal) ? national.City(code6[..4])!.FullName
+            : national.County(code6)!.FullName;
+        Assert.Equal(new AddressNote(AddressNotes.Elsewhere, name), result.Note);
     }
 
     [Fact]
@@ -150,8 +159,55 @@ public class AddressResolverTests
         var result = Xichuan.Resolve("朝阳区建国路");
         Assert.Equal(AddressOutcome.OtherCounty, result.Outcome);
         Assert.Null(result.OtherCountyCode6);
-        Assert.Contains("110105", result.Detail);
-        Assert.Contains("220104", result.Detail);
+        Assert.Equal(AddressNotes.ElsewhereAmbiguous, result.Note!.Code);
+        Assert.Contains(NationalDivisions.Shared.County("110105")!.FullName, result.Note.Options);
+        Assert.Contains(NationalDivisions.Shared.County("220104")!.FullName, result.Note.Options);
+    }
+
+    /// <summary>
+    /// An address that does not resolve says why as a code with the place it is about, never as a sentence: the page
+    /// that shows it puts it into the reader's language.
+    /// </summary>
+    [Theory]
+    [InlineData("火星", AddressOutcome.Unresolved, AddressNotes.NothingRecognised, null)]
+    [InlineData("河南省南阳市淅川县", AddressOutcome.Unresolved, AddressNotes.NothingAfterCounty, "河南省南阳市淅川县")]
+    [InlineData("淅川县某某街", AddressOutcome.Unresolved, AddressNotes.NothingAfterCounty, "淅川县")]
+    [InlineData("荆紫关镇某某村", AddressOutcome.TownshipOnly, AddressNotes.VillageUnknown, "荆紫关镇")]
+    public void Resolve_WhatDoesNotResolve_CarriesANoteCode_WithItsPlace(string address, AddressOutcome outcome, string code, string? place)
+    {
+        var result = Xichuan.Resolve(address);
+        Assert.Equal(outcome, result.Outcome);
+        Assert.Equal(new AddressNote(code, place), result.Note);
+    }
+
+    [Fact]
+    public void Resolve_ABareNameOfAPlaceElsewhere_IsNotedAsPossiblyThere()
+    {
+        var result = Xichuan.Resolve("西峡");
+        Assert.Equal(AddressOutcome.Unresolved, result.Outcome);
+        Assert.Equal(new AddressNote(AddressNotes.PossiblyElsewhere, NationalDivisions.Shared.County("411323")!.FullName), result.Note);
+    }
+
+    [Fact]
+    public void Resolve_ATownshipAlone_NeedsNoNote() =>
+        Assert.Null(Xichuan.Resolve("荆紫关镇").Note);
+
+    [Fact]
+    public void AddressNote_IsStoredAndReadBack_AndLeavesOffOptionsThatDoNotFit()
+    {
+        var note = new AddressNote(AddressNotes.VillageAmbiguous, Options: ["荆紫关镇 店子村民委员会", "毛堂乡 店子村民委员会"]);
+        var stored = AddressNote.Store(note)!;
+        Assert.Contains("店子村民委员会", stored); // readable, not \u escapes
+        Assert.Equal(note, AddressNote.Read(stored));
+        Assert.Null(AddressNote.Store(null));
+        Assert.Null(AddressNote.Read(null));
+        Assert.Null(AddressNote.Read("not a note"));
+
+        var many = new AddressNote(AddressNotes.VillageAmbiguous, Options: [.. Enumerable.Range(1, 40).Select(i => $"某某乡 第{i}村民委员会")]);
+        var cut = AddressNote.Read(AddressNote.Store(many, 300))!;
+        Assert.True(AddressNote.Store(many, 300)!.Length <= 300);
+        Assert.InRange(cut.Options.Count, 1, 39);
+        Assert.Equal(many.Options.Take(cut.Options.Count), cut.Options);
     }
 
     [Theory]
@@ -176,7 +232,7 @@ public class AddressResolverTests
         Assert.Equal(AddressOutcome.Unresolved, result.Outcome);
         Assert.Null(result.VillageCode12);
         Assert.Null(result.OtherCountyCode6);
-        Assert.NotNull(result.Detail);
+        Assert.Contains(result.Note!.Code, new[] { AddressNotes.NothingRecognised, AddressNotes.PossiblyElsewhere });
     }
 
     [Theory]
@@ -305,7 +361,7 @@ public class AddressResolverTests
         {
             var township = divisions.Find(village.ParentCode12)!;
             var result = resolver.Resolve($"{divisions.FullName}{township.Name}{village.Name}2组");
-            Assert.True(village.Code12 == result.VillageCode12, $"{village.Name}: {result.Outcome} {result.Detail}");
+            Assert.True(village.Code12 == result.VillageCode12, $"{village.Name}: {result.Outcome} {result.Note}");
             Assert.Equal(2, result.GroupNumber);
         });
     }

@@ -80,6 +80,42 @@ public class ImportTests
         Assert.Equal(9, await ctx.ImportRowErrors.CountAsync(e => e.ImportJobId == summary.JobId));
     }
 
+    /// <summary>
+    /// A refused address keeps the row's text as its value and the resolver's reason apart, as a code with the places
+    /// it names (never an English sentence): in the summary and in the stored rows the error report is made from.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RefusedAddresses_KeepTheResolversNote_AsACodeWithItsPlaces(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var csv = string.Join("\n",
+            "姓名,身份证号,现住址",
+            $"甲,{Id(31)},火星",                  // 2 nothing recognised
+            $"乙,{Id(33)},店子村3组",             // 3 a village name in two townships
+            $"丙,{Id(35)},荆紫关镇白亭村3组",     // 4 a village of another township
+            $"丁,{Id(37)},河南省郑州市金水区花园路1号", // 5 another county
+            $"戊,{Id(39)},滔河乡白亭村3组");      // 6 ok
+        var summary = await ImportAsync(db, Encoding.UTF8.GetBytes(csv), "notes.csv");
+        Assert.Equal((1, 4), (summary.Imported, summary.Rejected));
+        var byRow = summary.FirstRejections.ToDictionary(r => r.Row);
+
+        Assert.Equal(("address.unresolved", "火星", new AddressNote(AddressNotes.NothingRecognised)), (byRow[2].Code, byRow[2].Value, byRow[2].Note));
+        Assert.Equal(("address.unresolved", "店子村3组", AddressNotes.VillageAmbiguous), (byRow[3].Code, byRow[3].Value, byRow[3].Note!.Code));
+        Assert.Equal(2, byRow[3].Note!.Options.Count);
+        Assert.Contains(byRow[3].Note!.Options, o => o.StartsWith("荆紫关镇 ", StringComparison.Ordinal));
+        Assert.Contains(byRow[3].Note!.Options, o => o.StartsWith("毛堂乡 ", StringComparison.Ordinal));
+        Assert.Equal(("address.township-only", AddressNotes.VillageInOtherTownship, "荆紫关镇"), (byRow[4].Code, byRow[4].Note!.Code, byRow[4].Note!.Place));
+        Assert.Equal(("address.other-county", AddressNotes.Elsewhere), (byRow[5].Code, byRow[5].Note!.Code));
+        Assert.Contains("金水区", byRow[5].Note!.Place);
+        // No English in what a page shows: the value is the row's text, the note holds names only.
+        Assert.All(summary.FirstRejections, r => Assert.DoesNotMatch("[A-Za-z]", r.Value ?? ""));
+        Assert.All(summary.FirstRejections, r => Assert.DoesNotMatch("[A-Za-z]", string.Join("", r.Note!.Options) + r.Note.Place));
+
+        await using var ctx = await db.ContextAsync();
+        var stored = await ctx.ImportRowErrors.Where(e => e.ImportJobId == summary.JobId).OrderBy(e => e.RowNumber).ToListAsync();
+        Assert.Equal(summary.FirstRejections.Select(r => r.Note), stored.Select(e => AddressNote.Read(e.Note)));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Reimport_UpdatesChangedPeople_AndLeavesTheRest(Engine engine)
     {

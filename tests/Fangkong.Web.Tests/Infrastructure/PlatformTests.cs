@@ -508,6 +508,16 @@ public class PlatformTests
         Assert.True(missing.Count == 0, "error codes without a sentence:\n" + string.Join("\n", missing));
     }
 
+    /// <summary>Every note the address resolver can give has a sentence (both languages have the same keys).</summary>
+    [Fact]
+    public void EveryAddressNote_HasASentence()
+    {
+        var keys = Sections(Path.Combine(FindRepositoryRoot(), "src/Fangkong.Web/Locales/zh.json"))["Fangkong.Web.Infrastructure.ErrorStrings"];
+        var codes = typeof(Core.Jurisdictions.AddressNotes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(codes.Order(), Core.Jurisdictions.AddressNotes.All.Order());
+        Assert.All(codes, c => Assert.Contains(c.Replace('.', '_'), keys));
+    }
+
     private static Dictionary<string, HashSet<string>> Sections(string path) =>
         JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(File.ReadAllText(path))!
             .ToDictionary(s => s.Key, s => s.Value.Keys.ToHashSet());

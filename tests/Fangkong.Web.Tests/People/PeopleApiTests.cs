@@ -96,6 +96,15 @@ public class PeopleApiTests
         Assert.Equal(person.Id.ToString(), entry.GetProperty("entityId").GetString());
         Assert.Equal("电话通知核酸检测", entry.GetProperty("reason").GetString());
         Assert.Contains("township", entry.GetProperty("actorName").GetString());
+        // The page says it in one line: what was seen, of whom (by name), by whom (display name; login in the tooltip), why.
+        var page = System.Net.WebUtility.HtmlDecode(await supervisor.GetStringAsync("/audit/access-log"));
+        var row = page[page.IndexOf("<tbody>", StringComparison.Ordinal)..page.IndexOf("</tr>", page.IndexOf("<tbody>", StringComparison.Ordinal), StringComparison.Ordinal)];
+        Assert.Contains("查看手机号", row);
+        Assert.Contains($"<a href=\"/people/{person.Id}\">{person.Name}</a>", row);
+        Assert.Contains("电话通知核酸检测", row);
+        Assert.Contains("title=\"登录账号：township\">乡镇专班</span>", row);
+        Assert.DoesNotContain("\"Field\"", row);
+        Assert.DoesNotContain(">person.reveal<", row);
         // The township's own cadres do not read the access log.
         Assert.Equal(HttpStatusCode.Forbidden, (await township.GetAsync("/api/v1/audit/access-log")).StatusCode);
     }
@@ -256,6 +265,56 @@ public class PeopleApiTests
 
         var notMultipart = await township.PostAsync("/api/v1/people/import", new StringContent("姓名\n张三"));
         Assert.Equal(HttpStatusCode.BadRequest, notMultipart.StatusCode);
+    }
+
+    /// <summary>
+    /// An address the resolver could not place is explained in the reader's language — why, and the places it could
+    /// be — on the page of refused rows and in the error report, in Chinese and in English, never in the resolver's
+    /// own words; the report names the fields and keeps the stable code in a column of its own.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RefusedAddresses_AreExplainedInTheReadersLanguage_OnThePageAndInTheErrorReport(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine);
+        var township = await app.SignInAsync("township");
+        static string Id(int n) => ResidentId.Compose("411326", new DateOnly(1986, 2, 3), n);
+        var csv = $"姓名,身份证号,现住址\n甲,{Id(41)},火星\n乙,{Id(43)},店子村3组\n丙,{Id(45)},荆紫关镇白亭村3组\n";
+        var response = await township.PostAsync("/api/v1/people/import", new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "名单.csv" } });
+        var summary = await response.JsonAsync();
+        Assert.Equal(3, summary.GetProperty("rejected").GetInt32());
+        var job = summary.GetProperty("jobId").GetInt64();
+        // The API keeps the note as data: its code and places.
+        Assert.Equal("address-note.village-ambiguous", summary.GetProperty("firstRejections")[1].GetProperty("note").GetProperty("code").GetString());
+
+        async Task<List<string[]>> ReportAsync(string language)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/people/imports/{job}/errors.xlsx");
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            var bytes = await (await township.SendAsync(request)).Content.ReadAsByteArrayAsync();
+            using var source = Core.Tabular.TabularFile.Open(new MemoryStream(bytes), "report.xlsx");
+            return source.Sheets.Single().Rows.Select(r => Enumerable.Range(0, 6).Select(i => r[i] ?? "").ToArray()).ToList();
+        }
+        var zh = await ReportAsync("zh-CN");
+        Assert.Equal(["工作表", "行号", "字段", "错误代码", "原因", "内容"], zh[0]);
+        Assert.Equal(["现住址", "address.unresolved", "火星"], [zh[1][2], zh[1][3], zh[1][5]]);
+        Assert.Equal("现住址中找不到本县的村或社区；既没有认出本县的乡镇、村（社区），也没有认出外地地名", zh[1][4]);
+        Assert.StartsWith("现住址中找不到本县的村或社区；几个乡镇都有这个村（社区）名，请写明乡镇：", zh[2][4]);
+        Assert.Contains("荆紫关镇 店子", zh[2][4]);
+        Assert.Contains("、毛堂乡 店子", zh[2][4]);
+        Assert.StartsWith("现住址只写到乡镇，找不到对应的村或社区；该村（社区）不属于荆紫关镇，本县的同名村在：滔河乡 白亭", zh[3][4]);
+        Assert.All(zh.Skip(1), row => Assert.DoesNotMatch("[a-z]{3,} [a-z]{3,}", row[4])); // no English sentence
+
+        var en = await ReportAsync("en-US");
+        Assert.Equal(["Sheet", "Row", "Field", "Code", "Problem", "Value"], en[0]);
+        Assert.Equal("Address", en[1][2]);
+        Assert.Equal("The address names no village or community of this county; neither a township or village of this county nor a place elsewhere was recognised", en[1][4]);
+        Assert.StartsWith("The address names no village or community of this county; villages of this name are in several townships, name the township: 荆紫关镇 店子", en[2][4]);
+
+        var page = System.Net.WebUtility.HtmlDecode(await township.GetStringAsync($"/people/imports/{job}"));
+        Assert.Contains("几个乡镇都有这个村（社区）名，请写明乡镇：", page);
+        Assert.Contains("该村（社区）不属于荆紫关镇", page);
+        Assert.DoesNotContain("recognised", page);
+        Assert.DoesNotContain("ambiguous", page);
     }
 
     [Theory, OnSqlite, OnPostgres]
