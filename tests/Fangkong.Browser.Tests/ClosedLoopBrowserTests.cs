@@ -168,6 +168,9 @@ public class ClosedLoopBrowserTests
         // The platform's own actors in words too: the person's own registration and link read 本人, not "self-registration".
         Assert.Matches(@"\d{2}:\d{2}\s+本人\s", timeline);
         Assert.DoesNotContain("self-registration", timeline);
+        // Who reported, as a value of the change, is the account's display name; its login stays on the audit page.
+        Assert.Contains("乡镇专班", timeline);
+        Assert.DoesNotContain("(township)", timeline);
         await BrowserApp.ShotAsync(desk, "94-order-timeline");
 
         // 4. The fever alert is in the township's tasks.
