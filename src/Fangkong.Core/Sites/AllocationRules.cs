@@ -117,8 +117,10 @@ public sealed record AllocationSuggestion(long SiteId, SiteLevel SiteLevel, IRea
 /// guess without a conversion nobody has, so the measurement wins and a county that wants a site compared enters its
 /// times. Among equal minutes the shared places still decide. With no times entered nothing changes: every site is
 /// "unknown" and the places decide as before.
-/// Room quality comes before nearness: single rooms with their own bathroom are the standard of a site (单人单间、
-/// 独立卫生间), so a nearer site offers only what is left when no site has a standard room free.
+/// Room quality and fit come before nearness, as they came before the places shared: single rooms with their own
+/// bathroom are the standard of a site (单人单间、独立卫生间), so a farther site with a standard room free comes before a
+/// nearer one with only shared bathrooms; for a household, so does the closer fit (a family room with fewer spare beds,
+/// rooms numbered closer together), whatever the minutes.
 /// The candidates must list every free room of the sites concerned (not a pre-filtered few), or the reserve count
 /// is wrong, unless the sites' free-room counts are passed. A suggestion is advice: <see cref="StayRules.Allocate"/> and the database's unique index decide.
 /// </summary>
