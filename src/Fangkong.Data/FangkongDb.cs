@@ -110,6 +110,7 @@ public sealed class FangkongDb : IdentityDbContext<AppUser, AppRole, long>
     public DbSet<Core.Sites.QuarantineSite> QuarantineSites => Set<Core.Sites.QuarantineSite>();
     public DbSet<Core.Sites.SiteStandard> SiteStandards => Set<Core.Sites.SiteStandard>();
     public DbSet<Core.Sites.SiteInspection> SiteInspections => Set<Core.Sites.SiteInspection>();
+    public DbSet<Core.Sites.SiteTravelTime> SiteTravelTimes => Set<Core.Sites.SiteTravelTime>();
     public DbSet<Core.Sites.Room> Rooms => Set<Core.Sites.Room>();
     public DbSet<Core.Sites.RoomEvent> RoomEvents => Set<Core.Sites.RoomEvent>();
     public DbSet<Core.Sites.Stay> Stays => Set<Core.Sites.Stay>();

@@ -47,6 +47,8 @@ public class SitesBrowserTests
             var family = await db.People.Where(p => p.ScopeKey == household).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name }).ToListAsync();
             familyNames = family.Select(p => p.Name).ToArray();
             var single = await db.People.Where(p => p.ScopeKey != household && p.ScopeKey.Length == ScopeKey.HouseholdLength).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            // The county has measured the road from the family's township to the site.
+            await sites.SetTravelTimesAsync(siteId, [new TravelTimeEntry(household[..ScopeKey.TownshipLength], 18)]);
             var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
             familyOrder = await orders.CreateAsync(new OrderCreate(family[0].Id, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
             await orders.CreateAsync(new OrderCreate(family[1].Id, [Reasons.CloseContact], new DateOnly(2022, 10, 4)));
@@ -83,6 +85,7 @@ public class SitesBrowserTests
         await phone.WaitForSelectorAsync("#suggestions .fk-task");
         Assert.Equal("108", await phone.GetAttributeAsync("#suggestions .fk-task", "data-room"));
         Assert.Contains("家庭房", await phone.InnerTextAsync("#suggestions .fk-task"));
+        Assert.Contains("约 18 分钟车程", await phone.InnerTextAsync("#suggestions .fk-task"));
         // The county's placement for close contacts, from its local layer, is said above the suggestions.
         Assert.Equal("County", await phone.GetAttributeAsync("#placement", "data-level"));
         Assert.Contains("密切接触者首选县级隔离点", await phone.InnerTextAsync("#placement"));
@@ -325,6 +328,30 @@ public class SitesBrowserTests
         Assert.Contains("139****5678", details);
         Assert.Contains("值班室 0377-6921234", details);
         Assert.DoesNotContain("13903775678", await desk.ContentAsync());
+
+        // Travel times from the county's townships: the site's editor fills the card and saves it at once; a box that
+        // is not whole minutes in 1–600 is refused under its own township, and everything typed stays in the boxes.
+        var townships = await desk.Locator("#travel-form [data-township]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.township)");
+        Assert.True(townships.Length >= 3, string.Join(",", townships));
+        await desk.FillAsync($"#travel-{townships[0]}", "12");
+        await desk.FillAsync($"#travel-{townships[1]}", "0");
+        await desk.FillAsync($"#travel-{townships[2]}", "半小时");
+        await desk.ClickAsync("#travel-save");
+        await desk.WaitForSelectorAsync("#travel-message.alert-danger");
+        Assert.Contains("1–600", await desk.InnerTextAsync($"#travel-form [data-township='{townships[1]}'] .fk-field-error"));
+        Assert.Contains("整数分钟", await desk.InnerTextAsync($"#travel-form [data-township='{townships[2]}'] .fk-field-error"));
+        Assert.Equal(2, await desk.Locator("#travel-form .fk-field-error").CountAsync());
+        Assert.Equal(("12", "半小时"), (await desk.InputValueAsync($"#travel-{townships[0]}"), await desk.InputValueAsync($"#travel-{townships[2]}")));
+        Assert.StartsWith("已填 0/", await desk.InnerTextAsync("#travel-count"));
+        await desk.FillAsync($"#travel-{townships[1]}", "25");
+        await desk.FillAsync($"#travel-{townships[2]}", " 40 ");
+        await desk.ClickAsync("#travel-save");
+        await desk.WaitForSelectorAsync("#travel-message.alert-success");
+        Assert.Equal(0, await desk.Locator("#travel-form .fk-field-error").CountAsync());
+        Assert.Equal($"已填 3/{townships.Length} 个乡镇", await desk.InnerTextAsync("#travel-count"));
+        Assert.Equal(("12", "25", "40"), (await desk.InputValueAsync($"#travel-{townships[0]}"), await desk.InputValueAsync($"#travel-{townships[1]}"),
+            await desk.InputValueAsync($"#travel-{townships[2]}")));
+        await BrowserApp.ShotAsync(desk, "64c-site-travel-times");
 
         // The inspection on a phone: the new item is asked, the retired one is not.
         var phone = await app.NewPageAsync(phone: true);

@@ -38,7 +38,9 @@ public sealed record RoomCandidate(
 /// <param name="AccessibleMembers">How many of them need an accessible room.</param>
 /// <param name="PreferredLevel">A county or township site, when the caller prefers one.</param>
 /// <param name="PersonScopeKey">Where the person lives: sites of the same township come first, then the county's.</param>
-/// <param name="SiteDistances">Optional distances (any unit) from the person to sites, by site id: nearer first among equals.</param>
+/// <param name="SiteDistances">Travel times by road, in minutes, from the person's township to sites, by site id (the
+/// county's <see cref="SiteTravelTime"/> table; any one unit works the same). A site with a time comes before sites
+/// without one; see <see cref="AllocationRules"/>.</param>
 public sealed record AllocationNeed(
     int People = 1,
     int AccessibleMembers = 0,
@@ -88,7 +90,8 @@ public static class AllocationReasons
 public sealed record RoomPick(long RoomId, string Building, int Floor, string Number, int People);
 
 /// <summary>One way to place the person or household: the site, the room(s), why, and what it gives up.</summary>
-public sealed record AllocationSuggestion(long SiteId, SiteLevel SiteLevel, IReadOnlyList<RoomPick> Rooms, string Reason, AllocationFlags Flags);
+/// <param name="TravelMinutes">The site's entry of <see cref="AllocationNeed.SiteDistances"/>: how far it is, when known.</param>
+public sealed record AllocationSuggestion(long SiteId, SiteLevel SiteLevel, IReadOnlyList<RoomPick> Rooms, string Reason, AllocationFlags Flags, int? TravelMinutes = null);
 
 /// <summary>
 /// Suggests rooms for a person or a household, best first, in plain C# over the free rooms of the county.
@@ -104,9 +107,20 @@ public sealed record AllocationSuggestion(long SiteId, SiteLevel SiteLevel, IRea
 /// floor of one site, one person each (the closest-numbered set per floor); own bathrooms first, then the fewest
 /// spare beds or the closest numbers. When neither fits there is no suggestion: the caller places the members one
 /// by one.</item>
-/// <item>Then the preferred level, the same township, the same county, the caller's distance, and finally site,
-/// building, floor and room number, so equal rooms always come in the same order.</item>
+/// <item>Then the preferred level, then how near the site is, and finally site, building, floor and room number, so
+/// equal rooms always come in the same order.</item>
 /// </list>
+/// How near a site is: a site with a known travel time from the person's township (<see cref="AllocationNeed.SiteDistances"/>)
+/// comes before every site without one, nearer minutes first; sites without a time follow by the places they share with
+/// the person (<see cref="Proximity"/>: own village, own township, own county). A time entered is the county's
+/// measurement by road; the shared places are a guess from boundaries, and a minute count cannot be weighed against a
+/// guess without a conversion nobody has, so the measurement wins and a county that wants a site compared enters its
+/// times. Among equal minutes the shared places still decide. With no times entered nothing changes: every site is
+/// "unknown" and the places decide as before.
+/// Room quality and fit come before nearness, as they came before the places shared: single rooms with their own
+/// bathroom are the standard of a site (单人单间、独立卫生间), so a farther site with a standard room free comes before a
+/// nearer one with only shared bathrooms; for a household, so does the closer fit (a family room with fewer spare beds,
+/// rooms numbered closer together), whatever the minutes.
 /// The candidates must list every free room of the sites concerned (not a pre-filtered few), or the reserve count
 /// is wrong, unless the sites' free-room counts are passed. A suggestion is advice: <see cref="StayRules.Allocate"/> and the database's unique index decide.
 /// </summary>
@@ -149,7 +163,7 @@ public static class AllocationRules
             .Where(o => o.Tier == best)
             .Order(OptionComparer.Instance)
             .Take(Math.Max(0, options.MaxSuggestions))
-            .Select(o => new AllocationSuggestion(o.First.SiteId, o.First.SiteLevel, o.Rooms, o.Reason, o.Flags))
+            .Select(o => new AllocationSuggestion(o.First.SiteId, o.First.SiteLevel, o.Rooms, o.Reason, o.Flags, o.Distance))
             .ToList();
     }
 
@@ -249,7 +263,10 @@ public static class AllocationRules
             + (Flags.HasFlag(AllocationFlags.Reserve) ? 2 : 0)
             + ((Flags & (AllocationFlags.AccessibleForNonNeed | AllocationFlags.FamilyRoomForSingle)) != 0 ? 1 : 0);
 
-        public int Distance => Need.SiteDistances is { } d && d.TryGetValue(First.SiteId, out var km) ? km : int.MaxValue;
+        /// <summary>The site's travel time from the person, or null when none is known.</summary>
+        public int? Distance => Need.SiteDistances is { } d && d.TryGetValue(First.SiteId, out var minutes) ? minutes : null;
+
+        public int Proximity => AllocationRules.Proximity(Need.PersonScopeKey, First.SiteScopeKey, First.SiteLocationKey);
     }
 
     private sealed class OptionComparer : IComparer<Option>
@@ -267,9 +284,11 @@ public static class AllocationRules
             if ((c = x.MissingBathrooms.CompareTo(y.MissingBathrooms)) != 0) return c;
             if ((c = x.Detail.CompareTo(y.Detail)) != 0) return c;
             if ((c = x.Flags.HasFlag(AllocationFlags.OtherLevel).CompareTo(y.Flags.HasFlag(AllocationFlags.OtherLevel))) != 0) return c;
-            if ((c = Proximity(x.Need.PersonScopeKey, x.First.SiteScopeKey, x.First.SiteLocationKey)
-                .CompareTo(Proximity(y.Need.PersonScopeKey, y.First.SiteScopeKey, y.First.SiteLocationKey))) != 0) return c;
-            if ((c = x.Distance.CompareTo(y.Distance)) != 0) return c;
+            // Nearness (see the class): a known time first, nearer minutes first, then the places shared.
+            var (dx, dy) = (x.Distance, y.Distance);
+            if ((c = (dx is null).CompareTo(dy is null)) != 0) return c;
+            if (dx is { } mx && dy is { } my && (c = mx.CompareTo(my)) != 0) return c;
+            if ((c = x.Proximity.CompareTo(y.Proximity)) != 0) return c;
             if ((c = x.First.SiteId.CompareTo(y.First.SiteId)) != 0) return c;
             if ((c = RoomNumberComparer.Instance.Compare(x.First.Building, y.First.Building)) != 0) return c;
             if ((c = x.First.Floor.CompareTo(y.First.Floor)) != 0) return c;

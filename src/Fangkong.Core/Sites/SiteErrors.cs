@@ -11,6 +11,15 @@ public static class SiteErrors
     public const string SiteInspectionRequired = "site.inspection-required";
     public const string SiteHasOccupants = "site.has-occupants";
 
+    /// <summary>A travel time that is not in 1–600 minutes (<see cref="TravelTimeRules"/>),</summary>
+    public const string TravelMinutesRange = "travel-time.minutes-range";
+    /// <summary>…not a whole number of minutes as typed,</summary>
+    public const string TravelMinutesWhole = "travel-time.minutes-whole";
+    /// <summary>…from a place that is not a township of the site's county,</summary>
+    public const string TravelTownshipUnknown = "travel-time.township-unknown";
+    /// <summary>…or from a township listed twice.</summary>
+    public const string TravelTownshipTwice = "travel-time.township-twice";
+
     public const string RoomTransitionNotAllowed = "room.transition-not-allowed";
     public const string RoomReasonRequired = "room.reason-required";
     public const string RoomOccupied = "room.occupied";

@@ -281,6 +281,12 @@ internal static class AuditPolicies
             Masks = new Dictionary<string, Func<string?, string?>> { [nameof(Core.Sites.QuarantineSite.LeadPhone)] = Core.Identifiers.Masking.Phone },
         },
         [typeof(Core.Sites.SiteStandard)] = new AuditPolicy { Name = "site.standard", EntityType = "SiteStandard" },
+        // A travel time is a line of the site's record: the trail shows it on the site, township and minutes old → new.
+        [typeof(Core.Sites.SiteTravelTime)] = new AuditPolicy
+        {
+            Name = "site.travel-time", EntityType = "QuarantineSite", IdOf = e => Id(((Core.Sites.SiteTravelTime)e.Entity).SiteId),
+            Ignored = new HashSet<string> { nameof(Core.Sites.SiteTravelTime.Id), nameof(Core.Sites.SiteTravelTime.UpdatedAt) },
+        },
         [typeof(Core.Sites.SiteInspection)] = new AuditPolicy { Name = "site.inspection", EntityType = "QuarantineSite", IdOf = e => Id(((Core.Sites.SiteInspection)e.Entity).SiteId), Ignored = new HashSet<string> { nameof(Core.Sites.SiteInspection.CreatedAt) } },
         [typeof(Core.Sites.Room)] = new AuditPolicy { Name = "room", EntityType = "Room", Ignored = new HashSet<string> { nameof(Core.Sites.Room.Version), nameof(Core.Sites.Room.CreatedAt), nameof(Core.Sites.Room.UpdatedAt), nameof(Core.Sites.Room.StateChangedAt), nameof(Core.Sites.Room.StateChangedBy) } },
         [typeof(Core.Sites.Stay)] = new AuditPolicy { Name = "stay", EntityType = "Stay", Ignored = new HashSet<string> { nameof(Core.Sites.Stay.Version), nameof(Core.Sites.Stay.CreatedAt), nameof(Core.Sites.Stay.UpdatedAt) } },

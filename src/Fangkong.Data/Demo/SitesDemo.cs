@@ -17,7 +17,8 @@ namespace Fangkong.Data.Demo;
 /// <summary>
 /// The demo county's quarantine sites, made through the same services a county uses: a county site (three floors,
 /// family and accessible rooms), a township site for the township demo account, a standby reserve; the demo's
-/// centralized orders placed and checked in, a few rooms in turnover, one out of service; a small fleet with trips.
+/// centralized orders placed and checked in, a few rooms in turnover, one out of service; a small fleet with trips;
+/// travel times by road from every township to every site.
 /// Deterministic for a seed; does nothing when the county already has sites.
 /// </summary>
 public static class SitesDemo
@@ -54,10 +55,24 @@ public static class SitesDemo
                 return officials.Where(p => p.Level == JurisdictionLevel.Village && p.ScopeKey.StartsWith(under, StringComparison.Ordinal)).Select(p => (long?)p.Id).FirstOrDefault();
             }
 
+            // Travel times by road (转运车程) from every township to each site, made up but plausible for a county of
+            // river valleys and mountains: 8–15 minutes inside the site's own township, then about 9 minutes more per
+            // township away in code order (neighbouring codes are mostly neighbouring townships), at most two and a half
+            // hours. Their own random sequence, so the rest of the demo is the same as without them.
+            var townships = officials.Where(p => p.Level == JurisdictionLevel.Township && p.ScopeKey.StartsWith(county, StringComparison.Ordinal)).Select(p => p.ScopeKey).ToList();
+            var road = new Random(unchecked(seed * 31 + 5));
+            List<TravelTimeEntry> TravelTimes(long? standsIn)
+            {
+                var home = officials.FirstOrDefault(p => p.Id == standsIn)?.ScopeKey is { Length: >= ScopeKey.TownshipLength } key ? townships.IndexOf(key[..ScopeKey.TownshipLength]) : 0;
+                return townships.Select((t, i) => new TravelTimeEntry(t, i == home ? 8 + road.Next(8) : Math.Min(150, 15 + 9 * Math.Abs(i - Math.Max(0, home)) + road.Next(10)))).ToList();
+            }
+
             async Task<long> SiteAsync(string name, SiteLevel level, string scope, int floors, int perFloor, SiteStatus status, int reserve)
             {
+                var standsIn = StandsIn(scope);
                 var id = await sites.CreateAsync(new SiteInput(name, level, scope, level == SiteLevel.County ? "县卫生健康委员会" : "乡镇卫生院",
-                    level == SiteLevel.County ? "王主任" : "李院长", "13803770001", name, ReserveRooms: reserve, AddressNodeId: StandsIn(scope)), ct);
+                    level == SiteLevel.County ? "王主任" : "李院长", "13803770001", name, ReserveRooms: reserve, AddressNodeId: standsIn), ct);
+                if (townships.Count > 0) await sites.SetTravelTimesAsync(id, TravelTimes(standsIn), ct);
                 var rooms = new StringBuilder("楼栋,楼层,房号,单人间,独立卫生间,无障碍,家庭房,床位\n");
                 for (var f = 1; f <= floors; f++)
                     for (var n = 1; n <= perFloor; n++)

@@ -24,6 +24,22 @@ internal sealed class QuarantineSiteEntityTypeConfiguration : IEntityTypeConfigu
     }
 }
 
+internal sealed class SiteTravelTimeEntityTypeConfiguration : IEntityTypeConfiguration<SiteTravelTime>
+{
+    /// <summary>The database keeps the minutes in range too (<see cref="TravelTimeRules"/>): allocation ranks by them.</summary>
+    public const string MinutesCheck = "\"Minutes\" BETWEEN 1 AND 600";
+
+    public void Configure(EntityTypeBuilder<SiteTravelTime> b)
+    {
+        b.ToTable("SiteTravelTimes", t => t.HasCheckConstraint("CK_SiteTravelTimes_Minutes", MinutesCheck));
+        b.ScopedColumns();
+        b.Property(t => t.TownshipKey).HasMaxLength(9).IsRequired();
+        // One time per site and township; allocation reads a site's time for the person's township straight from it.
+        b.HasIndex(t => new { t.SiteId, t.TownshipKey }).IsUnique();
+        b.HasOne<QuarantineSite>().WithMany().HasForeignKey(t => t.SiteId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class SiteStandardEntityTypeConfiguration : IEntityTypeConfiguration<SiteStandard>
 {
     public void Configure(EntityTypeBuilder<SiteStandard> b)

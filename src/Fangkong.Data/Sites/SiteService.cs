@@ -20,6 +20,8 @@ public sealed record SiteItem(long Id, string Name, SiteLevel Level, SiteStatus 
 /// <param name="AddressNodeId">The village (or township) the site stands in: nearer sites are suggested first. Null keeps the one on record; 0 clears it.</param>
 public sealed record SiteEdit(string? Name, string? OperatorUnit, string? LeadName, string? LeadPhone, string? Address, string? Contact, int ReserveRooms, int? Version = null,
     long? AddressNodeId = null);
+/// <summary>A township of the county and the minutes by road from it to the site, when entered.</summary>
+public sealed record TravelTimeItem(string Township, string Name, int? Minutes);
 public sealed record CapacityView(CountyCapacity County, IReadOnlyList<SiteItem> Sites, bool BelowThreshold, CapacityThreshold Threshold);
 public sealed record RoomOccupant(long StayId, long OrderId, long PersonId, string Name, StayStatus Status, int Bed, DateOnly? LeaveOn);
 public sealed record BoardRoom(long Id, string Building, int Floor, string Number, RoomState State, bool Single, bool OwnBathroom, bool Accessible,
@@ -109,6 +111,58 @@ public sealed class SiteService(IDbContextFactory<FangkongDb> factory, IActorAcc
         await db.SaveChangesAsync(ct);
         return true;
     }
+
+    /// <summary>
+    /// The site's travel-time table: every township of its county in key order with its minutes by road to the site,
+    /// null where none is entered. Null when the site is not visible.
+    /// </summary>
+    public async Task<IReadOnlyList<TravelTimeItem>?> TravelTimesAsync(long siteId, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return null;
+        var times = await db.SiteTravelTimes.AsNoTracking().Where(t => t.SiteId == siteId).ToDictionaryAsync(t => t.TownshipKey, t => t.Minutes, ct);
+        return TownshipsOf(site.CountyCode).Select(t => new TravelTimeItem(t.ScopeKey, t.Name, times.TryGetValue(t.ScopeKey, out var m) ? m : null)).ToList();
+    }
+
+    /// <summary>
+    /// Saves the site's whole travel-time table at once: the townships listed with minutes get them, a township listed
+    /// without minutes or left out has none. Every bad entry is refused naming its township, and nothing is saved; each
+    /// time added, changed or removed is in the audit trail on the site. False when the site is not visible.
+    /// </summary>
+    public async Task<bool> SetTravelTimesAsync(long siteId, IReadOnlyList<TravelTimeEntry>? entries, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.SitesManage);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var site = await db.QuarantineSites.AsNoTracking().FirstOrDefaultAsync(s => s.Id == siteId, ct);
+        if (site is null) return false;
+        var (wanted, errors) = TravelTimeRules.Validate(entries ?? [], TownshipsOf(site.CountyCode).Select(t => t.ScopeKey).ToHashSet(StringComparer.Ordinal));
+        ValidationFailedException.ThrowIfAny(errors);
+        var rows = await db.SiteTravelTimes.Where(t => t.SiteId == siteId).ToDictionaryAsync(t => t.TownshipKey, ct);
+        var changes = TravelTimeRules.Diff(rows.ToDictionary(r => r.Key, r => r.Value.Minutes), wanted);
+        if (changes.IsEmpty) return true;
+        foreach (var (township, minutes) in changes.Added)
+            db.SiteTravelTimes.Add(new SiteTravelTime { CountyCode = site.CountyCode, ScopeKey = site.ScopeKey, SiteId = site.Id, TownshipKey = township, Minutes = minutes, UpdatedAt = Now });
+        foreach (var (township, (_, to)) in changes.Changed)
+        {
+            rows[township].Minutes = to;
+            rows[township].UpdatedAt = Now;
+        }
+        foreach (var township in changes.Removed) db.SiteTravelTimes.Remove(rows[township]);
+        db.Audit.Reason = "travel times edited";
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Another editor added a time for the same township meanwhile.
+            throw new ConflictException("site.travel-times-changed", "the travel times were changed by someone else; reload");
+        }
+        return true;
+    }
+
+    /// <summary>The county's townships from the directory of official places, in key order.</summary>
+    private IEnumerable<PlaceStep> TownshipsOf(string county) =>
+        directory.Officials().Where(p => p.Level == JurisdictionLevel.Township && p.ScopeKey.StartsWith(county, StringComparison.Ordinal));
 
     /// <summary>The node a site stands in: a township or village of its county, or a clear error naming the field.</summary>
     private long? Location(long? nodeId, string county)

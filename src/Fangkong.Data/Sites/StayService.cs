@@ -180,7 +180,14 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var county = members[0].Order.CountyCode;
         var household = HouseholdOf(person);
         // Sites that receive people (QuarantineSite.Receives): in service only; a standby site is put in service first.
-        var sites = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService).ToDictionaryAsync(s => s.Id, ct);
+        // Each with its travel time by road from the person's township when the county entered one, read in the same
+        // statement from the (site, township) unique index: nearer sites by minutes come first (AllocationRules).
+        var township = person.ScopeKey.Length >= ScopeKey.TownshipLength ? person.ScopeKey[..ScopeKey.TownshipLength] : "";
+        var receiving = await db.QuarantineSites.AsNoTracking().Where(s => s.Status == SiteStatus.InService)
+            .Select(s => new { Site = s, Minutes = db.SiteTravelTimes.Where(t => t.SiteId == s.Id && t.TownshipKey == township).Select(t => (int?)t.Minutes).FirstOrDefault() })
+            .ToListAsync(ct);
+        var sites = receiving.ToDictionary(x => x.Site.Id, x => x.Site);
+        var minutes = receiving.Where(x => x.Minutes is not null).ToDictionary(x => x.Site.Id, x => x.Minutes!.Value);
         if (sites.Count == 0) return ([], [], sites);
         // A person alone needs each site's first room of each kind (the ranking takes the best, a lock takes the next
         // like it when another allocation has it); a household needs a floor's worth to find rooms side by side. The
@@ -218,7 +225,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 if (others == 0 && taken < r.Capacity) candidates.Add(RoomCandidate.Of(sites[r.SiteId], r, r.Capacity - taken) with { SiteLocationKey = LocationOf(sites[r.SiteId]) });
             }
         }
-        var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), placement.Level, person.ScopeKey);
+        var need = new AllocationNeed(members.Count, members.Sum(m => AccessibleMembers(m.Person)), placement.Level, person.ScopeKey, minutes.Count > 0 ? minutes : null);
         return (AllocationRules.Suggest(need, candidates, new AllocationOptions(placement.FamilyRooms, max), siteFree), candidates.DistinctBy(c => c.RoomId).ToDictionary(c => c.RoomId), sites);
     }
 

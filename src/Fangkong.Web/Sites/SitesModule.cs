@@ -5,6 +5,7 @@ using Fangkong.Data.Sites;
 using Fangkong.Web.Infrastructure;
 using Fangkong.Web.People;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -57,6 +58,13 @@ public static class SitesModule
         g.MapPut("/{id:long}", (long id, SiteEdit body, SiteService s) => Done(s.UpdateAsync(id, body)))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Update")
             .WithSummary("Change a site's name, operator, lead, lead phone, address, contact and reserve rooms (with version: 409 when someone changed it first).");
+        g.MapGet("/{id:long}/travel-times", async Task<Results<Ok<IReadOnlyList<TravelTimeItem>>, NotFound>> (long id, SiteService s) =>
+                await s.TravelTimesAsync(id) is { } list ? TypedResults.Ok(list) : TypedResults.NotFound())
+            .RequireAuthorization(Permissions.SitesRead).WithName("Sites_TravelTimes")
+            .WithSummary("Minutes by road from every township of the county to the site (null where none is entered): allocation suggests the nearest site by them.");
+        g.MapPut("/{id:long}/travel-times", (long id, [FromBody] TravelTimeEntry[] body, SiteService s) => Done(s.SetTravelTimesAsync(id, body)))
+            .RequireAuthorization(Permissions.SitesManage).WithName("Sites_SetTravelTimes")
+            .WithSummary("The site's whole travel-time table at once: [{township (9-digit key), minutes (whole, 1–600)}]; a township left out or without minutes has no time. Bad entries are field errors named by the township.");
         g.MapGet("/standards", async (SiteService s, bool all = false) => TypedResults.Ok((await s.ChecklistAsync()).Where(x => all || x.Active).ToList()))
             .RequireAuthorization(Permissions.SitesRead).WithName("Sites_Standards")
             .WithSummary("The standards checklist in force (data; all=true with retired items), with how many inspection results used each item.");

@@ -431,4 +431,89 @@ public class AllocationRulesTests
         var suggestions = AllocationRules.Suggest(new AllocationNeed(PersonScopeKey: "411326101200"), [far, near]);
         Assert.Equal(2, suggestions[0].Rooms[0].RoomId);
     }
+
+    // Travel times by road (the county's 转运车程 table) ------------------------------------------------------------------
+
+    private static AllocationNeed Minutes(params (long Site, int Minutes)[] times) =>
+        Alone with { SiteDistances = times.ToDictionary(t => t.Site, t => t.Minutes) };
+
+    [Fact]
+    public void KnownTravelTimes_ComeBeforeThePlacesShared_NearerFirst()
+    {
+        // Site 3 is in the person's own township but has no time entered; sites 1 and 2 were measured.
+        var s = AllocationRules.Suggest(Minutes((1, 40), (2, 15)), [
+            C(1, site: 1, scope: T102),
+            C(2, site: 2, scope: County, level: SiteLevel.County),
+            C(3, site: 3, scope: T101),
+        ]);
+        Assert.Equal([2L, 1, 3], Ids(s));
+        Assert.Equal([15, 40, (int?)null], s.Select(x => x.TravelMinutes));
+    }
+
+    [Fact]
+    public void SitesWithoutATime_StillFollowThePlacesShared()
+    {
+        var s = AllocationRules.Suggest(Minutes((4, 90)), [
+            C(1, site: 1, scope: County, level: SiteLevel.County),
+            C(2, site: 2, scope: T102),
+            C(3, site: 3, scope: T101),
+            C(4, site: 4, scope: "411326103"),
+        ]);
+        Assert.Equal([4L, 3, 1, 2], Ids(s));
+    }
+
+    [Fact]
+    public void EqualMinutes_ThePlacesSharedDecide()
+    {
+        var s = AllocationRules.Suggest(Minutes((1, 20), (2, 20)), [C(1, site: 1, scope: T102), C(2, site: 2, scope: T101)]);
+        Assert.Equal([2L, 1], Ids(s));
+    }
+
+    [Fact]
+    public void NoTimes_OrAnEmptyTable_RankAsBefore()
+    {
+        RoomCandidate[] rooms = [C(1, site: 1, scope: County, level: SiteLevel.County), C(2, site: 2, scope: T102), C(3, site: 3, scope: T101)];
+        var before = Ids(AllocationRules.Suggest(Alone, rooms));
+        Assert.Equal([3L, 1, 2], before);
+        Assert.Equal(before, Ids(AllocationRules.Suggest(Minutes(), rooms)));
+        // Times of sites that have no free room change nothing either.
+        Assert.Equal(before, Ids(AllocationRules.Suggest(Minutes((9, 5)), rooms)));
+        Assert.All(AllocationRules.Suggest(Alone, rooms), x => Assert.Null(x.TravelMinutes));
+    }
+
+    [Fact]
+    public void ThePreferredLevel_ComesBeforeTheMinutes()
+    {
+        var need = Minutes((1, 5), (2, 90)) with { PreferredLevel = SiteLevel.County };
+        var s = AllocationRules.Suggest(need, [C(1, site: 1, scope: T101), C(2, site: 2, scope: County, level: SiteLevel.County)]);
+        Assert.Equal([2L, 1], Ids(s));
+        Assert.Equal(AllocationFlags.OtherLevel, s[1].Flags);
+    }
+
+    [Fact]
+    public void AStandardRoomFarAway_ComesBeforeASharedBathroomNearby()
+    {
+        var s = AllocationRules.Suggest(Minutes((1, 5), (2, 120)), [C(1, site: 1, bath: false), C(2, site: 2, scope: T102)]);
+        Assert.Equal([2L, 1], Ids(s));
+    }
+
+    [Fact]
+    public void ReserveRooms_StayLastResorts_HoweverNearTheirSite()
+    {
+        var s = AllocationRules.Suggest(Minutes((1, 5), (2, 200)), [C(1, site: 1, reserve: 1), C(2, site: 2, scope: T102)]);
+        Assert.Equal([2L], Ids(s));
+    }
+
+    [Fact]
+    public void AHousehold_GoesToTheNearerSite_ByMinutes()
+    {
+        var need = Household3 with { People = 2, SiteDistances = new Dictionary<long, int> { [1] = 70, [2] = 25 } };
+        var s = AllocationRules.Suggest(need, [
+            C(1, site: 1, number: "301"), C(2, site: 1, number: "302"),
+            C(3, site: 2, number: "301", scope: T102), C(4, site: 2, number: "302", scope: T102),
+        ], NoFamily);
+        Assert.Equal(2, s[0].SiteId);
+        Assert.Equal(25, s[0].TravelMinutes);
+        Assert.Equal([3L, 4], s[0].Rooms.Select(r => r.RoomId));
+    }
 }

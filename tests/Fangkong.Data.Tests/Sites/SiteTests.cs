@@ -593,6 +593,129 @@ public class SiteTests
     }
 
     /// <summary>
+    /// Travel times by road decide which site is nearer: for a person of a township with times, the site with the fewest
+    /// minutes comes first even when another stands in the person's own township, and allocation takes it; a person of a
+    /// township without times gets exactly the order of before (the places shared). Each time saved is on the site's trail.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TravelTimes_PutTheNearerSiteFirst_AndATownshipWithoutTimesKeepsTheOldOrder(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        long p, q;
+        string t, u;
+        long tVillage, uVillage, vVillage;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var people = await ctx.People.Where(x => x.CountyCode == County).OrderBy(x => x.Id).Select(x => new { x.Id, x.ScopeKey }).ToListAsync();
+            (p, t) = (people[0].Id, people[0].ScopeKey[..ScopeKey.TownshipLength]);
+            var other = people.First(x => !x.ScopeKey.StartsWith(t, StringComparison.Ordinal));
+            (q, u) = (other.Id, other.ScopeKey[..ScopeKey.TownshipLength]);
+            var villages = await ctx.Nodes.Where(n => n.Level == JurisdictionLevel.Village).OrderBy(n => n.ScopeKey).Select(n => new { n.Id, n.ScopeKey }).ToListAsync();
+            tVillage = villages.First(v => v.ScopeKey.StartsWith(t, StringComparison.Ordinal)).Id;
+            uVillage = villages.First(v => v.ScopeKey.StartsWith(u, StringComparison.Ordinal)).Id;
+            vVillage = villages.First(v => !v.ScopeKey.StartsWith(t, StringComparison.Ordinal) && !v.ScopeKey.StartsWith(u, StringComparison.Ordinal)).Id;
+        }
+        // Site A stands in P's township, B in a third one, C in Q's; two rooms each.
+        const string Rooms = "楼栋,楼层,房号\nA,1,101\nA,1,102\n";
+        var a = await SiteInServiceAsync(db, Rooms, "县集中隔离点甲");
+        var b = await SiteInServiceAsync(db, Rooms, "县集中隔离点乙");
+        var c = await SiteInServiceAsync(db, Rooms, "县集中隔离点丙");
+        foreach (var (site, name, node) in new[] { (a, "县集中隔离点甲", tVillage), (b, "县集中隔离点乙", vVillage), (c, "县集中隔离点丙", uVillage) })
+            Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).UpdateAsync(site, new SiteEdit(name, null, null, null, null, null, 0, AddressNodeId: node))));
+        var pOrder = await CloseContactOrderAsync(db, p, "2022-10-04");
+        var qOrder = await CloseContactOrderAsync(db, q, "2022-10-04");
+        async Task<long[]> SitesFor(long order) => (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(order)))!.Select(x => x.Suggestion.SiteId).Distinct().ToArray();
+        var pBefore = await SitesFor(pOrder);
+        var qBefore = await SitesFor(qOrder);
+        Assert.Equal(a, pBefore[0]); // by the places shared: the site in P's township
+        Assert.Equal(c, qBefore[0]);
+
+        // From P's township, B (across the bridge) is 10 minutes, A 30, C 50; nothing is entered for Q's township.
+        Task<bool> SetAsync(long site, int minutes) => Run(db, Command, sp => Make<SiteService>(sp).SetTravelTimesAsync(site, [new TravelTimeEntry(t, minutes)]));
+        Assert.True(await SetAsync(a, 30));
+        Assert.True(await SetAsync(b, 10));
+        Assert.True(await SetAsync(c, 50));
+        var suggested = (await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(pOrder)))!;
+        Assert.Equal([b, a, c], suggested.Select(x => x.Suggestion.SiteId).Distinct().ToArray());
+        Assert.Equal(10, suggested[0].Suggestion.TravelMinutes);
+        Assert.Equal(qBefore, await SitesFor(qOrder));
+        Assert.All((await Run(db, SiteStaff, sp => Make<StayService>(sp).SuggestAsync(qOrder)))!, x => Assert.Null(x.Suggestion.TravelMinutes));
+        Assert.NotNull(await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(pOrder)));
+        Assert.Equal(b, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(null, pOrder))).SiteId);
+
+        // The table reads back; a change and a removal are saved at once; the trail has each time on the site.
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).SetTravelTimesAsync(a, [new TravelTimeEntry(t, 35), new TravelTimeEntry(u, 20)])));
+        var table = (await Run(db, SiteStaff, sp => Make<SiteService>(sp).TravelTimesAsync(a)))!;
+        Assert.Equal((35, 20), (table.Single(x => x.Township == t).Minutes, table.Single(x => x.Township == u).Minutes));
+        Assert.All(table, x => Assert.False(string.IsNullOrEmpty(x.Name)));
+        Assert.True(await Run(db, Command, sp => Make<SiteService>(sp).SetTravelTimesAsync(a, [new TravelTimeEntry(u, 20)])));
+        Assert.Null((await Run(db, SiteStaff, sp => Make<SiteService>(sp).TravelTimesAsync(a)))!.Single(x => x.Township == t).Minutes);
+        await using var trail = await db.ContextAsync(Command);
+        var siteId = a.ToString(CultureInfo.InvariantCulture);
+        var actions = await trail.AuditEntries.Where(e => e.EntityType == "QuarantineSite" && e.EntityId == siteId && e.Action.StartsWith("site.travel-time."))
+            .OrderBy(e => e.Id).Select(e => new { e.Action, e.Changes, e.Reason }).ToListAsync();
+        // Saved three times: P's township's time; then it changed and Q's added (one save); then P's removed.
+        Assert.Equal(4, actions.Count);
+        Assert.Equal(("site.travel-time.create", "site.travel-time.delete"), (actions[0].Action, actions[3].Action));
+        Assert.Equal(["site.travel-time.create", "site.travel-time.update"], actions.Skip(1).Take(2).Select(x => x.Action).Order());
+        Assert.All(actions, x => Assert.Equal("travel times edited", x.Reason));
+        Assert.Contains(t, actions[0].Changes);
+        Assert.Contains("35", actions.Single(x => x.Action == "site.travel-time.update").Changes);
+    }
+
+    /// <summary>
+    /// Travel times are the site's: an editor of another township neither reads nor writes them (the service answers
+    /// "not found", the save guard refuses a row written around it), a township team reads but does not edit, and bad
+    /// minutes are refused by township in the service and by the database's check.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TravelTimes_OfAnotherTownshipsSite_CannotBeWritten_AndBadMinutesAreRefused(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var person = (await PeopleAsync(db, 1))[0];
+        string township;
+        await using (var ctx = await db.ContextAsync())
+            township = (await ctx.People.Where(x => x.Id == person).Select(x => x.ScopeKey).SingleAsync())[..ScopeKey.TownshipLength];
+        var other = await OtherTownshipAsync(db, person);
+        var site = await Run(db, Command, sp => Make<SiteService>(sp).CreateAsync(new SiteInput("镇集中隔离点", SiteLevel.Township, township)));
+        SiteService Sites(IServiceProvider sp) => Make<SiteService>(sp);
+        TravelTimeEntry[] times = [new(township, 12), new(other, 45)];
+
+        // The other township's editor: not found, whether reading or writing; nothing written.
+        var otherEditor = As(Roles.CommandCentre, other);
+        Assert.Null(await Run(db, otherEditor, sp => Sites(sp).TravelTimesAsync(site)));
+        Assert.False(await Run(db, otherEditor, sp => Sites(sp).SetTravelTimesAsync(site, times)));
+        // Around the service, the save guard refuses a row of a site outside the actor's scope.
+        await using (var raw = await db.ContextAsync(otherEditor))
+        {
+            raw.SiteTravelTimes.Add(new SiteTravelTime { CountyCode = County, ScopeKey = township, SiteId = site, TownshipKey = other, Minutes = 5, UpdatedAt = DateTime.UtcNow });
+            await Assert.ThrowsAsync<OutOfScopeException>(() => raw.SaveChangesAsync());
+        }
+        Assert.All((await Run(db, Command, sp => Sites(sp).TravelTimesAsync(site)))!, x => Assert.Null(x.Minutes));
+        // The township's team reads them; its own editor (and the county) writes them.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, township), sp => Sites(sp).SetTravelTimesAsync(site, times)));
+        Assert.True(await Run(db, As(Roles.CommandCentre, township), sp => Sites(sp).SetTravelTimesAsync(site, times)));
+        Assert.Equal(12, (await Run(db, As(Roles.TownshipTeam, township), sp => Sites(sp).TravelTimesAsync(site)))!.Single(x => x.Township == township).Minutes);
+
+        // Bad minutes and unknown townships, each named by its township; the table stays as it was.
+        var bad = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Sites(sp).SetTravelTimesAsync(site,
+            [new(township, 0), new(other, 601), new("411327101", 30), new(County + "999", 30)])));
+        Assert.Equal([$"{township}:travel-time.minutes-range", $"{other}:travel-time.minutes-range", "411327101:travel-time.township-unknown", $"{County}999:travel-time.township-unknown"],
+            bad.Errors.Select(e => $"{e.Field}:{e.Code}").ToArray());
+        var kept = (await Run(db, Command, sp => Sites(sp).TravelTimesAsync(site)))!;
+        Assert.Equal((12, 45), (kept.Single(x => x.Township == township).Minutes, kept.Single(x => x.Township == other).Minutes));
+        // The database keeps the range too.
+        await using (var raw = await db.ContextAsync(Command))
+        {
+            var row = await raw.SiteTravelTimes.FirstAsync(x => x.SiteId == site);
+            row.Minutes = 0;
+            await Assert.ThrowsAsync<DbUpdateException>(() => raw.SaveChangesAsync());
+        }
+    }
+
+    /// <summary>
     /// A site's details change with its people (a new lead at a rotation): saved with a version, every bad field named,
     /// a name already used refused, the lead's phone masked in lists and in the audit trail, kept when left out.
     /// </summary>

@@ -141,6 +141,8 @@ public class PlatformTests
         ["Sites_Create"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Standards"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_Update"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
+        ["Sites_TravelTimes"] = "SitesApiTests.TravelTimes_AreSavedByTheSitesEditors_NamedByTownship_AndShownOnTheSuggestion",
+        ["Sites_SetTravelTimes"] = "SitesApiTests.TravelTimes_AreSavedByTheSitesEditors_NamedByTownship_AndShownOnTheSuggestion",
         ["Sites_UpdateRoom"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_AddStandard"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",
         ["Sites_UpdateStandard"] = "SitesApiTests.ATownshipsSite_IsWorkedThere_AndInvisibleToAnotherTownship",

@@ -279,6 +279,79 @@ public class SitesApiTests
             n => n.GetProperty("kind").GetString() == "task.raised");
     }
 
+    /// <summary>
+    /// A site's travel times from the county's townships: read by whoever sees the site, saved at once by its editors,
+    /// every bad entry named by its township, the suggestion saying the time; another township's accounts, even one
+    /// that edits sites, neither read nor write them.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TravelTimes_AreSavedByTheSitesEditors_NamedByTownship_AndShownOnTheSuggestion(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var admin = await app.SignInAsync("admin");
+        var key = (await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("scopeKey").GetString()!;
+        var otherRoot = await (await other.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var otherKey = otherRoot.GetProperty("scopeKey").GetString()!;
+        var site = (await (await command.PostJsonAsync("/api/v1/sites", new { name = "镇隔离点", level = "Township", scopeKey = key, reserveRooms = 0 })).JsonAsync()).GetProperty("id").GetInt64();
+        var rooms = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("楼栋,楼层,房号,单人间,独立卫生间\nA,1,101,是,是\n")), "file", "rooms.csv" } };
+        Assert.Equal(HttpStatusCode.OK, (await command.PostAsync($"/api/v1/sites/{site}/rooms/import", rooms)).StatusCode);
+        var items = (await (await command.GetAsync("/api/v1/sites/standards")).JsonAsync()).EnumerateArray().Select(x => new { code = x.GetProperty("code").GetString(), passed = true }).ToArray();
+        await command.PostJsonAsync($"/api/v1/sites/{site}/inspections", new { items });
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PostJsonAsync($"/api/v1/sites/{site}/status", new { status = "InService" })).StatusCode);
+        var url = $"/api/v1/sites/{site}/travel-times";
+
+        // Every township of the county, none with a time yet; the township's team reads them too.
+        async Task<Dictionary<string, int?>> TimesAsync(HttpClient client) => (await (await client.GetAsync(url)).JsonAsync()).EnumerateArray().ToDictionary(
+            t => t.GetProperty("township").GetString()!, t => t.GetProperty("minutes").ValueKind == JsonValueKind.Null ? null : (int?)t.GetProperty("minutes").GetInt32());
+        var empty = await TimesAsync(command);
+        Assert.Contains(key, empty.Keys);
+        Assert.Contains(otherKey, empty.Keys);
+        Assert.All(empty.Keys, k => Assert.Equal(9, k.Length));
+        Assert.All(empty.Values, Assert.Null);
+        Assert.Equal(empty.Keys, (await TimesAsync(township)).Keys);
+
+        // Only the site's editors save them; another township neither reads nor writes, even with an account that edits sites.
+        var body = new object[] { new { township = key, minutes = 25 }, new { township = otherKey, minutes = 40 } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await township.PutJsonAsync(url, body)).StatusCode);
+        await Refused(other.GetAsync(url));
+        await Refused(other.PutJsonAsync(url, body));
+        var created = await admin.PostJsonAsync("/api/v1/accounts", new { userName = "command2", displayName = "二镇指挥", nodeId = otherRoot.GetProperty("id").GetInt64(),
+            roles = new[] { "command-centre" }, password = "Command@2022town" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var otherEditor = await app.SignInAsync("command2", "Command@2022town");
+        Assert.Equal(HttpStatusCode.NotFound, (await otherEditor.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherEditor.PutJsonAsync(url, body)).StatusCode);
+
+        // Bad entries: each named by its township, nothing saved.
+        var foreignTownship = (key[..6] == "411326" ? "411327" : "411326") + "101";
+        var bad = new object[] { new { township = key, minutes = 0 }, new { township = otherKey, minutes = 601 }, new { township = foreignTownship, minutes = 10 } };
+        await FieldError(command.PutJsonAsync(url, bad), key, "travel-time.minutes-range");
+        await FieldError(command.PutJsonAsync(url, bad), otherKey, "travel-time.minutes-range");
+        await FieldError(command.PutJsonAsync(url, bad), foreignTownship, "travel-time.township-unknown");
+        await FieldError(command.PutJsonAsync(url, new object[] { new { township = key, minutes = 5 }, new { township = key, minutes = 6 } }), key, "travel-time.township-twice");
+        Assert.All((await TimesAsync(command)).Values, Assert.Null);
+
+        // Saved at once; the suggestion for a person of the township says how far the site is.
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync(url, body)).StatusCode);
+        var saved = await TimesAsync(township);
+        Assert.Equal((25, 40), (saved[key], saved[otherKey]));
+        Assert.Equal(2, saved.Values.Count(v => v is not null));
+        var person = (await (await township.GetAsync("/api/v1/people?pageSize=1")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var order = (await (await township.PostJsonAsync("/api/v1/orders", new { personId = person, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync())
+            .GetProperty("id").GetInt64();
+        var suggestion = (await (await township.GetAsync($"/api/v1/sites/suggestions?orderId={order}")).JsonAsync())[0].GetProperty("suggestion");
+        Assert.Equal((site, 25), (suggestion.GetProperty("siteId").GetInt64(), suggestion.GetProperty("travelMinutes").GetInt32()));
+
+        // A township left out (or sent without minutes) has no time any more.
+        Assert.Equal(HttpStatusCode.NoContent, (await command.PutJsonAsync(url, new object[] { new { township = otherKey, minutes = (int?)null } })).StatusCode);
+        Assert.All((await TimesAsync(command)).Values, Assert.Null);
+        suggestion = (await (await township.GetAsync($"/api/v1/sites/suggestions?orderId={order}")).JsonAsync())[0].GetProperty("suggestion");
+        Assert.Equal(JsonValueKind.Null, suggestion.GetProperty("travelMinutes").ValueKind);
+    }
+
     /// <summary>A 400 problem naming the field with the code.</summary>
     private static async Task FieldError(Task<HttpResponseMessage> call, string field, string code)
     {
