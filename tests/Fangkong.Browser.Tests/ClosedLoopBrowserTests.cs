@@ -47,6 +47,9 @@ public class ClosedLoopBrowserTests
         Assert.Equal(1, await cards.CountAsync());
         Assert.Equal("township", await cards.GetAttributeAsync("data-kind"));
         var name = (await phone.InnerTextAsync("#codes .fk-code-name")).Trim();
+        // The printed address breaks after a slash when it must: the township's code stays on one line.
+        Assert.True(await phone.EvalOnSelectorAsync<bool>("#codes .fk-code-url", "e => { const r = document.createRange(); r.selectNodeContents(e.lastChild); return r.getClientRects().length === 1; }"),
+            await phone.InnerTextAsync("#codes .fk-code-url"));
         await BrowserApp.ShotAsync(phone, "85-registration-code-phone");
         var anonymous = await app.NewPageAsync(phone: true);
         await anonymous.GotoAsync($"{app.BaseUrl}/arrive/{await cards.GetAttributeAsync("data-point")}");
@@ -74,6 +77,12 @@ public class ClosedLoopBrowserTests
         var phone = await app.NewPageAsync(phone: true);
         await phone.GotoAsync($"{app.BaseUrl}/arrive/{township}");
         await phone.WaitForSelectorAsync("#arrive-submit");
+        // Each stop's dates under their own visible labels; the origin's example is read under its box, not cut off in it.
+        Assert.Equal("开始日期", (await phone.InnerTextAsync("label[for=stop0-from]")).Trim());
+        Assert.Equal("离开日期", (await phone.InnerTextAsync("label[for=stop0-to]")).Trim());
+        Assert.Contains("锦绣小区", await phone.InnerTextAsync("#origin-hint"));
+        Assert.True(await phone.Locator(".fk-stop input").EvaluateAllAsync<bool>(
+            "is => is.every(i => i.getClientRects().length === 0 || i.getBoundingClientRect().right <= i.closest('fieldset').getBoundingClientRect().right)"), "a stop runs out of its form");
         await BrowserApp.ShotAsync(phone, "20-arrive-phone");
         await phone.FillAsync("#name", "王晓明");
         await phone.FillAsync("#idNumber", Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1990, 3, 4), 11));
@@ -181,6 +190,10 @@ public class ClosedLoopBrowserTests
         await BrowserApp.ShotAsync(desk, "25-tasks-fever");
         await desk.GotoAsync(app.BaseUrl + "/ledgers");
         await desk.WaitForSelectorAsync("#ledger-counts");
+        // The export's dates are labelled and its button says what it does.
+        Assert.Equal("起始日期", (await desk.InnerTextAsync("label[for=ledger-from]")).Trim());
+        Assert.Equal("截止日期", (await desk.InnerTextAsync("label[for=ledger-to]")).Trim());
+        Assert.Equal("导出 Excel", (await desk.InnerTextAsync("#ledger-export")).Trim());
         await BrowserApp.ShotAsync(desk, "26-ledgers");
     }
 
@@ -260,7 +273,11 @@ public class ClosedLoopBrowserTests
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "village");
         await phone.GotoAsync(app.BaseUrl + "/orders");
-        await phone.WaitForSelectorAsync("h1");
+        await phone.WaitForSelectorAsync("#orders-table");
+        // Each order a card: the name, then measure, period, tests and status under their names, all inside the screen.
+        var labels = await phone.Locator("#orders-table tbody tr:first-child td[data-label]").EvaluateAllAsync<string[]>("tds => tds.map(t => t.dataset.label)");
+        Assert.Equal(["措施", "期间", "核酸检测", "状态"], labels);
+        await AssertInsideTheScreenAsync(phone, "#orders-table tbody tr:first-child td");
         await BrowserApp.ShotAsync(phone, "31-village-orders-phone");
         // On a phone the ledger keeps its few columns: the split by measure is for the desk.
         await phone.GotoAsync(app.BaseUrl + "/ledgers");
@@ -335,6 +352,7 @@ public class ClosedLoopBrowserTests
             var desk = await app.NewPageAsync();
             await app.SignInAsync(desk, "command");
             await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+            await desk.ClickAsync("#risk-import summary");
             await desk.SetInputFilesAsync("#risk-import-form input[type=file]", file);
             await desk.ClickAsync("#risk-import-form button[type=submit]");
             await desk.WaitForSelectorAsync("#import-refused");
@@ -362,6 +380,9 @@ public class ClosedLoopBrowserTests
             await township.GotoAsync(desk.Url);
             await township.WaitForSelectorAsync("#area-details");
             Assert.Equal(0, await township.Locator("#area-edit").CountAsync());
+            // A time in the history breaks, if at all, between its date and its time: each stays on one line.
+            Assert.True(await township.Locator("#timeline .fk-date").CountAsync() >= 2);
+            Assert.True(await township.Locator("#timeline .fk-date").EvaluateAllAsync<bool>("ds => ds.every(d => d.getClientRects().length === 1)"));
             await BrowserApp.ShotAsync(township, "69-risk-area-phone");
         }
         finally { File.Delete(file); }
@@ -399,6 +420,13 @@ public class ClosedLoopBrowserTests
         Assert.Equal(1, await rows.CountAsync());
         Assert.Contains("高风险", await rows.First.InnerTextAsync());
         Assert.Contains("锦绣小区", await rows.First.InnerTextAsync());
+        // The list comes before the county's forms, which are folded; each area's cells fit the screen.
+        var list = await phone.Locator("#risk-table").BoundingBoxAsync();
+        Assert.True(list!.Y < (await phone.Locator("#risk-add").BoundingBoxAsync())!.Y);
+        Assert.Null(await phone.GetAttributeAsync("#risk-add", "open"));
+        Assert.Null(await phone.GetAttributeAsync("#risk-import", "open"));
+        await AssertInsideTheScreenAsync(phone, "#risk-table tbody tr:first-child td");
+        Assert.Equal("风险区（小区、村、楼栋）", (await phone.InnerTextAsync("label[for=check-place]")).Trim());
         await BrowserApp.ShotAsync(phone, "89-risk-areas-on-date-phone");
 
         // Active at some time during [09-25, 09-30] in 二七区: the lifted low period; a range ending before it starts is refused.
@@ -555,6 +583,15 @@ public class ClosedLoopBrowserTests
         Assert.Contains("落地检阳性", await desk.InnerTextAsync("#landing-test"));
         await desk.GotoAsync(app.BaseUrl + "/tasks");
         await desk.WaitForSelectorAsync(".fk-task[data-kind=positive-transfer]");
+    }
+
+    /// <summary>Every shown element of the selector lies inside the phone's screen width (nothing cut off at the right).</summary>
+    private static async Task AssertInsideTheScreenAsync(IPage page, string selector)
+    {
+        var outside = await page.Locator(selector).EvaluateAllAsync<string[]>(
+            "es => es.filter(e => e.getClientRects().length > 0 && e.getBoundingClientRect().right > window.innerWidth).map(e => e.innerText)");
+        Assert.True(outside.Length == 0, "cut off: " + string.Join(" | ", outside));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
     }
 
     /// <summary>Reads the sum off the challenge's drawing (as a person would) and types it, or a wrong answer.</summary>

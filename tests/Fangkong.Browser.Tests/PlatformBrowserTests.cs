@@ -75,6 +75,10 @@ public class PlatformBrowserTests
         // The list as it is filtered, in GBK for the office's old spreadsheet program; identifiers masked.
         await page.ClickAsync("#export summary");
         await page.SelectOptionAsync("#export form[data-export=masked] select[name=format]", "csv-gbk");
+        // The two formats are told apart by their labels: the masked file and the full one.
+        Assert.Equal("文件格式（已脱敏）", (await page.InnerTextAsync("#export form[data-export=masked] label[for=export-format-masked]")).Split('\n')[0].Trim());
+        Assert.StartsWith("文件格式（完整证件号和手机号）", (await page.InnerTextAsync("#export form[data-export=revealed] label[for=export-format-revealed]")).Trim());
+        Assert.StartsWith("用途", (await page.InnerTextAsync("label[for=export-reason]")).Trim());
         await BrowserApp.ShotAsync(page, "86-people-export");
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export form[data-export=masked] button[type=submit]"));
         var lines = Fangkong.Core.Tabular.TabularFile.Gbk.GetString(await File.ReadAllBytesAsync((await download.PathAsync())!))

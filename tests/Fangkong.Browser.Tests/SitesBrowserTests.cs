@@ -466,6 +466,9 @@ public class SitesBrowserTests
         Assert.Contains("已分配待入住", await phone.InnerTextAsync(".fk-room[data-room='103'] .fk-room-actions"));
         await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] summary");
         await phone.FillAsync(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']", "未到达，镇专班核实后改为居家");
+        // The reason's box takes the line: what is typed is read whole, not scrolled inside a small box.
+        Assert.True(await phone.EvalOnSelectorAsync<bool>(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']",
+            "i => i.getBoundingClientRect().width >= 200 && i.scrollWidth <= i.clientWidth"));
         await BrowserApp.ShotAsync(phone, "82-withdraw-allocation-phone");
         await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] button[type=submit]");
         await phone.WaitForSelectorAsync("#board-message.alert-success");

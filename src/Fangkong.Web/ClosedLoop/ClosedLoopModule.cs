@@ -201,9 +201,9 @@ public static class ClosedLoopModule
         ledgers.MapGet("/counts", async (LedgerService s) => TypedResults.Ok(await s.CountsAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Counts");
         ledgers.MapGet("/units", async (LedgerService s) => TypedResults.Ok(await s.ByUnitAsync())).RequireAuthorization(Permissions.OrdersRead).WithName("Ledgers_Units")
             .WithSummary("Today's ledger figures per unit one level below the caller (the county's townships, a township's villages).");
-        ledgers.MapGet("/export", async (HttpContext http, LedgerService s, IStringLocalizer<ClosedLoopStrings> c, DateOnly? from, DateOnly? to, bool reveal = false, string? reason = null) =>
+        ledgers.MapGet("/export", async (HttpContext http, LedgerService s, IStringLocalizer<ClosedLoopStrings> c, CountyTime time, DateOnly? from, DateOnly? to, bool reveal = false, string? reason = null) =>
             await PeopleModule.TemporaryFileAsync(stream => s.ExportAsync(stream, from, to, reveal, reason, http.RequestAborted, key => c[key] is { ResourceNotFound: false } text ? text.Value : null),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"防控台账-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx"))
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", string.Format(c["LedgerExportFile"], time.FileStamp)))
             .RequireAuthorization(Permissions.LedgersExport).WithName("Ledgers_Export")
             .WithSummary("The ledgers as one xlsx: arrivals, people under measures, tests due, releases due, missed reports, locals outside the county.");
         return api;

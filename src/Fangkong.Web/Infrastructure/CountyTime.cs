@@ -20,6 +20,9 @@ public sealed class CountyTime(IOptions<FangkongOptions> options, TimeProvider t
 
     public string Format(DateTime? utc) => utc is { } u ? Format(u) : "";
 
+    /// <summary>Now on the county's clock as a download's name carries it: "20221110-2200".</summary>
+    public string FileStamp => Local(time.GetUtcNow().UtcDateTime).ToString("yyyyMMdd-HHmm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Today in the county (the exercise clock's day when one is set).</summary>
     public DateOnly Today => DateOnly.FromDateTime(Local(time.GetUtcNow().UtcDateTime));
 

@@ -102,22 +102,25 @@ public static partial class PeopleModule
     private static ImportRejection ToRejection(ImportRowError e) =>
         new(e.Sheet, e.RowNumber, e.Field, e.Code, e.Message, e.Value, AddressNote.Read(e.Note));
 
-    public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> Export(HttpContext http, PeopleExporter exporter, string? format, string? q, long? nodeId,
-        string? category, ResidenceStatus? residence, bool? idInvalid, VulnerableFlags? vulnerable, bool reveal = false, string? reason = null)
+    /// <summary>The registry as a file named in the reader's language ("人员名册-20221110-2200.xlsx", "people-….xlsx").</summary>
+    public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> Export(HttpContext http, PeopleExporter exporter, IStringLocalizer<PeopleStrings> people,
+        CountyTime time, string? format, string? q, long? nodeId, string? category, ResidenceStatus? residence, bool? idInvalid, VulnerableFlags? vulnerable,
+        bool reveal = false, string? reason = null)
     {
         var kind = ParseFormat(format);
         var (contentType, extension) = PeopleExporter.Describe(kind);
         var query = new PersonQuery(q, nodeId, category, residence, idInvalid, vulnerable);
         return await TemporaryFileAsync(stream => exporter.ExportAsync(stream, query, kind, reveal, reason, http.RequestAborted),
-            contentType, $"人员名册-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.{extension}");
+            contentType, string.Format(people["PeopleExportFile"], time.FileStamp, extension));
     }
 
-    public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> ExportHouseholds(HttpContext http, HouseholdService households, string? format, long? nodeId)
+    public static async Task<Results<FileStreamHttpResult, EmptyHttpResult>> ExportHouseholds(HttpContext http, HouseholdService households,
+        IStringLocalizer<PeopleStrings> people, CountyTime time, string? format, long? nodeId)
     {
         var kind = ParseFormat(format);
         var (contentType, extension) = PeopleExporter.Describe(kind);
         return await TemporaryFileAsync(stream => households.ExportAsync(stream, nodeId, kind, http.RequestAborted),
-            contentType, $"户籍台账-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.{extension}");
+            contentType, string.Format(people["HouseholdsExportFile"], time.FileStamp, extension));
     }
 
     private static ExportFormat ParseFormat(string? format) =>

@@ -6,6 +6,7 @@ using Fangkong.Web.Infrastructure;
 using Fangkong.Web.People;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -100,11 +101,11 @@ public static class SitesModule
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Inspect").WithSummary("An inspection against the standards; the verdict is computed.");
         g.MapPost("/{id:long}/status", (long id, StatusRequest body, SiteService s) => Done(s.ChangeStatusAsync(id, body.Status, body.Version)))
             .RequireAuthorization(Permissions.SitesManage).WithName("Sites_Status").WithSummary("Preparing → in service (after a passed inspection) / standby reserve / closed (when empty).");
-        g.MapGet("/{id:long}/roster", async (HttpContext http, long id, SiteService s) =>
+        g.MapGet("/{id:long}/roster", async (HttpContext http, long id, SiteService s, IStringLocalizer<SitesStrings> text, CountyTime time) =>
         {
             var found = true;
             var file = await PeopleModule.TemporaryFileAsync(async stream => found = await s.RosterAsync(id, stream, http.RequestAborted),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"隔离人员名册-{id}-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx");
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", string.Format(text["RosterFile"], id, time.FileStamp));
             return found ? (IResult)file : TypedResults.NotFound();
         }).RequireAuthorization(Permissions.SitesRead).WithName("Sites_Roster").WithSummary("The site's roster as xlsx (identifiers masked).");
         g.MapGet("/{id:long}/rounds", async Task<Results<Ok<SiteRound>, NotFound>> (long id, RoundService s, Fangkong.Core.Orders.ReportSlot slot = Fangkong.Core.Orders.ReportSlot.Morning, DateOnly? date = null) =>

@@ -3,7 +3,9 @@ using Fangkong.Core.Tasks;
 using Fangkong.Data.Orders;
 using Fangkong.Data.Tasks;
 using Fangkong.Web.People;
+using Fangkong.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 
 namespace Fangkong.Web.Tasks;
 
@@ -64,11 +66,11 @@ public static class VerificationModule
             .WithSummary("Counts by batch and state, open and overdue by township (the caller's subtree).");
         g.MapGet("/misses", async (VerificationBoard b, DateTime? since) => TypedResults.Ok(await b.MissesByUnitAsync(since))).RequireAuthorization(Permissions.VerificationRead)
             .WithName("Verification_Misses").WithSummary("Missed deadlines per unit one level below the caller (accountability), per stage, with how many were escalated.");
-        g.MapGet("/batches/{id:long}/feedback", async (HttpContext http, long id, VerificationBoard b, bool reveal = false, string? reason = null) =>
+        g.MapGet("/batches/{id:long}/feedback", async (HttpContext http, long id, VerificationBoard b, IStringLocalizer<VerificationStrings> text, CountyTime time, bool reveal = false, string? reason = null) =>
         {
             var found = true;
             var file = await PeopleModule.TemporaryFileAsync(async stream => found = await b.FeedbackAsync(id, stream, reveal, reason, http.RequestAborted),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"协查反馈-{id}-{DateTime.UtcNow.AddHours(8):yyyyMMdd-HHmm}.xlsx");
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", string.Format(text["FeedbackFile"], id, time.FileStamp));
             return found ? (IResult)file : TypedResults.NotFound();
         }).RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Feedback")
             .WithSummary("The feedback file of a batch: one row per source row with its outcome (masked unless reveal=true with a reason).");

@@ -90,6 +90,8 @@ public class ClosedLoopTextTests
         // The ledger's missed-report sheet names them the same way.
         var ledger = await township.GetAsync("/api/v1/ledgers/export");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
+        // The file is named in the reader's language, stamped with the county's clock.
+        Assert.Matches(@"^防控台账-\d{8}-\d{4}\.xlsx$", ledger.Content.Headers.ContentDisposition?.FileNameStar);
         using (var book = Core.Tabular.TabularFile.Open(new MemoryStream(await ledger.Content.ReadAsByteArrayAsync()), "ledger.xlsx"))
         {
             var cells = book.Sheets.SelectMany(sheet => sheet.Rows.SelectMany(row => Enumerable.Range(0, row.Count).Select(i => row[i]))).ToList();
@@ -98,6 +100,7 @@ public class ClosedLoopTextTests
         }
 
         await township.GetAsync("/culture/en-US?returnUrl=/");
+        Assert.Matches(@"^ledgers-\d{8}-\d{4}\.xlsx$", (await township.GetAsync("/api/v1/ledgers/export")).Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var en = (await (await township.GetAsync("/api/v1/tasks?kind=positive-transfer")).JsonAsync()).GetProperty("items")[0].GetProperty("titleText").GetString()!;
         Assert.Equal("Day 1 test positive", en);
         Assert.Equal([en], TaskTitles(await township.GetStringAsync("/tasks?kind=positive-transfer")));
@@ -183,5 +186,5 @@ public class ClosedLoopTextTests
 
     private static (List<string> Fields, List<string> Values) Changes(string html) =>
         ([.. Regex.Matches(html, "<span class=\"text-muted fk-field\">([^<]*)</span>").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))],
-         [.. Regex.Matches(html, "<span class=\"fk-value\">([^<]*)</span>").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))]);
+         [.. Regex.Matches(html, "<span class=\"fk-value(?: fk-date)?\">([^<]*)</span>").Select(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value))]);
 }

@@ -441,7 +441,10 @@ public class PlatformTests
         Assert.True(missing.Count == 0, string.Join("\n", missing));
     }
 
-    /// <summary>Chinese sentences use Chinese punctuation: "不能关闭，请刷新", not "不能关闭,请刷新" (placeholders and times aside).</summary>
+    /// <summary>
+    /// Chinese sentences use Chinese punctuation: "不能关闭，请刷新", not "不能关闭,请刷新", and Chinese quotes (“查看”), not
+    /// ASCII ones that run together ("第3网格""5号楼"); placeholders and times aside.
+    /// </summary>
     [Fact]
     public void ChineseTexts_UseFullWidthPunctuation_NextToChinese()
     {
@@ -451,10 +454,29 @@ public class PlatformTests
             foreach (var (key, text) in texts)
             {
                 var outside = Regex.Replace(text, @"\{[^}]*\}", "0");   // a placeholder reads as a neutral character
-                if (Regex.IsMatch(outside, @"[\u4e00-\u9fff] ?[,;:()]|[,;:()] ?[\u4e00-\u9fff]"))
+                if (Regex.IsMatch(outside, @"[\u4e00-\u9fff] ?[,;:()""]|[,;:()""] ?[\u4e00-\u9fff]"))
                     wrong.Add($"{section.Split('.')[^1]}.{key}: {text}");
             }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    /// <summary>
+    /// What a user reads comes from the locale files in the reader's language, a download's file name included: no Chinese
+    /// text in the web layer's C#, apart from the API's descriptions for its developers and the product's own name.
+    /// </summary>
+    [Fact]
+    public void WebCode_HasNoChineseTextLiterals_OutsideTheApiDescriptions()
+    {
+        var found = new List<string>();
+        var files = Directory.EnumerateFiles(Path.Combine(FindRepositoryRoot(), "src/Fangkong.Web"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            foreach (var (line, number) in File.ReadLines(file).Select((l, i) => (l.Trim(), i + 1)))
+                if (!line.StartsWith("//", StringComparison.Ordinal) && Regex.IsMatch(line, "\"[^\"]*[\u4e00-\u9fff][^\"]*\"")
+                    && !Regex.IsMatch(line, @"\.WithSummary\(|\.WithDescription\(|Fangkong \(防控\)"))
+                    found.Add($"{Path.GetFileName(file)}:{number}: {line}");
+        Assert.True(found.Count == 0, "Chinese text in C# (move it to Locales/zh.json and en.json):\n" + string.Join("\n", found));
     }
 
     [Theory, OnSqlite, OnPostgres]
