@@ -63,16 +63,25 @@ public class VerificationBrowserTests
             Assert.Contains("6", rejections);
             Assert.Contains("无法识别", rejections);
             await BrowserApp.ShotAsync(desk, "40-verification-import");
+            // The task with no township lists only what it has: no stray separator where the place would be.
+            Assert.StartsWith("健康码异常 · 郑州市", (await desk.InnerTextAsync("#queue .fk-task:has-text('无址之人') div.small")).Trim());
 
             // 2. The command board, left open on the desk.
             await desk.GotoAsync(app.BaseUrl + "/verification");
             await desk.WaitForSelectorAsync(".fk-batch");
             await desk.EvaluateAsync("() => window.fkNoReload = true");
             Assert.DoesNotContain("已核实", await desk.InnerTextAsync(".fk-batch"));
+            // One colour, one meaning: red is overdue (as the legend says), so the batch bar's 待分派 part is not red.
+            Assert.Contains("在办（未超时）", await desk.InnerTextAsync("#board-townships thead"));
+            var overdueRed = await desk.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.fk-batch .fk-dot.fk-bar-overdue')).backgroundColor");
+            var batchColours = await desk.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.fk-batch .fk-bar-stack > span')].map(s => getComputedStyle(s).backgroundColor)");
+            Assert.Equal(2, batchColours.Distinct().Count()); // 待分派 and 已下发: two states, two colours
+            Assert.DoesNotContain(overdueRed, batchColours);
             await BrowserApp.ShotAsync(desk, "41-verification-board");
 
             // 3. The township's queue on a phone: its two tasks, the most urgent first, with countdowns that tick.
             var phone = await app.NewPageAsync(phone: true);
+            await phone.SetViewportSizeAsync(360, 780); // the narrowest phones the townships use
             await app.SignInAsync(phone, "township");
             await phone.GotoAsync(app.BaseUrl + "/verification/tasks");
             await phone.WaitForSelectorAsync("#queue .fk-task");
@@ -88,6 +97,24 @@ public class VerificationBrowserTests
             // 4. Open a task, name the three-person team, record the four clears.
             await phone.ClickAsync("#queue .fk-task >> text=欧阳协查");
             await phone.WaitForSelectorAsync("#team-form");
+            // Only the step due now is open: naming the team. The later steps, the transfer and the return are folded
+            // (one line each), so the page is short and the team form is on the first screen.
+            Assert.Equal("—", (await phone.InnerTextAsync("#id-number")).Trim()); // the list had no ID number
+            Assert.True(await phone.IsVisibleAsync("#team-form"));
+            foreach (var folded in new[] { "#step-verify", "#step-sample", "#step-result", "#step-close", "#step-transfer", "#step-return" })
+                Assert.Null(await phone.GetAttributeAsync(folded, "open"));
+            Assert.False(await phone.IsVisibleAsync("#verify-form"));
+            Assert.False(await phone.IsVisibleAsync("#close-form"));
+            Assert.True(await phone.EvaluateAsync<bool>("() => document.querySelector('#step-team > summary').getBoundingClientRect().top < window.innerHeight"));
+            Assert.True(await phone.EvaluateAsync<int>("() => document.documentElement.scrollHeight") < 2000);
+            // Every team field is labelled by its role.
+            Assert.Equal(3, await phone.Locator("#team-form label.fk-team-role").CountAsync());
+            await BrowserApp.ShotAsync(phone, "98-verification-task-phone");
+            // The folds open on a tap: the transfer asks for its own reason, not the return's.
+            await phone.ClickAsync("#step-transfer > summary");
+            Assert.Equal("转办原因", (await phone.InnerTextAsync("label[for=transfer-reason]")).Trim());
+            Assert.Null(await phone.GetAttributeAsync("#step-return", "open"));
+            await phone.ClickAsync("#step-transfer > summary");
             // The pushed phone is masked; the team reveals it with a reason (written to the access log) to call.
             Assert.DoesNotContain("13755550001", await phone.InnerTextAsync("#phone"));
             await phone.SelectOptionAsync("#reveal-field", "Phone");
@@ -103,6 +130,11 @@ public class VerificationBrowserTests
             await phone.Locator("#team-form input[name^='Team.Phones']").Nth(0).FillAsync("13800000001");
             await phone.ClickAsync("#team-form button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已组队')");
+            // The team step is done (folded, ticked); the four clears are open now.
+            Assert.Equal("Done", await phone.GetAttributeAsync("#step-team", "data-state"));
+            Assert.Null(await phone.GetAttributeAsync("#step-team", "open"));
+            Assert.True(await phone.IsVisibleAsync("#verify-form"));
+            Assert.Equal("核查结果", (await phone.InnerTextAsync("label[for=verify-outcome]")).Trim());
             await BrowserApp.ShotAsync(phone, "43-verification-team-phone");
 
             foreach (var clear in new[] { "Count", "Identity", "Location", "Control" })
@@ -121,6 +153,13 @@ public class VerificationBrowserTests
             await phone.Locator("#person-verifications").ScrollIntoViewIfNeededAsync();
             await BrowserApp.ShotAsync(phone, "92-person-verifications-phone");
             await phone.GotoAsync(taskUrl);
+            // The same task on the township's desktop: the pushed facts beside the steps, sampling open.
+            var office = await app.NewPageAsync();
+            await app.SignInAsync(office, "township");
+            await office.GotoAsync(taskUrl);
+            await office.WaitForSelectorAsync("#step-sample[open]");
+            await BrowserApp.ShotAsync(office, "101-verification-task-desktop");
+            await office.Context.CloseAsync();
 
             // 5. The board shows the verified task without a reload.
             await desk.WaitForFunctionAsync("() => document.querySelector('.fk-batch').textContent.includes('已核实 1')", null, new() { Timeout = 20_000 });
@@ -128,24 +167,39 @@ public class VerificationBrowserTests
             await BrowserApp.ShotAsync(desk, "45-verification-board-updated");
 
             // The team closes it: too early is refused in words, then sample, result and the measure picked from the
-            // reasons the rules in force manage; the order is opened and linked.
+            // reasons the rules in force manage; the order is opened and linked. Closing is folded until it is due.
+            Assert.False(await phone.IsVisibleAsync("#close-form"));
+            await phone.ClickAsync("#step-close > summary");
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForSelectorAsync("#task-message.alert-danger");
             Assert.Contains("还有未完成的环节", await phone.InnerTextAsync("#task-message"));
-            // The swab was taken half an hour ago in the field: the team says when.
+            // The swab was taken half an hour ago in the field: the team says when, in a labelled field, with a button
+            // that says what it does.
+            Assert.Equal("Now", await phone.GetAttributeAsync("#step-sample", "data-state"));
+            Assert.True(await phone.IsVisibleAsync("label[for=sample-at]"));
+            Assert.Equal("登记已采样", (await phone.InnerTextAsync("form[data-step=sample] button[type=submit]")).Trim());
+            await BrowserApp.ShotAsync(phone, "99-verification-sample-step-phone");
             var swabbed = TimeZoneInfo.ConvertTimeFromUtc(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-30),
                 TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
             await phone.FillAsync("form[data-step=sample] input[name='SampleAt.Local']", swabbed.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
             await phone.ClickAsync("form[data-step=sample] button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已采样')");
-            Assert.Contains(swabbed.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), await phone.InnerTextAsync("form[data-step=sample]"));
+            // Sampled: the step says when (nothing left to post there); the result is open now.
+            await phone.ClickAsync("#step-sample > summary");
+            Assert.Contains(swabbed.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), await phone.InnerTextAsync("#sampled-at"));
+            Assert.Equal(0, await phone.Locator("form[data-step=sample]").CountAsync());
             // The result starts unchosen: the team picks it.
             Assert.Equal("", await phone.InputValueAsync("select[name='Outcome.Result']"));
+            Assert.Equal("登记结果", (await phone.InnerTextAsync("#result-form button[type=submit]")).Trim());
             await phone.SelectOptionAsync("select[name='Outcome.Result']", "negative");
             await phone.ClickAsync("form:has(select[name='Outcome.Result']) button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已出结果')");
             Assert.Contains("密切接触者", await phone.InnerTextAsync("#close-form select[name='Closing.Measure']"));
+            // Closing is the step due now: open, its date labelled.
+            Assert.True(await phone.IsVisibleAsync("label[for=close-exposure]"));
+            Assert.Equal("暴露日期", (await phone.InnerTextAsync("label[for=close-exposure]")).Trim());
+            await BrowserApp.ShotAsync(phone, "100-verification-close-step-phone");
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
             await phone.FillAsync("#close-form input[name='Closing.Note']", "与病例同乘一车");
             await phone.ClickAsync("#close-form button[type=submit]");
