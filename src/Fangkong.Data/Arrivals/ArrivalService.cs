@@ -128,11 +128,14 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
 
         // Two registrations of one person sent at the same moment (two codes scanned, a double tap): the database lets
         // one in (one live registration per person and day; one person per ID); the other is stored again and merges.
+        // On PostgreSQL a registration whose row lock found nothing (the first one not yet committed) can still read the
+        // first one's arrival once it commits, and then lose the version check to a merge that holds the lock: stored
+        // again, its lock finds the committed row and it merges in turn.
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await factory.CreateDbContextAsync(ct);
             try { return await StoreAsync(db); }
-            catch (DbUpdateException e) when (attempt == 1 && DbErrors.IsUniqueViolation(e)) { }
+            catch (DbUpdateException e) when (attempt == 1 && (DbErrors.IsUniqueViolation(e) || e is DbUpdateConcurrencyException)) { }
         }
 
         async Task<ArrivalReceipt> StoreAsync(FangkongDb db)
