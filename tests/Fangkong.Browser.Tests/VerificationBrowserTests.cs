@@ -185,9 +185,10 @@ public class VerificationBrowserTests
             await phone.FillAsync("form[data-step=sample] input[name='SampleAt.Local']", swabbed.ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture));
             await phone.ClickAsync("form[data-step=sample] button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已采样')");
-            // Sampled: the step says when (nothing left to post there); the result is open now.
+            // Sampled: the step says when and who recorded it (nothing left to post there); the result is open now.
             await phone.ClickAsync("#step-sample > summary");
-            Assert.Contains(swabbed.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), await phone.InnerTextAsync("#sampled-at"));
+            Assert.Contains(swabbed.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), await phone.InnerTextAsync("#step-sample [data-fact=done-at]"));
+            Assert.Equal("乡镇专班", (await phone.InnerTextAsync("#step-sample [data-fact=done-by]")).Trim());
             Assert.Equal(0, await phone.Locator("form[data-step=sample]").CountAsync());
             // The result starts unchosen: the team picks it.
             Assert.Equal("", await phone.InputValueAsync("select[name='Outcome.Result']"));
@@ -200,12 +201,34 @@ public class VerificationBrowserTests
             Assert.True(await phone.IsVisibleAsync("label[for=close-exposure]"));
             Assert.Equal("暴露日期", (await phone.InnerTextAsync("label[for=close-exposure]")).Trim());
             await BrowserApp.ShotAsync(phone, "100-verification-close-step-phone");
+            // A done step's fold shows what it recorded and who did it, the same as the record of a closed task; its
+            // form is folded under "更正" for a correction.
+            await phone.ClickAsync("#step-team > summary");
+            Assert.Equal(3, await phone.Locator("#step-team [data-fact=member]").CountAsync());
+            Assert.Contains("138****0001", await phone.InnerTextAsync("#step-team .fk-record"));
+            Assert.Equal("乡镇专班", (await phone.InnerTextAsync("#step-team [data-fact=done-by]")).Trim());
+            Assert.False(await phone.IsVisibleAsync("#team-form"));
+            Assert.Equal("更正", (await phone.InnerTextAsync("#fix-team > summary")).Trim());
+            await BrowserApp.ShotAsync(phone, "104-verification-done-step-phone");
+            await phone.ClickAsync("#step-team > summary");
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
             await phone.FillAsync("#close-form input[name='Closing.Note']", "与病例同乘一车");
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已办结')");
             Assert.Equal(1, await phone.Locator("a[href^='/orders/']").CountAsync());
             await BrowserApp.ShotAsync(phone, "73-verification-closed-phone");
+            // Closed, the task keeps its record (问责): the team by name with masked phones, the four clears and the
+            // outcome, the sample, the result, the measure with its order and rule, and who did each stage.
+            await AssertClosedRecordAsync(phone);
+            Assert.Equal(0, await phone.Locator("#task-steps").CountAsync());
+            await BrowserApp.ShotAsync(phone, "102-verification-closed-record-phone");
+            // The county's supervisors read the same record on a desk, with the link to the order they may read.
+            var supervisor = await app.NewPageAsync();
+            await app.SignInAsync(supervisor, "supervisor");
+            await supervisor.GotoAsync(taskUrl);
+            await AssertClosedRecordAsync(supervisor);
+            await BrowserApp.ShotAsync(supervisor, "103-verification-closed-record-desktop");
+            await supervisor.Context.CloseAsync();
 
             // 6. An hour on, the other task still has no team: the sweep records the miss and the board holds the
             // village's township to account, without a reload.
@@ -265,6 +288,29 @@ public class VerificationBrowserTests
             Assert.Equal(3, await desk.Locator("#queue .fk-task").CountAsync()); // five rows: a duplicate merged, one refused
         }
         finally { File.Delete(file); }
+    }
+
+    /// <summary>The record card of the task closed in <see cref="CountyUploads_TownshipWorksOnAPhone_BoardUpdatesLive"/>.</summary>
+    private static async Task AssertClosedRecordAsync(IPage page)
+    {
+        await page.WaitForSelectorAsync("#task-record");
+        var team = await page.InnerTextAsync("#record-team");
+        foreach (var name in new[] { "张干部", "李警官", "王医生" }) Assert.Contains(name, team);
+        Assert.DoesNotContain("13800000001", team);
+        Assert.Contains("138****0001", team);
+        var verify = await page.InnerTextAsync("#record-verify");
+        Assert.Contains("在县内找到", verify);
+        Assert.Contains("本人在家", verify);
+        Assert.Equal(4, await page.Locator("#record-verify [data-clear=yes]").CountAsync());
+        Assert.Contains("阴性", await page.InnerTextAsync("#record-result [data-fact=result]"));
+        Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", await page.InnerTextAsync("#record-sample [data-fact=done-at]"));
+        var close = await page.InnerTextAsync("#record-close");
+        Assert.Contains("密切接触者", close);
+        Assert.Equal(1, await page.Locator("#record-close [data-fact=order] a[href^='/orders/']").CountAsync());
+        Assert.False(string.IsNullOrWhiteSpace(await page.InnerTextAsync("#record-close [data-fact=rule]")));
+        // Every stage names the township's account that did it, by its display name.
+        foreach (var stage in new[] { "team", "verify", "sample", "result", "close" })
+            Assert.Equal("乡镇专班", (await page.InnerTextAsync($"#record-{stage} [data-fact=done-by]")).Trim());
     }
 
     [BrowserFact]

@@ -26,15 +26,22 @@ public sealed record VerificationItem(long Id, long BatchId, string Name, string
     VerificationStatus Status, VerificationStage? NextStage, DateTime? NextDueAt, bool Overdue, VerificationFlags Flags, string? Reason, string? Origin,
     int EscalationLevel, DateTime DispatchedAt, int Version);
 
-public sealed record StageClock(VerificationStage Stage, DateTime DueAt, DateTime? DoneAt, bool Missed);
+/// <param name="DoneBy">The account that recorded the stage (as the audit trail names it); null when the trail holds no such change.</param>
+/// <param name="ChangedBy">The account that last changed what the stage recorded afterwards (a corrected team, a result recorded again).</param>
+/// <param name="ChangedAt">When it did (the audit trail's time).</param>
+public sealed record StageClock(VerificationStage Stage, DateTime DueAt, DateTime? DoneAt, bool Missed, string? DoneBy = null, string? ChangedBy = null,
+    DateTime? ChangedAt = null);
 public sealed record TeamMember(string Role, string Name, string? Phone);
 public sealed record SourceRowItem(int RowNumber, SourceRowDisposition Disposition);
 public sealed record MissItem(VerificationStage Stage, string ScopeKey, string? Place, DateTime DueAt, DateTime RecordedAt, int Level);
+/// <summary>The rule the closing measure was decided under: the order's rule reference, the pack version and its basis (legal grounds).</summary>
+public sealed record MeasureRule(string Reference, int PackVersion, string? Basis);
 
 public sealed record VerificationDetail(VerificationItem Task, string BatchName, long? PersonId, string? AddressMasked, DateTime? PushedAt,
     IReadOnlyList<StageClock> Clocks, IReadOnlyList<TeamMember> Team, bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl,
     VerificationOutcome Outcome, string? OutcomeNote, DateTime? SampledAt, DateTime? ResultAt, string? Result, string? Measure, long? OrderId,
-    string? ReturnReason, DateTime? ClosedAt, IReadOnlyList<SourceRowItem> SourceRows, IReadOnlyList<MissItem> Misses, string? Extra);
+    string? ReturnReason, DateTime? ClosedAt, IReadOnlyList<SourceRowItem> SourceRows, IReadOnlyList<MissItem> Misses, string? Extra,
+    MeasureRule? MeasureRule = null);
 
 /// <summary>A task in the county's manual routing queue, as the routing page lists it (address masked, as on the task page).</summary>
 public sealed record RoutingItem(long Id, long BatchId, string Name, string? IdMasked, string? AddressMasked, string? Origin, string? Reason, DateTime DispatchedAt, int Version);
@@ -191,13 +198,33 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         var misses = await db.VerificationMisses.IgnoreQueryFilters().AsNoTracking().Where(m => m.TaskId == id && m.CountyCode == t.CountyCode)
             .OrderBy(m => m.RecordedAt).ThenBy(m => m.Level).ToListAsync(ct);
         var missed = misses.Select(m => m.Stage).ToHashSet();
+        // Who did each stage (the record a supervisor holds the unit to): the task's own changes in the audit trail,
+        // wherever the task stood when they were written (a team named by the township before it handed the task to
+        // a village is still this task's team). Only who and when are read from them, never what they changed.
+        var key = id.ToString(CultureInfo.InvariantCulture);
+        var trail = await db.AuditEntries.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+            .Where(e => e.CountyCode == t.CountyCode && e.EntityType == nameof(VerificationTask) && e.EntityId == key && e.Kind == AuditKind.Change)
+            .OrderBy(e => e.Sequence).Select(e => new { e.ActorName, e.At, e.Changes }).ToListAsync(ct);
+        var authors = VerificationSteps.Authors(trail.Select(e => new TaskChange(e.ActorName, e.At, AuditChanges.Parse(e.Changes))))
+            .ToDictionary(a => a.Stage);
         var clocks = t.Status is VerificationStatus.Routing or VerificationStatus.Upstream
             ? []
-            : profile.Clocks(t.DispatchedAt).Select(c => new StageClock(c.Stage, c.DueAt, DoneAt(t, c.Stage), missed.Contains(c.Stage))).ToList();
+            : profile.Clocks(t.DispatchedAt).Select(c =>
+            {
+                var done = DoneAt(t, c.Stage);
+                var author = done is null ? null : authors.GetValueOrDefault(c.Stage);
+                return new StageClock(c.Stage, c.DueAt, done, missed.Contains(c.Stage), author?.RecordedBy, author?.ChangedBy, author?.ChangedAt);
+            }).ToList();
+        // The rule the measure was decided under, from the order the task opened or joined: a rule of the county's
+        // pack, read wherever the order is kept now (a person already under an order elsewhere in the county).
+        var rule = t.OrderId is { } orderId
+            ? await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().Where(o => o.Id == orderId && o.CountyCode == t.CountyCode)
+                .Select(o => new MeasureRule(o.RuleReference, o.RulePackVersion, o.Basis)).FirstOrDefaultAsync(ct)
+            : null;
         return new VerificationDetail(Item(t, now), batch, t.PersonId, Masking.Address(t.Address, 8), t.PushedAt, clocks, ParseTeam(t.Team),
             t.ClearCount, t.ClearIdentity, t.ClearLocation, t.ClearControl, t.Outcome, t.OutcomeNote, t.SampledAt, t.ResultAt, t.Result, t.Measure,
             t.OrderId, t.ReturnReason, t.ClosedAt, sources,
-            misses.Select(m => new MissItem(m.Stage, m.ScopeKey, directory.PlaceLabel(m.ScopeKey), m.DueAt, m.RecordedAt, m.Level)).ToList(), t.Extra);
+            misses.Select(m => new MissItem(m.Stage, m.ScopeKey, directory.PlaceLabel(m.ScopeKey), m.DueAt, m.RecordedAt, m.Level)).ToList(), t.Extra, rule);
     }
 
     private static DateTime? DoneAt(VerificationTask t, VerificationStage stage) => stage switch

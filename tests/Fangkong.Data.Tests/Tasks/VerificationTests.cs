@@ -606,6 +606,73 @@ public class VerificationTests
         await AssertCountsMatchTheTasksAsync(db);
     }
 
+    /// <summary>
+    /// The record of a closed task names who did each stage and who corrected it, read from the task's audit trail even
+    /// where that trail is out of the reader's own reach (a team the township named before it handed the task to a
+    /// village), and the rule the measure was decided under; a stage not done names nobody.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AClosedTask_NamesWhoDidEachStage_WhereverItStood_AndTheRuleOfItsMeasure(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        VerificationTask task;
+        await using (var ctx = await db.ContextAsync(Command))
+            task = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+        Assert.Equal(ScopeKey.VillageLength, task.ScopeKey.Length); // routed by the household, to the village
+        var village = task.ScopeKey;
+        var township = village[..ScopeKey.TownshipLength];
+        var team = As(Roles.TownshipTeam, township);
+        var cadre = As(Roles.VillageCadre, village);
+        VerificationService Service(IServiceProvider sp) => Make<VerificationService>(sp);
+
+        // The township takes the task up, names the team, and hands it to the village (the clocks go on).
+        Assert.True(await Run(db, team, sp => Service(sp).TransferAsync(task.Id, township, "专班先组队")));
+        Assert.True(await Run(db, team, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", "13800001111"), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+        Assert.True(await Run(db, team, sp => Service(sp).TransferAsync(task.Id, village, "交村核查")));
+        var named = (await Run(db, cadre, sp => Service(sp).GetAsync(task.Id)))!;
+        Assert.Equal((team.Name, (string?)null), (named.Clocks[0].DoneBy, named.Clocks[0].ChangedBy));
+        Assert.All(named.Clocks.Skip(1), c => Assert.Null(c.DoneBy));
+        // The village cannot read the township's entry itself: the record is the task's, not the reader's trail.
+        await using (var ctx = await db.ContextAsync(cadre))
+            Assert.False(await ctx.AuditEntries.AnyAsync(e => e.EntityId == task.Id.ToString(CultureInfo.InvariantCulture) && e.Rule == "deadline#team"));
+
+        // The village corrects the team and records the four clears; the township samples, records the result, closes.
+        SetNow(db, "2022-11-10 09:30");
+        Assert.True(await Run(db, cadre, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "赵村医", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+        Assert.True(await Run(db, cadre, sp => Service(sp).VerifyAsync(task.Id, new VerifyInput(true, true, true, false, VerificationOutcome.FoundInCounty, "在家"))));
+        Assert.True(await Run(db, team, sp => Service(sp).SampleAsync(task.Id)));
+        Assert.True(await Run(db, team, sp => Service(sp).ResultAsync(task.Id, "negative")));
+        Assert.True(await Run(db, team, sp => Service(sp).CloseAsync(task.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), "同乘一车"), Make<OrderService>(sp))));
+
+        var closed = (await Run(db, cadre, sp => Service(sp).GetAsync(task.Id)))!;
+        Assert.Equal(VerificationStatus.Closed, closed.Task.Status);
+        (VerificationStage, string?, string?)[] authors =
+            [
+                (VerificationStage.Team, team.Name, cadre.Name),
+                (VerificationStage.Verify, cadre.Name, null),
+                (VerificationStage.Sample, team.Name, null),
+                (VerificationStage.Result, team.Name, null),
+                (VerificationStage.Close, team.Name, null),
+            ];
+        Assert.Equal(authors, closed.Clocks.Select(c => (c.Stage, c.DoneBy, c.ChangedBy)));
+        Assert.All(closed.Clocks, c => Assert.NotNull(c.DoneAt));
+        Assert.NotNull(closed.Clocks[0].ChangedAt);
+        Assert.Equal("赵村医", closed.Team[0].Name);
+        // The measure's rule, as the order it opened keeps it: the reference, the pack's version and the basis.
+        var rule = Assert.IsType<MeasureRule>(closed.MeasureRule);
+        Assert.EndsWith("#close-contact", rule.Reference); // the pack in force that day
+        Assert.True(rule.PackVersion > 0);
+        Assert.False(string.IsNullOrWhiteSpace(rule.Basis));
+        var order = (await Run(db, team, sp => Make<OrderService>(sp).GetAsync(closed.OrderId!.Value)))!;
+        Assert.Equal((order.Order.RuleReference, order.Basis), (rule.Reference, rule.Basis));
+        // Another township still sees nothing of it.
+        var other = township == "411326102" ? "411326110" : "411326102";
+        Assert.Null(await Run(db, As(Roles.TownshipTeam, other), sp => Service(sp).GetAsync(task.Id)));
+    }
+
     /// <summary>Names the team, records the four clears, the sample and a negative result, and closes with a measure.</summary>
     private static async Task<OrderListItem> WorkToCloseAsync(TestDatabase db, Actor unit, long taskId, string measure)
     {
