@@ -87,10 +87,10 @@ public class VerificationBrowserTests
             await phone.WaitForSelectorAsync("#queue .fk-task");
             Assert.Equal(2, await phone.Locator("#queue .fk-task").CountAsync());
             var clock = phone.Locator("#queue .fk-task .fk-countdown").First;
-            Assert.Matches(@"组队 · 剩余 (19|20) 分钟", await clock.InnerTextAsync());
+            Assert.Matches(@"组建小组 · 剩余 (19|20) 分钟", await clock.InnerTextAsync());
             // The browser keeps counting: a deadline moved 4.5 minutes into the past reads "5 minutes overdue" at the next tick.
             await phone.EvaluateAsync("() => document.querySelector('#queue .fk-countdown').dataset.due = new Date(Date.now() - 270000 - Number(document.getElementById('countdown-texts').dataset.skew)).toISOString()");
-            await phone.WaitForFunctionAsync("() => document.querySelector('#queue .fk-countdown').textContent.includes('超时 5 分钟')", null, new() { Timeout = 20_000 });
+            await phone.WaitForFunctionAsync("() => document.querySelector('#queue .fk-countdown').textContent.includes('已超时 5 分钟')", null, new() { Timeout = 20_000 });
             await phone.ReloadAsync();
             await BrowserApp.ShotAsync(phone, "42-verification-queue-phone");
 
@@ -121,6 +121,11 @@ public class VerificationBrowserTests
             await phone.FillAsync("#reveal-reason", "电话联系核实");
             await phone.ClickAsync("#reveal-submit");
             await phone.WaitForFunctionAsync("() => document.getElementById('phone').textContent.includes('13755550001')");
+            // The number shows where the button was pressed too, with a link that calls it; the pushed facts link it as well.
+            Assert.Equal("13755550001", (await phone.InnerTextAsync("#reveal-value")).Trim());
+            Assert.Equal("tel:13755550001", await phone.GetAttributeAsync("#reveal-call", "href"));
+            Assert.Equal("tel:13755550001", await phone.GetAttributeAsync("#phone a", "href"));
+            Assert.True(await phone.EvaluateAsync<bool>("() => { const r = document.getElementById('reveal-call').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }"));
             await BrowserApp.ShotAsync(phone, "46-verification-reveal-phone");
             var names = phone.Locator("#team-form input[name^='Team.Names']");
             Assert.Equal(3, await names.CountAsync());
@@ -135,6 +140,8 @@ public class VerificationBrowserTests
             Assert.Null(await phone.GetAttributeAsync("#step-team", "open"));
             Assert.True(await phone.IsVisibleAsync("#verify-form"));
             Assert.Equal("核查结果", (await phone.InnerTextAsync("label[for=verify-outcome]")).Trim());
+            // The outcome starts on no answer: the team picks it.
+            Assert.Equal("", await phone.InputValueAsync("#verify-outcome"));
             await BrowserApp.ShotAsync(phone, "43-verification-team-phone");
 
             foreach (var clear in new[] { "Count", "Identity", "Location", "Control" })
@@ -170,10 +177,13 @@ public class VerificationBrowserTests
             // reasons the rules in force manage; the order is opened and linked. Closing is folded until it is due.
             Assert.False(await phone.IsVisibleAsync("#close-form"));
             await phone.ClickAsync("#step-close > summary");
+            // The measure starts on no answer (not on 无需管控 above the green button): the team picks it.
+            Assert.Equal("", await phone.InputValueAsync("#close-measure"));
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForSelectorAsync("#task-message.alert-danger");
-            Assert.Contains("还有未完成的环节", await phone.InnerTextAsync("#task-message"));
+            // Only the steps still to do are named, by the names the steps show.
+            Assert.Equal("还需完成：采样、出结果", (await phone.InnerTextAsync("#task-message")).Trim());
             // The swab was taken half an hour ago in the field: the team says when, in a labelled field, with a button
             // that says what it does.
             Assert.Equal("Now", await phone.GetAttributeAsync("#step-sample", "data-state"));
@@ -323,6 +333,11 @@ public class VerificationBrowserTests
         await desk.ClickAsync("#deadlines-link");
         await desk.WaitForSelectorAsync("#deadline-form");
         Assert.Contains("20 分钟", await desk.InnerTextAsync("#deadline-current"));
+        // A new version is named afresh (the name starts empty and is required); each minute field says its value in hours.
+        Assert.Equal("", await desk.InputValueAsync("#deadline-name"));
+        Assert.Equal("true", await desk.EvalOnSelectorAsync<string>("#deadline-name", "e => String(e.required)"));
+        Assert.Equal("= 8 小时", (await desk.InnerTextAsync("[data-minutes-hint=Result]")).Trim());
+        await desk.FillAsync("#deadline-name", "山区乡镇组建小组 30 分钟");
         // A stage due before the one before it is refused by name; nothing saved.
         await desk.FillAsync("#deadline-form input[name='Edit.Minutes[Verify]']", "10");
         await desk.FillAsync("#deadline-form input[name='Edit.Reason']", "试填");
@@ -336,8 +351,10 @@ public class VerificationBrowserTests
         await desk.WaitForSelectorAsync("#deadline-message.alert-success");
         Assert.Contains("30 分钟", await desk.InnerTextAsync("#deadline-current"));
         var history = await desk.InnerTextAsync("#deadline-history");
-        Assert.Contains("v1", history);
-        Assert.Contains("v0", history);
+        Assert.Contains("第 1 版", history);
+        Assert.Contains("系统默认", history);
+        Assert.Contains("山区乡镇组建小组 30 分钟", await desk.InnerTextAsync("#deadline-current"));
+        Assert.Contains("第 1 版", await desk.InnerTextAsync("#deadline-current h2"));
         Assert.Contains("山区乡镇组队放宽至 30 分钟", history);
         await BrowserApp.ShotAsync(desk, "74-verification-deadlines");
 

@@ -99,6 +99,21 @@ public static class VerificationClock
         return VerificationStage.Close;
     }
 
+    /// <summary>
+    /// The stages still to do before the task can close, in order: those not done, less the test an outcome that needs
+    /// none passes over. Empty once closing is due.
+    /// </summary>
+    public static IReadOnlyList<VerificationStage> MissingBeforeClose(VerificationTask t)
+    {
+        var needsTest = t.Outcome is VerificationOutcome.None or VerificationOutcome.FoundInCounty;
+        var missing = new List<VerificationStage>();
+        if (t.TeamNamedAt is null) missing.Add(VerificationStage.Team);
+        if (t.VerifiedAt is null) missing.Add(VerificationStage.Verify);
+        if (needsTest && t.SampledAt is null) missing.Add(VerificationStage.Sample);
+        if (needsTest && t.ResultAt is null) missing.Add(VerificationStage.Result);
+        return missing;
+    }
+
     /// <summary>Sets <see cref="VerificationTask.NextStage"/> and <see cref="VerificationTask.NextDueAt"/> from the task's state.</summary>
     public static void Refresh(VerificationTask t, DeadlineProfile profile)
     {

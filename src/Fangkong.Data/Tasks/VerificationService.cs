@@ -374,7 +374,11 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         if (version is { } v && v != task.Version) throw new ConflictException("verification.version", "the task was changed by someone else; reload");
         RequireWorking(task);
         if (VerificationClock.NextStage(task) != VerificationStage.Close)
-            throw new ConflictException("verification.not-ready", "the task is not ready to close: " + (VerificationClock.NextStage(task)?.ToString() ?? task.Status.ToString()));
+        {
+            // The stages still to do, as data ("sample,result"): the page names them in its own step names.
+            var missing = string.Join(",", VerificationClock.MissingBeforeClose(task).Select(s => s.ToString().ToLowerInvariant()));
+            throw new ConflictException("verification.not-ready", "the task is not ready to close: " + (missing.Length > 0 ? missing : task.Status.ToString())) { Detail = missing.Length > 0 ? missing : null };
+        }
         long? orderId = null;
         if (measure != "none")
         {

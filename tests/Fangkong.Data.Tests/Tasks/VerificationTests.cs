@@ -475,6 +475,9 @@ public class VerificationTests
 
         SetNow(db, "2022-11-11 00:05");
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).NameTeamAsync(item.Id, [new("cadre", "张干部", "13800001111"), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+        // An outcome nobody chose (the page's select left on its empty option) is refused on its field.
+        var noOutcome = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, true, true, true, VerificationOutcome.None, null))));
+        Assert.Contains(new Fangkong.Core.People.FieldError("outcome", "required"), noOutcome.Errors);
         var notFound = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, false, false, false, VerificationOutcome.NotFound, null))));
         Assert.Contains(notFound.Errors, e => e.Code == "verification.tried-required");
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).VerifyAsync(item.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, "在家"))));
@@ -482,7 +485,9 @@ public class VerificationTests
         var backdated = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(item.Id, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
         Assert.Contains(backdated.Errors, e => (e.Field, e.Code) == ("at", "date.before-dispatch"));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).SampleAsync(item.Id)));
-        await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", null, null), Make<OrderService>(sp))));
+        // Closing early is refused, naming only the steps still to do (the team, the check and the sample are done).
+        var early = await Assert.ThrowsAsync<ConflictException>(() => Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", null, null), Make<OrderService>(sp))));
+        Assert.Equal(("verification.not-ready", "result"), (early.Code, early.Detail));
         // A result nobody chose (the page's select left on its empty option) is refused as such, and nothing is recorded.
         foreach (var none in new[] { null, "", "  " })
         {
@@ -492,6 +497,13 @@ public class VerificationTests
         var unresulted = (await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id)))!;
         Assert.Equal((null, null, VerificationStatus.Sampled), (unresulted.Result, unresulted.ResultAt, unresulted.Task.Status));
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).ResultAsync(item.Id, "negative")));
+        // A measure nobody chose is refused on its field, and the task stays open.
+        foreach (var none in new[] { null, "", " " })
+        {
+            var unchosen = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput(none, null, null), Make<OrderService>(sp))));
+            Assert.Equal(new Fangkong.Core.People.FieldError("measure", "required"), Assert.Single(unchosen.Errors));
+        }
+        Assert.Equal(VerificationStatus.Resulted, (await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id)))!.Task.Status);
         Assert.True(await Run(db, mine, sp => Make<VerificationService>(sp).CloseAsync(item.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), "时空伴随判定"), Make<OrderService>(sp))));
 
         detail = await Run(db, mine, sp => Make<VerificationService>(sp).GetAsync(item.Id));

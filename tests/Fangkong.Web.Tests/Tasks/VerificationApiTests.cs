@@ -121,6 +121,8 @@ public class VerificationApiTests
         var notice = Assert.Single(notices.GetProperty("items").EnumerateArray());
         Assert.Equal(("verification.missed", 0, 1, "Team"), (notice.GetProperty("kind").GetString(), notice.GetProperty("level").GetInt32(), notice.GetProperty("count").GetInt32(), notice.GetProperty("detail").GetString()));
         Assert.Contains("核查任务", notice.GetProperty("text").GetString());
+        // The notice names the step as the task page does.
+        Assert.Contains("“组建小组”", notice.GetProperty("text").GetString());
         var noticeId = notice.GetProperty("id").GetInt64();
         Assert.Equal(1, (await (await command.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("total").GetInt32());
         Assert.Equal(0, (await (await other.GetAsync("/api/v1/notifications?below=true")).JsonAsync()).GetProperty("total").GetInt32());
