@@ -65,7 +65,8 @@ public sealed class BrowserApp : IAsyncDisposable
         {
             ExecutablePath = BrowserFactAttribute.ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            // --lang reaches the native widgets (date pickers, file inputs) that the context locale does not.
+            Args = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         return new BrowserApp(host, playwright, browser);
     }
@@ -89,8 +90,12 @@ public sealed class BrowserApp : IAsyncDisposable
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
-    public static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    /// <summary>A full-page shot taken from the top, so the fixed header is drawn once, where the user sees it.</summary>
+    public static async Task ShotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    }
 
     public async ValueTask DisposeAsync()
     {
