@@ -91,10 +91,11 @@ public sealed class BrowserApp : IAsyncDisposable
     }
 
     /// <summary>A full-page shot taken from the top, so the fixed header is drawn once, where the user sees it.</summary>
-    public static async Task ShotAsync(IPage page, string name)
+    /// <param name="fullPage">false: the screen as the user sees it (an open menu or dialog over the page)</param>
+    public static async Task ShotAsync(IPage page, string name, bool fullPage = true)
     {
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
     }
 
     public async ValueTask DisposeAsync()

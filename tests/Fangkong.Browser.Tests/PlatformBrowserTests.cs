@@ -162,9 +162,17 @@ public class PlatformBrowserTests
         await page.WaitForSelectorAsync(".fk-nav a[href='/households']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
         // The drawer slides in; shoot it once it has arrived, wholly on screen.
         await page.WaitForFunctionAsync("() => { const n = document.querySelector('.fk-nav'); return n.getBoundingClientRect().left === 0 && n.getAnimations().length === 0; }");
-        await BrowserApp.ShotAsync(page, "08-phone-menu");
+        await BrowserApp.ShotAsync(page, "08-phone-menu", fullPage: false);
+        // A tap on the dimmed page beside the drawer closes it.
+        await page.Mouse.ClickAsync(370, 400);
+        await page.WaitForFunctionAsync("() => { const n = document.querySelector('.fk-nav'); return n.getBoundingClientRect().right <= 0 && n.getAnimations().length === 0; }");
+        Assert.False(await page.IsCheckedAsync("#fk-nav-toggle"));
+        await page.ClickAsync(".fk-burger");
+        await page.WaitForFunctionAsync("() => { const n = document.querySelector('.fk-nav'); return n.getBoundingClientRect().left === 0 && n.getAnimations().length === 0; }");
         await page.ClickAsync(".fk-nav a[href='/households']");
         await page.WaitForSelectorAsync("#households-table");
+        // The page chosen in the menu is shown, not covered by the menu.
+        Assert.False(await page.IsCheckedAsync("#fk-nav-toggle"));
         Assert.DoesNotContain("undefined", await page.ContentAsync());
 
         // Another village's people are not reachable even by URL.
