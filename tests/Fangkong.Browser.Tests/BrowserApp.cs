@@ -65,10 +65,21 @@ public sealed class BrowserApp : IAsyncDisposable
         {
             ExecutablePath = BrowserFactAttribute.ChromiumPath,
             Headless = true,
-            // --lang reaches the native widgets (date pickers, file inputs) that the context locale does not.
+            // The native widgets (date pickers, file inputs) follow neither the context locale nor, on Linux, --lang
+            // alone: Chromium reads the UI language from LANGUAGE (and needs its Chinese resources, chromium-l10n).
+            Env = ChineseEnvironment(),
             Args = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         return new BrowserApp(host, playwright, browser);
+    }
+
+    /// <summary>This process's environment with the language set to Chinese, as the browser's environment.</summary>
+    private static Dictionary<string, string> ChineseEnvironment()
+    {
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        env["LANGUAGE"] = "zh_CN";
+        return env;
     }
 
     public async Task<IPage> NewPageAsync(bool phone = false)
