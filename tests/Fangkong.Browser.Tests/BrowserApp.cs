@@ -65,9 +65,21 @@ public sealed class BrowserApp : IAsyncDisposable
         {
             ExecutablePath = BrowserFactAttribute.ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            // The native widgets (date pickers, file inputs) follow neither the context locale nor, on Linux, --lang
+            // alone: Chromium reads the UI language from LANGUAGE (and needs its Chinese resources, chromium-l10n).
+            Env = ChineseEnvironment(),
+            Args = ["--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         return new BrowserApp(host, playwright, browser);
+    }
+
+    /// <summary>This process's environment with the language set to Chinese, as the browser's environment.</summary>
+    private static Dictionary<string, string> ChineseEnvironment()
+    {
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+        env["LANGUAGE"] = "zh_CN";
+        return env;
     }
 
     public async Task<IPage> NewPageAsync(bool phone = false)
@@ -89,8 +101,13 @@ public sealed class BrowserApp : IAsyncDisposable
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
-    public static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    /// <summary>A full-page shot taken from the top, so the fixed header is drawn once, where the user sees it.</summary>
+    /// <param name="fullPage">false: the screen as the user sees it (an open menu or dialog over the page)</param>
+    public static async Task ShotAsync(IPage page, string name, bool fullPage = true)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
+    }
 
     public async ValueTask DisposeAsync()
     {

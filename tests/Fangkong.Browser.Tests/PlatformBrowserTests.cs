@@ -20,7 +20,31 @@ public class PlatformBrowserTests
         await BrowserApp.ShotAsync(page, "01-login");
         await app.SignInAsync(page, "command");
         await page.WaitForSelectorAsync("#stat-people");
+        // The command centre's home page has something to act on: each figure a link to its filtered list, red only
+        // where a figure above 0 is a failure; the headcount and population bars in neutral ink.
+        foreach (var (id, label, href, bad) in new[]
+        {
+            ("#tile-pending", "待乡镇确认", "/orders?status=Proposed", false),
+            ("#tile-overdue", "超时协查", "/verification/tasks?overdue=1", true),
+            ("#tile-tests", "今日应检", "/ledgers", false),
+            ("#tile-missed", "漏报", "/tasks?kind=missed-report", true),
+            ("#tile-waiting", "待分配人员", "/sites/waiting", true),
+        })
+        {
+            Assert.Equal(href, await page.GetAttributeAsync($"#dashboard-tiles a{id}", "href"));
+            Assert.Contains(label, await page.InnerTextAsync(id));
+            var count = int.Parse((await page.InnerTextAsync($"{id} .fk-stat-value")).Trim().Replace(",", ""));
+            Assert.Equal(bad && count > 0, await page.EvaluateAsync<bool>($"() => document.querySelector('{id}').classList.contains('fk-stat-bad')"));
+        }
+        Assert.Equal("rgb(31, 41, 51)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#stat-people')).color"));
+        Assert.False(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.fk-bar > span')].some(s => getComputedStyle(s).backgroundColor === 'rgb(180, 35, 24)')"));
+        // The API reference is in the menu of those who issue keys or accounts, not of the command centre.
+        Assert.Equal(0, await page.Locator(".fk-nav a[href='/api']").CountAsync());
         await BrowserApp.ShotAsync(page, "02-county-dashboard");
+        await page.ClickAsync("#tile-overdue");
+        await page.WaitForURLAsync("**/verification/tasks?overdue=1");
+        await page.GotoAsync(app.BaseUrl + "/");
+        await page.WaitForSelectorAsync("#stat-people");
 
         await page.ClickAsync("a[href='/people']");
         await page.WaitForSelectorAsync("#people-table");
@@ -136,9 +160,19 @@ public class PlatformBrowserTests
         // The menu opens from the burger on a phone.
         await page.ClickAsync(".fk-burger");
         await page.WaitForSelectorAsync(".fk-nav a[href='/households']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible });
-        await BrowserApp.ShotAsync(page, "08-phone-menu");
+        // The drawer slides in; shoot it once it has arrived, wholly on screen.
+        await page.WaitForFunctionAsync("() => { const n = document.querySelector('.fk-nav'); return n.getBoundingClientRect().left === 0 && n.getAnimations().length === 0; }");
+        await BrowserApp.ShotAsync(page, "08-phone-menu", fullPage: false);
+        // A tap on the dimmed page beside the drawer closes it.
+        await page.Mouse.ClickAsync(370, 400);
+        await page.WaitForFunctionAsync("() => { const n = document.querySelector('.fk-nav'); return n.getBoundingClientRect().right <= 0 && n.getAnimations().length === 0; }");
+        Assert.False(await page.IsCheckedAsync("#fk-nav-toggle"));
+        await page.ClickAsync(".fk-burger");
+        await page.WaitForFunctionAsync("() => { const n = document.querySelector('.fk-nav'); return n.getBoundingClientRect().left === 0 && n.getAnimations().length === 0; }");
         await page.ClickAsync(".fk-nav a[href='/households']");
         await page.WaitForSelectorAsync("#households-table");
+        // The page chosen in the menu is shown, not covered by the menu.
+        Assert.False(await page.IsCheckedAsync("#fk-nav-toggle"));
         Assert.DoesNotContain("undefined", await page.ContentAsync());
 
         // Another village's people are not reachable even by URL.
@@ -202,6 +236,7 @@ public class PlatformBrowserTests
         await app.SignInAsync(page, "admin");
         await page.GotoAsync(app.BaseUrl + "/accounts");
         await page.WaitForSelectorAsync("#accounts-table");
+        Assert.Equal(1, await page.Locator(".fk-nav a[href='/api']").CountAsync());
         await page.WaitForFunctionAsync("() => window.Blazor !== undefined");
         await page.WaitForTimeoutAsync(500);
         await page.ClickAsync("#account-new");

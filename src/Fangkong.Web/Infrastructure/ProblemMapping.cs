@@ -99,9 +99,15 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
         ["codes"] = fieldErrors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()),
     };
 
+    /// <summary>What joins a sentence to what it is about, in the user's language ("：" in Chinese, ": " in English).</summary>
+    public static string DetailSeparator(IStringLocalizer<ErrorStrings> errors) => errors["DetailSeparator"].Value;
+
+    /// <summary>What joins sentences in one message, in the user's language ("；" in Chinese, "; " in English).</summary>
+    public static string SentenceSeparator(IStringLocalizer<ErrorStrings> errors) => errors["SentenceSeparator"].Value;
+
     /// <summary>Field errors as one line for a page's message: "field: sentence; …" (or sentences only, each once).</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, IEnumerable<FieldError> fieldErrors, bool withFields = false) =>
-        string.Join("; ", fieldErrors.Select(e => withFields ? $"{e.Field}: {Describe(errors, e.Code)}" : Describe(errors, e.Code)).Distinct());
+        string.Join(SentenceSeparator(errors), fieldErrors.Select(e => withFields ? e.Field + DetailSeparator(errors) + Describe(errors, e.Code) : Describe(errors, e.Code)).Distinct());
 
     /// <summary>
     /// Runs a page's action: what the service answered (false: not found), or false with the localized reason the
@@ -116,7 +122,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
 
     /// <summary>A conflict's sentence in the user's language, followed by what it is with (<see cref="ConflictException.Detail"/>) when given.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, ConflictException conflict) =>
-        conflict.Detail is { Length: > 0 } detail ? $"{Describe(errors, conflict.Code)}: {detail}" : Describe(errors, conflict.Code);
+        conflict.Detail is { Length: > 0 } detail ? Describe(errors, conflict.Code) + DetailSeparator(errors) + detail : Describe(errors, conflict.Code);
 
     /// <summary>A code like "category.unknown:teachr" is localized by its part before the colon, with the rest appended.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, string code)
@@ -126,6 +132,6 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
         // Resource keys use "_" for the code's dots: the JSON localizer reads a dot as a section separator.
         var text = errors[key.Replace('.', '_')];
         var sentence = text.ResourceNotFound ? key : text.Value;
-        return colon < 0 ? sentence : $"{sentence}: {code[(colon + 1)..]}";
+        return colon < 0 ? sentence : sentence + DetailSeparator(errors) + code[(colon + 1)..];
     }
 }

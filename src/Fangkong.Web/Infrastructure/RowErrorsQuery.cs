@@ -25,5 +25,5 @@ public static class RowErrorsQuery
 
     /// <summary>One line for a page's message: "row 3: sentence; …" (row 0 is the file itself).</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, string rowFormat, IEnumerable<Item> items) =>
-        string.Join("; ", items.Select(i => i.Row > 0 ? string.Format(rowFormat, i.Row, ProblemMapping.Describe(errors, i.Code)) : ProblemMapping.Describe(errors, i.Code)));
+        string.Join(ProblemMapping.SentenceSeparator(errors), items.Select(i => i.Row > 0 ? string.Format(rowFormat, i.Row, ProblemMapping.Describe(errors, i.Code)) : ProblemMapping.Describe(errors, i.Code)));
 }
