@@ -106,6 +106,8 @@ public class SitesBrowserTests
         var trip = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "城关宾馆" }).First;
         var tripId = await trip.GetAttributeAsync("data-trip");
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
+        var tripText = await trip.InnerTextAsync();
+        Assert.All(familyNames, name => Assert.Contains(name, tripText)); // the card says whom to fetch
         // The transfer to hospital of the person who left says where once ("定点医院", not "定点医院(定点医院)").
         Assert.DoesNotContain("(定点医院)", await phone.InnerTextAsync("#open-trips"));
         await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
@@ -266,6 +268,18 @@ public class SitesBrowserTests
         Assert.Equal(1, await pickUp.CountAsync());
         Assert.Contains("2 人", await pickUp.InnerTextAsync());
         await BrowserApp.ShotAsync(phone, "59-trip-requested-at-checkpoint-phone");
+
+        // The pick-up is cancelled: 取消转运 asks for the reason first (an empty one is not sent), then the trip moves to 近期转运 with it.
+        var pickUpId = await pickUp.GetAttributeAsync("data-trip");
+        await pickUp.Locator("details[data-action=cancel-trip] summary").ClickAsync();
+        await pickUp.Locator("button[data-action=cancel]").ClickAsync();
+        Assert.False(await pickUp.Locator("input[name='Reason.Text']").EvaluateAsync<bool>("i => i.validity.valid"));
+        Assert.Equal(1, await phone.Locator($"#open-trips .fk-trip[data-trip='{pickUpId}']").CountAsync());
+        await pickUp.Locator("input[name='Reason.Text']").FillAsync("两人已由家属接走");
+        await pickUp.Locator("button[data-action=cancel]").ClickAsync();
+        await phone.WaitForSelectorAsync($"#closed-trips tr[data-trip='{pickUpId}']");
+        Assert.Contains("两人已由家属接走", await phone.InnerTextAsync($"#closed-trips tr[data-trip='{pickUpId}']"));
+        Assert.Equal(0, await phone.Locator($"#open-trips .fk-trip[data-trip='{pickUpId}']").CountAsync());
     }
     /// <summary>
     /// The county's standards checklist: an item added and one retired on the checklist page; on a phone, an inspection
