@@ -480,6 +480,7 @@ public class SitesBrowserTests
         // Typing another number clears the refusal of the last one.
         await phone.FillAsync("#manual-room input[name='Manual.Room']", "A-103");
         Assert.False(await phone.IsVisibleAsync("#manual-room-error"));
+        Assert.DoesNotContain("is-invalid", await phone.GetAttributeAsync("#manual-room-number", "class")); // the box is no longer red either
         await BrowserApp.ShotAsync(phone, "76-allocate-chosen-room-phone");
         await phone.ClickAsync("#manual-room button[type=submit]");
         await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));
