@@ -106,6 +106,8 @@ public class SitesBrowserTests
         var trip = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "城关宾馆" }).First;
         var tripId = await trip.GetAttributeAsync("data-trip");
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
+        var tripText = await trip.InnerTextAsync();
+        Assert.All(familyNames, name => Assert.Contains(name, tripText)); // the card says whom to fetch
         // The transfer to hospital of the person who left says where once ("定点医院", not "定点医院(定点医院)").
         Assert.DoesNotContain("(定点医院)", await phone.InnerTextAsync("#open-trips"));
         await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
@@ -210,17 +212,23 @@ public class SitesBrowserTests
         await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
         async Task AddRoomAsync(string number)
         {
+            await desk.EvalOnSelectorAsync("#rooms-add", "d => d.open = true");
             await desk.FillAsync("input[name='NewRoom.Building']", "1号楼");
             await desk.FillAsync("input[name='NewRoom.Floor']", "3");
             await desk.FillAsync("input[name='NewRoom.Number']", number);
             await desk.CheckAsync("input[name='NewRoom.Accessible']");
             await desk.ClickAsync("#room-form button[type=submit]");
-            await desk.WaitForSelectorAsync("#board-message");
+            await desk.WaitForSelectorAsync("#board-message, #room-error");
         }
         await AddRoomAsync("301");
         await desk.WaitForSelectorAsync(".fk-room[data-room='301'][data-state='Ready']");
         await AddRoomAsync("301");
-        Assert.Contains("该房号已存在: 1号楼-301", await desk.InnerTextAsync("#board-message"));
+        // Refused under the form the user is looking at, with everything typed still in the boxes.
+        Assert.Contains("该房号已存在: 1号楼-301", await desk.InnerTextAsync("#room-form #room-error"));
+        Assert.Equal(0, await desk.Locator("#board-message").CountAsync());
+        Assert.Equal(("1号楼", "3", "301"), (await desk.InputValueAsync("input[name='NewRoom.Building']"), await desk.InputValueAsync("input[name='NewRoom.Floor']"),
+            await desk.InputValueAsync("input[name='NewRoom.Number']")));
+        Assert.True(await desk.IsCheckedAsync("input[name='NewRoom.Accessible']"));
         await desk.Locator("#room-form").ScrollIntoViewIfNeededAsync();
         await BrowserApp.ShotAsync(desk, "63-room-typed-in");
 
@@ -260,6 +268,18 @@ public class SitesBrowserTests
         Assert.Equal(1, await pickUp.CountAsync());
         Assert.Contains("2 人", await pickUp.InnerTextAsync());
         await BrowserApp.ShotAsync(phone, "59-trip-requested-at-checkpoint-phone");
+
+        // The pick-up is cancelled: 取消转运 asks for the reason first (an empty one is not sent), then the trip moves to 近期转运 with it.
+        var pickUpId = await pickUp.GetAttributeAsync("data-trip");
+        await pickUp.Locator("details[data-action=cancel-trip] summary").ClickAsync();
+        await pickUp.Locator("button[data-action=cancel]").ClickAsync();
+        Assert.False(await pickUp.Locator("input[name='Reason.Text']").EvaluateAsync<bool>("i => i.validity.valid"));
+        Assert.Equal(1, await phone.Locator($"#open-trips .fk-trip[data-trip='{pickUpId}']").CountAsync());
+        await pickUp.Locator("input[name='Reason.Text']").FillAsync("两人已由家属接走");
+        await pickUp.Locator("button[data-action=cancel]").ClickAsync();
+        await phone.WaitForSelectorAsync($"#closed-trips tr[data-trip='{pickUpId}']");
+        Assert.Contains("两人已由家属接走", await phone.InnerTextAsync($"#closed-trips tr[data-trip='{pickUpId}']"));
+        Assert.Equal(0, await phone.Locator($"#open-trips .fk-trip[data-trip='{pickUpId}']").CountAsync());
     }
     /// <summary>
     /// The county's standards checklist: an item added and one retired on the checklist page; on a phone, an inspection
@@ -331,6 +351,7 @@ public class SitesBrowserTests
 
         // Travel times from the county's townships: the site's editor fills the card and saves it at once; a box that
         // is not whole minutes in 1–600 is refused under its own township, and everything typed stays in the boxes.
+        await desk.EvalOnSelectorAsync("#travel-times", "d => d.open = true");
         var townships = await desk.Locator("#travel-form [data-township]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.township)");
         Assert.True(townships.Length >= 3, string.Join(",", townships));
         await desk.FillAsync($"#travel-{townships[0]}", "12");
@@ -364,7 +385,7 @@ public class SitesBrowserTests
             await box.CheckAsync();
         await phone.ClickAsync("#inspect-form button[type=submit]");
         await phone.WaitForSelectorAsync("#board-message");
-        Assert.Contains("夜间值守双人在岗: 不合格的项目必须写明问题", await phone.InnerTextAsync("#board-message"));
+        Assert.Contains("夜间值守双人在岗：不合格的项目必须写明问题", await phone.InnerTextAsync("#board-message"));
         Assert.Contains("尚无验收记录", await phone.InnerTextAsync("#inspections"));
         foreach (var box in await phone.Locator("#inspect-form [data-standard]:not([data-standard='night-watch']) input[type=checkbox]").AllAsync())
             await box.CheckAsync();
@@ -374,7 +395,12 @@ public class SitesBrowserTests
         Assert.Contains("验收未通过", await phone.InnerTextAsync("#board-message"));
         var record = await phone.InnerTextAsync("#inspections");
         Assert.Contains("未通过", record);
-        Assert.Contains("夜间值守双人在岗: 夜班只有一人在岗", record);
+        Assert.Contains("夜间值守双人在岗：夜班只有一人在岗", record);
+        // The site cannot be put in service after the failed inspection: the button is off and the card says why.
+        Assert.True(await phone.IsDisabledAsync("#site-status-card button[data-status=InService]"));
+        Assert.Contains("最近一次验收未通过", await phone.InnerTextAsync("#site-status-card"));
+        // 标准验收 comes first while the site is being prepared: before the folded room entry.
+        Assert.True(await phone.EvaluateAsync<bool>("() => !!(document.querySelector('#inspect-form').compareDocumentPosition(document.querySelector('#rooms-add')) & Node.DOCUMENT_POSITION_FOLLOWING)"));
         await phone.Locator("#inspect-form").ScrollIntoViewIfNeededAsync();
         await BrowserApp.ShotAsync(phone, "65-site-inspection-phone");
         await phone.Locator("#inspections").ScrollIntoViewIfNeededAsync();
@@ -454,6 +480,7 @@ public class SitesBrowserTests
         // Typing another number clears the refusal of the last one.
         await phone.FillAsync("#manual-room input[name='Manual.Room']", "A-103");
         Assert.False(await phone.IsVisibleAsync("#manual-room-error"));
+        Assert.DoesNotContain("is-invalid", await phone.GetAttributeAsync("#manual-room-number", "class")); // the box is no longer red either
         await BrowserApp.ShotAsync(phone, "76-allocate-chosen-room-phone");
         await phone.ClickAsync("#manual-room button[type=submit]");
         await phone.WaitForURLAsync(url => url.EndsWith($"/sites/{siteId}", StringComparison.Ordinal));

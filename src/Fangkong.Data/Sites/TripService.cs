@@ -19,9 +19,10 @@ public sealed record TripPassengerInput(long PersonId, long? OrderId);
 public sealed record VehicleInput(string? Plate, int Seats, VehicleKind Kind);
 public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDays = 1, DateTime? LastTestAt = null, bool LastTestNegative = false);
 /// <param name="VehicleBlocker">For a trip waiting for a vehicle: why none of the vehicles the actor sees can take it now (<see cref="TripRules.VehicleBlocker"/>), or null.</param>
+/// <param name="PassengerNames">Whom the trip fetches, by name as the room board shows them (staff see names; the ID numbers stay hidden).</param>
 public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
     string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
-    string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null);
+    string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null, IReadOnlyList<string>? PassengerNames = null);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
 /// <param name="Note">Why it is out of service.</param>
 public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version, string? Note = null);
@@ -432,11 +433,13 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
         // Site names of the county (a trip may go to a county site the actor does not otherwise see): names only.
         var sites = await db.QuarantineSites.IgnoreQueryFilters().AsNoTracking().Where(x => x.CountyCode == Actor.Scope.CountyCode).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
+        var names = await StayService.NamesAsync(db, Actor.Scope.CountyCode, trips.SelectMany(t => t.Passengers).Select(p => p.PersonId), ct);
         var (toAssignment, toArrival) = TripRules.Summarize(trips);
         return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId,
             t.ToSiteId is { } site ? sites.GetValueOrDefault(site) : null, t.IsPointToPoint, t.Passengers.Count,
             t.VehicleId is { } v ? vehicles.GetValueOrDefault(v) : null, t.DriverId is { } d ? drivers.GetValueOrDefault(d) : null,
             t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version,
-            t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count) : null)).ToList(), toAssignment, toArrival);
+            t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count) : null,
+            t.Passengers.OrderBy(p => p.Id).Select(p => names.GetValueOrDefault(p.PersonId)).OfType<string>().ToList())).ToList(), toAssignment, toArrival);
     }
 }
