@@ -224,7 +224,7 @@ public class SitesBrowserTests
         await desk.WaitForSelectorAsync(".fk-room[data-room='301'][data-state='Ready']");
         await AddRoomAsync("301");
         // Refused under the form the user is looking at, with everything typed still in the boxes.
-        Assert.Contains("该房号已存在: 1号楼-301", await desk.InnerTextAsync("#room-form #room-error"));
+        Assert.Contains("该房号已存在：1号楼-301", await desk.InnerTextAsync("#room-form #room-error"));
         Assert.Equal(0, await desk.Locator("#board-message").CountAsync());
         Assert.Equal(("1号楼", "3", "301"), (await desk.InputValueAsync("input[name='NewRoom.Building']"), await desk.InputValueAsync("input[name='NewRoom.Floor']"),
             await desk.InputValueAsync("input[name='NewRoom.Number']")));
@@ -515,7 +515,7 @@ public class SitesBrowserTests
         await desk.FillAsync("#room-form input[name='Edit.Building']", "A");
         await desk.ClickAsync("#room-form button[type=submit]");
         await desk.WaitForSelectorAsync("#room-message");
-        Assert.Contains("该房号已存在: A-102", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
+        Assert.Contains("该房号已存在：A-102", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
         await desk.FillAsync("#room-form input[name='Edit.Building']", "B");
         await desk.CheckAsync("#room-form input[name='Edit.Accessible']");
         await BrowserApp.ShotAsync(desk, "77-room-edit");
