@@ -146,6 +146,12 @@ public class ClosedLoopBrowserTests
         await phone.ClickAsync("#report-submit");
         await phone.WaitForSelectorAsync("#report-done");
         Assert.Contains("已通知", await phone.InnerTextAsync("#report-done"));
+        // The person is at a quarantine site: the advice is to wait in the room, not at home.
+        Assert.Contains("请在房间内等待", await phone.InnerTextAsync("#report-done"));
+        // The sent report is not left in the form to be sent again: the boxes are empty and the next open slot is chosen.
+        Assert.Equal("", await phone.InputValueAsync("#temperature"));
+        Assert.False(await phone.IsCheckedAsync("input[value=DryCough]"));
+        Assert.True(await phone.IsCheckedAsync("input[type=radio][value=Evening]"));
         await BrowserApp.ShotAsync(phone, "24-report-fever-phone");
         // A healthy report ticks nothing: no box posted at all is "no symptom", saved like any other.
         await phone.GotoAsync(link);
@@ -180,6 +186,14 @@ public class ClosedLoopBrowserTests
         // Who reported, as a value of the change, is the account's display name; its login stays on the audit page.
         Assert.Contains("乡镇专班", timeline);
         Assert.DoesNotContain("(township)", timeline);
+        // A change lists only the fields that changed; a report's reason keeps its words apart; a test's day reads as a day.
+        Assert.DoesNotMatch(@"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) → \1", timeline);
+        Assert.Matches(@"[早晚]间 2022-\d{2}-\d{2} 健康上报", timeline);
+        Assert.Contains("第 7 天", timeline);
+        Assert.DoesNotContain("第几天", timeline);
+        Assert.DoesNotContain("起始天", timeline);
+        // The order, its measures and tests were made by the platform from the rule pack when the person registered.
+        Assert.Contains("系统（按方案生成）", timeline);
         await BrowserApp.ShotAsync(desk, "94-order-timeline");
 
         // 4. The fever alert is in the township's tasks.
@@ -215,6 +229,14 @@ public class ClosedLoopBrowserTests
         await desk.GotoAsync(app.BaseUrl + "/orders");
         await desk.WaitForSelectorAsync("#orders-table");
         Assert.True(await desk.Locator("#orders-table tbody tr").CountAsync() >= 5);
+        // A measure has one colour whatever the order's status; the tests column says what its figures count; 依据 is
+        // the reason alone, the pack's name in its tooltip; the period bar says which day it is.
+        var quarantineColours = await desk.Locator("#orders-table .fk-kind-centralized-quarantine").EvaluateAllAsync<string[]>("els => els.map(e => getComputedStyle(e).backgroundColor)");
+        Assert.NotEmpty(quarantineColours);
+        Assert.Single(quarantineColours.Distinct());
+        Assert.Contains("阴性 ", await desk.InnerTextAsync("#orders-table tbody tr:first-child td[data-label='核酸检测']"));
+        Assert.DoesNotContain("第九版", await desk.InnerTextAsync("#orders-table"));
+        Assert.Matches(@"^第 \d+/\d+ 天$", await desk.GetAttributeAsync("#orders-table tbody tr:first-child .fk-bar-period", "title"));
         await BrowserApp.ShotAsync(desk, "27-demo-orders");
         await desk.GotoAsync(app.BaseUrl + "/tasks");
         await desk.WaitForSelectorAsync(".fk-task[data-kind=fever-transfer]");
@@ -383,6 +405,8 @@ public class ClosedLoopBrowserTests
             // A time in the history breaks, if at all, between its date and its time: each stays on one line.
             Assert.True(await township.Locator("#timeline .fk-date").CountAsync() >= 2);
             Assert.True(await township.Locator("#timeline .fk-date").EvaluateAllAsync<bool>("ds => ds.every(d => d.getClientRects().length === 1)"));
+            // On a phone each entry is a card that keeps its reason: why the date was corrected is read there too.
+            Assert.True(await township.Locator("#timeline td:has-text('按郑州市通告原文更正划定日期')").IsVisibleAsync());
             await BrowserApp.ShotAsync(township, "69-risk-area-phone");
         }
         finally { File.Delete(file); }

@@ -144,7 +144,11 @@ public class PlatformBrowserTests
         await page.ClickAsync("#node-rename");
         await page.WaitForSelectorAsync("h1:has-text('河东第九网格')");
         await page.ClickAsync("#node-edit summary");
+        // Deleting takes two taps: the first only asks, naming the unit, and removes nothing.
         await page.ClickAsync("#node-delete");
+        Assert.Contains("确认删除 河东第九网格？", await page.InnerTextAsync("#node-delete-question"));
+        Assert.Contains("河东第九网格", await page.InnerTextAsync("h1"));
+        await page.ClickAsync("#node-delete-confirm");
         await page.WaitForSelectorAsync($"h1:has-text('{village}')");
         Assert.DoesNotContain("河东第九网格", await page.InnerTextAsync("body"));
 

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace Fangkong.Data.Orders;
 
 public sealed record OrderQuery(OrderStatus? Status = null, bool OpenOnly = false, string? Kind = null, string? Text = null, long? PersonId = null,
-    bool ReleaseDue = false, int Page = 1, int PageSize = 50);
+    bool ReleaseDue = false, int Page = 1, int PageSize = 50, string? Reason = null);
 
 public sealed record OrderListItem(long Id, long PersonId, string PersonName, string? DocumentMasked, string? Place, string ScopeKey,
     string Reasons, string RuleReference, bool Local, OrderStatus Status, string CurrentKind, DateOnly ExposureDate, DateOnly StartDate,
@@ -66,6 +66,12 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         else if (query.OpenOnly) q = q.WhereOpen();
         if (Text.Tidy(query.Kind) is { } kind) q = q.Where(o => o.CurrentKind == kind);
         if (query.PersonId is { } personId) q = q.Where(o => o.PersonId == personId);
+        // One of the order's comma-separated reasons (a close contact's orders, for a secondary contact to be linked to).
+        if (Text.Tidy(query.Reason) is { } reason)
+        {
+            var listed = "," + reason + ",";
+            q = q.Where(o => ("," + o.Reasons + ",").Contains(listed));
+        }
         var today = Today;
         if (query.ReleaseDue) q = q.WhereInForce().Where(o => o.EndDate <= today);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(o => db.People.Any(p => p.Id == o.PersonId && p.Name.Contains(text)));

@@ -24,21 +24,27 @@ public sealed partial class RuleNames(PolicyService policy, IStringLocalizer<Clo
     }
 
     /// <summary>The reference in words (several, as the trail joins them with "; ", one after another); null for none.</summary>
-    public string? Text(string? reference)
+    public string? Text(string? reference) => Text(reference, reasonOnly: false);
+
+    /// <summary>
+    /// The reference in words, a pack's rule as its reason alone ("高风险区来返") for lists where every row cites the
+    /// same pack; other rules read as <see cref="Text(string?)"/> does.
+    /// </summary>
+    public string? Text(string? reference, bool reasonOnly)
     {
         if (string.IsNullOrWhiteSpace(reference)) return null;
         var parts = reference.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return string.Join(c["ListSeparator"], parts.Select(One));
+        return string.Join(c["ListSeparator"], parts.Select(p => One(p, reasonOnly)));
     }
 
-    private string One(string reference)
+    private string One(string reference, bool reasonOnly)
     {
         // Before the rules are read (a component's first render while it loads) a reference stays as written.
         if (_rules is { IsCompletedSuccessfully: true } loaded && loaded.Result.Cite(reference) is { } cited)
         {
             var pack = Localized.IsChinese ? cited.PackName : cited.PackNameEn ?? cited.PackName;
             var what = Word("Reason_" + cited.Reason) ?? Word("RuleOutcome_" + cited.Reason) ?? cited.Reason;
-            return string.Format(c["RuleCited"], pack, what);
+            return reasonOnly ? what : string.Format(c["RuleCited"], pack, what);
         }
         if (Word("Rule_" + reference) is { } known) return known;
         // A rule that names one record or batch: "import:12", "verification#35", "arrival#FK221005JXP3LD", "task#fever-transfer".
