@@ -106,7 +106,9 @@ public sealed class BrowserApp : IAsyncDisposable
     public static async Task ShotAsync(IPage page, string name, bool fullPage = true)
     {
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
+        // Transitions run to their end first (Bootstrap fades a border's colour over 0.15 s: a box just corrected was
+        // caught still red), so a shot shows what the user sees a moment later, not a frame of the change.
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
     }
 
     public async ValueTask DisposeAsync()

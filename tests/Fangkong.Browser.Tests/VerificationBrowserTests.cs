@@ -273,6 +273,10 @@ public class VerificationBrowserTests
             await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Fangkong.Web.Notifications.NotificationWorker>().Single().DispatchAllAsync(CancellationToken.None);
             await phone.GotoAsync(app.BaseUrl + "/inbox/sms");
             await phone.WaitForSelectorAsync("#sms-list tr[data-status=Sent][data-gateway=development]");
+            // Kept by the development gateway, not sent: the page says so, and no such message wears a green 已发送.
+            Assert.True(await phone.Locator("#sms-development").IsVisibleAsync());
+            Assert.Equal(0, await phone.Locator("#sms-list tr[data-gateway=development] .fk-badge-ok").CountAsync());
+            Assert.True(await phone.Locator("#sms-list tr[data-gateway=development] [data-kept]").CountAsync() > 0);
             await BrowserApp.ShotAsync(phone, "49-sms-outbox-phone");
 
             // 8. The county works its routing queue in bulk: the tasks naming one compound, sent to the township at once.

@@ -20,9 +20,11 @@ public sealed record VehicleInput(string? Plate, int Seats, VehicleKind Kind);
 public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDays = 1, DateTime? LastTestAt = null, bool LastTestNegative = false);
 /// <param name="VehicleBlocker">For a trip waiting for a vehicle: why none of the vehicles the actor sees can take it now (<see cref="TripRules.VehicleBlocker"/>), or null.</param>
 /// <param name="PassengerNames">Whom the trip fetches, by name as the room board shows them (staff see names; the ID numbers stay hidden).</param>
+/// <param name="FromSiteName">The site a transfer out of a site leaves from (to home or hospital), by name.</param>
 public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
     string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
-    string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null, IReadOnlyList<string>? PassengerNames = null);
+    string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null, IReadOnlyList<string>? PassengerNames = null,
+    string? FromSiteName = null);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
 /// <param name="Note">Why it is out of service.</param>
 public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version, string? Note = null);
@@ -440,6 +442,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             t.VehicleId is { } v ? vehicles.GetValueOrDefault(v) : null, t.DriverId is { } d ? drivers.GetValueOrDefault(d) : null,
             t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version,
             t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count) : null,
-            t.Passengers.OrderBy(p => p.Id).Select(p => names.GetValueOrDefault(p.PersonId)).OfType<string>().ToList())).ToList(), toAssignment, toArrival);
+            t.Passengers.OrderBy(p => p.Id).Select(p => names.GetValueOrDefault(p.PersonId)).OfType<string>().ToList(),
+            t.FromSiteId is { } from ? sites.GetValueOrDefault(from) : null)).ToList(), toAssignment, toArrival);
     }
 }

@@ -221,6 +221,9 @@ public class SiteTests
             var rules = await trips.AuditEntries.Where(e => e.EntityType == "Trip" && e.EntityId == home.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(e => e.Rule).ToListAsync();
             Assert.Equal("stay#converted-to-home", Assert.Single(rules.Distinct()));
         }
+        // The trips list names the site the transfer leaves from (not only "隔离点").
+        var leaving = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips.Single(t => t.FromKind == TripPlaceKind.Site && t.ToKind == TripPlaceKind.Home);
+        Assert.Equal(board.Site.Name, leaving.FromSiteName);
         var again = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stayId, StayOutcome.Released)));
         Assert.Equal(SiteErrors.RoomEmpty, again.Code); // checking out a room nobody is in
 
