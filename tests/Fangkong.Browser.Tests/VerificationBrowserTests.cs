@@ -70,7 +70,7 @@ public class VerificationBrowserTests
             await desk.GotoAsync(app.BaseUrl + "/verification");
             await desk.WaitForSelectorAsync(".fk-batch");
             await desk.EvaluateAsync("() => window.fkNoReload = true");
-            Assert.DoesNotContain("已核实", await desk.InnerTextAsync(".fk-batch"));
+            Assert.DoesNotContain("四清已核查", await desk.InnerTextAsync(".fk-batch"));
             // One colour, one meaning: red is overdue (as the legend says), so the batch bar's 待分派 part is not red.
             Assert.Contains("在办（未超时）", await desk.InnerTextAsync("#board-townships thead"));
             var overdueRed = await desk.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.fk-batch .fk-dot.fk-bar-overdue')).backgroundColor");
@@ -134,7 +134,7 @@ public class VerificationBrowserTests
             await names.Nth(2).FillAsync("王医生");
             await phone.Locator("#team-form input[name^='Team.Phones']").Nth(0).FillAsync("13800000001");
             await phone.ClickAsync("#team-form button[type=submit]");
-            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已组队')");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('小组已组建')");
             // The team step is done (folded, ticked); the four clears are open now.
             Assert.Equal("Done", await phone.GetAttributeAsync("#step-team", "data-state"));
             Assert.Null(await phone.GetAttributeAsync("#step-team", "open"));
@@ -149,7 +149,7 @@ public class VerificationBrowserTests
             await phone.SelectOptionAsync("#verify-form select[name='Check.Outcome']", "FoundInCounty");
             await phone.FillAsync("#verify-form input[name='Check.Note']", "本人在家,已落实居家健康监测");
             await phone.ClickAsync("#verify-form button[type=submit]");
-            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已核实')");
+            await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('四清已核查')");
             Assert.Contains("✓", await phone.InnerTextAsync("#task-clocks"));
             await BrowserApp.ShotAsync(phone, "44-verification-four-clears-phone");
             // The person's record, from the task: the pushed task is listed there.
@@ -169,7 +169,7 @@ public class VerificationBrowserTests
             await office.Context.CloseAsync();
 
             // 5. The board shows the verified task without a reload.
-            await desk.WaitForFunctionAsync("() => document.querySelector('.fk-batch').textContent.includes('已核实 1')", null, new() { Timeout = 20_000 });
+            await desk.WaitForFunctionAsync("() => document.querySelector('.fk-batch').textContent.includes('四清已核查 1')", null, new() { Timeout = 20_000 });
             Assert.True(await desk.EvaluateAsync<bool>("() => window.fkNoReload === true"));
             await BrowserApp.ShotAsync(desk, "45-verification-board-updated");
 
