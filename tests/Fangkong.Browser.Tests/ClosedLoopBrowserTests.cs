@@ -335,17 +335,22 @@ public class ClosedLoopBrowserTests
         Assert.Equal(5, await desk.Locator("#duty-roles-owner tbody tr").CountAsync());
         Assert.Equal(3, await desk.Locator("#duty-roles-team tbody tr").CountAsync());
 
-        await desk.FillAsync("#role-code-Owner", "grid-worker");
+        // A Chinese page names a role by its Chinese name alone; the command centre also sees the codes orders store.
+        Assert.Equal(["名称", "代码", "排序", "状态", ""], await desk.Locator("#duty-roles-owner thead th").AllInnerTextsAsync());
+        Assert.DoesNotContain("Township cadre", await desk.InnerTextAsync("#duty-roles-owner"));
+
+        // A cadre types the Chinese name only: code and English name may be left out.
         await desk.FillAsync("#role-zh-Owner", "志愿者");
-        await desk.FillAsync("#role-en-Owner", "Grid worker");
         await desk.ClickAsync("#role-add-Owner");
         await desk.WaitForSelectorAsync("#duty-role-error");
         Assert.Contains("同名", await desk.InnerTextAsync("#duty-role-error"));
-        await desk.FillAsync("#role-code-Owner", "grid-worker");
+        await desk.FillAsync("#role-code-Owner", "");
         await desk.FillAsync("#role-zh-Owner", "网格员");
-        await desk.FillAsync("#role-en-Owner", "Grid worker");
+        await desk.FillAsync("#role-en-Owner", "");
         await desk.ClickAsync("#role-add-Owner");
-        await desk.WaitForSelectorAsync("#duty-roles-owner tr[data-role=grid-worker]");
+        // Made from the name: a Chinese name has no Latin letters, so the role's place in the list (after 50).
+        await desk.WaitForSelectorAsync("#duty-roles-owner tr[data-role=role-60]");
+        Assert.Contains("网格员", await desk.InnerTextAsync("#duty-roles-owner tr[data-role=role-60]"));
 
         await desk.ClickAsync("#duty-roles-owner tr[data-role=volunteer] a:has-text('编辑')");
         await desk.WaitForSelectorAsync("#role-edit-active");
@@ -365,6 +370,11 @@ public class ClosedLoopBrowserTests
         await phone.WaitForSelectorAsync("#duty-roles-team");
         Assert.Equal(0, await phone.Locator("#role-add-Owner, #role-add-Team").CountAsync());
         Assert.Contains("网格员", await phone.InnerTextAsync("#duty-roles-owner"));
+        // A township reads names only: no English, no codes.
+        Assert.Equal(["名称", "排序", "状态", ""], await phone.Locator("#duty-roles-owner thead th").AllInnerTextsAsync());
+        var ownerList = await phone.InnerTextAsync("#duty-roles-owner");
+        Assert.DoesNotContain("township-cadre", ownerList);
+        Assert.DoesNotContain("Township cadre", ownerList);
         await BrowserApp.ShotAsync(phone, "96-duty-roles-phone");
 
         // The county's local layer on the township's phone: each rule a card inside the screen, its period under its
