@@ -48,4 +48,27 @@ public static class Text
         }
         return sb.Length == 0 ? null : sb.ToString();
     }
+
+    /// <summary>
+    /// The code of a record added without one, made from its name: the name's Latin letters and digits in lower case
+    /// (full-width forms read as their ASCII ones), the rest as single dashes ("5S Management" → "5s-management"). A name
+    /// with fewer than two of them (most Chinese names) gets <paramref name="fallback"/> (a slug such as "item-70"). The
+    /// stem keeps four characters of <paramref name="maxLength"/> free, and a code already in <paramref name="taken"/>
+    /// gets "-2", "-3" … so adding never fails on a code nobody typed. The same name and list give the same code.
+    /// </summary>
+    public static string CodeFromName(string? name, string fallback, int maxLength, IReadOnlySet<string> taken)
+    {
+        var slug = new System.Text.StringBuilder();
+        foreach (var c in (name ?? "").Normalize(System.Text.NormalizationForm.FormKC))
+        {
+            if (char.IsAsciiLetterOrDigit(c)) slug.Append(char.ToLowerInvariant(c));
+            else if (slug.Length > 0 && slug[^1] != '-') slug.Append('-');
+        }
+        var stem = slug.ToString().Trim('-');
+        if (stem.Count(char.IsAsciiLetterOrDigit) < 2) stem = fallback;
+        if (stem.Length > maxLength - 4) stem = stem[..(maxLength - 4)].TrimEnd('-');
+        var code = stem;
+        for (var n = 2; taken.Contains(code); n++) code = $"{stem}-{n}";
+        return code;
+    }
 }

@@ -245,7 +245,18 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("#risk-table");
         await BrowserApp.ShotAsync(desk, "29-risk-areas");
         await desk.GotoAsync(app.BaseUrl + "/rule-packs/cn-9th");
-        await desk.WaitForSelectorAsync("#packs-table");
+        await desk.WaitForSelectorAsync("#pack-rules");
+        // A township reads the pack in words: each reason with its measures, days, test days and release condition, and
+        // the certificate window per venue type; no JSON, no pack ids, no English names or codes.
+        var closeContact = await desk.InnerTextAsync("#pack-rules tr[data-reason=close-contact]");
+        foreach (var words in new[] { "密切接触者", "集中隔离医学观察", "居家健康监测", "7 天", "3 天", "共 10 天", "第 1、2、3、5、7 天", "核酸检测全部阴性" })
+            Assert.Contains(words, closeContact);
+        Assert.Contains("48 小时内", await desk.InnerTextAsync("#pack-admission tr[data-venue=hotel]"));
+        Assert.Contains("宾馆酒店", await desk.InnerTextAsync("#pack-admission tr[data-venue=hotel]"));
+        Assert.Equal(0, await desk.Locator("#pack-json, textarea").CountAsync());
+        var packPage = await desk.InnerTextAsync("main");
+        foreach (var internalWord in new[] { "cn-9th", "local", "centralized", "close-contact", "COVID", "nameEn", "hotel" })
+            Assert.DoesNotContain(internalWord, packPage);
         await BrowserApp.ShotAsync(desk, "30-rule-packs");
 
         await desk.GotoAsync(app.BaseUrl + "/sites");
@@ -324,17 +335,22 @@ public class ClosedLoopBrowserTests
         Assert.Equal(5, await desk.Locator("#duty-roles-owner tbody tr").CountAsync());
         Assert.Equal(3, await desk.Locator("#duty-roles-team tbody tr").CountAsync());
 
-        await desk.FillAsync("#role-code-Owner", "grid-worker");
+        // A Chinese page names a role by its Chinese name alone; the command centre also sees the codes orders store.
+        Assert.Equal(["名称", "代码", "排序", "状态", ""], await desk.Locator("#duty-roles-owner thead th").AllInnerTextsAsync());
+        Assert.DoesNotContain("Township cadre", await desk.InnerTextAsync("#duty-roles-owner"));
+
+        // A cadre types the Chinese name only: code and English name may be left out.
         await desk.FillAsync("#role-zh-Owner", "志愿者");
-        await desk.FillAsync("#role-en-Owner", "Grid worker");
         await desk.ClickAsync("#role-add-Owner");
         await desk.WaitForSelectorAsync("#duty-role-error");
         Assert.Contains("同名", await desk.InnerTextAsync("#duty-role-error"));
-        await desk.FillAsync("#role-code-Owner", "grid-worker");
+        await desk.FillAsync("#role-code-Owner", "");
         await desk.FillAsync("#role-zh-Owner", "网格员");
-        await desk.FillAsync("#role-en-Owner", "Grid worker");
+        await desk.FillAsync("#role-en-Owner", "");
         await desk.ClickAsync("#role-add-Owner");
-        await desk.WaitForSelectorAsync("#duty-roles-owner tr[data-role=grid-worker]");
+        // Made from the name: a Chinese name has no Latin letters, so the role's place in the list (after 50).
+        await desk.WaitForSelectorAsync("#duty-roles-owner tr[data-role=role-60]");
+        Assert.Contains("网格员", await desk.InnerTextAsync("#duty-roles-owner tr[data-role=role-60]"));
 
         await desk.ClickAsync("#duty-roles-owner tr[data-role=volunteer] a:has-text('编辑')");
         await desk.WaitForSelectorAsync("#role-edit-active");
@@ -354,7 +370,28 @@ public class ClosedLoopBrowserTests
         await phone.WaitForSelectorAsync("#duty-roles-team");
         Assert.Equal(0, await phone.Locator("#role-add-Owner, #role-add-Team").CountAsync());
         Assert.Contains("网格员", await phone.InnerTextAsync("#duty-roles-owner"));
+        // A township reads names only: no English, no codes.
+        Assert.Equal(["名称", "排序", "状态", ""], await phone.Locator("#duty-roles-owner thead th").AllInnerTextsAsync());
+        var ownerList = await phone.InnerTextAsync("#duty-roles-owner");
+        Assert.DoesNotContain("township-cadre", ownerList);
+        Assert.DoesNotContain("Township cadre", ownerList);
         await BrowserApp.ShotAsync(phone, "96-duty-roles-phone");
+
+        // The county's local layer on the township's phone: each rule a card inside the screen, its period under its
+        // name, the site level per reason; the command centre alone has the JSON, folded under the rules.
+        await phone.GotoAsync(app.BaseUrl + "/rule-packs/local");
+        await phone.WaitForSelectorAsync("#pack-rules");
+        var local = await phone.InnerTextAsync("#pack-rules tr[data-reason=expert-judged-risk-area]");
+        foreach (var words in new[] { "省专家研判风险地区", "集中隔离医学观察", "14 天", "第 1、4、7、14 天", "2022-03-17 至 2022-06-27" })
+            Assert.Contains(words, local);
+        Assert.Contains("县级隔离点", await phone.InnerTextAsync("#pack-placements tr[data-reason=close-contact]"));
+        Assert.Equal(0, await phone.Locator("#pack-json").CountAsync());
+        await AssertInsideTheScreenAsync(phone, "#pack-rules tbody tr:first-child td");
+        await BrowserApp.ShotAsync(phone, "30b-rule-pack-local-phone");
+        await desk.GotoAsync(app.BaseUrl + "/rule-packs/local");
+        await desk.WaitForSelectorAsync("#pack-json");
+        Assert.False(await desk.Locator("#pack-json textarea").IsVisibleAsync());
+        Assert.True(await desk.Locator("#pack-rules").IsVisibleAsync());
     }
 
     [BrowserFact]

@@ -333,6 +333,19 @@ public class SitesBrowserTests
         Assert.DoesNotContain("night-watch", await small.InnerTextAsync("#standards-table"));
         Assert.False(await small.IsVisibleAsync("#standard-code"));
         await BrowserApp.ShotAsync(small, "64b-site-standards-phone");
+        // Whoever cannot edit the checklist reads it by names: no code column, no edit buttons, no form to add.
+        Assert.Contains("代码", await desk.InnerTextAsync("#standards-table thead"));
+        var reader = await app.NewPageAsync();
+        await app.SignInAsync(reader, "township");
+        await reader.GotoAsync(app.BaseUrl + "/sites/standards");
+        await reader.WaitForSelectorAsync("#standards-table");
+        Assert.Equal(["顺序", "标准项目", "状态", "验收次数"], await reader.Locator("#standards-table thead th").AllInnerTextsAsync());
+        var readable = await reader.InnerTextAsync("#standards-table");
+        Assert.Contains("夜间值守双人在岗", readable);
+        foreach (var code in new[] { "night-watch", "item-80", "ventilation", "fire-safety" })
+            Assert.DoesNotContain(code, readable);
+        Assert.Equal(0, await reader.Locator("#standard-add, #standard-code, #standards-table a").CountAsync());
+        await BrowserApp.ShotAsync(reader, "64d-site-standards-township");
 
         // A new lead at the rotation: the site's details edited on its page, the phone shown masked.
         await desk.GotoAsync($"{app.BaseUrl}/sites/{siteId}");

@@ -61,46 +61,55 @@ public static class DutyRoleRules
 
     /// <summary>
     /// Checks an entry and applies it to the role (a new one when <paramref name="existing"/> holds no role with its id).
-    /// The code is a lower-case slug of 2–40 letters, digits and hyphens, set once and unique in its list; both names are
-    /// required (Chinese up to 20, English up to 60 characters) and unique in the list among active roles, so nobody picks
-    /// between two roles that read the same; a list keeps at least one active role (a team of nobody, an order nobody
-    /// owns, would pass every check) and at most <see cref="MaxActive"/>. Errors name the field as sent.
+    /// The code is a lower-case slug of 2–40 letters, digits and hyphens, set once and unique in its list; left out, it is
+    /// made from the name (<see cref="Text.CodeFromName"/>: the English name's words, or "role-" and the role's place in
+    /// the list for a Chinese name alone). The Chinese name is required (up to 20 characters); the English name (up to
+    /// 60) is the Chinese one when left out. Both are unique in the list among active roles, so nobody picks between two
+    /// roles that read the same; a list keeps at least one active role (a team of nobody, an order nobody owns, would
+    /// pass every check) and at most <see cref="MaxActive"/>. Errors name the field as sent.
     /// </summary>
     public static IReadOnlyList<FieldError> Apply(DutyRole role, DutyRoleInput input, IReadOnlyList<DutyRole> list, bool creating)
     {
         var errors = new List<FieldError>();
+        var zh = Text.Tidy(input.NameZh);
+        var typedEn = Text.Tidy(input.NameEn);
+        var en = typedEn ?? zh;
+        if (creating && (input.Kind is not { } kind || !Enum.IsDefined(kind))) errors.Add(new FieldError("kind", "required"));
+        else if (creating) role.Kind = input.Kind!.Value;
+        var order = input.SortOrder ?? (creating ? (list.Where(r => r.Kind == role.Kind).Select(r => r.SortOrder).DefaultIfEmpty(0).Max() / 10 + 1) * 10 : role.SortOrder);
+        string? code = null;
         if (creating)
         {
-            if (input.Kind is not { } kind || !Enum.IsDefined(kind)) errors.Add(new FieldError("kind", "required"));
-            else role.Kind = kind;
-            var code = Text.Compact(input.Code).ToLowerInvariant();
+            var taken = list.Where(r => r.Kind == role.Kind).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+            var typed = Text.Compact(input.Code).ToLowerInvariant();
+            code = typed.Length > 0 ? typed
+                : Text.CodeFromName(en, "role-" + Math.Clamp(order, 0, 100_000).ToString(System.Globalization.CultureInfo.InvariantCulture), 40, taken);
             if (code.Length is < 2 or > 40 || !code.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') || code.StartsWith('-') || code.EndsWith('-'))
                 errors.Add(new FieldError("code", "duty-role.code"));
-            else if (list.Any(r => r.Kind == role.Kind && r.Code == code)) errors.Add(new FieldError("code", "duty-role.code-taken"));
-            role.Code = code;
+            else if (taken.Contains(code)) errors.Add(new FieldError("code", "duty-role.code-taken"));
         }
-        var zh = Text.Tidy(input.NameZh);
-        var en = Text.Tidy(input.NameEn);
         if (zh is null) errors.Add(new FieldError("nameZh", "required"));
         else if (zh.Length > 20) errors.Add(new FieldError("nameZh", "field.too-long"));
-        if (en is null) errors.Add(new FieldError("nameEn", "required"));
-        else if (en.Length > 60) errors.Add(new FieldError("nameEn", "field.too-long"));
+        if (typedEn is not null && typedEn.Length > 60) errors.Add(new FieldError("nameEn", "field.too-long"));
         var active = input.IsActive ?? (creating || role.IsActive);
         var others = list.Where(r => r.Kind == role.Kind && r.Id != role.Id && r.IsActive && (creating || r.Code != role.Code)).ToList();
         if (active)
         {
-            if (zh is not null && others.Any(r => r.NameZh == zh)) errors.Add(new FieldError("nameZh", "duty-role.name-taken"));
-            if (en is not null && others.Any(r => string.Equals(r.NameEn, en, StringComparison.OrdinalIgnoreCase))) errors.Add(new FieldError("nameEn", "duty-role.name-taken"));
+            var zhTaken = zh is not null && others.Any(r => r.NameZh == zh);
+            if (zhTaken) errors.Add(new FieldError("nameZh", "duty-role.name-taken"));
+            // An English name left out reads as the Chinese one: a clash of the Chinese name is said once, on its own field.
+            if (en is not null && !(typedEn is null && zhTaken) && others.Any(r => string.Equals(r.NameEn, en, StringComparison.OrdinalIgnoreCase)))
+                errors.Add(new FieldError("nameEn", "duty-role.name-taken"));
             if (others.Count >= MaxActive) errors.Add(new FieldError("isActive", "duty-role.too-many"));
         }
         else if (others.Count == 0) errors.Add(new FieldError("isActive", "duty-role.last-active"));
         if (input.SortOrder is < 0 or > 100_000) errors.Add(new FieldError("sortOrder", "field.out-of-range"));
         if (errors.Count > 0) return errors;
+        if (code is not null) role.Code = code;
         role.NameZh = zh!;
         role.NameEn = en!;
         role.IsActive = active;
-        if (input.SortOrder is { } order) role.SortOrder = order;
-        else if (creating) role.SortOrder = (list.Where(r => r.Kind == role.Kind).Select(r => r.SortOrder).DefaultIfEmpty(0).Max() / 10 + 1) * 10;
+        role.SortOrder = order;
         return errors;
     }
 

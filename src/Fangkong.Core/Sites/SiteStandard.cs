@@ -69,26 +69,11 @@ public static class StandardRules
         string.IsNullOrWhiteSpace(s.Name) || (s.Name == s.Code && IsShipped(s.Code)) ? null : s.Name;
 
     /// <summary>
-    /// The code of an item added without one, made from its name: the name's Latin letters and digits in lower case,
-    /// the rest as single dashes ("5S Management" → "5s-management"). A name with fewer than two of them (most
-    /// Chinese names) gets "item-" and its place in the list ("item-70"). A code already in <paramref name="taken"/>
-    /// gets "-2", "-3" … so adding never fails on a code nobody typed.
+    /// The code of an item added without one, made from its name (<see cref="Text.CodeFromName"/>): "5S Management" →
+    /// "5s-management"; a name without Latin letters (most Chinese names) gets "item-" and its place in the list ("item-70").
     /// </summary>
-    public static string GenerateCode(string? name, int sequence, IReadOnlySet<string> taken)
-    {
-        var slug = new System.Text.StringBuilder();
-        foreach (var c in (name ?? "").Normalize(System.Text.NormalizationForm.FormKC))
-        {
-            if (char.IsAsciiLetterOrDigit(c)) slug.Append(char.ToLowerInvariant(c));
-            else if (slug.Length > 0 && slug[^1] != '-') slug.Append('-');
-        }
-        var stem = slug.ToString().Trim('-');
-        if (stem.Count(char.IsAsciiLetterOrDigit) < 2) stem = "item-" + Math.Max(0, sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (stem.Length > MaxCode - 4) stem = stem[..(MaxCode - 4)].TrimEnd('-');
-        var code = stem;
-        for (var n = 2; taken.Contains(code); n++) code = $"{stem}-{n}";
-        return code;
-    }
+    public static string GenerateCode(string? name, int sequence, IReadOnlySet<string> taken) =>
+        Text.CodeFromName(name, "item-" + Math.Max(0, sequence).ToString(System.Globalization.CultureInfo.InvariantCulture), MaxCode, taken);
 
     /// <summary>
     /// Field errors of an item: a code of lower-case letters, digits and dashes (2–60, fixed once created), a name for

@@ -91,7 +91,8 @@ public static class ClosedLoopModule
         roles.MapGet("/", async (DutyRoleService s, DutyRoleKind? kind) => TypedResults.Ok(await s.ListAsync(kind))).WithName("DutyRoles_List")
             .WithSummary("The county's duty roles: the five-to-one owner roles (kind=Owner) and the verification team's roles (kind=Team), inactive ones too.");
         roles.MapPost("/", async (DutyRoleInput body, DutyRoleService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
-            .RequireAuthorization(Permissions.PolicyManage).WithName("DutyRoles_Create");
+            .RequireAuthorization(Permissions.PolicyManage).WithName("DutyRoles_Create")
+            .WithSummary("Add a role to a list: kind and Chinese name; the code is made from the name when left out, the English name is the Chinese one when left out.");
         roles.MapPut("/{id:long}", async Task<Results<NoContent, NotFound>> (long id, DutyRoleInput body, DutyRoleService s) =>
             await s.UpdateAsync(id, body) ? TypedResults.NoContent() : TypedResults.NotFound())
             .RequireAuthorization(Permissions.PolicyManage).WithName("DutyRoles_Update").WithSummary("Rename, reorder or retire a role (isActive=false); its code and kind never change.");

@@ -22,6 +22,36 @@ public class DutyRoleRulesTests
         Assert.Equal(60, role.SortOrder);
     }
 
+    /// <summary>
+    /// A cadre who types only the Chinese name gets a role: its code made from the name the way a checklist item's is
+    /// ("role-" and its place in the list, as a Chinese name has no Latin letters; an English name's words when given,
+    /// with "-2" after a code the list already holds, even a retired role's), its English name the Chinese one.
+    /// </summary>
+    [Theory]
+    [InlineData("网格员", null, "role-60", "网格员")]
+    [InlineData("网格员", "Grid worker", "grid-worker", "Grid worker")]
+    [InlineData("志愿者服务队", "Volunteer team", "volunteer-team", "Volunteer team")]
+    [InlineData("医务志愿者", "Doctor!", "doctor-2", "Doctor!")]
+    public void ACodeLeftOut_IsMadeFromTheName_AndTheEnglishName_FallsBackToTheChinese(string zh, string? en, string code, string nameEn)
+    {
+        var list = Defaults();
+        list.Single(r => r.Kind == DutyRoleKind.Owner && r.Code == "doctor").IsActive = false;
+        var role = new DutyRole();
+        Assert.Empty(DutyRoleRules.Apply(role, new DutyRoleInput(DutyRoleKind.Owner, "  ", zh, en, null, null), list, creating: true));
+        Assert.Equal((code, zh, nameEn, 60), (role.Code, role.NameZh, role.NameEn, role.SortOrder));
+        // The same entry on the same list gives the same code.
+        var again = new DutyRole();
+        DutyRoleRules.Apply(again, new DutyRoleInput(DutyRoleKind.Owner, null, zh, en, null, null), list, creating: true);
+        Assert.Equal(code, again.Code);
+    }
+
+    [Fact]
+    public void AChineseNameTaken_WithTheEnglishLeftOut_IsSaidOnce()
+    {
+        Assert.Equal([new FieldError("nameZh", "duty-role.name-taken")],
+            DutyRoleRules.Apply(new DutyRole(), new DutyRoleInput(DutyRoleKind.Owner, null, "医生", null, null, null), Defaults(), creating: true));
+    }
+
     [Theory]
     [InlineData("x", "duty-role.code")]
     [InlineData("网格员", "duty-role.code")]
@@ -45,8 +75,10 @@ public class DutyRoleRulesTests
     public void MissingKindAndNames_TooLongNames_ABadOrder_AreFieldErrors_AndChangeNothing()
     {
         var role = new DutyRole();
-        Assert.Equal([new FieldError("kind", "required"), new FieldError("nameZh", "required"), new FieldError("nameEn", "required")],
+        // The English name may be left out (it reads as the Chinese one); the Chinese name may not.
+        Assert.Equal([new FieldError("kind", "required"), new FieldError("nameZh", "required")],
             DutyRoleRules.Apply(role, new DutyRoleInput(null, "driver", " ", null, null, null), Defaults(), creating: true));
+        Assert.Equal(("", "", ""), (role.Code, role.NameZh, role.NameEn));
         var police = Defaults().Single(r => r.Kind == DutyRoleKind.Team && r.Code == "police");
         Assert.Equal([new FieldError("nameZh", "field.too-long"), new FieldError("nameEn", "field.too-long"), new FieldError("sortOrder", "field.out-of-range")],
             DutyRoleRules.Apply(police, new DutyRoleInput(null, null, new string('警', 21), new string('p', 61), -1, null), Defaults(), creating: false));

@@ -58,6 +58,36 @@ public class DutyRoleTests
     }
 
     /// <summary>
+    /// The command centre adds roles by their Chinese names alone: each gets a code made from the name (its place in the
+    /// list, as Chinese has no Latin letters), unique in its list, and its English name is the Chinese one; an English
+    /// name gives its words, after a retired role's code "-2". A code once made never changes when the role is renamed.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RolesAddedWithoutACode_GetOneMadeFromTheName_UniqueAndStable(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        Task<long> Add(DutyRoleKind kind, string zh, string? en = null) =>
+            Run(db, Command, sp => Make<DutyRoleService>(sp).CreateAsync(new DutyRoleInput(kind, null, zh, en, null, null)));
+        var grid = await Add(DutyRoleKind.Owner, "网格员");
+        var party = await Add(DutyRoleKind.Owner, "党员");
+        var driver = await Add(DutyRoleKind.Team, "司机");
+        Assert.True(await RetireAsync(db, (await ListAsync(db, DutyRoleKind.Owner)).Single(r => r.Code == "volunteer")));
+        var team = await Add(DutyRoleKind.Owner, "志愿者服务队", "Volunteer");
+
+        var owners = await ListAsync(db, DutyRoleKind.Owner);
+        Assert.Equal(("role-60", "网格员"), owners.Where(r => r.Id == grid).Select(r => (r.Code, r.NameEn)).Single());
+        Assert.Equal("role-70", owners.Single(r => r.Id == party).Code);
+        Assert.Equal("volunteer-2", owners.Single(r => r.Id == team).Code);
+        Assert.Equal("role-40", (await ListAsync(db, DutyRoleKind.Team)).Single(r => r.Id == driver).Code);
+        Assert.Equal(owners.Count, owners.Select(r => r.Code).Distinct().Count());
+
+        Assert.True(await Run(db, Command, sp => Make<DutyRoleService>(sp).UpdateAsync(grid, new DutyRoleInput(null, null, "专职网格员", "Grid worker", null, null))));
+        var renamed = (await ListAsync(db, DutyRoleKind.Owner)).Single(r => r.Id == grid);
+        Assert.Equal(("role-60", "专职网格员", "Grid worker"), (renamed.Code, renamed.NameZh, renamed.NameEn));
+        Assert.Contains("role-60", await Run(db, Command, sp => Make<DutyRoleService>(sp).InUseAsync(DutyRoleKind.Owner)));
+    }
+
+    /// <summary>
     /// Two staff retire the last two active team roles at the same moment: the second checked the list while the first
     /// one's change was written but not committed, so its own check passed; the check after its write, which waits for
     /// the first (the county's audit-chain lock on PostgreSQL, the write lock on SQLite), refuses it, and the list keeps
