@@ -567,8 +567,9 @@ public class ClosedLoopBrowserTests
         Assert.Contains("校验位", await other.InnerTextAsync("#open-contact-error"));
         // What was chosen stays chosen after the look-up (the form is posted, not scripted).
         Assert.Equal("secondary-contact", await other.InputValueAsync("#open-order select[name='Open.Reason']"));
+        // Enter in the field looks the number up too (nothing is opened before a match is confirmed).
         await other.FillAsync("#open-contact-key", contactIdNumber);
-        await other.ClickAsync("#open-contact-find");
+        await other.PressAsync("#open-contact-key", "Enter");
         await other.WaitForSelectorAsync("#open-contact-matches");
         var shown = await other.InnerTextAsync("#open-contact-matches");
         Assert.Contains(contactTownship, shown);
