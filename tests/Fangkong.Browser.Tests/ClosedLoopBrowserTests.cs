@@ -538,12 +538,17 @@ public class ClosedLoopBrowserTests
     public async Task AContactFoundByTheInvestigation_GetsAnOrderFromTheirPersonPage()
     {
         await using var app = await BrowserApp.StartAsync(Drill);
-        long personId;
+        long personId, secondaryId;
+        string contactIdNumber, contactTownship;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
             var township = await db.Users.Where(u => u.UserName == "township").Select(u => u.ScopeKey).FirstAsync();
-            personId = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township)).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            personId = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township) && p.IdValid).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            contactIdNumber = (await db.People.IgnoreQueryFilters().FirstAsync(p => p.Id == personId)).DocumentNumber!;
+            var township2 = await db.Users.Where(u => u.UserName == "township2").Select(u => u.ScopeKey).FirstAsync();
+            secondaryId = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township2)).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            contactTownship = await db.Nodes.IgnoreQueryFilters().Where(n => n.ScopeKey == township).Select(n => n.Name).FirstAsync();
         }
         var desk = await app.NewPageAsync();
         await app.SignInAsync(desk, "township");
@@ -555,7 +560,7 @@ public class ClosedLoopBrowserTests
         await desk.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-10-04");
         await desk.FillAsync("#open-order input[name='Open.Note']", "流调判定密接（锦绣小区病例）");
         await BrowserApp.ShotAsync(desk, "70-person-open-order");
-        await desk.ClickAsync("#open-order button[type=submit]");
+        await desk.ClickAsync("#open-order-submit");
         await desk.WaitForSelectorAsync("#order-status");
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
         Assert.Contains("《新型冠状病毒肺炎防控方案（第九版）》密切接触者", await desk.InnerTextAsync("#rule-reference"));
@@ -576,10 +581,44 @@ public class ClosedLoopBrowserTests
         // An exposure too long ago is refused with why, and nothing is opened.
         await desk.ClickAsync("#person-orders summary");
         await desk.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-07-01");
-        await desk.ClickAsync("#open-order button[type=submit]");
+        await desk.ClickAsync("#open-order-submit");
         await desk.WaitForSelectorAsync("#open-order-error");
         Assert.Contains("日期太早", await desk.InnerTextAsync("#open-order-error"));
         Assert.Equal(1, await desk.Locator("#person-orders tbody tr").CountAsync());
+        var contactOrderId = (await desk.GetAttributeAsync("#person-orders tbody tr a", "href"))!.Split('/')[^1];
+
+        // A secondary contact of this close contact lives in another township, whose cadre cannot list the close
+        // contact: found by the ID number (a mistyped digit refused with why), confirmed masked, then linked.
+        var other = await app.NewPageAsync(phone: true);
+        await other.SetViewportSizeAsync(360, 780);
+        await app.SignInAsync(other, "township2");
+        await other.GotoAsync($"{app.BaseUrl}/people/{secondaryId}");
+        await other.WaitForSelectorAsync("#person-orders");
+        await other.ClickAsync("#person-orders summary");
+        Assert.Equal(0, await other.Locator($"#open-linked option[value='{contactOrderId}']").CountAsync());
+        await other.SelectOptionAsync("#open-order select[name='Open.Reason']", "secondary-contact");
+        await other.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-10-04");
+        await other.FillAsync("#open-contact-key", contactIdNumber[..^1] + (contactIdNumber[^1] == '1' ? '2' : '1'));
+        await other.ClickAsync("#open-contact-find");
+        await other.WaitForSelectorAsync("#open-contact-error");
+        Assert.Contains("校验位", await other.InnerTextAsync("#open-contact-error"));
+        // What was chosen stays chosen after the look-up (the form is posted, not scripted).
+        Assert.Equal("secondary-contact", await other.InputValueAsync("#open-order select[name='Open.Reason']"));
+        // Enter in the field looks the number up too (nothing is opened before a match is confirmed).
+        await other.FillAsync("#open-contact-key", contactIdNumber);
+        await other.PressAsync("#open-contact-key", "Enter");
+        await other.WaitForSelectorAsync("#open-contact-matches");
+        var shown = await other.InnerTextAsync("#open-contact-matches");
+        Assert.Contains(contactTownship, shown);
+        Assert.Contains("密切接触者", shown);
+        Assert.DoesNotContain(contactIdNumber, shown);
+        Assert.True(await other.IsCheckedAsync($"#open-contact-matches input[value='{contactOrderId}']"));
+        await other.EvaluateAsync("() => document.getElementById('open-contact-lookup').scrollIntoView()");
+        await BrowserApp.ShotAsync(other, "79-person-link-contact-phone");
+        await other.ClickAsync("#open-order-submit");
+        await other.WaitForSelectorAsync("#linked-order");
+        Assert.Equal("#" + contactOrderId, (await other.InnerTextAsync("#linked-order")).Trim());
+        Assert.Contains("密接的密接", await other.InnerTextAsync("body"));
     }
 
     [BrowserFact]

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
+using Fangkong.Core.Audit;
 using Fangkong.Core.Identifiers;
+using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
 using Fangkong.Core.People;
 using Fangkong.Core.Policy;
@@ -9,6 +11,7 @@ using Fangkong.Core.Tasks;
 using Fangkong.Data.Infrastructure;
 using Fangkong.Data.Jurisdictions;
 using Fangkong.Data.Policy;
+using Fangkong.Data.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +37,13 @@ public sealed record OrderDetail(OrderListItem Order, string? Basis, string? Sta
 
 /// <param name="LinkedOrderId">For a secondary contact: the order of the close contact they were exposed to (any order of the county).</param>
 public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null, long? LinkedOrderId = null);
+/// <summary>
+/// A close contact's open order found across the county by an exact identifier, showing only what a cadre of another
+/// township needs to confirm the link: the masked name and ID number, the township keeping the order, its reasons and
+/// start date. <see cref="OrderId"/> is what the secondary contact's order is then linked to (checked again on saving).
+/// </summary>
+public sealed record CloseContactMatch(long OrderId, string? NameMasked, string? DocumentMasked, string? Township, string Reasons, DateOnly StartDate);
+public sealed record CloseContactLookup(string? Identifier);
 public sealed record OwnerInput(string Role, string Name, string? Phone);
 /// <param name="Status">The result (or the sample taken); none is refused as a result nobody chose.</param>
 public sealed record TestResultInput(int Day, TestStatus? Status, decimal? Ct = null, DateTime? At = null);
@@ -163,18 +173,65 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     }
 
     /// <summary>
-    /// The close contact's order a secondary contact's order is linked to: an order of the county (the contact may live in
-    /// another township; only its tests are read) whose reasons include close contact. Refused for an order whose release
-    /// does not look at a linked contact, or an order that is not a close contact's.
+    /// The close contact's order a secondary contact's order is linked to: an open order of the county (the contact may
+    /// live in another township; only its tests are read) whose reasons include close contact. Refused for an order whose
+    /// release does not look at a linked contact, an order that is not a close contact's, or one already closed.
     /// </summary>
     private static async Task<long> LinkAsync(FangkongDb db, ControlOrder order, long linkedId, CancellationToken ct)
     {
         if (order.ReleaseCondition != OrderRules.OwnAndLinkedContactNegative)
             throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-not-secondary")]);
-        var reasons = await db.Orders.IgnoreQueryFilters().Where(o => o.Id == linkedId && o.CountyCode == order.CountyCode).Select(o => o.Reasons).FirstOrDefaultAsync(ct);
-        if (reasons is null || !reasons.Split(',').Contains(Core.Policy.Reasons.CloseContact))
+        var target = await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+            .Where(o => o.Id == linkedId && o.CountyCode == order.CountyCode).Select(o => new { o.Reasons, o.Status }).FirstOrDefaultAsync(ct);
+        if (target is null || !target.Reasons.Split(',').Contains(Core.Policy.Reasons.CloseContact))
             throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-not-close-contact")]);
+        if (!ControlOrder.IsOpen(target.Status))
+            throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-closed")]);
         return linkedId;
+    }
+
+    /// <summary>The field a close contact's identifier is typed into, named in its errors.</summary>
+    public const string CloseContactField = "closeContact";
+
+    /// <summary>
+    /// Finds, across the county's townships, the open close-contact orders of the person with this exact resident ID
+    /// number or phone number (<see cref="PersonKey"/>; an ID with a wrong check character is refused, naming the field),
+    /// so that a secondary contact kept in one township can be linked to the close contact kept in another. Matched
+    /// by the keyed hash only; discloses masked identity, the township, reasons and start date, nothing for a person
+    /// without such an order. Every look-up is written to the access log with who asked and the hash, not the number.
+    /// </summary>
+    public async Task<IReadOnlyList<CloseContactMatch>> FindCloseContactAsync(string? identifier, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersManage);
+        var (key, error) = PersonKey.Read(identifier, Today);
+        if (key is not { } k) throw new ValidationFailedException([new FieldError(CloseContactField, error!)]);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = Actor.Scope.CountyCode;
+        var hash = k.Kind == PersonKeyKind.ResidentId
+            ? db.Protector.Hash(BlindIndex.DocumentPurpose(DocumentType.ResidentId), k.Normalized)!
+            : db.Protector.Hash(BlindIndex.Phone, k.Normalized)!;
+        var people = db.People.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).Where(p => p.CountyCode == county);
+        people = k.Kind == PersonKeyKind.ResidentId ? people.Where(p => p.DocumentHash == hash) : people.Where(p => p.PhoneHash == hash);
+        var personIds = people.Select(p => p.Id);
+        var listed = "," + Core.Policy.Reasons.CloseContact + ",";
+        var orders = await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().WhereOpen()
+            .Where(o => o.CountyCode == county && personIds.Contains(o.PersonId) && ("," + o.Reasons + ",").Contains(listed))
+            .OrderBy(o => o.Id).Take(10)
+            .Select(o => new { o.Id, o.PersonId, o.ScopeKey, o.Reasons, o.StartDate }).ToListAsync(ct);
+        var ids = orders.Select(o => o.PersonId).Distinct().ToList();
+        var names = await db.People.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking().Where(p => p.CountyCode == county && ids.Contains(p.Id))
+            .Select(p => new { p.Id, p.Name, p.DocumentMasked }).ToDictionaryAsync(p => p.Id, ct);
+        var matches = orders.Select(o => new CloseContactMatch(o.Id, Masking.Name(names.GetValueOrDefault(o.PersonId)?.Name),
+            names.GetValueOrDefault(o.PersonId)?.DocumentMasked,
+            o.ScopeKey.Length >= ScopeKey.TownshipLength ? directory.Official(o.ScopeKey[..ScopeKey.TownshipLength])?.Name : null,
+            o.Reasons, o.StartDate)).ToList();
+        db.Audit.Record(AuditKind.Access, "order.close-contact-lookup", county, Actor.Scope.Prefix, "ControlOrder",
+            matches.Count == 1 ? matches[0].OrderId.ToString(CultureInfo.InvariantCulture) : null,
+            new AuditChanges().Set("By", null, k.Kind == PersonKeyKind.ResidentId ? "resident-id" : "phone").Set("Hash", null, Convert.ToHexString(hash))
+                .Set("Found", null, matches.Count.ToString(CultureInfo.InvariantCulture)),
+            reason: "secondary contact link", rule: "lookup");
+        await db.SaveChangesAsync(ct);
+        return matches;
     }
 
     /// <summary>The tests of the close contact's order a secondary contact's order is linked to (read across townships: only their results).</summary>

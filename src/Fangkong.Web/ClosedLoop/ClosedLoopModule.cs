@@ -164,6 +164,10 @@ public static class ClosedLoopModule
             await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Get");
         orders.MapPost("/", async (OrderCreate body, OrderService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))
             .RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Create").WithSummary("Open an order for a registered person under the rules in force.");
+        // A POST so the identifier stays out of URLs and request logs; county-wide by design, masked, access-logged.
+        orders.MapPost("/close-contacts/lookup", async (CloseContactLookup body, OrderService s) => TypedResults.Ok(await s.FindCloseContactAsync(body.Identifier)))
+            .RequireAuthorization(Permissions.OrdersManage).WithName("Orders_FindCloseContact")
+            .WithSummary("A close contact's open orders anywhere in the county, by exact resident ID or phone number, masked: what a secondary contact's order is linked to (linkedOrderId).");
         orders.MapPost("/{id:long}/confirm", (long id, ReasonRequest body, OrderService s) => Done(s.ConfirmAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Confirm");
         orders.MapPost("/{id:long}/extend", (long id, ExtendRequest body, OrderService s) => Done(s.ExtendAsync(id, body.Days, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Extend");
         orders.MapPost("/{id:long}/transfer", (long id, ReasonRequest body, OrderService s) => Done(s.TransferToHospitalAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Transfer");

@@ -2,6 +2,7 @@ using System.Globalization;
 using Fangkong.Core;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Arrivals;
+using Fangkong.Core.Audit;
 using Fangkong.Core.Identifiers;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
@@ -473,6 +474,84 @@ public class ClosedLoopTests
         await using var ctx = await db.ContextAsync(Command);
         var task = await ctx.Tasks.SingleAsync(t => t.Kind == "secondary-upgrade");
         Assert.Equal((upgraded, people[2]), (task.OrderId, task.PersonId));
+    }
+
+    /// <summary>
+    /// A secondary contact often lives in another township than the close contact they met, whose order their cadre
+    /// cannot see: the close contact is found across the county by ID or phone number (masked, access-logged with the
+    /// hash only), and the link is checked again on saving (an open close-contact order of the county).
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ASecondaryContact_IsLinkedToAnotherTownshipsCloseContact_FoundByIdNumber(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-04 09:00");
+        List<Fangkong.Core.People.Person> people;
+        await using (var c = await db.ContextAsync())
+            people = await c.People.Where(p => p.CountyCode == County && p.ScopeKey.Length >= ScopeKey.TownshipLength && p.IdValid
+                && p.DocumentType == DocumentType.ResidentId && p.PhoneHash != null).OrderBy(p => p.Id).Take(400).ToListAsync();
+        var townshipA = people[0].ScopeKey[..ScopeKey.TownshipLength];
+        var secondaryPerson = people[0];
+        var townshipB = people.First(p => !p.ScopeKey.StartsWith(townshipA, StringComparison.Ordinal)).ScopeKey[..ScopeKey.TownshipLength];
+        var inB = people.Where(p => p.ScopeKey.StartsWith(townshipB, StringComparison.Ordinal)).ToList();
+        var (contact, cancelledContact, noOrder) = (inB[0], inB[1], inB[2]);
+        var cadreA = As(Roles.TownshipTeam, townshipA);
+        var cadreB = As(Roles.TownshipTeam, townshipB);
+        OrderService Orders(IServiceProvider sp) => Make<OrderService>(sp);
+        Task<long> Open(Actor actor, long person, string reason, long? linked = null) =>
+            Run(db, actor, sp => Orders(sp).CreateAsync(new OrderCreate(person, [reason], D("2022-10-03"), LinkedOrderId: linked)));
+        Task<IReadOnlyList<CloseContactMatch>> Find(string identifier) => Run(db, cadreA, sp => Orders(sp).FindCloseContactAsync(identifier));
+
+        var contactOrder = await Open(cadreB, contact.Id, Reasons.CloseContact);
+        var cancelled = await Open(cadreB, cancelledContact.Id, Reasons.CloseContact);
+        Assert.True(await Run(db, cadreB, sp => Orders(sp).CancelAsync(cancelled, "判定有误")));
+        await Open(cadreB, noOrder.Id, "yellow-code");
+        // Township A's cadre does not see township B's close contacts among its own.
+        Assert.DoesNotContain((await Run(db, cadreA, sp => Orders(sp).SearchAsync(new OrderQuery(OpenOnly: true, Reason: Reasons.CloseContact)))).Items, o => o.Id == contactOrder);
+
+        // Found by the ID number as typed (spaced, lower-case x folded): masked, with township B's name.
+        var spaced = contact.DocumentNumber![..6] + " " + contact.DocumentNumber[6..14] + " " + contact.DocumentNumber[14..].ToLowerInvariant();
+        var match = Assert.Single(await Find(spaced));
+        string townshipName;
+        await using (var c = await db.ContextAsync())
+            townshipName = await c.Nodes.Where(n => n.CountyCode == County && n.ScopeKey == townshipB).Select(n => n.Name).SingleAsync();
+        Assert.Equal(new CloseContactMatch(contactOrder, Masking.Name(contact.Name), contact.DocumentMasked, townshipName, Reasons.CloseContact, D("2022-10-03")), match);
+        Assert.NotEqual(contact.Name, match.NameMasked);
+        // By the phone number too.
+        Assert.Contains(await Find(contact.Phone!), m => m.OrderId == contactOrder);
+
+        // Linked from township A; the link is read back on the secondary contact's order.
+        var secondary = await Open(cadreA, secondaryPerson.Id, Reasons.SecondaryContact, match.OrderId);
+        Assert.Equal(contactOrder, (await Run(db, cadreA, sp => Orders(sp).GetAsync(secondary)))!.LinkedOrderId);
+
+        // A mistyped digit is refused naming the field and why; nothing is searched.
+        var last = contact.DocumentNumber[^1];
+        var wrong = contact.DocumentNumber[..^1] + (last == '1' ? '2' : '1');
+        var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => Find(wrong));
+        Assert.Equal((OrderService.CloseContactField, "id.check-character"), (refused.Errors.Single().Field, refused.Errors.Single().Code));
+        Assert.Equal("phone.invalid", (await Assert.ThrowsAsync<ValidationFailedException>(() => Find("1380000"))).Errors.Single().Code);
+        // Nobody without an open close-contact order is found: a cancelled one, another reason, nothing at all.
+        Assert.Empty(await Find(cancelledContact.DocumentNumber!));
+        Assert.Empty(await Find(noOrder.DocumentNumber!));
+        Assert.Empty(await Find(secondaryPerson.DocumentNumber!));
+        // The server checks the link whatever the form sent: not to a closed order, not to a secondary contact's.
+        var another = people.First(p => p.Id != secondaryPerson.Id && p.ScopeKey.StartsWith(townshipA, StringComparison.Ordinal));
+        Assert.Equal("order.link-closed", (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, cancelled))).Errors.Single().Code);
+        Assert.Equal("order.link-not-close-contact", (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, secondary))).Errors.Single().Code);
+        // Only those who manage orders may look.
+        await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.CheckpointStaff, townshipA), sp => Orders(sp).FindCloseContactAsync(contact.DocumentNumber)));
+
+        // Every look-up (not the refused ones) is in the access log: who, how, the keyed hash, never the number.
+        await using var ctx = await db.ContextAsync(Command);
+        var logged = await ctx.AuditEntries.Where(e => e.Action == "order.close-contact-lookup").OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(5, logged.Count);
+        Assert.All(logged, e => Assert.Equal((AuditKind.Access, cadreA.Id, townshipA), (e.Kind, e.ActorId, e.ScopeKey)));
+        var idHash = Convert.ToHexString(ctx.Protector.Hash(Fangkong.Data.Security.BlindIndex.DocumentPurpose(DocumentType.ResidentId), contact.DocumentNumber)!);
+        Assert.Contains(idHash, logged[0].Changes);
+        Assert.Equal(contactOrder.ToString(CultureInfo.InvariantCulture), logged[0].EntityId);
+        Assert.Contains("phone", logged[1].Changes);
+        foreach (var secret in new[] { contact.DocumentNumber, contact.Phone!, cancelledContact.DocumentNumber!, noOrder.DocumentNumber! })
+            Assert.DoesNotContain(await ctx.AuditEntries.Select(e => e.Changes).ToListAsync(), c => c != null && c.Contains(secret, StringComparison.Ordinal));
     }
 
     [Theory, OnSqlite, OnPostgres]

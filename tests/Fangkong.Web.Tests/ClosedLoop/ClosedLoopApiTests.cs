@@ -270,6 +270,49 @@ public class ClosedLoopApiTests
         Assert.DoesNotContain("|Checkpoint|", own);
     }
 
+    /// <summary>
+    /// The look-up of a close contact by ID number is county-wide by design (a secondary contact's township links to
+    /// the close contact's township): it answers masked, only for an open close-contact order, only to those who manage
+    /// orders, and the link it leads to is accepted for another township's order.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CloseContactLookup_FindsAnotherTownshipsContact_Masked_ForThoseWhoManageOrders(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        var checkpoint = await app.SignInAsync("checkpoint");
+        var theirs = (await (await other.GetAsync("/api/v1/people?pageSize=50")).ReadAsync<Data.Infrastructure.Page<Data.People.PersonListItem>>()).Items.First(p => p.IdValid);
+        var theirId = (await (await other.PostJsonAsync($"/api/v1/people/{theirs.Id}/reveal", new { field = "DocumentNumber", reason = "核对" })).JsonAsync()).GetProperty("value").GetString()!;
+        const string Lookup = "/api/v1/orders/close-contacts/lookup";
+
+        // No open close-contact order yet: nothing, not even a masked name.
+        Assert.Equal(0, (await (await township.PostJsonAsync(Lookup, new { identifier = theirId })).JsonAsync()).GetArrayLength());
+        var contactOrder = (await (await other.PostJsonAsync("/api/v1/orders", new { personId = theirs.Id, reasons = new[] { "close-contact" }, exposureDate = "2022-10-04" })).JsonAsync()).GetProperty("id").GetInt64();
+        var response = await township.PostJsonAsync(Lookup, new { identifier = theirId });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(theirs.Name, text);
+        Assert.DoesNotContain(theirId, text);
+        var match = (await response.JsonAsync())[0];
+        Assert.Equal(contactOrder, match.GetProperty("orderId").GetInt64());
+        Assert.Equal(theirs.DocumentMasked, match.GetProperty("documentMasked").GetString());
+        // A wrong check digit: 400 naming the field.
+        var wrong = await township.PostJsonAsync(Lookup, new { identifier = theirId[..^1] + (theirId[^1] == '1' ? '2' : '1') });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal("id.check-character", (await wrong.JsonAsync()).GetProperty("codes").GetProperty("closeContact")[0].GetString());
+        // Without the permission to manage orders: refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await checkpoint.PostJsonAsync(Lookup, new { identifier = theirId })).StatusCode);
+
+        // The township links its own person, a secondary contact, to the other township's close contact.
+        var ours = (await (await township.GetAsync("/api/v1/people?pageSize=1")).ReadAsync<Data.Infrastructure.Page<Data.People.PersonListItem>>()).Items[0];
+        var secondary = await (await township.PostJsonAsync("/api/v1/orders", new { personId = ours.Id, reasons = new[] { "secondary-contact" }, exposureDate = "2022-10-04", linkedOrderId = contactOrder })).JsonAsync();
+        var detail = await (await township.GetAsync($"/api/v1/orders/{secondary.GetProperty("id").GetInt64()}")).JsonAsync();
+        Assert.Equal(contactOrder, detail.GetProperty("linkedOrderId").GetInt64());
+        // The linked order itself stays the other township's.
+        await AssertHiddenAsync(township, $"/api/v1/orders/{contactOrder}");
+    }
+
     private static async Task<string> LedgerTextAsync(HttpClient client)
     {
         var response = await client.GetAsync("/api/v1/ledgers/export");
