@@ -199,6 +199,8 @@ public class ClosedLoopBrowserTests
         Assert.DoesNotMatch(@"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) → \1", timeline);
         Assert.Matches(@"[早晚]间 2022-\d{2}-\d{2} 健康上报", timeline);
         Assert.Contains("第 7 天", timeline);
+        Assert.Contains("复测", timeline);          // the grid worker's reading after the person's own, named so
+        Assert.DoesNotContain("第 0 段", timeline); // a reading's place in its slot is not a "measure number"
         Assert.DoesNotContain("第几天", timeline);
         Assert.DoesNotContain("起始天", timeline);
         // The order, its measures and tests were made by the platform from the rule pack when the person registered.
