@@ -1,3 +1,4 @@
+using System.Globalization;
 using Fangkong.Core.Accounts;
 using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Policy;
@@ -170,6 +171,14 @@ public class ClosedLoopBrowserTests
         await desk.ClickAsync("#report-submit");
         await desk.WaitForSelectorAsync("tr.fk-row-alarm:has-text('乏力')");
         Assert.Contains("咽痛", await desk.InnerTextAsync("tr.fk-row-alarm:has-text('乏力')"));
+        // Every reading is kept: the person's own evening report stays beside the grid worker's, and the fever the person
+        // reported through the link stays marked whatever is entered after it.
+        Assert.Equal(1, await desk.Locator("#reports-table tr[data-alarming=false]:has-text('36.4') td[data-source=self]").CountAsync());
+        Assert.Equal(1, await desk.Locator("#reports-table tr[data-alarming=true]:has-text('36.6') td[data-source=staff]").CountAsync());
+        var ownFever = desk.Locator("#reports-table tr[data-alarming=true]:has-text('38.2')");
+        Assert.Equal(1, await ownFever.CountAsync());
+        Assert.Contains("本人", await ownFever.InnerTextAsync());
+        Assert.Contains("异常", await ownFever.InnerTextAsync());
         // The reports in the timeline: fields in words, the time of the report on the county clock, never a UTC stamp.
         // (Before dawn the link's evening report is last night's, so the desk's is a new report whose fields are folded.)
         await desk.EvaluateAsync("document.querySelectorAll('#timeline details').forEach(d => d.open = true)");
@@ -190,6 +199,8 @@ public class ClosedLoopBrowserTests
         Assert.DoesNotMatch(@"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) → \1", timeline);
         Assert.Matches(@"[早晚]间 2022-\d{2}-\d{2} 健康上报", timeline);
         Assert.Contains("第 7 天", timeline);
+        Assert.Contains("复测", timeline);          // the grid worker's reading after the person's own, named so
+        Assert.DoesNotContain("第 0 段", timeline); // a reading's place in its slot is not a "measure number"
         Assert.DoesNotContain("第几天", timeline);
         Assert.DoesNotContain("起始天", timeline);
         // The order, its measures and tests were made by the platform from the rule pack when the person registered.
@@ -238,6 +249,17 @@ public class ClosedLoopBrowserTests
         Assert.DoesNotContain("第九版", await desk.InnerTextAsync("#orders-table"));
         Assert.Matches(@"^第 \d+/\d+ 天$", await desk.GetAttributeAsync("#orders-table tbody tr:first-child .fk-bar-period", "title"));
         await BrowserApp.ShotAsync(desk, "27-demo-orders");
+        // 待乡镇确认 opens the list it counts: the arrivals waiting for the township (a proposed order or release).
+        var pending = int.Parse((await desk.InnerTextAsync("#stat-pending .fk-stat-value")).Trim(), CultureInfo.InvariantCulture);
+        Assert.InRange(pending, 1, 30); // one page of the list
+        await desk.ClickAsync("#stat-pending");
+        await desk.WaitForSelectorAsync("#arrivals-table");
+        Assert.EndsWith("/arrivals?status=pending", desk.Url);
+        Assert.Equal(pending, await desk.Locator("#arrivals-table tbody tr").CountAsync());
+        // The list names the reason on each row; the rule pack's full name is in the tooltip, not repeated on every row.
+        Assert.DoesNotContain("第九版", await desk.InnerTextAsync("#arrivals-table"));
+        var ruleTitles = await desk.Locator("#arrivals-table tbody td[data-rule]").EvaluateAllAsync<string[]>("tds => tds.map(t => t.title)");
+        Assert.Contains(ruleTitles, t => t.Contains("第九版", StringComparison.Ordinal));
         await desk.GotoAsync(app.BaseUrl + "/tasks");
         await desk.WaitForSelectorAsync(".fk-task[data-kind=fever-transfer]");
         await BrowserApp.ShotAsync(desk, "28-demo-tasks");

@@ -20,7 +20,11 @@ public enum Symptoms
     Diarrhoea = 512,    // 腹泻
 }
 
-/// <summary>A morning or evening temperature and symptom report, by staff or by the person through their link.</summary>
+/// <summary>
+/// One temperature and symptom reading of a morning or evening slot, by staff or by the person through their link.
+/// Every reading is kept: the slot's first is <see cref="Sequence"/> 0, a re-measurement (复测) is the next number, so
+/// a later normal reading never hides an alarming one. The slot counts as reported once any reading exists.
+/// </summary>
 public sealed class HealthReport : IJurisdictionOwned
 {
     public long Id { get; set; }
@@ -30,12 +34,25 @@ public sealed class HealthReport : IJurisdictionOwned
     public long PersonId { get; set; }
     public DateOnly Date { get; set; }
     public ReportSlot Slot { get; set; }
+    /// <summary>The reading's place in its slot: 0 the first, then each re-measurement.</summary>
+    public int Sequence { get; set; }
     public decimal Temperature { get; set; }
     public Symptoms Symptoms { get; set; }
-    /// <summary>"self" (the person's link) or the reporting account.</summary>
+    /// <summary><see cref="ReadingSources.SelfReporter"/> (the person's link) or the reporting account.</summary>
     public string ReportedBy { get; set; } = "";
     public DateTime ReportedAt { get; set; }
     public string? Note { get; set; }
+}
+
+/// <summary>Who took a reading: the person themself (本人, through their link) or staff (工作人员).</summary>
+public static class ReadingSources
+{
+    /// <summary>The <see cref="HealthReport.ReportedBy"/> of a reading sent through the person's own link.</summary>
+    public const string SelfReporter = "self";
+    public const string Self = "self";
+    public const string Staff = "staff";
+
+    public static string Of(string reportedBy) => reportedBy == SelfReporter ? Self : Staff;
 }
 
 /// <summary>The person's own reporting link: only a hash of the token is stored; the link ends with the order.</summary>

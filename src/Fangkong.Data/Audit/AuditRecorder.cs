@@ -258,7 +258,8 @@ internal static class AuditPolicies
         [typeof(OrderMeasure)] = OrderPart<OrderMeasure>("order.measure", m => m.OrderId),
         [typeof(OrderTest)] = OrderPart<OrderTest>("order.test", t => t.OrderId),
         [typeof(OrderOwner)] = OrderPart<OrderOwner>("order.owner", o => o.OrderId, nameof(OrderOwner.Phone)),
-        [typeof(HealthReport)] = new AuditPolicy { Name = "health-report", EntityType = "ControlOrder", IdOf = e => Id(((HealthReport)e.Entity).OrderId) },
+        // A reading's place in its slot is told by the entry's reason (report / re-measurement), not as a field.
+        [typeof(HealthReport)] = new AuditPolicy { Name = "health-report", EntityType = "ControlOrder", IdOf = e => Id(((HealthReport)e.Entity).OrderId), Ignored = new HashSet<string> { nameof(HealthReport.Sequence) } },
         [typeof(ReportLink)] = new AuditPolicy { Name = "report-link", EntityType = "ControlOrder", Kind = AuditKind.Security, Ignored = new HashSet<string> { nameof(ReportLink.TokenHash) }, IdOf = e => Id(((ReportLink)e.Entity).OrderId) },
         [typeof(SpotCheck)] = new AuditPolicy { Name = "spot-check", EntityType = "ControlOrder", IdOf = e => Id(((SpotCheck)e.Entity).OrderId) },
         [typeof(WorkTask)] = new AuditPolicy { Name = "task", EntityType = "WorkTask", Ignored = new HashSet<string> { nameof(WorkTask.Version), nameof(WorkTask.DedupKey) } },

@@ -46,7 +46,7 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         await using var db = await factory.CreateDbContextAsync(ct);
         var order = await OrderOfLinkAsync(db, token, ct);
         if (order is null) return null;
-        return await RecordAsync(db, order, input, "self", ct);
+        return await RecordAsync(db, order, input, ReadingSources.SelfReporter, ct);
     }
 
     public async Task<LinkView?> LinkViewAsync(string token, CancellationToken ct = default)
@@ -154,28 +154,46 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         if (Text.Tidy(input.Note) is { Length: > 500 }) errors.Add(new FieldError("note", "too-long"));
         ValidationFailedException.ThrowIfAny(errors);
         var now = time.GetUtcNow().UtcDateTime;
-        var report = await db.HealthReports.FirstOrDefaultAsync(r => r.OrderId == order.Id && r.Date == date && r.Slot == input.Slot, ct);
-        if (report is null)
+        var temperature = Math.Round(input.Temperature, 1);
+        var note = Text.Tidy(input.Note);
+        var alarming = MonitoringRules.IsAlarming(temperature, input.Symptoms);
+        var feverKey = TaskRaiser.Key("fever", order.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), input.Slot);
+        // Every reading of the slot is kept: a re-measurement is added after the others, never written over them
+        // (a staff "36.5, none" must not hide the person's own 38.2 °C with a cough).
+        var readings = await db.HealthReports.AsNoTracking().Where(r => r.OrderId == order.Id && r.Date == date && r.Slot == input.Slot)
+            .Select(r => new { r.Sequence, r.ReportedBy, r.Temperature, r.Symptoms, r.Note }).ToListAsync(ct);
+        // The same reading sent again by the same reporter (a double tap, a resent form) is the one already stored.
+        bool Stored(string by, decimal t, Symptoms s, string? n) => by == reportedBy && t == temperature && s == input.Symptoms && n == note;
+        if (readings.Any(r => Stored(r.ReportedBy, r.Temperature, r.Symptoms, r.Note)))
+            return new ReportOutcome(alarming, null);
+        var report = new HealthReport
         {
-            report = new HealthReport { CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = order.Id, PersonId = order.PersonId, Date = date, Slot = input.Slot };
-            db.HealthReports.Add(report);
-        }
-        report.Temperature = Math.Round(input.Temperature, 1);
-        report.Symptoms = input.Symptoms;
-        report.ReportedBy = reportedBy;
-        report.ReportedAt = now;
-        report.Note = Text.Tidy(input.Note);
-        long? taskId = null;
-        var alarming = MonitoringRules.IsAlarming(report.Temperature, report.Symptoms);
+            CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = order.Id, PersonId = order.PersonId, Date = date, Slot = input.Slot,
+            Sequence = readings.Count == 0 ? 0 : readings.Max(r => r.Sequence) + 1,
+            Temperature = temperature, Symptoms = input.Symptoms, ReportedBy = reportedBy, ReportedAt = now, Note = note,
+        };
+        db.HealthReports.Add(report);
+        // The slot's fever task is raised by its first alarming reading and stays whatever a later reading says.
         WorkTask? task = null;
         if (alarming)
-            task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", TaskTitle.Fever(report.Temperature, report.Symptoms),
-                TaskRaiser.Key("fever", order.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), input.Slot), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
-        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} report {date:yyyy-MM-dd}{(where is null ? "" : " " + where)}{(alarming ? ": alarming" : "")}";
+            task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", TaskTitle.Fever(temperature, input.Symptoms), feverKey, now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
+        var kind = report.Sequence == 0 ? "report" : "re-measurement";
+        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} {kind} {date:yyyy-MM-dd}{(where is null ? "" : " " + where)}{(alarming ? ": alarming" : "")}";
         db.Audit.Rule = alarming ? "monitoring#fever-or-symptom" : order.RuleReference;
-        await db.SaveChangesAsync(ct);
-        taskId = task?.Id;
-        return new ReportOutcome(alarming, taskId);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            // Two readings of one slot sent at the same moment: when the other was this very reading, it is stored.
+            db.ChangeTracker.Clear();
+            var same = await db.HealthReports.AsNoTracking().AnyAsync(r => r.OrderId == order.Id && r.Date == date && r.Slot == input.Slot
+                && r.ReportedBy == reportedBy && r.Temperature == temperature && r.Symptoms == input.Symptoms && r.Note == note, ct);
+            if (same) return new ReportOutcome(alarming, null);
+            throw new ConflictException("report.concurrent", "another reading of this slot was stored at the same moment; send it again");
+        }
+        return new ReportOutcome(alarming, task?.Id);
     }
 
     internal static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));

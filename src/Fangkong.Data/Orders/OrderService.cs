@@ -27,7 +27,10 @@ public sealed record OrderListItem(long Id, long PersonId, string PersonName, st
 public sealed record OrderMeasureItem(int Sequence, string Kind, int FromDay, int ToDay, DateOnly From, DateOnly To, bool Current);
 public sealed record OrderTestItem(long Id, int Day, DateOnly Date, TestStatus Status, DateTime? SampledAt, DateTime? ResultAt, decimal? Ct, string? RecordedBy);
 public sealed record OrderOwnerItem(long Id, string Role, string Name, string? PhoneMasked);
-public sealed record HealthReportItem(DateOnly Date, ReportSlot Slot, decimal Temperature, Symptoms Symptoms, bool Alarming, string ReportedBy, DateTime ReportedAt);
+/// <summary>One reading of a slot; a slot re-measured has several, in the order they were taken (<paramref name="Sequence"/> 0 first).</summary>
+/// <param name="Source"><see cref="ReadingSources.Self"/> (本人) or <see cref="ReadingSources.Staff"/> (工作人员).</param>
+public sealed record HealthReportItem(DateOnly Date, ReportSlot Slot, decimal Temperature, Symptoms Symptoms, bool Alarming, string ReportedBy, DateTime ReportedAt,
+    int Sequence = 0, string Source = ReadingSources.Self);
 public sealed record SpotCheckItem(string Method, SpotCheckOutcome Outcome, string? Note, string CheckedBy, DateTime CheckedAt);
 
 public sealed record OrderDetail(OrderListItem Order, string? Basis, string? StatusReason, long? ArrivalId, string? ReleaseBlocker,
@@ -118,7 +121,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var o = await Load(db, id).AsNoTracking().FirstOrDefaultAsync(ct);
         if (o is null) return null;
         var item = (await ItemsAsync(db, [o], ct))[0];
-        var reports = await db.HealthReports.AsNoTracking().Where(r => r.OrderId == id).OrderByDescending(r => r.Date).ThenByDescending(r => r.Slot).Take(60).ToListAsync(ct);
+        var reports = await db.HealthReports.AsNoTracking().Where(r => r.OrderId == id)
+            .OrderByDescending(r => r.Date).ThenByDescending(r => r.Slot).ThenBy(r => r.Sequence).Take(60).ToListAsync(ct);
         var checks = await db.SpotChecks.AsNoTracking().Where(s => s.OrderId == id).OrderByDescending(s => s.CheckedAt).ToListAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var link = await db.ReportLinks.AsNoTracking().Where(l => l.OrderId == id && l.RevokedAt == null && l.ExpiresAt > now).OrderByDescending(l => l.ExpiresAt).FirstOrDefaultAsync(ct);
@@ -129,7 +133,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             o.Measures.OrderBy(m => m.Sequence).Select(m => new OrderMeasureItem(m.Sequence, m.Kind, m.FromDay, m.ToDay, m.From, m.To, m == current)).ToList(),
             o.Tests.OrderBy(t => t.Day).Select(t => new OrderTestItem(t.Id, t.Day, t.Date, t.Status, t.SampledAt, t.ResultAt, t.Ct, t.RecordedBy)).ToList(),
             o.Owners.Select(w => new OrderOwnerItem(w.Id, w.Role, w.Name, Masking.Phone(w.Phone))).ToList(),
-            reports.Select(r => new HealthReportItem(r.Date, r.Slot, r.Temperature, r.Symptoms, MonitoringRules.IsAlarming(r.Temperature, r.Symptoms), r.ReportedBy, r.ReportedAt)).ToList(),
+            reports.Select(r => new HealthReportItem(r.Date, r.Slot, r.Temperature, r.Symptoms, MonitoringRules.IsAlarming(r.Temperature, r.Symptoms), r.ReportedBy, r.ReportedAt,
+                r.Sequence, ReadingSources.Of(r.ReportedBy))).ToList(),
             checks.Select(s => new SpotCheckItem(s.Method, s.Outcome, s.Note, s.CheckedBy, s.CheckedAt)).ToList(),
             link is not null, link?.ExpiresAt, o.Version, o.RulePackVersion, o.LinkedOrderId);
     }

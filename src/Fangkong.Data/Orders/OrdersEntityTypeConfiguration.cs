@@ -77,8 +77,8 @@ internal sealed class HealthReportEntityTypeConfiguration : IEntityTypeConfigura
         b.Property(r => r.Temperature).HasPrecision(4, 1);
         b.Property(r => r.ReportedBy).HasMaxLength(100).IsRequired();
         b.Property(r => r.Note).HasMaxLength(500);
-        // One report per order, day and slot: a second submission replaces the first.
-        b.HasIndex(r => new { r.OrderId, r.Date, r.Slot }).IsUnique();
+        // Every reading of a slot is kept, numbered in the order they came (a re-measurement never replaces a reading).
+        b.HasIndex(r => new { r.OrderId, r.Date, r.Slot, r.Sequence }).IsUnique();
         b.HasIndex(r => new { r.CountyCode, r.Date });
         b.HasOne<ControlOrder>().WithMany().HasForeignKey(r => r.OrderId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -51,10 +51,13 @@ public sealed class RoundService(IDbContextFactory<FangkongDb> factory, IActorAc
         var orderIds = stays.Select(s => s.OrderId).ToList();
         var reports = orderIds.Count == 0 ? [] : await db.HealthReports.IgnoreQueryFilters().AsNoTracking()
             .Where(h => h.CountyCode == site.CountyCode && orderIds.Contains(h.OrderId) && h.Date == day && h.Slot == slot)
-            .ToDictionaryAsync(h => h.OrderId, ct);
+            .ToListAsync(ct);
+        // A slot re-measured has several readings: the round shows an alarming one first (never hidden by a later normal one), else the first.
+        var shown = reports.GroupBy(h => h.OrderId).ToDictionary(g => g.Key,
+            g => g.OrderByDescending(h => MonitoringRules.IsAlarming(h.Temperature, h.Symptoms)).ThenBy(h => h.Sequence).First());
         var names = await StayService.NamesAsync(db, site.CountyCode, stays.Select(s => s.PersonId), ct);
         var items = stays
-            .Select(s => reports.TryGetValue(s.OrderId, out var h)
+            .Select(s => shown.TryGetValue(s.OrderId, out var h)
                 ? new RoundItem(s.Id, s.Building, s.Floor, s.Number, s.Bed, names.GetValueOrDefault(s.PersonId, ""), h.Temperature, h.Symptoms,
                     MonitoringRules.IsAlarming(h.Temperature, h.Symptoms), h.ReportedBy, h.ReportedAt)
                 : new RoundItem(s.Id, s.Building, s.Floor, s.Number, s.Bed, names.GetValueOrDefault(s.PersonId, ""), null, Symptoms.None, false, null, null))

@@ -784,6 +784,53 @@ public class ClosedLoopTests
         Assert.Null(await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, new ReportInput(ReportSlot.Evening, 36.5m))));
     }
 
+    /// <summary>
+    /// A staff re-measurement after the person's own report is a second reading of the slot, never written over the
+    /// first: the self-reported fever with a cough stays on the order, marked, and its transfer task stays open.
+    /// The same reading sent twice (a double tap, at once or after) is stored once.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AStaffReMeasurement_IsASecondReading_TheSelfReportedFeverStays_AndADoubleTapIsOne(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-09-01 08:00");
+        var orderId = await ActiveCloseContactAsync(db, "2022-09-01");
+        var village = As(Roles.VillageCadre, County);
+        var token = await Run(db, village, sp => Make<MonitoringService>(sp).IssueLinkAsync(orderId));
+        var anonymous = Actor.Anonymous with { Scope = JurisdictionScope.Of(County, County) };
+        var fever = new ReportInput(ReportSlot.Morning, 38.2m, Symptoms.DryCough);
+        var own = await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, fever));
+        Assert.True(own!.Alarming);
+        var taskId = Assert.IsType<long>(own.TaskId);
+        // A double tap of the person's own report, one after the other and two at once: still one reading.
+        var again = await Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, fever));
+        Assert.Equal((true, (long?)null), (again!.Alarming, again.TaskId));
+        SetNow(db, "2022-09-01 08:30");
+        var normal = new ReportInput(ReportSlot.Morning, 36.5m);
+        var staff = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Run(db, village, sp => Make<MonitoringService>(sp).ReportAsync(orderId, normal))));
+        Assert.All(staff, o => Assert.False(o!.Alarming));
+        await Run(db, village, sp => Make<MonitoringService>(sp).ReportAsync(orderId, normal));
+
+        var detail = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!;
+        Assert.Equal(
+            [(0, ReadingSources.Self, 38.2m, Symptoms.DryCough, true), (1, ReadingSources.Staff, 36.5m, Symptoms.None, false)],
+            detail.Reports.Select(r => (r.Sequence, r.Source, r.Temperature, r.Symptoms, r.Alarming)).ToList());
+        Assert.All(detail.Reports, r => Assert.Equal((D("2022-09-01"), ReportSlot.Morning), (r.Date, r.Slot)));
+        Assert.Equal(("self", village.Name), (detail.Reports[0].ReportedBy, detail.Reports[1].ReportedBy));
+        // The fever's task is still there and open: the later normal reading does not close or hide it.
+        var task = (await Run(db, Command, sp => Make<TaskService>(sp).GetAsync(taskId)))!;
+        Assert.Equal(("fever-transfer", TaskStatus.Open), (task.Kind, task.Status));
+        await using var ctx = await db.ContextAsync();
+        Assert.Equal(1, await ctx.Tasks.CountAsync(t => t.OrderId == orderId && t.Kind == "fever-transfer"));
+        // Each stored reading is audited once on the order; the repeats wrote nothing.
+        var reasons = await ctx.AuditEntries.Where(e => e.EntityType == "ControlOrder" && e.EntityId == orderId.ToString(CultureInfo.InvariantCulture) && e.Reason!.StartsWith("morning "))
+            .OrderBy(e => e.Id).Select(e => e.Reason).ToListAsync();
+        Assert.Equal(["morning report 2022-09-01: alarming", "morning re-measurement 2022-09-01"], reasons);
+        // The person's link counts the slot as reported once any reading exists.
+        var view = await Run(db, anonymous, sp => Make<MonitoringService>(sp).LinkViewAsync(token!));
+        Assert.Equal((true, false), (view!.MorningDone, view.EveningDone));
+    }
+
     [Theory, OnSqlite, OnPostgres]
     public async Task Conversion_HappensOnSchedule_AndTheMeasureEndsReleasePending(Engine engine)
     {

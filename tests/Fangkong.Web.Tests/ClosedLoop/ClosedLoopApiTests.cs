@@ -230,6 +230,13 @@ public class ClosedLoopApiTests
         var fever = await (await township.PostJsonAsync($"/api/v1/orders/{orderId}/reports", new { slot = "Morning", temperature = 38.1, symptoms = "DryCough" })).JsonAsync();
         Assert.True(fever.GetProperty("alarming").GetBoolean());
         var taskId = fever.GetProperty("taskId").GetInt64();
+        // A re-measurement is a second reading of the slot: the order lists both, the fever still marked.
+        var normal = await (await township.PostJsonAsync($"/api/v1/orders/{orderId}/reports", new { slot = "Morning", temperature = 36.5 })).JsonAsync();
+        Assert.False(normal.GetProperty("alarming").GetBoolean());
+        var readings = (await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync()).GetProperty("reports").EnumerateArray()
+            .Select(r => (r.GetProperty("slot").GetString(), r.GetProperty("sequence").GetInt32(), r.GetProperty("temperature").GetDecimal(), r.GetProperty("alarming").GetBoolean(), r.GetProperty("source").GetString()))
+            .ToList();
+        Assert.Equal([("Morning", 0, 38.1m, true, "staff"), ("Morning", 1, 36.5m, false, "staff")], readings);
         Assert.Equal("UnderMeasure", (await (await township.GetAsync($"/api/v1/people/{personId}/control-status")).JsonAsync()).GetProperty("status").GetString());
         var link = await (await township.PostJsonAsync($"/api/v1/orders/{orderId}/link", new { })).JsonAsync();
         Assert.Contains("/report/", link.GetProperty("url").GetString());
