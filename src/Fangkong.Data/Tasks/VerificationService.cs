@@ -41,7 +41,14 @@ public sealed record VerificationDetail(VerificationItem Task, string BatchName,
     IReadOnlyList<StageClock> Clocks, IReadOnlyList<TeamMember> Team, bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl,
     VerificationOutcome Outcome, string? OutcomeNote, DateTime? SampledAt, DateTime? ResultAt, string? Result, string? Measure, long? OrderId,
     string? ReturnReason, DateTime? ClosedAt, IReadOnlyList<SourceRowItem> SourceRows, IReadOnlyList<MissItem> Misses, string? Extra,
-    MeasureRule? MeasureRule = null);
+    MeasureRule? MeasureRule = null)
+{
+    /// <summary>
+    /// The detail as it leaves the platform over the API: the team members' phones masked like every other identifier
+    /// (<see cref="Masking.Phone"/>); one is shown in full only through <see cref="VerificationService.RevealAsync"/>, logged.
+    /// </summary>
+    public VerificationDetail WithTeamPhonesMasked() => this with { Team = Team.Select(m => m with { Phone = Masking.Phone(m.Phone) }).ToList() };
+}
 
 /// <summary>A task in the county's manual routing queue, as the routing page lists it (address masked, as on the task page).</summary>
 public sealed record RoutingItem(long Id, long BatchId, string Name, string? IdMasked, string? AddressMasked, string? Origin, string? Reason, DateTime DispatchedAt, int Version);
@@ -160,25 +167,38 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             t.NextDueAt is { } due && due < now, t.Flags, t.Reason, t.Origin, t.EscalationLevel, t.DispatchedAt, t.Version);
 
     /// <summary>
-    /// One pushed identifier of a task in full, for the team that must call or find the person; written to the access
-    /// log with its reason. Null when the task is out of the actor's reach.
+    /// One pushed identifier of a task in full, for the team that must call or find the person, or the phone of one
+    /// member of the task's team (<paramref name="member"/>: the member's team role); written to the access log with
+    /// its reason. Null when the task is out of the actor's reach.
     /// </summary>
-    public async Task<string?> RevealAsync(long id, Fangkong.Data.People.RevealField field, string? reason, CancellationToken ct = default)
+    public async Task<string?> RevealAsync(long id, Fangkong.Data.People.RevealField field, string? reason, string? member = null, CancellationToken ct = default)
     {
         Actor.Require(Permissions.VerificationRead);
         Actor.Require(Permissions.PeopleReveal);
         var why = Fangkong.Data.People.PeopleService.RevealReason(reason);
+        var role = Text.Tidy(member);
+        if (role is not null && field != Fangkong.Data.People.RevealField.Phone) throw new ValidationFailedException([new FieldError("field", "verification.member-phone-only")]);
         await using var db = await factory.CreateDbContextAsync(ct);
         var t = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (t is null) return null;
-        var value = field switch
+        string? value;
+        if (role is not null)
         {
-            Fangkong.Data.People.RevealField.DocumentNumber => t.IdNumber,
-            Fangkong.Data.People.RevealField.Phone => t.Phone,
-            _ => t.Address,
-        };
+            var teamMember = ParseTeam(t.Team).FirstOrDefault(m => m.Role == role)
+                ?? throw new ValidationFailedException([new FieldError("member", "verification.member-unknown")]);
+            value = teamMember.Phone;
+        }
+        else
+            value = field switch
+            {
+                Fangkong.Data.People.RevealField.DocumentNumber => t.IdNumber,
+                Fangkong.Data.People.RevealField.Phone => t.Phone,
+                _ => t.Address,
+            };
+        var changes = new AuditChanges().Set("Field", null, field.ToString());
+        if (role is not null) changes.Set("Member", null, role);
         db.Audit.Record(AuditKind.Access, "verification.reveal", t.CountyCode, t.ScopeKey, "VerificationTask", t.Id.ToString(CultureInfo.InvariantCulture),
-            new AuditChanges().Set("Field", null, field.ToString()), reason: why, rule: "reveal");
+            changes, reason: why, rule: "reveal");
         await db.SaveChangesAsync(ct);
         return value ?? "";
     }

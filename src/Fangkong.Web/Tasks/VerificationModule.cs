@@ -20,6 +20,8 @@ public sealed record VerifyRequest(bool ClearCount, bool ClearIdentity, bool Cle
 public sealed record SampleRequest(DateTime? At, int? Version);
 public sealed record ResultRequest(string? Result, int? Version);
 public sealed record CloseRequest(string? Measure, DateOnly? ExposureDate, string? Note, int? Version);
+/// <param name="Member">The team role of the member whose phone to show (field Phone); empty for the pushed person's own identifiers.</param>
+public sealed record TaskRevealRequest(Fangkong.Data.People.RevealField Field, string? Reason, string? Member = null);
 public sealed record DeadlineProfileWrite(string? Name, List<DeadlineStage> Stages, string? Reason);
 
 /// <summary>
@@ -80,11 +82,13 @@ public static class VerificationModule
             .RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Search")
             .WithSummary("The caller's queue, most urgent first; q is a name, an ID number or a mobile number; place a township's or village's scope key.");
         g.MapGet("/tasks/{id:long}", async Task<Results<Ok<VerificationDetail>, NotFound>> (long id, VerificationService s) =>
-            await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Get");
-        g.MapPost("/tasks/{id:long}/reveal", async Task<Results<Ok<Fangkong.Web.People.RevealResponse>, NotFound>> (long id, Fangkong.Web.People.RevealRequest body, VerificationService s) =>
-                await s.RevealAsync(id, body.Field, body.Reason) is { } value ? TypedResults.Ok(new Fangkong.Web.People.RevealResponse(body.Field, value)) : TypedResults.NotFound())
+            await s.GetAsync(id) is { } d ? TypedResults.Ok(d.WithTeamPhonesMasked()) : TypedResults.NotFound()).RequireAuthorization(Permissions.VerificationRead)
+            .WithName("Verification_Get").WithSummary("One task; identifiers masked, the team members' phones too (reveal shows one in full).");
+        g.MapPost("/tasks/{id:long}/reveal", async Task<Results<Ok<Fangkong.Web.People.RevealResponse>, NotFound>> (long id, TaskRevealRequest body, VerificationService s) =>
+                await s.RevealAsync(id, body.Field, body.Reason, body.Member) is { } value ? TypedResults.Ok(new Fangkong.Web.People.RevealResponse(body.Field, value)) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.PeopleReveal).WithName("Verification_Reveal")
-            .WithSummary("Show one pushed identifier of a task (ID number, phone, address) in full; written to the access log with its reason.");
+            .WithSummary("Show one pushed identifier of a task (ID number, phone, address) in full, or with member (a team role) that member's phone; "
+                + "written to the access log with its reason.");
         g.MapPost("/tasks/{id:long}/team", (long id, TeamRequest body, VerificationService s) => Done(s.NameTeamAsync(id, body.Members ?? [], body.Version)))
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Team").WithSummary("Name the three-person team (roles from configuration).");
         g.MapPost("/tasks/{id:long}/verify", (long id, VerifyRequest b, VerificationService s) =>
