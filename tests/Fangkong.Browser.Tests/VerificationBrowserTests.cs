@@ -203,6 +203,9 @@ public class VerificationBrowserTests
             // The result starts unchosen: the team picks it.
             Assert.Equal("", await phone.InputValueAsync("select[name='Outcome.Result']"));
             Assert.Equal("登记结果", (await phone.InnerTextAsync("#result-form button[type=submit]")).Trim());
+            // The lab's Ct values of a positive, each labelled by its gene (optional).
+            Assert.Equal(("ORF1ab 基因 Ct 值", "N 基因 Ct 值"), ((await phone.InnerTextAsync("label[for=result-orf1ab-ct]")).Trim(), (await phone.InnerTextAsync("label[for=result-n-ct]")).Trim()));
+            await BrowserApp.ShotAsync(phone, "105-verification-result-step-phone");
             await phone.SelectOptionAsync("select[name='Outcome.Result']", "negative");
             await phone.ClickAsync("form:has(select[name='Outcome.Result']) button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已出结果')");
@@ -241,6 +244,7 @@ public class VerificationBrowserTests
             await phone.WaitForSelectorAsync("#record-team a[data-member-phone=cadre]");
             Assert.Equal("tel:13800000001", await phone.GetAttributeAsync("#record-team a[data-member-phone=cadre]", "href"));
             Assert.Equal("13800000001", (await phone.InnerTextAsync("#reveal-value")).Trim());
+            await BrowserApp.ShotAsync(phone, "106-verification-member-phone-revealed");
             // The county's supervisors read the same record on a desk, with the link to the order they may read.
             var supervisor = await app.NewPageAsync();
             await app.SignInAsync(supervisor, "supervisor");
