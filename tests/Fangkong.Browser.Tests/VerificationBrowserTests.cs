@@ -203,6 +203,9 @@ public class VerificationBrowserTests
             // The result starts unchosen: the team picks it.
             Assert.Equal("", await phone.InputValueAsync("select[name='Outcome.Result']"));
             Assert.Equal("登记结果", (await phone.InnerTextAsync("#result-form button[type=submit]")).Trim());
+            // The lab's Ct values of a positive, each labelled by its gene (optional).
+            Assert.Equal(("ORF1ab 基因 Ct 值", "N 基因 Ct 值"), ((await phone.InnerTextAsync("label[for=result-orf1ab-ct]")).Trim(), (await phone.InnerTextAsync("label[for=result-n-ct]")).Trim()));
+            await BrowserApp.ShotAsync(phone, "105-verification-result-step-phone");
             await phone.SelectOptionAsync("select[name='Outcome.Result']", "negative");
             await phone.ClickAsync("form:has(select[name='Outcome.Result']) button[type=submit]");
             await phone.WaitForFunctionAsync("() => document.getElementById('task-status').textContent.includes('已出结果')");
@@ -232,6 +235,16 @@ public class VerificationBrowserTests
             await AssertClosedRecordAsync(phone);
             Assert.Equal(0, await phone.Locator("#task-steps").CountAsync());
             await BrowserApp.ShotAsync(phone, "102-verification-closed-record-phone");
+            // A member's masked phone links to the reveal card, set on that member: with a reason (logged) the number
+            // shows in full in the record, as a link that calls it.
+            await phone.ClickAsync("#record-team [data-role=cadre] a.fk-reveal-member");
+            await phone.WaitForFunctionAsync("() => document.getElementById('reveal-field').value === 'member:cadre'");
+            await phone.FillAsync("#reveal-reason", "联系小组干部");
+            await phone.ClickAsync("#reveal-submit");
+            await phone.WaitForSelectorAsync("#record-team a[data-member-phone=cadre]");
+            Assert.Equal("tel:13800000001", await phone.GetAttributeAsync("#record-team a[data-member-phone=cadre]", "href"));
+            Assert.Equal("13800000001", (await phone.InnerTextAsync("#reveal-value")).Trim());
+            await BrowserApp.ShotAsync(phone, "106-verification-member-phone-revealed");
             // The county's supervisors read the same record on a desk, with the link to the order they may read.
             var supervisor = await app.NewPageAsync();
             await app.SignInAsync(supervisor, "supervisor");
@@ -327,6 +340,8 @@ public class VerificationBrowserTests
         Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", await page.InnerTextAsync("#record-sample [data-fact=done-at]"));
         var close = await page.InnerTextAsync("#record-close");
         Assert.Contains("密切接触者", close);
+        // The closing note is kept with the task (whatever the measure).
+        Assert.Equal("与病例同乘一车", (await page.InnerTextAsync("#record-close [data-fact=close-note]")).Trim());
         Assert.Equal(1, await page.Locator("#record-close [data-fact=order] a[href^='/orders/']").CountAsync());
         Assert.False(string.IsNullOrWhiteSpace(await page.InnerTextAsync("#record-close [data-fact=rule]")));
         // Every stage names the township's account that did it, by its display name.

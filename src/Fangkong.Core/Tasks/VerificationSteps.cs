@@ -25,8 +25,8 @@ public static class VerificationSteps
             [nameof(VerificationTask.ClearCount), nameof(VerificationTask.ClearIdentity), nameof(VerificationTask.ClearLocation),
              nameof(VerificationTask.ClearControl), nameof(VerificationTask.Outcome), nameof(VerificationTask.OutcomeNote)]),
         (VerificationStage.Sample, nameof(VerificationTask.SampledAt), []),
-        (VerificationStage.Result, nameof(VerificationTask.ResultAt), [nameof(VerificationTask.Result)]),
-        (VerificationStage.Close, nameof(VerificationTask.ClosedAt), [nameof(VerificationTask.Measure), nameof(VerificationTask.OrderId)]),
+        (VerificationStage.Result, nameof(VerificationTask.ResultAt), [nameof(VerificationTask.Result), nameof(VerificationTask.Orf1abCt), nameof(VerificationTask.NCt)]),
+        (VerificationStage.Close, nameof(VerificationTask.ClosedAt), [nameof(VerificationTask.Measure), nameof(VerificationTask.OrderId), nameof(VerificationTask.CloseNote)]),
     ];
 
     /// <summary>The author of every stage recorded now, in stage order; <paramref name="changes"/> oldest first.</summary>

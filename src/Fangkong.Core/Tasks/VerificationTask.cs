@@ -115,11 +115,17 @@ public sealed class VerificationTask : IJurisdictionOwned
     public DateTime? ResultAt { get; set; }
     /// <summary>negative / positive.</summary>
     public string? Result { get; set; }
+    /// <summary>The ORF1ab gene's cycle threshold as the lab reported it with a positive result (<see cref="ResultCt"/>).</summary>
+    public decimal? Orf1abCt { get; set; }
+    /// <summary>The N gene's cycle threshold as the lab reported it with a positive result.</summary>
+    public decimal? NCt { get; set; }
     public DateTime? ClosedAt { get; set; }
     /// <summary>The control order opened under the rule pack, if any.</summary>
     public long? OrderId { get; set; }
     /// <summary>The measure decided: a rule-pack reason (close-contact…) or "none".</summary>
     public string? Measure { get; set; }
+    /// <summary>The closing note (why this measure, what was agreed), whatever the measure, "none" included.</summary>
+    public string? CloseNote { get; set; }
     public string? ReturnReason { get; set; }
     /// <summary>Unknown columns of the first source row, as JSON.</summary>
     public string? Extra { get; set; }

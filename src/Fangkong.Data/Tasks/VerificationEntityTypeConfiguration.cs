@@ -27,6 +27,9 @@ internal sealed class VerificationTaskEntityTypeConfiguration : IEntityTypeConfi
         b.Property(t => t.OutcomeNote).HasMaxLength(500);
         b.Property(t => t.Result).HasMaxLength(20);
         b.Property(t => t.Measure).HasMaxLength(60);
+        b.Property(t => t.Orf1abCt).HasPrecision(4, 1);
+        b.Property(t => t.NCt).HasPrecision(4, 1);
+        b.Property(t => t.CloseNote).HasMaxLength(500);
         b.Property(t => t.ReturnReason).HasMaxLength(500);
         b.Property(t => t.Extra).HasMaxLength(4000);
         b.Property(t => t.Version).IsConcurrencyToken();

@@ -41,7 +41,14 @@ public sealed record VerificationDetail(VerificationItem Task, string BatchName,
     IReadOnlyList<StageClock> Clocks, IReadOnlyList<TeamMember> Team, bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl,
     VerificationOutcome Outcome, string? OutcomeNote, DateTime? SampledAt, DateTime? ResultAt, string? Result, string? Measure, long? OrderId,
     string? ReturnReason, DateTime? ClosedAt, IReadOnlyList<SourceRowItem> SourceRows, IReadOnlyList<MissItem> Misses, string? Extra,
-    MeasureRule? MeasureRule = null);
+    MeasureRule? MeasureRule = null, decimal? Orf1abCt = null, decimal? NCt = null, string? CloseNote = null)
+{
+    /// <summary>
+    /// The detail as it leaves the platform over the API: the team members' phones masked like every other identifier
+    /// (<see cref="Masking.Phone"/>); one is shown in full only through <see cref="VerificationService.RevealAsync"/>, logged.
+    /// </summary>
+    public VerificationDetail WithTeamPhonesMasked() => this with { Team = Team.Select(m => m with { Phone = Masking.Phone(m.Phone) }).ToList() };
+}
 
 /// <summary>A task in the county's manual routing queue, as the routing page lists it (address masked, as on the task page).</summary>
 public sealed record RoutingItem(long Id, long BatchId, string Name, string? IdMasked, string? AddressMasked, string? Origin, string? Reason, DateTime DispatchedAt, int Version);
@@ -50,6 +57,9 @@ public sealed record RouteManyResult(int Routed, int Skipped);
 
 public sealed record VerifyInput(bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl, VerificationOutcome Outcome, string? Note);
 public sealed record CloseInput(string? Measure, DateOnly? ExposureDate, string? Note);
+/// <param name="Orf1abCt">The ORF1ab gene's Ct the lab reported with a positive result (optional, <see cref="ResultCt"/>).</param>
+/// <param name="NCt">The N gene's Ct (optional).</param>
+public sealed record ResultInput(string? Result, decimal? Orf1abCt = null, decimal? NCt = null);
 
 /// <summary>
 /// Working a pushed verification task: the township names its team, the team records the four clears and the
@@ -160,25 +170,38 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             t.NextDueAt is { } due && due < now, t.Flags, t.Reason, t.Origin, t.EscalationLevel, t.DispatchedAt, t.Version);
 
     /// <summary>
-    /// One pushed identifier of a task in full, for the team that must call or find the person; written to the access
-    /// log with its reason. Null when the task is out of the actor's reach.
+    /// One pushed identifier of a task in full, for the team that must call or find the person, or the phone of one
+    /// member of the task's team (<paramref name="member"/>: the member's team role); written to the access log with
+    /// its reason. Null when the task is out of the actor's reach.
     /// </summary>
-    public async Task<string?> RevealAsync(long id, Fangkong.Data.People.RevealField field, string? reason, CancellationToken ct = default)
+    public async Task<string?> RevealAsync(long id, Fangkong.Data.People.RevealField field, string? reason, string? member = null, CancellationToken ct = default)
     {
         Actor.Require(Permissions.VerificationRead);
         Actor.Require(Permissions.PeopleReveal);
         var why = Fangkong.Data.People.PeopleService.RevealReason(reason);
+        var role = Text.Tidy(member);
+        if (role is not null && field != Fangkong.Data.People.RevealField.Phone) throw new ValidationFailedException([new FieldError("field", "verification.member-phone-only")]);
         await using var db = await factory.CreateDbContextAsync(ct);
         var t = await db.VerificationTasks.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (t is null) return null;
-        var value = field switch
+        string? value;
+        if (role is not null)
         {
-            Fangkong.Data.People.RevealField.DocumentNumber => t.IdNumber,
-            Fangkong.Data.People.RevealField.Phone => t.Phone,
-            _ => t.Address,
-        };
+            var teamMember = ParseTeam(t.Team).FirstOrDefault(m => m.Role == role)
+                ?? throw new ValidationFailedException([new FieldError("member", "verification.member-unknown")]);
+            value = teamMember.Phone;
+        }
+        else
+            value = field switch
+            {
+                Fangkong.Data.People.RevealField.DocumentNumber => t.IdNumber,
+                Fangkong.Data.People.RevealField.Phone => t.Phone,
+                _ => t.Address,
+            };
+        var changes = new AuditChanges().Set("Field", null, field.ToString());
+        if (role is not null) changes.Set("Member", null, role);
         db.Audit.Record(AuditKind.Access, "verification.reveal", t.CountyCode, t.ScopeKey, "VerificationTask", t.Id.ToString(CultureInfo.InvariantCulture),
-            new AuditChanges().Set("Field", null, field.ToString()), reason: why, rule: "reveal");
+            changes, reason: why, rule: "reveal");
         await db.SaveChangesAsync(ct);
         return value ?? "";
     }
@@ -224,7 +247,8 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         return new VerificationDetail(Item(t, now), batch, t.PersonId, Masking.Address(t.Address, 8), t.PushedAt, clocks, ParseTeam(t.Team),
             t.ClearCount, t.ClearIdentity, t.ClearLocation, t.ClearControl, t.Outcome, t.OutcomeNote, t.SampledAt, t.ResultAt, t.Result, t.Measure,
             t.OrderId, t.ReturnReason, t.ClosedAt, sources,
-            misses.Select(m => new MissItem(m.Stage, m.ScopeKey, directory.PlaceLabel(m.ScopeKey), m.DueAt, m.RecordedAt, m.Level)).ToList(), t.Extra, rule);
+            misses.Select(m => new MissItem(m.Stage, m.ScopeKey, directory.PlaceLabel(m.ScopeKey), m.DueAt, m.RecordedAt, m.Level)).ToList(), t.Extra, rule,
+            t.Orf1abCt, t.NCt, t.CloseNote);
     }
 
     private static DateTime? DoneAt(VerificationTask t, VerificationStage stage) => stage switch
@@ -327,13 +351,28 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             return "sampled";
         }, ct);
 
-    public async Task<bool> ResultAsync(long id, string? result, int? version = null, CancellationToken ct = default)
+    public Task<bool> ResultAsync(long id, string? result, int? version = null, CancellationToken ct = default) =>
+        ResultAsync(id, new ResultInput(result), version, ct);
+
+    /// <summary>
+    /// The result, with the Ct values the lab reported for a positive one (each optional, 0–45, one decimal; a negative
+    /// carries none). Recorded again, the result replaces the values recorded before.
+    /// </summary>
+    public async Task<bool> ResultAsync(long id, ResultInput input, int? version = null, CancellationToken ct = default)
     {
-        var r = Text.Tidy(result)?.ToLowerInvariant();
+        var r = Text.Tidy(input.Result)?.ToLowerInvariant();
         // No choice is not a result (the page's select starts empty): said as such, not as a wrong value.
         if (r is null) throw new ValidationFailedException([new FieldError("result", "result.required")]);
         if (r is not ("negative" or "positive")) throw new ValidationFailedException([new FieldError("result", "verification.result-values")]);
-        return await RecordResultAsync(id, r, version, ct);
+        var errors = new List<FieldError>();
+        foreach (var (field, value, range) in new[] { ("orf1abCt", input.Orf1abCt, "verification.orf1ab-ct-range"), ("nCt", input.NCt, "verification.n-ct-range") })
+        {
+            if (value is not { } v) continue;
+            if (!ResultCt.Valid(v)) errors.Add(new FieldError(field, range));
+            else if (r != "positive") errors.Add(new FieldError(field, "verification.ct-positive-only"));
+        }
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        return await RecordResultAsync(id, r, input.Orf1abCt, input.NCt, version, ct);
     }
 
     /// <summary>
@@ -344,16 +383,20 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         await Orders.TaskRaiser.RaiseAsync(db, t.CountyCode, t.ScopeKey, "positive-transfer", TaskTitle.VerificationPositive(t.Id), $"verification-positive:{t.Id}", Now,
             TimeSpan.FromMinutes(options.Value.Monitoring.AlertMinutes), t.PersonId, ct: ct);
 
-    private Task<bool> RecordResultAsync(long id, string r, int? version, CancellationToken ct)
+    private Task<bool> RecordResultAsync(long id, string r, decimal? orf1abCt, decimal? nCt, int? version, CancellationToken ct)
     {
         return ChangeAsync(id, version, VerificationStage.Result, t =>
         {
             RequireWorking(t);
             if (t.SampledAt is null) throw new ConflictException("verification.result-needs-sample", "record the sample first");
             t.Result = r;
+            t.Orf1abCt = orf1abCt;
+            t.NCt = nCt;
             t.ResultAt ??= Now;
             if (t.Status < VerificationStatus.Resulted) t.Status = VerificationStatus.Resulted;
-            return "result: " + r;
+            var cts = string.Join(", ", new[] { ("ORF1ab Ct", orf1abCt), ("N Ct", nCt) }.Where(c => c.Item2 is not null)
+                .Select(c => c.Item1 + " " + c.Item2!.Value.ToString("0.0", CultureInfo.InvariantCulture)));
+            return "result: " + r + (cts.Length > 0 ? $" ({cts})" : "");
         }, ct, rule: r == "positive" ? "verification#positive" : null,
         alsoInTransaction: r == "positive" ? (db, t) => RaisePositiveAsync(db, t, ct) : null);
     }
@@ -365,6 +408,10 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     public async Task<bool> CloseAsync(long id, CloseInput input, OrderService orders, int? version = null, CancellationToken ct = default)
     {
         var measure = Text.Tidy(input.Measure)?.ToLowerInvariant() ?? throw new ValidationFailedException([new FieldError("measure", "required")]);
+        // The note is the task's own record of the decision, whatever the measure ("none" included); a measure that
+        // opens an order carries it into the order's note as well.
+        var note = Text.Tidy(input.Note);
+        if (note is { Length: > 500 }) throw new ValidationFailedException([new FieldError("note", "field.too-long")]);
         // The order and the closed task are one transaction: a refused order leaves the task open, a lost race on the
         // task leaves no order behind.
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -385,17 +432,18 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             if (task.PersonId is not { } personId) throw new ConflictException("verification.no-person", "the task has no person");
             var sample = task.SampledAt is { } sampled ? (sampled, task.ResultAt, task.Result) : ((DateTime, DateTime?, string?)?)null;
             var order = await orders.OpenForTaskAsync(db, id, personId, task.ScopeKey, measure, input.ExposureDate ?? DateOnly.FromDateTime(task.DispatchedAt.AddHours(8)),
-                $"协查 task {id}" + (Text.Tidy(input.Note) is { } n ? ": " + n : ""), sample, ct);
+                $"协查 task {id}" + (note is not null ? ": " + note : ""), sample, ct);
             orderId = order.Id;
         }
         var closed = await SaveAsync(Actor, id, version, t =>
         {
             RequireWorking(t);
             t.Measure = measure;
+            t.CloseNote = note;
             t.OrderId = orderId;
             t.ClosedAt = Now;
             t.Status = VerificationStatus.Closed;
-            return measure == "none" ? "closed: no measure needed" : $"closed: {measure}, order {orderId}";
+            return (measure == "none" ? "closed: no measure needed" : $"closed: {measure}, order {orderId}") + (note is null ? "" : $" ({note})");
         }, $"deadline#{VerificationStage.Close.ToString().ToLowerInvariant()}", measure == "none" ? null : $"order#{orderId}", ct, db);
         if (closed) await transaction.CommitAsync(ct);
         return closed;

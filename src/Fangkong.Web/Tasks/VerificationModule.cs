@@ -18,8 +18,10 @@ public sealed record VersionedReason(string? Reason, int? Version);
 public sealed record TeamRequest(List<TeamMember> Members, int? Version);
 public sealed record VerifyRequest(bool ClearCount, bool ClearIdentity, bool ClearLocation, bool ClearControl, VerificationOutcome Outcome, string? Note, int? Version);
 public sealed record SampleRequest(DateTime? At, int? Version);
-public sealed record ResultRequest(string? Result, int? Version);
+public sealed record ResultRequest(string? Result, int? Version, decimal? Orf1abCt = null, decimal? NCt = null);
 public sealed record CloseRequest(string? Measure, DateOnly? ExposureDate, string? Note, int? Version);
+/// <param name="Member">The team role of the member whose phone to show (field Phone); empty for the pushed person's own identifiers.</param>
+public sealed record TaskRevealRequest(Fangkong.Data.People.RevealField Field, string? Reason, string? Member = null);
 public sealed record DeadlineProfileWrite(string? Name, List<DeadlineStage> Stages, string? Reason);
 
 /// <summary>
@@ -80,11 +82,13 @@ public static class VerificationModule
             .RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Search")
             .WithSummary("The caller's queue, most urgent first; q is a name, an ID number or a mobile number; place a township's or village's scope key.");
         g.MapGet("/tasks/{id:long}", async Task<Results<Ok<VerificationDetail>, NotFound>> (long id, VerificationService s) =>
-            await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.VerificationRead).WithName("Verification_Get");
-        g.MapPost("/tasks/{id:long}/reveal", async Task<Results<Ok<Fangkong.Web.People.RevealResponse>, NotFound>> (long id, Fangkong.Web.People.RevealRequest body, VerificationService s) =>
-                await s.RevealAsync(id, body.Field, body.Reason) is { } value ? TypedResults.Ok(new Fangkong.Web.People.RevealResponse(body.Field, value)) : TypedResults.NotFound())
+            await s.GetAsync(id) is { } d ? TypedResults.Ok(d.WithTeamPhonesMasked()) : TypedResults.NotFound()).RequireAuthorization(Permissions.VerificationRead)
+            .WithName("Verification_Get").WithSummary("One task; identifiers masked, the team members' phones too (reveal shows one in full).");
+        g.MapPost("/tasks/{id:long}/reveal", async Task<Results<Ok<Fangkong.Web.People.RevealResponse>, NotFound>> (long id, TaskRevealRequest body, VerificationService s) =>
+                await s.RevealAsync(id, body.Field, body.Reason, body.Member) is { } value ? TypedResults.Ok(new Fangkong.Web.People.RevealResponse(body.Field, value)) : TypedResults.NotFound())
             .RequireAuthorization(Permissions.PeopleReveal).WithName("Verification_Reveal")
-            .WithSummary("Show one pushed identifier of a task (ID number, phone, address) in full; written to the access log with its reason.");
+            .WithSummary("Show one pushed identifier of a task (ID number, phone, address) in full, or with member (a team role) that member's phone; "
+                + "written to the access log with its reason.");
         g.MapPost("/tasks/{id:long}/team", (long id, TeamRequest body, VerificationService s) => Done(s.NameTeamAsync(id, body.Members ?? [], body.Version)))
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Team").WithSummary("Name the three-person team (roles from configuration).");
         g.MapPost("/tasks/{id:long}/verify", (long id, VerifyRequest b, VerificationService s) =>
@@ -92,11 +96,12 @@ public static class VerificationModule
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Verify").WithSummary("The four clears and the outcome.");
         g.MapPost("/tasks/{id:long}/sample", (long id, SampleRequest b, VerificationService s) => Done(s.SampleAsync(id, b.At, b.Version)))
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Sample");
-        g.MapPost("/tasks/{id:long}/result", (long id, ResultRequest b, VerificationService s) => Done(s.ResultAsync(id, b.Result, b.Version)))
-            .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Result");
+        g.MapPost("/tasks/{id:long}/result", (long id, ResultRequest b, VerificationService s) => Done(s.ResultAsync(id, new ResultInput(b.Result, b.Orf1abCt, b.NCt), b.Version)))
+            .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Result")
+            .WithSummary("negative or positive; a positive may carry the lab's Ct values (orf1abCt, nCt: 0–45, one decimal).");
         g.MapPost("/tasks/{id:long}/close", (long id, CloseRequest b, VerificationService s, OrderService orders) =>
             Done(s.CloseAsync(id, new CloseInput(b.Measure, b.ExposureDate, b.Note), orders, b.Version)))
-            .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Close").WithSummary("Close with the measure decided (a rule-pack reason opens a control order; \"none\" closes without).");
+            .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Close").WithSummary("Close with the measure decided (a rule-pack reason opens a control order; \"none\" closes without); the note is kept with the task either way.");
         g.MapPost("/tasks/{id:long}/return", (long id, VersionedReason b, VerificationService s) => Done(s.ReturnAsync(id, b.Reason, b.Version)))
             .RequireAuthorization(Permissions.VerificationWork).WithName("Verification_Return").WithSummary("Back to the county's routing queue with a reason.");
         g.MapPost("/tasks/{id:long}/transfer", (long id, TargetRequest b, VerificationService s) => Done(s.TransferAsync(id, b.Target, b.Reason, b.Version)))

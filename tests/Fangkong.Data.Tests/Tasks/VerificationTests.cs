@@ -685,6 +685,81 @@ public class VerificationTests
         Assert.Null(await Run(db, As(Roles.TownshipTeam, other), sp => Service(sp).GetAsync(task.Id)));
     }
 
+    /// <summary>
+    /// A positive result keeps the Ct values the lab reported (ORF1ab, N: optional, 0–45, one decimal), each refused
+    /// out of range on its own field, and none with a negative; the closing note is kept with the task whatever the
+    /// measure, "none" included.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task APositiveResult_KeepsItsCtValues_AndTheClosingNote_IsKeptWithMeasureNone(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        VerificationTask first, second;
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            first = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+            second = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[1].Name);
+        }
+        VerificationService Service(IServiceProvider sp) => Make<VerificationService>(sp);
+        async Task<Actor> SampledAsync(VerificationTask task)
+        {
+            var unit = As(Roles.TownshipTeam, task.ScopeKey[..ScopeKey.TownshipLength]);
+            Assert.True(await Run(db, unit, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", null), new("police", "李警官", null), new("health-worker", "王医生", null)])));
+            Assert.True(await Run(db, unit, sp => Service(sp).VerifyAsync(task.Id, new VerifyInput(true, true, true, true, VerificationOutcome.FoundInCounty, "在家"))));
+            Assert.True(await Run(db, unit, sp => Service(sp).SampleAsync(task.Id)));
+            return unit;
+        }
+        var unit = await SampledAsync(first);
+
+        // Out of range or with two decimals: refused on the field named, nothing recorded.
+        foreach (var (orf, n, errors) in new (decimal?, decimal?, (string, string)[])[]
+                 {
+                     (45.1m, null, [("orf1abCt", "verification.orf1ab-ct-range")]),
+                     (null, -0.5m, [("nCt", "verification.n-ct-range")]),
+                     (28.55m, 46m, [("orf1abCt", "verification.orf1ab-ct-range"), ("nCt", "verification.n-ct-range")]),
+                 })
+        {
+            var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, unit, sp => Service(sp).ResultAsync(first.Id, new ResultInput("positive", orf, n))));
+            Assert.Equal(errors, refused.Errors.Select(e => (e.Field, e.Code)));
+        }
+        // A negative carries no Ct.
+        var negativeWithCt = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, unit, sp => Service(sp).ResultAsync(first.Id, new ResultInput("negative", 36.0m, null))));
+        Assert.Equal(("orf1abCt", "verification.ct-positive-only"), (Assert.Single(negativeWithCt.Errors).Field, negativeWithCt.Errors[0].Code));
+        var nothing = (await Run(db, unit, sp => Service(sp).GetAsync(first.Id)))!;
+        Assert.Equal((null, null, null), (nothing.Result, nothing.Orf1abCt, nothing.NCt));
+
+        // The edges are values: 0 and 45.
+        Assert.True(await Run(db, unit, sp => Service(sp).ResultAsync(first.Id, new ResultInput("positive", 0m, 45m))));
+        Assert.True(await Run(db, unit, sp => Service(sp).ResultAsync(first.Id, new ResultInput("positive", 28.5m, 30.1m))));
+        var positive = (await Run(db, unit, sp => Service(sp).GetAsync(first.Id)))!;
+        Assert.Equal(("positive", 28.5m, 30.1m), (positive.Result, positive.Orf1abCt, positive.NCt));
+        // Recorded again, the result replaces both values (a Ct left out is no longer stated).
+        Assert.True(await Run(db, unit, sp => Service(sp).ResultAsync(first.Id, new ResultInput("positive", 27.9m, null))));
+        positive = (await Run(db, unit, sp => Service(sp).GetAsync(first.Id)))!;
+        Assert.Equal(("positive", 27.9m, (decimal?)null), (positive.Result, positive.Orf1abCt, positive.NCt));
+        // Read through the model as stored (one decimal on both engines).
+        await using (var ctx = await db.ContextAsync(Command))
+            Assert.Equal(27.9m, await ctx.VerificationTasks.Where(t => t.Id == first.Id).Select(t => t.Orf1abCt).SingleAsync());
+
+        // A note too long is refused; closed with no measure, the note is kept with the task (and no order opened).
+        var other = await SampledAsync(second);
+        Assert.True(await Run(db, other, sp => Service(sp).ResultAsync(second.Id, "negative")));
+        var tooLong = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, other, sp => Service(sp).CloseAsync(second.Id, new CloseInput("none", null, new string('注', 501)), Make<OrderService>(sp))));
+        Assert.Equal(("note", "field.too-long"), (Assert.Single(tooLong.Errors).Field, tooLong.Errors[0].Code));
+        Assert.True(await Run(db, other, sp => Service(sp).CloseAsync(second.Id, new CloseInput("none", null, "  阴性 已解除关注  "), Make<OrderService>(sp))));
+        var closed = (await Run(db, other, sp => Service(sp).GetAsync(second.Id)))!;
+        Assert.Equal((VerificationStatus.Closed, "none", "阴性 已解除关注", (long?)null, (decimal?)null),
+            (closed.Task.Status, closed.Measure, closed.CloseNote, closed.OrderId, closed.Orf1abCt));
+        // A measure that opens an order keeps the note on the task too.
+        Assert.True(await Run(db, unit, sp => Service(sp).CloseAsync(first.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), "同住家属"), Make<OrderService>(sp))));
+        var ordered = (await Run(db, unit, sp => Service(sp).GetAsync(first.Id)))!;
+        Assert.Equal(("close-contact", "同住家属", 27.9m), (ordered.Measure, ordered.CloseNote, ordered.Orf1abCt));
+        Assert.NotNull(ordered.OrderId);
+    }
+
     /// <summary>Names the team, records the four clears, the sample and a negative result, and closes with a measure.</summary>
     private static async Task<OrderListItem> WorkToCloseAsync(TestDatabase db, Actor unit, long taskId, string measure)
     {

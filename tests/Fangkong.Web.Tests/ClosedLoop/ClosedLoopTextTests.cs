@@ -108,6 +108,29 @@ public class ClosedLoopTextTests
             .EnumerateArray().Select(t => t.GetProperty("titleText").GetString()));
     }
 
+    /// <summary>
+    /// A closed task's outcome names who closed it in the reader's brackets and separator: full-width in Chinese
+    /// (结果：…（…）), half-width in English (Outcome: … (…)).
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AClosedTask_NamesWhoClosedIt_InTheLanguagesBrackets(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var orderId = await OrderInForceAsync(app, township);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/orders/{orderId}/tests", new { day = 1, status = "Positive", ct = 22 })).StatusCode);
+        var taskId = (await (await township.GetAsync("/api/v1/tasks?kind=positive-transfer")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/tasks/{taskId}/close", new { outcome = "已转运定点医院" })).StatusCode);
+
+        static string Outcome(string html) => Regex.Replace(System.Net.WebUtility.HtmlDecode(
+            Regex.Match(html, "<div class=\"small\" data-fact=\"outcome\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value), "<[^>]+>", "");
+        var zh = Outcome(await township.GetStringAsync("/tasks?kind=positive-transfer&closed=1"));
+        Assert.Matches("^结果：已转运定点医院（[^()（）]+）$", zh);
+        await township.GetAsync("/culture/en-US?returnUrl=/");
+        var en = Outcome(await township.GetStringAsync("/tasks?kind=positive-transfer&closed=1"));
+        Assert.Matches(@"^Outcome: 已转运定点医院 \([^()（）]+\)$", en);
+    }
+
     /// <summary>Every code a task title may carry has its sentence in both languages.</summary>
     [Fact]
     public void EveryTaskTitleCode_HasItsSentence_InBothLanguages()

@@ -207,6 +207,44 @@ public class VerificationApiTests
         Assert.Equal(15, history[0].GetProperty("profile").GetProperty("stages")[0].GetProperty("minutes").GetInt32());
     }
 
+    /// <summary>
+    /// The team members' phones leave the API masked like every identifier; one is shown in full only through the
+    /// task's reveal, naming the member's role, with a reason written to the access log.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TheTeamsPhones_AreMaskedInTheTask_AndRevealedOneByOne_WithTheAccessLogged(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        var township = await app.SignInAsync("township");
+        var townshipName = (await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync()).GetProperty("name").GetString();
+        var pushed = await command.PostJsonAsync("/api/v1/verification/push", new { batch = "省协-1111", rows = new[] { new { name = "慕容协查", phone = "13755550021", address = $"淅川县{townshipName}" } } });
+        Assert.Equal(HttpStatusCode.OK, pushed.StatusCode);
+        var id = (await (await township.GetAsync("/api/v1/verification/tasks")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetInt64();
+        var team = new { members = new[] { new { role = "cadre", name = "张干部", phone = "13912340001" }, new { role = "police", name = "李警官", phone = "13912340002" },
+            new { role = "health-worker", name = "王医生", phone = "13912340003" } } };
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", team)).StatusCode);
+
+        var text = await (await township.GetAsync($"/api/v1/verification/tasks/{id}")).Content.ReadAsStringAsync();
+        foreach (var phone in new[] { "13912340001", "13912340002", "13912340003", "13755550021" }) Assert.DoesNotContain(phone, text);
+        var members = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("team").EnumerateArray()
+            .Select(m => (m.GetProperty("role").GetString(), m.GetProperty("name").GetString(), m.GetProperty("phone").GetString())).ToList();
+        Assert.Equal([("cadre", "张干部", "139****0001"), ("police", "李警官", "139****0002"), ("health-worker", "王医生", "139****0003")], members);
+
+        // One member's phone in full, with a reason; none without one, none of a role not on the team, and only a phone.
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone", member = "police" })).StatusCode);
+        var unknown = await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone", member = "driver", reason = "电话联系" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("verification.member-unknown", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Address", member = "police", reason = "电话联系" })).StatusCode);
+        var revealed = await (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone", member = "police", reason = "联系小组民警" })).JsonAsync();
+        Assert.Equal("13912340002", revealed.GetProperty("value").GetString());
+        var log = await (await command.GetAsync($"/api/v1/audit/access-log?entityId={id}")).Content.ReadAsStringAsync();
+        Assert.Contains("联系小组民警", log);
+        Assert.Contains("police", log);
+        Assert.DoesNotContain("13912340002", log);
+    }
+
     /// <summary>A list carrying several 推送批次 values: the import answers with its batches, and the queue page shows the split after the upload.</summary>
     [Theory, OnSqlite, OnPostgres]
     public async Task AListOfSeveralBatches_IsSplit_AndThePageShowsTheSplit(Engine engine)
