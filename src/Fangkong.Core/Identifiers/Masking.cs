@@ -39,4 +39,17 @@ public static class Masking
         if (string.IsNullOrEmpty(value) || value.Length <= keep) return value;
         return string.Concat(value.AsSpan(0, keep), "****");
     }
+
+    /// <summary>
+    /// A form that shows a stored phone masked gets the mask back when nobody retyped it. The mask means "keep the
+    /// stored number" only while the field still belongs to the same holder (the same name beside it); under a new
+    /// holder it means no number (the old one belongs to someone else). Anything else typed is taken as typed.
+    /// </summary>
+    public static string? PhoneFromForm(string? submitted, string? stored, bool sameHolder)
+    {
+        if (string.IsNullOrWhiteSpace(submitted)) return null;
+        var typed = submitted.Trim();
+        if (stored is null || typed != Phone(stored)) return typed;
+        return sameHolder ? stored : null;
+    }
 }

@@ -38,4 +38,14 @@ public class PhoneAndMaskingTests
         Assert.Equal("王**", Masking.Name("王建国"));
         Assert.Null(Masking.IdNumber(null));
     }
+
+    [Theory]
+    [InlineData("138****1234", "13800001234", true, "13800001234")]   // the mask sent back: the stored number stays
+    [InlineData("138****1234", "13800001234", false, null)]           // a new member under the old mask: no number
+    [InlineData("13900005678", "13800001234", true, "13900005678")]   // retyped: taken as typed
+    [InlineData(" 13900005678 ", null, false, "13900005678")]
+    [InlineData("", "13800001234", true, null)]                        // cleared: none
+    [InlineData("138****1234", null, true, "138****1234")]            // nothing stored: what was typed (the service validates it)
+    public void PhoneFromForm_KeepsTheStoredNumber_OnlyForTheSameHolder(string submitted, string? stored, bool sameHolder, string? expected) =>
+        Assert.Equal(expected, Masking.PhoneFromForm(submitted, stored, sameHolder));
 }
