@@ -179,6 +179,8 @@ public class VerificationBrowserTests
             await phone.ClickAsync("#step-close > summary");
             // The measure starts on no answer (not on 无需管控 above the green button): the team picks it.
             Assert.Equal("", await phone.InputValueAsync("#close-measure"));
+            // Each reason says what it will order under the rules in force (no closing without seeing the quarantine).
+            Assert.Matches(@"^密切接触者：集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天$", (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForSelectorAsync("#task-message.alert-danger");
@@ -343,6 +345,8 @@ public class VerificationBrowserTests
         // The closing note is kept with the task (whatever the measure).
         Assert.Equal("与病例同乘一车", (await page.InnerTextAsync("#record-close [data-fact=close-note]")).Trim());
         Assert.Equal(1, await page.Locator("#record-close [data-fact=order] a[href^='/orders/']").CountAsync());
+        Assert.Equal("查看管控措施", (await page.InnerTextAsync("#record-close [data-fact=order] a")).Trim());
+        Assert.Matches(@"^集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天$", (await page.InnerTextAsync("#record-close [data-fact=plan]")).Trim());
         Assert.False(string.IsNullOrWhiteSpace(await page.InnerTextAsync("#record-close [data-fact=rule]")));
         // Every stage names the township's account that did it, by its display name.
         foreach (var stage in new[] { "team", "verify", "sample", "result", "close" })

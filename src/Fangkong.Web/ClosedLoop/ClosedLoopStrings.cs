@@ -18,6 +18,14 @@ public static class ClosedLoopStringsExtensions
     public static string TaskTitle(this IStringLocalizer<ClosedLoopStrings> c, string? stored) =>
         Core.Tasks.TaskTitle.Parse(stored) is { } title ? title.Render(key => c[key] is { ResourceNotFound: false } s ? s.Value : null) : stored ?? "";
 
+    /// <summary>A measure kind in words ("centralized-quarantine" → 集中隔离医学观察); an unknown kind as written.</summary>
+    public static string Measure(this IStringLocalizer<ClosedLoopStrings> c, string kind) =>
+        c["Kind_" + kind] is { ResourceNotFound: false } s ? s.Value : kind;
+
+    /// <summary>What a rule orders, in sequence: "集中隔离医学观察 7 天 → 居家健康监测 3 天".</summary>
+    public static string Plan(this IStringLocalizer<ClosedLoopStrings> c, Core.Policy.ReasonRule rule) =>
+        string.Join(" → ", rule.Measures.Select(m => c.Measure(m.Kind) + " " + string.Format(c["DaysN"], m.Days)));
+
     /// <summary>Comma-separated reason codes in words, joined with 、.</summary>
     public static string Reasons(this IStringLocalizer<ClosedLoopStrings> c, string? codes) =>
         string.Join("、", (codes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c.Reason));
