@@ -37,6 +37,11 @@ public sealed class AuditEntry : IJurisdictionOwned
     /// <summary>Canonical JSON of the changes: {"Field":[old,new],…} with sorted keys; identifiers masked.</summary>
     public string? Changes { get; set; }
     public string? Reason { get; set; }
+    /// <summary>The longest reason kept (the column's size): a longer one (a note quoted into it) ends in "…".</summary>
+    public const int ReasonMaxLength = 500;
+    /// <summary>A reason cut to <see cref="ReasonMaxLength"/> characters, so a long note never fails the write.</summary>
+    public static string? ClipReason(string? reason) =>
+        reason is { Length: > ReasonMaxLength } ? string.Concat(reason.AsSpan(0, ReasonMaxLength - 1), "…") : reason;
     /// <summary>The rule that required the change (legal basis), or how it was made (manual, import:42).</summary>
     public string? Rule { get; set; }
     public string? ClientAddress { get; set; }

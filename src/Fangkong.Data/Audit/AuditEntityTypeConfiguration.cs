@@ -16,7 +16,7 @@ internal sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfigurati
         b.Property(e => e.EntityId).HasMaxLength(40);
         b.Property(e => e.ActorId).HasMaxLength(40);
         b.Property(e => e.ActorName).HasMaxLength(100).IsRequired();
-        b.Property(e => e.Reason).HasMaxLength(500);
+        b.Property(e => e.Reason).HasMaxLength(AuditEntry.ReasonMaxLength);
         b.Property(e => e.Rule).HasMaxLength(200);
         b.Property(e => e.ClientAddress).HasMaxLength(64);
         b.Property(e => e.PreviousHash).IsRequired();

@@ -114,6 +114,7 @@ public sealed class AuditRecorder(FangkongDb db)
                 e.ActorId = actor.Id;
                 e.ActorName = actor.Name;
                 e.ClientAddress = actor.ClientAddress;
+                e.Reason = AuditEntry.ClipReason(e.Reason);
                 if (string.IsNullOrEmpty(e.CountyCode)) e.CountyCode = actor.Scope.All ? "000000" : actor.Scope.CountyCode;
                 if (string.IsNullOrEmpty(e.ScopeKey)) e.ScopeKey = e.CountyCode;
             }

@@ -279,7 +279,11 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             var m = members[index];
             var name = PersonRules.NormalizeName(m.Name, out var nameError);
             if (nameError is not null) { errors.Add(new FieldError($"members[{index}].name", nameError)); continue; }
-            var phone = PersonRules.NormalizePhone(m.Phone, out var phoneError);
+            // A phone sent back as the mask the task shows (the page and the API never give it in full) is resolved
+            // against the stored team below; anything else is checked as a phone now.
+            var masked = m.Phone?.Contains('*', StringComparison.Ordinal) == true;
+            string? phoneError = null;
+            var phone = masked ? m.Phone!.Trim() : PersonRules.NormalizePhone(m.Phone, out phoneError);
             if (phoneError is not null) errors.Add(new FieldError($"members[{index}].phone", phoneError));
             clean.Add(new TeamMember(role, name!, phone));
         }
@@ -289,6 +293,14 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         return await ChangeAsync(id, version, VerificationStage.Team, t =>
         {
             RequireWorking(t);
+            // The mask of the stored number keeps it for the same member; under a new name it stands for no number;
+            // a mask of nothing stored is refused (a number cannot be made from it).
+            var stored = ParseTeam(t.Team).GroupBy(x => x.Role, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            clean = clean.Select(m => m.Phone?.Contains('*', StringComparison.Ordinal) != true ? m
+                : m with { Phone = Masking.PhoneFromForm(m.Phone, stored.GetValueOrDefault(m.Role)?.Phone, stored.GetValueOrDefault(m.Role)?.Name == m.Name) }).ToList();
+            var unresolved = clean.Where(m => m.Phone?.Contains('*', StringComparison.Ordinal) == true).ToList();
+            if (unresolved.Count > 0)
+                throw new ValidationFailedException(unresolved.Select(m => new FieldError($"members[{members.ToList().FindIndex(x => x.Role == m.Role)}].phone", "phone.invalid")).ToList());
             t.Team = string.Join('\n', clean.Select(m => $"{m.Role}\t{m.Name}\t{m.Phone}"));
             t.TeamNamedAt ??= Now;
             if (t.Status == VerificationStatus.Dispatched) t.Status = VerificationStatus.TeamNamed;

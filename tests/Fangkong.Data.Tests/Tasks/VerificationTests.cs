@@ -753,11 +753,49 @@ public class VerificationTests
         var closed = (await Run(db, other, sp => Service(sp).GetAsync(second.Id)))!;
         Assert.Equal((VerificationStatus.Closed, "none", "阴性 已解除关注", (long?)null, (decimal?)null),
             (closed.Task.Status, closed.Measure, closed.CloseNote, closed.OrderId, closed.Orf1abCt));
-        // A measure that opens an order keeps the note on the task too.
-        Assert.True(await Run(db, unit, sp => Service(sp).CloseAsync(first.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), "同住家属"), Make<OrderService>(sp))));
+        // A measure that opens an order keeps the note on the task too, a note of the full 500 characters included (the
+        // audit reasons that quote it are cut to their column, not refused by PostgreSQL).
+        var fullNote = "同住家属" + new string('。', 496);
+        Assert.True(await Run(db, unit, sp => Service(sp).CloseAsync(first.Id, new CloseInput("close-contact", new DateOnly(2022, 11, 9), fullNote), Make<OrderService>(sp))));
         var ordered = (await Run(db, unit, sp => Service(sp).GetAsync(first.Id)))!;
-        Assert.Equal(("close-contact", "同住家属", 27.9m), (ordered.Measure, ordered.CloseNote, ordered.Orf1abCt));
+        Assert.Equal(("close-contact", fullNote, 27.9m), (ordered.Measure, ordered.CloseNote, ordered.Orf1abCt));
         Assert.NotNull(ordered.OrderId);
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var reasons = await ctx.AuditEntries.Where(e => e.Reason != null && e.Reason.Length >= 400).Select(e => e.Reason!).ToListAsync();
+            Assert.Contains(reasons, r => r.Length == Core.Audit.AuditEntry.ReasonMaxLength && r.EndsWith('…') && r.Contains("同住家属", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// The task shows team phones masked (page and API); a correction that sends a mask back keeps the stored number for
+    /// the same member, stands for no number under a new name, and is refused where nothing is stored.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATeamCorrection_SendingTheMaskBack_KeepsTheStoredPhone_OnlyForTheSameMember(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        VerificationTask task;
+        await using (var ctx = await db.ContextAsync(Command))
+            task = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+        var unit = As(Roles.TownshipTeam, task.ScopeKey[..ScopeKey.TownshipLength]);
+        VerificationService Service(IServiceProvider sp) => Make<VerificationService>(sp);
+        Assert.True(await Run(db, unit, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", "13800001234"), new("police", "李警官", "13900005678"), new("health-worker", "王医生", null)])));
+        // Corrected: the cadre's mask comes back unchanged (kept); the police officer is replaced, the old mask left in
+        // the box (no number for the new one); the doctor's phone is typed.
+        Assert.True(await Run(db, unit, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", "138****1234"), new("police", "赵警官", "139****5678"), new("health-worker", "王医生", "13700009999")])));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var team = VerificationService.ParseTeam(await ctx.VerificationTasks.Where(t => t.Id == task.Id).Select(t => t.Team).SingleAsync());
+            Assert.Equal([("cadre", "张干部", (string?)"13800001234"), ("police", "赵警官", null), ("health-worker", "王医生", "13700009999")],
+                team.Select(m => (m.Role, m.Name, m.Phone)).ToList());
+        }
+        // A mask with nothing stored behind it is no number: refused on that member's phone.
+        var refused = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, unit, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", "138****1234"), new("police", "赵警官", "139****5678"), new("health-worker", "王医生", "137****9999")])));
+        Assert.Equal(("members[1].phone", "phone.invalid"), (Assert.Single(refused.Errors).Field, refused.Errors[0].Code));
     }
 
     /// <summary>Names the team, records the four clears, the sample and a negative result, and closes with a measure.</summary>
