@@ -89,6 +89,21 @@ public static class MonitoringRules
 {
     public const decimal FeverThreshold = 37.3m;
 
+    /// <summary>
+    /// The same reading from the same reporter within this time is the one already stored (a double tap, a form sent
+    /// again); later, the same values are a genuine re-measurement and are kept.
+    /// </summary>
+    public static readonly TimeSpan ResendWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most readings one slot (an order's morning or evening of a day) holds: enough for every re-measurement a
+    /// fever brings, not an unbounded list from a public link.</summary>
+    public const int MaxReadingsPerSlot = 6;
+
+    /// <summary>Whether a reading is a resend of a stored one: same reporter and values, within <see cref="ResendWindow"/>.</summary>
+    public static bool IsResend(string storedBy, decimal storedTemperature, Symptoms storedSymptoms, string? storedNote, DateTime storedAt,
+        string by, decimal temperature, Symptoms symptoms, string? note, DateTime at) =>
+        storedBy == by && storedTemperature == temperature && storedSymptoms == symptoms && storedNote == note && at - storedAt < ResendWindow;
+
     public static bool IsAlarming(decimal temperature, Symptoms symptoms) => temperature >= FeverThreshold || symptoms != Symptoms.None;
 
     /// <summary>A morning report is due by 11:00, an evening one by 21:00 (county time); configurable by the host.</summary>

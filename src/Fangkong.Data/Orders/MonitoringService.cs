@@ -161,11 +161,13 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         // Every reading of the slot is kept: a re-measurement is added after the others, never written over them
         // (a staff "36.5, none" must not hide the person's own 38.2 °C with a cough).
         var readings = await db.HealthReports.AsNoTracking().Where(r => r.OrderId == order.Id && r.Date == date && r.Slot == input.Slot)
-            .Select(r => new { r.Sequence, r.ReportedBy, r.Temperature, r.Symptoms, r.Note }).ToListAsync(ct);
-        // The same reading sent again by the same reporter (a double tap, a resent form) is the one already stored.
-        bool Stored(string by, decimal t, Symptoms s, string? n) => by == reportedBy && t == temperature && s == input.Symptoms && n == note;
-        if (readings.Any(r => Stored(r.ReportedBy, r.Temperature, r.Symptoms, r.Note)))
+            .Select(r => new { r.Sequence, r.ReportedBy, r.Temperature, r.Symptoms, r.Note, r.ReportedAt }).ToListAsync(ct);
+        // The same reading sent again by the same reporter within minutes (a double tap, a resent form) is the one
+        // already stored; the same values later are a genuine re-measurement.
+        if (readings.Any(r => MonitoringRules.IsResend(r.ReportedBy, r.Temperature, r.Symptoms, r.Note, r.ReportedAt, reportedBy, temperature, input.Symptoms, note, now)))
             return new ReportOutcome(alarming, null);
+        if (readings.Count >= MonitoringRules.MaxReadingsPerSlot)
+            throw new ConflictException("report.slot-full", $"this slot already holds {MonitoringRules.MaxReadingsPerSlot} readings");
         var report = new HealthReport
         {
             CountyCode = order.CountyCode, ScopeKey = order.ScopeKey, OrderId = order.Id, PersonId = order.PersonId, Date = date, Slot = input.Slot,

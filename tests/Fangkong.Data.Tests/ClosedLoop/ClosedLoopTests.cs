@@ -829,6 +829,21 @@ public class ClosedLoopTests
         // The person's link counts the slot as reported once any reading exists.
         var view = await Run(db, anonymous, sp => Make<MonitoringService>(sp).LinkViewAsync(token!));
         Assert.Equal((true, false), (view!.MorningDone, view.EveningDone));
+
+        // The same values two hours later are a genuine re-measurement, kept (only a resend within minutes is one).
+        SetNow(db, "2022-09-01 10:30");
+        await Run(db, village, sp => Make<MonitoringService>(sp).ReportAsync(orderId, normal));
+        for (var i = 0; i < 3; i++)
+        {
+            SetNow(db, $"2022-09-01 1{1 + i}:00");
+            var next = normal with { Temperature = 36.6m + i * 0.1m };
+            await Run(db, village, sp => Make<MonitoringService>(sp).ReportAsync(orderId, next));
+        }
+        // A slot holds six readings at most: a seventh (here from the public link) is refused in words, nothing stored.
+        var full = await Assert.ThrowsAsync<ConflictException>(() => Run(db, anonymous, sp => Make<MonitoringService>(sp).ReportByLinkAsync(token!, fever with { Temperature = 38.6m })));
+        Assert.Equal("report.slot-full", full.Code);
+        var kept = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!;
+        Assert.Equal([(0, 38.2m), (1, 36.5m), (2, 36.5m), (3, 36.6m), (4, 36.7m), (5, 36.8m)], kept.Reports.Select(r => (r.Sequence, r.Temperature)).ToList());
     }
 
     [Theory, OnSqlite, OnPostgres]
