@@ -634,6 +634,9 @@ public class ClosedLoopBrowserTests
         Assert.Contains(contactTownship, shown);
         Assert.Contains("密切接触者", shown);
         Assert.DoesNotContain(contactIdNumber, shown);
+        // Nowhere in the page either: the box and the hidden field carry the number masked.
+        Assert.DoesNotContain(contactIdNumber, await other.ContentAsync());
+        Assert.Equal(Fangkong.Core.Identifiers.Masking.IdNumber(contactIdNumber), await other.InputValueAsync("#open-contact-key"));
         Assert.True(await other.IsCheckedAsync($"#open-contact-matches input[value='{contactOrderId}']"));
         await other.EvaluateAsync("() => document.getElementById('open-contact-lookup').scrollIntoView()");
         await BrowserApp.ShotAsync(other, "79-person-link-contact-phone");
