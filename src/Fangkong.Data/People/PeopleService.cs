@@ -261,9 +261,16 @@ public sealed class PeopleService(
         return why;
     }
 
+    /// <summary>A field a reveal may name (a number outside the three is refused, never read as the address).</summary>
+    internal static void RequireRevealField(RevealField field)
+    {
+        if (!Enum.IsDefined(field)) throw new ValidationFailedException([new FieldError("field", "reveal.field-unknown")]);
+    }
+
     public async Task<string?> RevealAsync(long id, RevealField field, string? reason, CancellationToken ct = default)
     {
         Actor.Require(Permissions.PeopleReveal);
+        RequireRevealField(field);
         var why = RevealReason(reason);
         await using var db = await factory.CreateDbContextAsync(ct);
         var person = await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
@@ -272,7 +279,8 @@ public sealed class PeopleService(
         {
             RevealField.DocumentNumber => person.DocumentNumber,
             RevealField.Phone => person.Phone,
-            _ => person.AddressText,
+            RevealField.Address => person.AddressText,
+            _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
         db.Audit.Record(AuditKind.Access, "person.reveal", person.CountyCode, person.ScopeKey, "Person",
             person.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -178,6 +178,7 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
     {
         Actor.Require(Permissions.VerificationRead);
         Actor.Require(Permissions.PeopleReveal);
+        Fangkong.Data.People.PeopleService.RequireRevealField(field);
         var why = Fangkong.Data.People.PeopleService.RevealReason(reason);
         var role = Text.Tidy(member);
         if (role is not null && field != Fangkong.Data.People.RevealField.Phone) throw new ValidationFailedException([new FieldError("field", "verification.member-phone-only")]);
@@ -196,7 +197,8 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
             {
                 Fangkong.Data.People.RevealField.DocumentNumber => t.IdNumber,
                 Fangkong.Data.People.RevealField.Phone => t.Phone,
-                _ => t.Address,
+                Fangkong.Data.People.RevealField.Address => t.Address,
+                _ => throw new ArgumentOutOfRangeException(nameof(field)),
             };
         var changes = new AuditChanges().Set("Field", null, field.ToString());
         if (role is not null) changes.Set("Member", null, role);

@@ -243,6 +243,16 @@ public class VerificationApiTests
         Assert.Contains("联系小组民警", log);
         Assert.Contains("police", log);
         Assert.DoesNotContain("13912340002", log);
+
+        // A field outside the three is refused (not read as the address).
+        var odd = await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = 9, reason = "电话联系" });
+        Assert.Equal(HttpStatusCode.BadRequest, odd.StatusCode);
+        Assert.Contains("reveal.field-unknown", await odd.Content.ReadAsStringAsync());
+        // A client that only ever saw the masks corrects the team by sending them back: the numbers stay.
+        var corrected = new { members = members.Select(m => new { role = m.Item1, name = m.Item2, phone = m.Item3 }).ToArray() };
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/team", corrected)).StatusCode);
+        var again = await (await township.PostJsonAsync($"/api/v1/verification/tasks/{id}/reveal", new { field = "Phone", member = "cadre", reason = "联系小组干部" })).JsonAsync();
+        Assert.Equal("13912340001", again.GetProperty("value").GetString());
     }
 
     /// <summary>A list carrying several 推送批次 values: the import answers with its batches, and the queue page shows the split after the upload.</summary>
