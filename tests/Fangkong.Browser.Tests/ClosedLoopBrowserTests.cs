@@ -409,6 +409,7 @@ public class ClosedLoopBrowserTests
         Assert.Contains("县级隔离点", await phone.InnerTextAsync("#pack-placements tr[data-reason=close-contact]"));
         Assert.Equal(0, await phone.Locator("#pack-json").CountAsync());
         await AssertInsideTheScreenAsync(phone, "#pack-rules tbody tr:first-child td");
+        await AssertInsideTheScreenAsync(phone, "#packs-table tbody tr:first-child td"); // the list of packs too: a card per pack
         await BrowserApp.ShotAsync(phone, "30b-rule-pack-local-phone");
         await desk.GotoAsync(app.BaseUrl + "/rule-packs/local");
         await desk.WaitForSelectorAsync("#pack-json");
