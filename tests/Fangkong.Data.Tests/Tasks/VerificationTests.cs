@@ -62,6 +62,22 @@ public class VerificationTests
         Run(db, Command, sp => Make<VerificationImporter>(sp).ImportFileAsync(path, Path.GetFileName(path), new VerificationImportOptions(batch)));
 
     /// <summary>A GBK list with every kind of row the issue names, and the exact counts its rules give.</summary>
+    /// <summary>The dirty list imported on 2022-11-10 09:00; the tasks of the registry rows asked for, by their place among them.</summary>
+    private static async Task<VerificationTask[]> ImportedTasksAsync(TestDatabase db, params int[] rows)
+    {
+        SetNow(db, "2022-11-10 09:00");
+        var (path, known) = await DirtyListAsync(db);
+        await ImportAsync(db, path);
+        await using var ctx = await db.ContextAsync(Command);
+        var tasks = new VerificationTask[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var name = known[rows[i]].Name;
+            tasks[i] = await ctx.VerificationTasks.SingleAsync(t => t.Name == name);
+        }
+        return tasks;
+    }
+
     private static async Task<(string Path, (string Name, string Id, string Phone, string Village)[] Known)> DirtyListAsync(TestDatabase db)
     {
         var known = await RegisteredAsync(db);
@@ -627,12 +643,7 @@ public class VerificationTests
     public async Task AClosedTask_NamesWhoDidEachStage_WhereverItStood_AndTheRuleOfItsMeasure(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
-        SetNow(db, "2022-11-10 09:00");
-        var (path, known) = await DirtyListAsync(db);
-        await ImportAsync(db, path);
-        VerificationTask task;
-        await using (var ctx = await db.ContextAsync(Command))
-            task = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+        var task = (await ImportedTasksAsync(db, 0))[0];
         Assert.Equal(ScopeKey.VillageLength, task.ScopeKey.Length); // routed by the household, to the village
         var village = task.ScopeKey;
         var township = village[..ScopeKey.TownshipLength];
@@ -694,15 +705,8 @@ public class VerificationTests
     public async Task APositiveResult_KeepsItsCtValues_AndTheClosingNote_IsKeptWithMeasureNone(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
-        SetNow(db, "2022-11-10 09:00");
-        var (path, known) = await DirtyListAsync(db);
-        await ImportAsync(db, path);
-        VerificationTask first, second;
-        await using (var ctx = await db.ContextAsync(Command))
-        {
-            first = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
-            second = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[1].Name);
-        }
+        var tasks = await ImportedTasksAsync(db, 0, 1);
+        var (first, second) = (tasks[0], tasks[1]);
         VerificationService Service(IServiceProvider sp) => Make<VerificationService>(sp);
         async Task<Actor> SampledAsync(VerificationTask task)
         {
@@ -775,12 +779,7 @@ public class VerificationTests
     public async Task ATeamCorrection_SendingTheMaskBack_KeepsTheStoredPhone_OnlyForTheSameMember(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
-        SetNow(db, "2022-11-10 09:00");
-        var (path, known) = await DirtyListAsync(db);
-        await ImportAsync(db, path);
-        VerificationTask task;
-        await using (var ctx = await db.ContextAsync(Command))
-            task = await ctx.VerificationTasks.SingleAsync(t => t.Name == known[0].Name);
+        var task = (await ImportedTasksAsync(db, 0))[0];
         var unit = As(Roles.TownshipTeam, task.ScopeKey[..ScopeKey.TownshipLength]);
         VerificationService Service(IServiceProvider sp) => Make<VerificationService>(sp);
         Assert.True(await Run(db, unit, sp => Service(sp).NameTeamAsync(task.Id, [new("cadre", "张干部", "13800001234"), new("police", "李警官", "13900005678"), new("health-worker", "王医生", null)])));
