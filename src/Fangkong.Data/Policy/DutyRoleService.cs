@@ -41,14 +41,26 @@ public sealed class DutyRoleService(IDbContextFactory<FangkongDb> factory, IActo
         actor.Current.Require(Permissions.PolicyManage);
         var county = actor.Current.Scope.CountyCode;
         if (string.IsNullOrEmpty(county)) throw new ValidationFailedException([new FieldError("kind", "duty-role.county-required")]);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var role = new DutyRole { CountyCode = county };
-        ValidationFailedException.ThrowIfAny(DutyRoleRules.Apply(role, input, await db.DutyRoles.ToListAsync(ct), creating: true));
-        db.DutyRoles.Add(role);
-        db.Audit.Reason = "duty role added";
-        db.Audit.Rule = "duty-roles";
-        await SaveAsync(db, role, ct);
-        return role.Id;
+        // A code made from the name can collide with one another editor made from the same name a moment earlier (the
+        // unique index refuses the second); then it is made again from the list as it is now. A code the editor typed
+        // is theirs: a collision is reported to them.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            var role = new DutyRole { CountyCode = county };
+            ValidationFailedException.ThrowIfAny(DutyRoleRules.Apply(role, input, await db.DutyRoles.ToListAsync(ct), creating: true));
+            db.DutyRoles.Add(role);
+            db.Audit.Reason = "duty role added";
+            db.Audit.Rule = "duty-roles";
+            try
+            {
+                await SaveAsync(db, role, ct);
+                return role.Id;
+            }
+            catch (ValidationFailedException e) when (string.IsNullOrWhiteSpace(input.Code) && attempt < 5 && e.Errors.Any(x => x.Code == "duty-role.code-taken"))
+            {
+            }
+        }
     }
 
     public async Task<bool> UpdateAsync(long id, DutyRoleInput input, CancellationToken ct = default)

@@ -58,6 +58,23 @@ public class DutyRoleTests
     }
 
     /// <summary>
+    /// Three editors add a role at the same moment, each by a Chinese name alone: each read the list before the others
+    /// saved, so each made the same code from the role's place at the end of it; the unique index refuses the later
+    /// ones, which make their code again from the list as it is then. All three roles exist, each with its own code.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task RolesAddedAtOnce_AllGetTheirOwnCode(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        var ids = await Task.WhenAll(new[] { "司机", "消杀员", "保安" }.Select(name => Task.Run(() =>
+            Run(db, Command, sp => Make<DutyRoleService>(sp).CreateAsync(new DutyRoleInput(DutyRoleKind.Team, null, name, null, null, null))))));
+        var codes = (await ListAsync(db, DutyRoleKind.Team)).Where(r => ids.Contains(r.Id)).Select(r => r.Code).ToList();
+        Assert.Equal(3, codes.Count);
+        Assert.Equal(3, codes.Distinct().Count());
+        Assert.All(codes, c => Assert.StartsWith("role-", c, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// The command centre adds roles by their Chinese names alone: each gets a code made from the name (its place in the
     /// list, as Chinese has no Latin letters), unique in its list, and its English name is the Chinese one; an English
     /// name gives its words, after a retired role's code "-2". A code once made never changes when the role is renamed.
