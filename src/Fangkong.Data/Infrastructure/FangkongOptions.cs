@@ -113,6 +113,9 @@ public sealed class OrderOptions
     /// refused until the oldest leaves the window (counted from the access log, so the limit holds across nodes).
     /// </summary>
     public int CloseContactLookupsPer10Minutes { get; set; } = Core.Orders.CloseContactLookups.DefaultLimit;
+
+    /// <summary>The limit in force: at least one look-up per window, whatever was configured.</summary>
+    public int CloseContactLookupLimit => Math.Max(1, CloseContactLookupsPer10Minutes);
 }
 
 public sealed class ArrivalOptions

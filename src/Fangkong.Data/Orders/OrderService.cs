@@ -243,7 +243,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         if (key is not { } k) throw new ValidationFailedException([new FieldError(CloseContactField, error!)]);
         await using var db = await factory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
-        var limit = Math.Max(1, options.Value.Orders.CloseContactLookupsPer10Minutes);
+        var limit = options.Value.Orders.CloseContactLookupLimit;
         var actorId = Actor.Id;
         var since = now - CloseContactLookups.Window;
         var recent = await db.AuditEntries.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
