@@ -560,8 +560,9 @@ public class ClosedLoopBrowserTests
     [BrowserFact]
     public async Task AContactFoundByTheInvestigation_GetsAnOrderFromTheirPersonPage()
     {
-        await using var app = await BrowserApp.StartAsync(Drill);
-        long personId, secondaryId;
+        // Two county-wide look-ups per account in ten minutes here (30 by default), to see the third refused.
+        await using var app = await BrowserApp.StartAsync(new Dictionary<string, string?>(Drill) { ["Fangkong:Orders:CloseContactLookupsPer10Minutes"] = "2" });
+        long personId, secondaryId, nextSecondaryId;
         string contactIdNumber, contactTownship;
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -570,7 +571,8 @@ public class ClosedLoopBrowserTests
             personId = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township) && p.IdValid).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
             contactIdNumber = (await db.People.IgnoreQueryFilters().FirstAsync(p => p.Id == personId)).DocumentNumber!;
             var township2 = await db.Users.Where(u => u.UserName == "township2").Select(u => u.ScopeKey).FirstAsync();
-            secondaryId = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township2)).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
+            var inTownship2 = await db.People.IgnoreQueryFilters().Where(p => p.ScopeKey.StartsWith(township2)).OrderBy(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
+            (secondaryId, nextSecondaryId) = (inTownship2[0], inTownship2[1]);
             contactTownship = await db.Nodes.IgnoreQueryFilters().Where(n => n.ScopeKey == township).Select(n => n.Name).FirstAsync();
         }
         var desk = await app.NewPageAsync();
@@ -645,6 +647,28 @@ public class ClosedLoopBrowserTests
         await other.WaitForSelectorAsync("#linked-order");
         Assert.Equal("#" + contactOrderId, (await other.InnerTextAsync("#linked-order")).Trim());
         Assert.Contains("密接的密接", await other.InnerTextAsync("body"));
+
+        // Past the account's look-ups in ten minutes (the refused check digit was not one), the next is refused on a
+        // 390-pixel phone with how long to wait, in place of the matches.
+        var cadre = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(cadre, "township2");
+        await cadre.GotoAsync($"{app.BaseUrl}/people/{nextSecondaryId}");
+        await cadre.WaitForSelectorAsync("#person-orders");
+        await cadre.ClickAsync("#person-orders summary");
+        await cadre.SelectOptionAsync("#open-order select[name='Open.Reason']", "secondary-contact");
+        // The limit is told before it is met.
+        Assert.Contains("10分钟内最多查找2次", await cadre.InnerTextAsync("#open-contact-lookup"));
+        await cadre.FillAsync("#open-contact-key", contactIdNumber);
+        await cadre.ClickAsync("#open-contact-find");
+        await cadre.WaitForSelectorAsync("#open-contact-matches");
+        await cadre.FillAsync("#open-contact-key", contactIdNumber);
+        await cadre.ClickAsync("#open-contact-find");
+        await cadre.WaitForSelectorAsync("#open-contact-error");
+        Assert.Contains("10分钟后再试", await cadre.InnerTextAsync("#open-contact-error"));
+        Assert.Equal(0, await cadre.Locator("#open-contact-matches").CountAsync());
+        Assert.True(await cadre.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await cadre.EvaluateAsync("() => document.getElementById('open-contact-lookup').scrollIntoView()");
+        await BrowserApp.ShotAsync(cadre, "79-person-lookup-limited-phone");
     }
 
     [BrowserFact]

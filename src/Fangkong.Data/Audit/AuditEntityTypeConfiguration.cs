@@ -24,6 +24,9 @@ internal sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfigurati
         b.HasIndex(e => new { e.CountyCode, e.Sequence }).IsUnique();
         b.HasIndex(e => new { e.CountyCode, e.ScopeKey });
         b.HasIndex(e => new { e.EntityType, e.EntityId });
+        // An account's own entries of one kind in a time range: the close-contact look-ups it made in the last minutes
+        // (the rate limit) and the last day (the orders it may link to), read without scanning the county's log.
+        b.HasIndex(e => new { e.ActorId, e.Action, e.At });
     }
 }
 

@@ -29,12 +29,17 @@ public sealed class AuditRecorder(FangkongDb db)
     /// <summary>The rule or procedure that required them; "manual" when a person decided.</summary>
     public string? Rule { get; set; }
 
-    /// <summary>Queues an explicit event, written with the next <c>SaveChanges</c>.</summary>
+    /// <summary>
+    /// Queues an explicit event, written with the next <c>SaveChanges</c>. <paramref name="at"/>: when it happened by
+    /// the platform's clock, for an event a rule later counts by that clock (the close-contact look-ups an account made
+    /// in the last minutes); by default the time of writing.
+    /// </summary>
     public void Record(AuditKind kind, string action, string countyCode, string scopeKey,
-        string? entityType = null, string? entityId = null, AuditChanges? changes = null, string? reason = null, string? rule = null)
+        string? entityType = null, string? entityId = null, AuditChanges? changes = null, string? reason = null, string? rule = null, DateTime? at = null)
     {
         _queued.Add(new AuditEntry
         {
+            At = at is { } when ? AuditHasher.TruncateToMicroseconds(when) : default,
             Kind = kind,
             Action = action,
             CountyCode = countyCode,
@@ -110,7 +115,7 @@ public sealed class AuditRecorder(FangkongDb db)
             entries.AddRange(queued);
             foreach (var e in entries)
             {
-                e.At = now;
+                if (e.At == default) e.At = now;
                 e.ActorId = actor.Id;
                 e.ActorName = actor.Name;
                 e.ClientAddress = actor.ClientAddress;

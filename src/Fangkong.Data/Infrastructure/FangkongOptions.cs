@@ -21,6 +21,7 @@ public sealed class FangkongOptions
     public DemoOptions Demo { get; set; } = new();
     public ImportOptions Import { get; set; } = new();
     public MonitoringOptions Monitoring { get; set; } = new();
+    public OrderOptions Orders { get; set; } = new();
     public ClockOptions Clock { get; set; } = new();
     public ArrivalOptions Arrivals { get; set; } = new();
     public VerificationOptions Verification { get; set; } = new();
@@ -102,6 +103,19 @@ public sealed class MonitoringOptions
     public int EscalationMinutes { get; set; } = 120;
     /// <summary>How often the background sweep runs (conversions, due releases, missed reports, escalations).</summary>
     public int SweepSeconds { get; set; } = 60;
+}
+
+/// <summary>Control orders.</summary>
+public sealed class OrderOptions
+{
+    /// <summary>
+    /// County-wide close-contact look-ups (by ID or phone number) one account may make in a sliding 10 minutes; more are
+    /// refused until the oldest leaves the window (counted from the access log, so the limit holds across nodes).
+    /// </summary>
+    public int CloseContactLookupsPer10Minutes { get; set; } = Core.Orders.CloseContactLookups.DefaultLimit;
+
+    /// <summary>The limit in force: at least one look-up per window, whatever was configured.</summary>
+    public int CloseContactLookupLimit => Math.Max(1, CloseContactLookupsPer10Minutes);
 }
 
 public sealed class ArrivalOptions

@@ -29,6 +29,17 @@ public sealed class ConflictException(string code, string message) : Exception(m
     public string? Detail { get; init; }
 }
 
+/// <summary>
+/// The actor asked too often (<see cref="Code"/> names which limit): refused, nothing written, until
+/// <see cref="RetryAfterMinutes"/> have passed. The web layer answers 429.
+/// </summary>
+public sealed class RateLimitedException(string code, int retryAfterMinutes) : Exception($"{code}: try again in {retryAfterMinutes} min")
+{
+    public string Code { get; } = code;
+    /// <summary>Whole minutes until the next attempt is allowed (at least one).</summary>
+    public int RetryAfterMinutes { get; } = retryAfterMinutes;
+}
+
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize)
 {
     public int PageCount => PageSize == 0 ? 0 : (Total + PageSize - 1) / PageSize;

@@ -38,7 +38,10 @@ public sealed record OrderDetail(OrderListItem Order, string? Basis, string? Sta
     IReadOnlyList<HealthReportItem> Reports, IReadOnlyList<SpotCheckItem> SpotChecks, bool HasActiveLink, DateTime? LinkExpiresAt, int Version,
     int RulePackVersion = 0, long? LinkedOrderId = null);
 
-/// <param name="LinkedOrderId">For a secondary contact: the order of the close contact they were exposed to (any order of the county).</param>
+/// <param name="LinkedOrderId">
+/// For a secondary contact: the order of the close contact they were exposed to, within the caller's jurisdiction or
+/// returned to the caller by a close-contact look-up (<see cref="OrderService.FindCloseContactAsync"/>) in the last 24 hours.
+/// </param>
 public sealed record OrderCreate(long PersonId, IReadOnlyList<string> Reasons, DateOnly? ExposureDate, bool Confirm = true, string? Note = null, long? LinkedOrderId = null);
 /// <summary>
 /// A close contact's open order found across the county by an exact identifier, showing only what a cadre of another
@@ -170,7 +173,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         if (await OpenForSameReasonAsync(db, person, reasons, ct) is not null)
             throw new ConflictException("order.already-open", "the person already has an open order for this reason");
         var order = await OpenAsync(db, cache, person, person.ScopeKey, reasons, input.ExposureDate ?? today, today, time.GetUtcNow().UtcDateTime, input.Confirm, ct);
-        if (input.LinkedOrderId is { } linked) order.LinkedOrderId = await LinkAsync(db, order, linked, ct);
+        if (input.LinkedOrderId is { } linked) order.LinkedOrderId = await LinkAsync(db, order, linked, time.GetUtcNow().UtcDateTime, ct);
         db.Audit.Reason = Text.Tidy(input.Note) ?? (input.Confirm ? "order opened" : "order proposed");
         db.Audit.Rule = order.RuleReference;
         await db.SaveChangesAsync(ct);
@@ -178,22 +181,46 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     }
 
     /// <summary>
-    /// The close contact's order a secondary contact's order is linked to: an open order of the county (the contact may
-    /// live in another township; only its tests are read) whose reasons include close contact. Refused for an order whose
-    /// release does not look at a linked contact, an order that is not a close contact's, or one already closed.
+    /// The close contact's order a secondary contact's order is linked to: an open order whose reasons include close
+    /// contact, within the caller's jurisdiction or, kept by another township (only its tests are read), one that a
+    /// close-contact look-up by the same account returned in the last <see cref="CloseContactLookups.LinkWindow"/>.
+    /// Refused for an order whose release does not look at a linked contact, an order that is not a close contact's,
+    /// or one already closed; an order of another township the account did not look up is refused as an unknown one,
+    /// so that neither its existence nor its state is told.
     /// </summary>
-    private static async Task<long> LinkAsync(FangkongDb db, ControlOrder order, long linkedId, CancellationToken ct)
+    private async Task<long> LinkAsync(FangkongDb db, ControlOrder order, long linkedId, DateTime now, CancellationToken ct)
     {
         if (order.ReleaseCondition != OrderRules.OwnAndLinkedContactNegative)
             throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-not-secondary")]);
         var target = await db.Orders.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
-            .Where(o => o.Id == linkedId && o.CountyCode == order.CountyCode).Select(o => new { o.Reasons, o.Status }).FirstOrDefaultAsync(ct);
+            .Where(o => o.Id == linkedId && o.CountyCode == order.CountyCode).Select(o => new { o.Reasons, o.Status, o.ScopeKey }).FirstOrDefaultAsync(ct);
+        if (target is not null && !Actor.Scope.Contains(order.CountyCode, target.ScopeKey) && !await LookedUpAsync(db, linkedId, now, ct)) target = null;
         if (target is null || !target.Reasons.Split(',').Contains(Core.Policy.Reasons.CloseContact))
             throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-not-close-contact")]);
         if (!ControlOrder.IsOpen(target.Status))
             throw new ValidationFailedException([new FieldError("linkedOrderId", "order.link-closed")]);
         return linkedId;
     }
+
+    /// <summary>Whether a close-contact look-up by this account in the last day returned the order (its access-log entry names them).</summary>
+    private async Task<bool> LookedUpAsync(FangkongDb db, long orderId, DateTime now, CancellationToken ct)
+    {
+        var actorId = Actor.Id;
+        var since = now - CloseContactLookups.LinkWindow;
+        var idText = orderId.ToString(CultureInfo.InvariantCulture);
+        // The index finds the account's look-ups of the day; the text test narrows them, the list read back decides.
+        var logged = await db.AuditEntries.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+            .Where(e => e.ActorId == actorId && e.Action == CloseContactLookupAction && e.At > since && e.At <= now && e.Changes != null && e.Changes.Contains(idText))
+            .Select(e => e.Changes).ToListAsync(ct);
+        return logged.Any(changes => CloseContactLookups.Returned(
+            AuditChanges.Parse(changes).Where(c => c.Field == CloseContactLookups.FoundField).Select(c => c.New).FirstOrDefault(), orderId));
+    }
+
+    /// <summary>The access-log action of a close-contact look-up, counted for the rate limit and read for the links it allows.</summary>
+    public const string CloseContactLookupAction = "order.close-contact-lookup";
+
+    /// <summary>The problem code of a look-up refused for being over the account's limit in the last ten minutes.</summary>
+    public const string LookupRateLimited = "lookup.rate-limited";
 
     /// <summary>The field a close contact's identifier is typed into, named in its errors.</summary>
     public const string CloseContactField = "closeContact";
@@ -203,7 +230,11 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     /// number or phone number (<see cref="PersonKey"/>; an ID with a wrong check character is refused, naming the field),
     /// so that a secondary contact kept in one township can be linked to the close contact kept in another. Matched
     /// by the keyed hash only; discloses masked identity, the township, reasons and start date, nothing for a person
-    /// without such an order. Every look-up is written to the access log with who asked and the hash, not the number.
+    /// without such an order. Every look-up is written to the access log with who asked, the hash (not the number) and
+    /// the orders it returned (which the account may then link to). An account may make at most
+    /// <see cref="OrderOptions.CloseContactLookupsPer10Minutes"/> look-ups in a sliding ten minutes, counted from those
+    /// entries so the limit holds across nodes; one more is refused (<see cref="RateLimitedException"/>, nothing written)
+    /// until the oldest that counts leaves the window.
     /// </summary>
     public async Task<IReadOnlyList<CloseContactMatch>> FindCloseContactAsync(string? identifier, CancellationToken ct = default)
     {
@@ -211,6 +242,15 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var (key, error) = PersonKey.Read(identifier, Today);
         if (key is not { } k) throw new ValidationFailedException([new FieldError(CloseContactField, error!)]);
         await using var db = await factory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var limit = options.Value.Orders.CloseContactLookupLimit;
+        var actorId = Actor.Id;
+        var since = now - CloseContactLookups.Window;
+        var recent = await db.AuditEntries.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+            .Where(e => e.ActorId == actorId && e.Action == CloseContactLookupAction && e.At > since && e.At <= now)
+            .OrderByDescending(e => e.At).Take(limit).Select(e => e.At).ToListAsync(ct);
+        var allowance = CloseContactLookups.Check(recent, limit, now);
+        if (!allowance.Allowed) throw new RateLimitedException(LookupRateLimited, allowance.MinutesToWait(now));
         var county = Actor.Scope.CountyCode;
         var hash = k.Kind == PersonKeyKind.ResidentId
             ? db.Protector.Hash(BlindIndex.DocumentPurpose(DocumentType.ResidentId), k.Normalized)!
@@ -230,11 +270,13 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             names.GetValueOrDefault(o.PersonId)?.DocumentMasked,
             o.ScopeKey.Length >= ScopeKey.TownshipLength ? directory.Official(o.ScopeKey[..ScopeKey.TownshipLength])?.Name : null,
             o.Reasons, o.StartDate)).ToList();
-        db.Audit.Record(AuditKind.Access, "order.close-contact-lookup", county, Actor.Scope.Prefix, "ControlOrder",
+        // Stamped by the platform's clock, the one the limit above and the link check count by.
+        db.Audit.Record(AuditKind.Access, CloseContactLookupAction, county, Actor.Scope.Prefix, "ControlOrder",
             matches.Count == 1 ? matches[0].OrderId.ToString(CultureInfo.InvariantCulture) : null,
             new AuditChanges().Set("By", null, k.Kind == PersonKeyKind.ResidentId ? "resident-id" : "phone").Set("Hash", null, Convert.ToHexString(hash))
-                .Set("Found", null, matches.Count.ToString(CultureInfo.InvariantCulture)),
-            reason: "secondary contact link", rule: "lookup");
+                .Set("Found", null, matches.Count.ToString(CultureInfo.InvariantCulture))
+                .Set(CloseContactLookups.FoundField, null, CloseContactLookups.Found(matches.Select(m => m.OrderId))),
+            reason: "secondary contact link", rule: "lookup", at: now);
         await db.SaveChangesAsync(ct);
         return matches;
     }

@@ -7,7 +7,8 @@ namespace Fangkong.Web.Infrastructure;
 
 /// <summary>
 /// Maps the services' exceptions to answers: out of scope → 404 (never confirm that a record exists elsewhere),
-/// forbidden → 403, validation → 400 naming each field, conflicts → 409, anything else → 500. API calls get
+/// forbidden → 403, validation → 400 naming each field, conflicts → 409, asking too often → 429 (with Retry-After and
+/// the sentence saying how long to wait), anything else → 500. API calls get
 /// problem+json (each field error with its stable code in "codes" and a localized sentence in "errors"); pages get a
 /// small error page in the user's language.
 /// </summary>
@@ -27,6 +28,11 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
             return true;
         }
         var details = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = (exception as ConflictException)?.Detail };
+        if (exception is RateLimitedException limited)
+        {
+            details.Detail = Describe(errors, limited);
+            context.Response.Headers.RetryAfter = (limited.RetryAfterMinutes * 60).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (extensions is not null)
             foreach (var (k, v) in extensions) details.Extensions[k] = v;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
@@ -38,6 +44,7 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
             ForbiddenException f => (StatusCodes.Status403Forbidden, "Forbidden", new Dictionary<string, object?> { ["permission"] = f.Permission }),
             ValidationFailedException v => (StatusCodes.Status400BadRequest, "One or more fields are invalid", Validation(v.Errors)),
             ConflictException c => (StatusCodes.Status409Conflict, c.Message, new Dictionary<string, object?> { ["code"] = c.Code }),
+            RateLimitedException r => (StatusCodes.Status429TooManyRequests, r.Message, new Dictionary<string, object?> { ["code"] = r.Code, ["retryAfterMinutes"] = r.RetryAfterMinutes }),
             BadHttpRequestException b when Unreadable(b) is { } field => (StatusCodes.Status400BadRequest, "One or more fields are invalid", Validation([field])),
             BadHttpRequestException b => (b.StatusCode, b.Message, null),
             _ => (StatusCodes.Status500InternalServerError, "An error occurred while processing your request.", null),
@@ -123,6 +130,10 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
     /// <summary>A conflict's sentence in the user's language, followed by what it is with (<see cref="ConflictException.Detail"/>) when given.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, ConflictException conflict) =>
         conflict.Detail is { Length: > 0 } detail ? Describe(errors, conflict.Code) + DetailSeparator(errors) + detail : Describe(errors, conflict.Code);
+
+    /// <summary>A refusal for asking too often, in the user's language, with the minutes to wait.</summary>
+    public static string Describe(IStringLocalizer<ErrorStrings> errors, RateLimitedException limited) =>
+        errors[limited.Code.Replace('.', '_'), limited.RetryAfterMinutes].Value;
 
     /// <summary>A code like "category.unknown:teachr" is localized by its part before the colon, with the rest appended.</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, string code)

@@ -534,10 +534,17 @@ public class ClosedLoopTests
         Assert.Empty(await Find(cancelledContact.DocumentNumber!));
         Assert.Empty(await Find(noOrder.DocumentNumber!));
         Assert.Empty(await Find(secondaryPerson.DocumentNumber!));
-        // The server checks the link whatever the form sent: not to a closed order, not to a secondary contact's.
+        // The server checks the link whatever the form sent: not to a closed order (the one looked up, cancelled since),
+        // not to a secondary contact's.
         var another = people.First(p => p.Id != secondaryPerson.Id && p.ScopeKey.StartsWith(townshipA, StringComparison.Ordinal));
-        Assert.Equal("order.link-closed", (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, cancelled))).Errors.Single().Code);
+        Assert.True(await Run(db, cadreB, sp => Orders(sp).CancelAsync(contactOrder, "判定有误")));
+        Assert.Equal("order.link-closed", (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, contactOrder))).Errors.Single().Code);
         Assert.Equal("order.link-not-close-contact", (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, secondary))).Errors.Single().Code);
+        // Township B's order that no look-up returned (cancelled before any) is refused as an unknown order would be: the
+        // refusal tells neither that it exists nor that it is closed.
+        var unknown = (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, long.MaxValue))).Errors.Single();
+        Assert.Equal(("linkedOrderId", "order.link-not-close-contact"), (unknown.Field, unknown.Code));
+        Assert.Equal(unknown, (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(cadreA, another.Id, Reasons.SecondaryContact, cancelled))).Errors.Single());
         // Only those who manage orders may look.
         await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.CheckpointStaff, townshipA), sp => Orders(sp).FindCloseContactAsync(contact.DocumentNumber)));
 
@@ -549,9 +556,123 @@ public class ClosedLoopTests
         var idHash = Convert.ToHexString(ctx.Protector.Hash(Fangkong.Data.Security.BlindIndex.DocumentPurpose(DocumentType.ResidentId), contact.DocumentNumber)!);
         Assert.Contains(idHash, logged[0].Changes);
         Assert.Equal(contactOrder.ToString(CultureInfo.InvariantCulture), logged[0].EntityId);
+        // It names the orders it returned (what this account may then link to), none for a look-up that found nothing.
+        Assert.Contains((CloseContactLookups.FoundField, (string?)null, (string?)contactOrder.ToString(CultureInfo.InvariantCulture)), AuditChanges.Parse(logged[0].Changes));
+        Assert.DoesNotContain(AuditChanges.Parse(logged[2].Changes), c => c.Field == CloseContactLookups.FoundField);
         Assert.Contains("phone", logged[1].Changes);
         foreach (var secret in new[] { contact.DocumentNumber, contact.Phone!, cancelledContact.DocumentNumber!, noOrder.DocumentNumber! })
             Assert.DoesNotContain(await ctx.AuditEntries.Select(e => e.Changes).ToListAsync(), c => c != null && c.Contains(secret, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The county-wide look-up could be used to probe who is under control anywhere in the county: an account may make
+    /// at most 30 look-ups in a sliding ten minutes, counted from the access log (shared by every node); the 31st is
+    /// refused with the minutes to wait and writes nothing; another account is not affected; once the oldest look-up
+    /// has left the window, one more is allowed.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CloseContactLookUps_AreLimitedTo30InTenMinutes_PerAccount(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-04 09:00");
+        Fangkong.Core.People.Person person;
+        await using (var c = await db.ContextAsync())
+            person = await c.People.Where(p => p.CountyCode == County && p.ScopeKey.Length >= ScopeKey.TownshipLength && p.IdValid
+                && p.DocumentType == DocumentType.ResidentId).OrderBy(p => p.Id).FirstAsync();
+        var township = person.ScopeKey[..ScopeKey.TownshipLength];
+        var cadre = As(Roles.TownshipTeam, township);
+        var colleague = cadre with { Id = "test-colleague", Name = "测试同事" };
+        Task<IReadOnlyList<CloseContactMatch>> Find(Actor actor) => Run(db, actor, sp => Make<OrderService>(sp).FindCloseContactAsync(person.DocumentNumber));
+        async Task<int> Logged(Actor actor)
+        {
+            await using var ctx = await db.ContextAsync(Command);
+            return await ctx.AuditEntries.CountAsync(e => e.Action == OrderService.CloseContactLookupAction && e.ActorId == actor.Id);
+        }
+        async Task AssertRefused(int minutes)
+        {
+            var refused = await Assert.ThrowsAsync<RateLimitedException>(() => Find(cadre));
+            Assert.Equal((OrderService.LookupRateLimited, minutes), (refused.Code, refused.RetryAfterMinutes));
+        }
+
+        // One at 09:00, 29 at 09:05: thirty in ten minutes, each allowed.
+        await Find(cadre);
+        SetNow(db, "2022-10-04 09:05");
+        for (var i = 0; i < 29; i++) await Find(cadre);
+        Assert.Equal(30, await Logged(cadre));
+
+        // The 31st is refused until 09:00's leaves the window at 09:10, and nothing is written for it.
+        SetNow(db, "2022-10-04 09:05:30");
+        await AssertRefused(5);
+        SetNow(db, "2022-10-04 09:09:50");
+        await AssertRefused(1);
+        Assert.Equal(30, await Logged(cadre));
+        // Another account of the same township is not affected.
+        await Find(colleague);
+        Assert.Equal(1, await Logged(colleague));
+
+        // 09:00's has left the window: one more; then the 29 of 09:05 and this one fill it again until 09:15.
+        SetNow(db, "2022-10-04 09:10:30");
+        await Find(cadre);
+        Assert.Equal(31, await Logged(cadre));
+        await AssertRefused(5);
+        Assert.Equal(31, await Logged(cadre));
+    }
+
+    /// <summary>
+    /// A secondary contact's order is linked to an order of the caller's own jurisdiction, or to one of another township
+    /// that a close-contact look-up by the same account returned in the last day; any other order of the county is
+    /// refused exactly as an unknown id is, so linking cannot be used to learn of orders the account cannot see.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task LinkingAnotherTownshipsOrder_NeedsALookUpOfIt_ByTheSameAccount_WithinADay(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-04 09:00");
+        List<Fangkong.Core.People.Person> people;
+        await using (var c = await db.ContextAsync())
+            people = await c.People.Where(p => p.CountyCode == County && p.ScopeKey.Length >= ScopeKey.TownshipLength && p.IdValid
+                && p.DocumentType == DocumentType.ResidentId).OrderBy(p => p.Id).Take(400).ToListAsync();
+        var townshipA = people[0].ScopeKey[..ScopeKey.TownshipLength];
+        var townshipB = people.First(p => !p.ScopeKey.StartsWith(townshipA, StringComparison.Ordinal)).ScopeKey[..ScopeKey.TownshipLength];
+        var inA = people.Where(p => p.ScopeKey.StartsWith(townshipA, StringComparison.Ordinal)).ToList();
+        var inB = people.Where(p => p.ScopeKey.StartsWith(townshipB, StringComparison.Ordinal)).ToList();
+        var cadreA = As(Roles.TownshipTeam, townshipA);
+        var colleagueA = cadreA with { Id = "test-colleague", Name = "测试同事" };
+        var cadreB = As(Roles.TownshipTeam, townshipB) with { Id = "test-cadre-b" };
+        OrderService Orders(IServiceProvider sp) => Make<OrderService>(sp);
+        Task<long> Open(Actor actor, long person, string reason, long? linked = null) =>
+            Run(db, actor, sp => Orders(sp).CreateAsync(new OrderCreate(person, [reason], D("2022-10-03"), LinkedOrderId: linked)));
+        async Task<FieldError> Refused(Actor actor, long person, long linked) =>
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => Open(actor, person, Reasons.SecondaryContact, linked))).Errors.Single();
+
+        var ownContact = await Open(cadreA, inA[0].Id, Reasons.CloseContact);
+        var theirContact = await Open(cadreB, inB[0].Id, Reasons.CloseContact);
+        var unknown = await Refused(cadreA, inA[1].Id, long.MaxValue);
+        Assert.Equal(("linkedOrderId", "order.link-not-close-contact"), (unknown.Field, unknown.Code));
+
+        // Within the cadre's own township: linked without a look-up.
+        var linkedOwn = await Open(cadreA, inA[1].Id, Reasons.SecondaryContact, ownContact);
+        Assert.Equal(ownContact, (await Run(db, cadreA, sp => Orders(sp).GetAsync(linkedOwn)))!.LinkedOrderId);
+
+        // Township B's open close-contact order, never looked up: refused exactly as an unknown id.
+        Assert.Equal(unknown, await Refused(cadreA, inA[2].Id, theirContact));
+        // Looked up by a colleague, not by this account: still refused for this account.
+        Assert.Contains(await Run(db, colleagueA, sp => Orders(sp).FindCloseContactAsync(inB[0].DocumentNumber)), m => m.OrderId == theirContact);
+        Assert.Equal(unknown, await Refused(cadreA, inA[2].Id, theirContact));
+        // A look-up by this account of someone else returns other orders only: still refused.
+        var theirOther = await Open(cadreB, inB[1].Id, Reasons.CloseContact);
+        Assert.Contains(await Run(db, cadreA, sp => Orders(sp).FindCloseContactAsync(inB[1].DocumentNumber)), m => m.OrderId == theirOther);
+        Assert.Equal(unknown, await Refused(cadreA, inA[2].Id, theirContact));
+
+        // Once this account's look-up returned it: linked.
+        Assert.Contains(await Run(db, cadreA, sp => Orders(sp).FindCloseContactAsync(inB[0].DocumentNumber)), m => m.OrderId == theirContact);
+        var linked = await Open(cadreA, inA[2].Id, Reasons.SecondaryContact, theirContact);
+        Assert.Equal(theirContact, (await Run(db, cadreA, sp => Orders(sp).GetAsync(linked)))!.LinkedOrderId);
+
+        // A day after the look-up, the other order it returned may no longer be linked; the own township's still may.
+        SetNow(db, "2022-10-05 09:01");
+        Assert.Equal(unknown, await Refused(cadreA, inA[3].Id, theirOther));
+        await Open(cadreA, inA[3].Id, Reasons.SecondaryContact, ownContact);
     }
 
     [Theory, OnSqlite, OnPostgres]

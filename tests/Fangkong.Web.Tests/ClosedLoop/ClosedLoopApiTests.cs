@@ -320,6 +320,35 @@ public class ClosedLoopApiTests
         await AssertHiddenAsync(township, $"/api/v1/orders/{contactOrder}");
     }
 
+    /// <summary>
+    /// Past the account's limit of look-ups in ten minutes (here 2), the look-up is a 429 problem+json with the code, the
+    /// minutes to wait (also as Retry-After) and the sentence saying so; another account still looks up.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task CloseContactLookup_PastTheAccountsLimit_Is429_WithTheMinutesToWait(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, new Dictionary<string, string?>(Drill) { ["Fangkong:Orders:CloseContactLookupsPer10Minutes"] = "2" });
+        var township = await app.SignInAsync("township");
+        var other = await app.SignInAsync("township2");
+        const string Lookup = "/api/v1/orders/close-contacts/lookup";
+        var body = new { identifier = "13800138000" };
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await township.PostJsonAsync(Lookup, body)).StatusCode);
+
+        var refused = await township.PostJsonAsync(Lookup, body);
+        var text = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)refused.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("lookup.rate-limited", problem.GetProperty("code").GetString());
+        Assert.Equal(10, problem.GetProperty("retryAfterMinutes").GetInt32());
+        Assert.Equal(TimeSpan.FromMinutes(10), refused.Headers.RetryAfter?.Delta);
+        var sentence = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("10", sentence);
+        Assert.DoesNotContain("{0}", sentence);
+        Assert.DoesNotContain("lookup", sentence);
+        Assert.Equal(HttpStatusCode.OK, (await other.PostJsonAsync(Lookup, body)).StatusCode);
+    }
+
     private static async Task<string> LedgerTextAsync(HttpClient client)
     {
         var response = await client.GetAsync("/api/v1/ledgers/export");
