@@ -10,8 +10,7 @@ namespace Fangkong.Bench;
 /// same rows, same columns and same indexes as the real tables — with no application work at all (no parsing,
 /// validation, encryption, look-ups or value conversion) and on the most favourable terms: empty copies of the tables,
 /// every index built once after the load, no foreign keys, one transaction. On PostgreSQL the rows go in by binary
-/// COPY from memory; on SQLite the way the baseline inserts (one prepared statement, values bound, one transaction), from rows
-/// read into memory beforehand. If this floor alone is above a target's
+/// COPY from memory; on SQLite by <c>INSERT … SELECT</c> inside the database (no value crosses into .NET). If this floor alone is above a target's
 /// ratio, no design of the application with these tables can meet it on this machine.
 /// </summary>
 public static class StoreFloor
@@ -96,43 +95,16 @@ public static class StoreFloor
             await Execute(connection, create);
             work.Add((table, where, indexes));
         }
-        // The rows read into memory outside the timing, then written the way the baseline writes: one prepared
-        // statement, values bound, one execution per row, one transaction.
-        var loaded = new List<List<object[]>>();
-        foreach (var (table, where, _) in work)
-        {
-            var list = new List<object[]>();
-            await using var read = connection.CreateCommand();
-            read.CommandText = $"SELECT * FROM \"{table}\" WHERE {where}";
-            await using var reader = await read.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var values = new object[reader.FieldCount];
-                reader.GetValues(values);
-                list.Add(values);
-            }
-            loaded.Add(list);
-        }
+        // The source pages read once outside the timing, so the timed copy reads them from the cache. The copy runs
+        // inside SQLite (no value crosses into .NET): no application can hand SQLite rows faster than that.
+        foreach (var (table, where, _) in work) await Execute(connection, $"SELECT count(*) FROM (SELECT * FROM \"{table}\" WHERE {where})");
         var clock = Stopwatch.StartNew();
         await using (var transaction = connection.BeginTransaction())
         {
-            for (var t = 0; t < work.Count; t++)
+            foreach (var (table, where, indexes) in work)
             {
-                var (table, _, indexes) = work[t];
                 var step = Stopwatch.StartNew();
-                var width = loaded[t].Count > 0 ? loaded[t][0].Length : 0;
-                await using (var insert = connection.CreateCommand())
-                {
-                    insert.Transaction = transaction;
-                    insert.CommandText = $"INSERT INTO \"floor_{table}\" VALUES ({string.Join(", ", Enumerable.Range(1, width).Select(i => "$p" + i))})";
-                    var parameters = Enumerable.Range(1, width).Select(i => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
-                    insert.Prepare();
-                    foreach (var values in loaded[t])
-                    {
-                        for (var i = 0; i < width; i++) parameters[i].Value = values[i];
-                        await insert.ExecuteNonQueryAsync();
-                    }
-                }
+                await Execute(connection, $"INSERT INTO \"floor_{table}\" SELECT * FROM \"{table}\" WHERE {where}", transaction);
                 Console.WriteLine($"  floor {table}: rows {step.ElapsedMilliseconds:N0} ms");
                 foreach (var index in indexes)
                 {

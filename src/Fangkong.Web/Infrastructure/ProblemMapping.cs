@@ -114,7 +114,28 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, IStr
 
     /// <summary>Field errors as one line for a page's message: "field: sentence; …" (or sentences only, each once).</summary>
     public static string Describe(IStringLocalizer<ErrorStrings> errors, IEnumerable<FieldError> fieldErrors, bool withFields = false) =>
-        string.Join(SentenceSeparator(errors), fieldErrors.Select(e => withFields ? e.Field + DetailSeparator(errors) + Describe(errors, e.Code) : Describe(errors, e.Code)).Distinct());
+        string.Join(SentenceSeparator(errors), fieldErrors.GroupBy(e => e.Field)
+            .SelectMany(g => Sentences(errors, g.Select(e => e.Code)).Select(s => withFields ? g.Key + DetailSeparator(errors) + s : s)).Distinct());
+
+    /// <summary>
+    /// One field's errors as sentences, each once; the password-strength refusals, which come several at a time, are
+    /// folded into one sentence of what the password still needs ("新密码还需要：至少 10 位、数字、大写字母").
+    /// </summary>
+    public static IEnumerable<string> Sentences(IStringLocalizer<ErrorStrings> errors, IEnumerable<string> codes)
+    {
+        var list = codes.Distinct().ToList();
+        var needs = PasswordNeeds.Where(list.Contains).ToList();
+        if (needs.Count > 1)
+            yield return errors["PasswordNeeds", string.Join(errors["PasswordNeedSeparator"].Value, needs.Select(c => errors["PasswordNeed_" + c[PasswordPrefix.Length..]].Value))].Value;
+        foreach (var code in list)
+            if (needs.Count <= 1 || !needs.Contains(code)) yield return Describe(errors, code);
+    }
+
+    private const string PasswordPrefix = "password.";
+
+    /// <summary>Identity's password-strength codes, in the order the sentence names them.</summary>
+    private static readonly string[] PasswordNeeds = [.. new[] { "TooShort", "RequiresDigit", "RequiresLower", "RequiresUpper", "RequiresNonAlphanumeric", "RequiresUniqueChars" }
+        .Select(n => PasswordPrefix + "Password" + n)];
 
     /// <summary>
     /// Runs a page's action: what the service answered (false: not found), or false with the localized reason the
