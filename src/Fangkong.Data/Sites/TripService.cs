@@ -259,9 +259,10 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
 
     /// <summary>
     /// The closed-loop transfer out of a site for a stay just checked out: home (conversion to home monitoring, the
-    /// person's address as the destination) or hospital. Null when the stay is unknown or its outcome needs no transfer.
+    /// person's address as the destination) or hospital (the hospital by name, <see cref="TripRules.HospitalName"/>).
+    /// Null when the stay is unknown or its outcome needs no transfer.
     /// </summary>
-    public async Task<long?> RequestDischargeAsync(long stayId, CancellationToken ct = default)
+    public async Task<long?> RequestDischargeAsync(long stayId, string? hospital = null, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -270,13 +271,32 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var to = stay.Outcome switch { StayOutcome.ConvertedToHome => TripPlaceKind.Home, StayOutcome.TransferredToHospital => TripPlaceKind.Hospital, _ => (TripPlaceKind?)null };
         if (to is null) return null;
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == stay.CountyCode && p.Id == stay.PersonId);
-        var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : null;
-        // No address on record, or a hospital not yet chosen: the place's kind says it (no text invented to repeat it).
+        // No address on record: the place's kind says it (no text invented to repeat it). A hospital is named.
+        var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : hospital;
         var request = new TripRequest(TripPlaceKind.Site, null, stay.SiteId, to.Value, toText, null,
             [new TripPassengerInput(stay.PersonId, stay.OrderId)]);
         // Required by the check-out itself: the closed loop continues from the site to home or hospital.
         db.Audit.Rule = "stay#" + (to == TripPlaceKind.Home ? "converted-to-home" : "transferred-to-hospital");
         return await RequestAsync(db, request, people, null, ct);
+    }
+
+    /// <summary>
+    /// The closed-loop transfer to hospital of a person whose order was just transferred there, requested on the
+    /// order's authority (<see cref="OrderService.TransferToHospitalAsync"/>): from the site where the person was
+    /// checked in (<paramref name="fromSiteId"/>), else from home (the person's address, or their node when no address
+    /// is on record), to the hospital by name.
+    /// </summary>
+    internal async Task<long> RequestOrderToHospitalAsync(long orderId, long personId, long? fromSiteId, string hospital, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = Actor.Scope.CountyCode;
+        var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && p.Id == personId);
+        var home = fromSiteId is null ? await people.Select(p => new { p.NodeId, p.AddressText }).FirstOrDefaultAsync(ct) : null;
+        var request = new TripRequest(fromSiteId is null ? TripPlaceKind.Home : TripPlaceKind.Site, home?.AddressText, fromSiteId, TripPlaceKind.Hospital, hospital, null,
+            [new TripPassengerInput(personId, orderId)]);
+        // Required by the order's transfer: the closed loop continues to the hospital.
+        db.Audit.Rule = "order#transferred-to-hospital";
+        return await RequestAsync(db, request, people, home?.NodeId, ct);
     }
 
     private async Task<long> RequestAsync(FangkongDb db, TripRequest input, IQueryable<Person> visible, long? fromNode, CancellationToken ct)
@@ -319,7 +339,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (await OpenTripAsync(db, county, people, ct) is { } open)
             throw OnOpenTrip(persons.First(p => p.Id == open.PersonId).Name, open.PersonId, open.TripId, open.Status);
         db.Trips.Add(trip);
-        db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";
+        // A hospital's name goes on the trail (where the person was taken); a home address does not.
+        db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people" + (trip.ToKind == TripPlaceKind.Hospital ? $" to hospital: {trip.ToText}" : "");
         db.Audit.Rule ??= "manual";
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
