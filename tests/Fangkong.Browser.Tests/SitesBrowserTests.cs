@@ -105,7 +105,8 @@ public class SitesBrowserTests
         var hospitalField = phone.Locator($"{sick} input#hospital-{singleStay}");
         Assert.Equal("定点医院名称", (await phone.InnerTextAsync($"{sick} label[for=hospital-{singleStay}]")).Trim());
         await hospitalField.FillAsync("县人民医院");
-        await BrowserApp.ShotAsync(phone, "52a-check-out-to-hospital-phone");
+        await phone.Locator(sick).ScrollIntoViewIfNeededAsync();
+        await BrowserApp.ShotAsync(phone, "52a-check-out-to-hospital-phone", fullPage: false);
         await phone.ClickAsync($"{sick} button[data-action=check-out-hospital-confirm]");
         await phone.WaitForSelectorAsync("#board-message.alert-success");
         Assert.Equal(0, await phone.Locator(".fk-room[data-state='Occupied']").CountAsync());
