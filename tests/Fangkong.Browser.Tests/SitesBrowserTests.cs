@@ -28,6 +28,7 @@ public class SitesBrowserTests
         long siteId, familyOrder, singleStay;
         string[] familyNames;
         string[] arrivals;
+        string familyVillage;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
@@ -46,6 +47,7 @@ public class SitesBrowserTests
             var household = await db.People.Where(p => p.ScopeKey.Length == ScopeKey.HouseholdLength).GroupBy(p => p.ScopeKey).Where(g => g.Count() == 2).Select(g => g.Key).FirstAsync();
             var family = await db.People.Where(p => p.ScopeKey == household).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name }).ToListAsync();
             familyNames = family.Select(p => p.Name).ToArray();
+            familyVillage = await db.Nodes.Where(n => n.ScopeKey == household.Substring(0, ScopeKey.VillageLength)).Select(n => n.Name).FirstAsync();
             var single = await db.People.Where(p => p.ScopeKey != household && p.ScopeKey.Length == ScopeKey.HouseholdLength).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
             // The county has measured the road from the family's township to the site.
             await sites.SetTravelTimesAsync(siteId, [new TravelTimeEntry(household[..ScopeKey.TownshipLength], 18)]);
@@ -121,6 +123,7 @@ public class SitesBrowserTests
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
         var tripText = await trip.InnerTextAsync();
         Assert.All(familyNames, name => Assert.Contains(name, tripText)); // the card says whom to fetch
+        Assert.Contains($"家中({familyVillage})", tripText); // …and from where: their home on record by its node, named by the village
         // The transfer to hospital of the person who left says where it goes: the hospital named at the check-out.
         var toHospital = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "县人民医院" });
         Assert.Equal(1, await toHospital.CountAsync());

@@ -494,6 +494,49 @@ public class SiteTests
     }
 
     /// <summary>
+    /// A trip from or to a home whose address is on record only as a jurisdiction node (no address text) names the
+    /// village of the passengers' home on the trips list, rather than the kind alone; a home with its address keeps it.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AHomeWithoutAnAddress_IsNamedByItsVillageOnTheTripsList(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\n");
+        var people = await HouseholdsAsync(db, 2);
+        string village;
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            // Both on record by their household node only.
+            foreach (var person in await ctx.People.Where(p => people.Contains(p.Id)).ToListAsync()) person.AddressText = null;
+            await ctx.SaveChangesAsync();
+            var key = (await ctx.People.FirstAsync(p => p.Id == people[0])).ScopeKey[..ScopeKey.VillageLength];
+            village = (await ctx.Nodes.FirstAsync(n => n.ScopeKey == key)).Name;
+        }
+        // A pick-up from home to the site; a transfer from home to hospital.
+        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
+        var pickUp = (await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestPickUpAsync(stay, TripPlaceKind.Home, null)))!.Value;
+        var other = await CloseContactOrderAsync(db, people[1], "2022-10-04");
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(other, "核酸阳性", "县人民医院")));
+        var trips = (await Run(db, Command, sp => Make<TripService>(sp).ListAsync())).Trips;
+        var fetched = trips.Single(t => t.Id == pickUp);
+        Assert.Equal((TripPlaceKind.Home, null, village), (fetched.FromKind, fetched.FromText, fetched.HomeVillage));
+        var toHospital = trips.Single(t => t.ToKind == TripPlaceKind.Hospital);
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var otherVillage = (await ctx.People.FirstAsync(p => p.Id == people[1])).ScopeKey[..ScopeKey.VillageLength];
+            Assert.Equal(await ctx.Nodes.Where(n => n.ScopeKey == otherVillage).Select(n => n.Name).FirstAsync(), toHospital.HomeVillage);
+        }
+        // A home given with its address keeps the address (no village added).
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(pickUp, "改为家属送达")));
+        var typed = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "杜家河村3组12号", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(people[0], order)])));
+        var withAddress = (await Run(db, Command, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == typed);
+        Assert.Equal(("杜家河村3组12号", null), (withAddress.FromText, withAddress.HomeVillage));
+    }
+
+    /// <summary>
     /// The county's local layer says which level of site takes whom: a close contact goes to the county's site first
     /// although a township site of the person's own township has rooms; once the county drops that placement (a new
     /// version of its layer), the nearest site comes first again.
