@@ -669,6 +669,29 @@ public class ClosedLoopBrowserTests
         Assert.True(await cadre.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
         await cadre.EvaluateAsync("() => document.getElementById('open-contact-lookup').scrollIntoView()");
         await BrowserApp.ShotAsync(cadre, "79-person-lookup-limited-phone");
+        // The close contact tests positive: the township transfers them to hospital from the order's page. The
+        // transfer names the hospital (where the trip goes); without it nothing is done and the page says so.
+        await desk.GotoAsync($"{app.BaseUrl}/orders/{contactOrderId}");
+        await desk.SelectOptionAsync("#order-action", "transfer");
+        await desk.FillAsync("#order-reason", "核酸阳性");
+        Assert.Equal("转运定点医院", (await desk.InnerTextAsync("label:has(#order-hospital)")).Trim());
+        await desk.ClickAsync("#order-act");
+        await desk.WaitForSelectorAsync("#order-message.alert-danger");
+        Assert.Contains("请填写定点医院名称", await desk.InnerTextAsync("#order-message"));
+        Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
+        await desk.SelectOptionAsync("#order-action", "transfer");
+        await desk.FillAsync("#order-reason", "核酸阳性");
+        await desk.FillAsync("#order-hospital", "县人民医院");
+        await desk.ClickAsync("#order-act");
+        await desk.WaitForSelectorAsync("#order-hospital-name");
+        Assert.Contains("已转运医院", await desk.InnerTextAsync("#order-status"));
+        Assert.Equal("县人民医院", (await desk.InnerTextAsync("#order-hospital-name")).Trim());
+        // The person's record says where they were taken.
+        await phone.GotoAsync($"{app.BaseUrl}/people/{personId}");
+        await phone.WaitForSelectorAsync("#person-orders [data-hospital]");
+        Assert.Contains("已转运医院：县人民医院", await phone.InnerTextAsync("#person-orders tbody tr"));
+        await phone.EvaluateAsync("() => document.getElementById('person-orders').scrollIntoView()");
+        await BrowserApp.ShotAsync(phone, "78b-person-transferred-phone", fullPage: false);
     }
 
     [BrowserFact]

@@ -28,6 +28,7 @@ public class SitesBrowserTests
         long siteId, familyOrder, singleStay;
         string[] familyNames;
         string[] arrivals;
+        string familyVillage;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
@@ -46,6 +47,7 @@ public class SitesBrowserTests
             var household = await db.People.Where(p => p.ScopeKey.Length == ScopeKey.HouseholdLength).GroupBy(p => p.ScopeKey).Where(g => g.Count() == 2).Select(g => g.Key).FirstAsync();
             var family = await db.People.Where(p => p.ScopeKey == household).OrderBy(p => p.Id).Select(p => new { p.Id, p.Name }).ToListAsync();
             familyNames = family.Select(p => p.Name).ToArray();
+            familyVillage = await db.Nodes.Where(n => n.ScopeKey == household.Substring(0, ScopeKey.VillageLength)).Select(n => n.Name).FirstAsync();
             var single = await db.People.Where(p => p.ScopeKey != household && p.ScopeKey.Length == ScopeKey.HouseholdLength).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync();
             // The county has measured the road from the family's township to the site.
             await sites.SetTravelTimesAsync(siteId, [new TravelTimeEntry(household[..ScopeKey.TownshipLength], 18)]);
@@ -57,11 +59,10 @@ public class SitesBrowserTests
             var fleet = scope.ServiceProvider.GetRequiredService<TripService>();
             await fleet.AddVehicleAsync(new VehicleInput("豫R·J1201", 7, VehicleKind.Minibus));
             await fleet.AddDriverAsync(new DriverInput("赵师傅", "13803770002", 1, scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(-2), true));
-            // Someone already at the site who leaves: their room goes into turnover.
+            // Someone already at the site, who leaves for hospital from the board below: their room goes into turnover.
             var stays = scope.ServiceProvider.GetRequiredService<StayService>();
             singleStay = (await stays.AllocateAsync(singleOrder))!.Value;
             await stays.CheckInAsync(singleStay);
-            await stays.CheckOutAsync(singleStay, StayOutcome.TransferredToHospital);
             // Two arrivals at the highway checkpoint, by their ID numbers as the checkpoint reads them.
             var two = await db.People.Where(p => p.ScopeKey != household && p.Id != single && p.IdValid).OrderByDescending(p => p.Id).Select(p => p.Id).Take(2).ToListAsync();
             var people = scope.ServiceProvider.GetRequiredService<Fangkong.Data.People.PeopleService>();
@@ -98,6 +99,20 @@ public class SitesBrowserTests
         await AssertTilesReadableAsync(phone);
         await BrowserApp.ShotAsync(phone, "52-room-board-phone");
 
+        // 2a. The person in the other occupied room leaves for hospital: the check-out asks which hospital (the trip's
+        // destination), in a labelled field.
+        var sick = ".fk-room[data-state='Occupied']";
+        await phone.EvalOnSelectorAsync(sick, "d => d.open = true");
+        await phone.ClickAsync($"{sick} details[data-action=check-out-TransferredToHospital] > summary");
+        var hospitalField = phone.Locator($"{sick} input#hospital-{singleStay}");
+        Assert.Equal("定点医院名称", (await phone.InnerTextAsync($"{sick} label[for=hospital-{singleStay}]")).Trim());
+        await hospitalField.FillAsync("县人民医院");
+        await phone.Locator(sick).ScrollIntoViewIfNeededAsync();
+        await BrowserApp.ShotAsync(phone, "52a-check-out-to-hospital-phone", fullPage: false);
+        await phone.ClickAsync($"{sick} button[data-action=check-out-hospital-confirm]");
+        await phone.WaitForSelectorAsync("#board-message.alert-success");
+        Assert.Equal(0, await phone.Locator(".fk-room[data-state='Occupied']").CountAsync());
+
         // 2b. The family's pick-up from home: requested from the board, then a vehicle and a driver assigned, on the way, arrived.
         await phone.EvalOnSelectorAsync(".fk-room[data-room='108']", "d => d.open = true");
         await phone.ClickAsync(".fk-room[data-room='108'] button[data-action=pick-up]");
@@ -108,7 +123,11 @@ public class SitesBrowserTests
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
         var tripText = await trip.InnerTextAsync();
         Assert.All(familyNames, name => Assert.Contains(name, tripText)); // the card says whom to fetch
-        // The transfer to hospital of the person who left says where once ("定点医院", not "定点医院(定点医院)").
+        Assert.Contains($"家中({familyVillage})", tripText); // …and from where: their home on record by its node, named by the village
+        // The transfer to hospital of the person who left says where it goes: the hospital named at the check-out.
+        var toHospital = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "县人民医院" });
+        Assert.Equal(1, await toHospital.CountAsync());
+        Assert.Contains("定点医院(县人民医院)", await toHospital.InnerTextAsync());
         Assert.DoesNotContain("(定点医院)", await phone.InnerTextAsync("#open-trips"));
         await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
         foreach (var (action, state) in new[] { ("assign", "Assigned"), ("depart", "Departed"), ("arrive", "") })

@@ -58,6 +58,10 @@ public static class SiteErrors
     public const string TripSameSite = "trip.same-site";
     public const string TripOrderNotPassengers = "trip.order-not-passengers";
     public const string TripPassengerOnOpenTrip = "trip.passenger-on-open-trip";
+    /// <summary>A transfer to hospital that does not name the hospital (定点医院): the driver would not know where to go.</summary>
+    public const string TripHospitalRequired = "trip.hospital-required";
+    /// <summary>A hospital's name longer than the trip's destination column (<see cref="TripRules.MaxPlaceTextLength"/>).</summary>
+    public const string TripHospitalTooLong = "trip.hospital-too-long";
     public const string PlateInvalid = "plate.invalid";
     public const string PlateTaken = "plate.taken";
     public const string VehicleNotAvailable = "vehicle.not-available";

@@ -14,9 +14,23 @@ public static class TripRules
     public const int MaxPlaceTextLength = 200;
 
     /// <summary>
+    /// The hospital a person is taken to (定点医院), by name, tidied: a transfer to hospital names it, so the driver and
+    /// the site know where the trip goes; it is kept as the trip's destination text, so it fits that column. Null with a
+    /// field error on <paramref name="field"/> when it is missing or too long.
+    /// </summary>
+    public static string? HospitalName(string? name, string field, out FieldError? error)
+    {
+        var tidy = Text.Tidy(name);
+        error = tidy is null ? new(field, SiteErrors.TripHospitalRequired)
+            : tidy.Length > MaxPlaceTextLength ? new(field, SiteErrors.TripHospitalTooLong) : null;
+        return error is null ? tidy : null;
+    }
+
+    /// <summary>
     /// Field errors of a new trip: an origin (text, node or site), place texts that fit their columns, a destination that is a site, a hospital or home
     /// ("trip.destination-kind"), the site named when it is a site and not the site the trip starts from
-    /// ("trip.same-site"), and passengers as <see cref="ValidatePassengers"/> wants them.
+    /// ("trip.same-site"), the hospital named when it is a hospital (<see cref="HospitalName"/>, on "toText"), and
+    /// passengers as <see cref="ValidatePassengers"/> wants them.
     /// </summary>
     public static IReadOnlyList<FieldError> ValidateRequest(Trip trip)
     {
@@ -24,7 +38,8 @@ public static class TripRules
         if (Text.Tidy(trip.FromText) is null && trip.FromNodeId is null && trip.FromSiteId is null)
             errors.Add(new("from", SiteErrors.TripOriginRequired));
         if (Text.Tidy(trip.FromText) is { Length: > MaxPlaceTextLength }) errors.Add(new("fromText", "field.too-long"));
-        if (Text.Tidy(trip.ToText) is { Length: > MaxPlaceTextLength }) errors.Add(new("toText", "field.too-long"));
+        if (trip.ToKind == TripPlaceKind.Hospital) { if (HospitalName(trip.ToText, "toText", out var hospital) is null) errors.Add(hospital!.Value); }
+        else if (Text.Tidy(trip.ToText) is { Length: > MaxPlaceTextLength }) errors.Add(new("toText", "field.too-long"));
         if (trip.FromKind == TripPlaceKind.Site && trip.FromSiteId is null) errors.Add(new("fromSiteId", SiteErrors.TripSiteRequired));
         if (trip.ToKind is not (TripPlaceKind.Site or TripPlaceKind.Hospital or TripPlaceKind.Home))
             errors.Add(new("toKind", SiteErrors.TripDestinationKind));

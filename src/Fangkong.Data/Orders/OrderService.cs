@@ -22,7 +22,7 @@ public sealed record OrderQuery(OrderStatus? Status = null, bool OpenOnly = fals
 
 public sealed record OrderListItem(long Id, long PersonId, string PersonName, string? DocumentMasked, string? Place, string ScopeKey,
     string Reasons, string RuleReference, bool Local, OrderStatus Status, string CurrentKind, DateOnly ExposureDate, DateOnly StartDate,
-    DateOnly EndDate, int DayNumber, ControlStatus ControlStatus, int TestsDue, int TestsNegative, int TestsTotal);
+    DateOnly EndDate, int DayNumber, ControlStatus ControlStatus, int TestsDue, int TestsNegative, int TestsTotal, string? Hospital = null);
 
 public sealed record OrderMeasureItem(int Sequence, string Kind, int FromDay, int ToDay, DateOnly From, DateOnly To, bool Current);
 public sealed record OrderTestItem(long Id, int Day, DateOnly Date, TestStatus Status, DateTime? SampledAt, DateTime? ResultAt, decimal? Ct, string? RecordedBy);
@@ -106,6 +106,7 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var county = orders.Count == 0 ? "" : orders[0].CountyCode;
         var people = await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && ids.Contains(p.Id))
             .Select(p => new { p.Id, p.Name, p.DocumentMasked }).ToDictionaryAsync(p => p.Id, ct);
+        var hospitals = await HospitalsAsync(db, county, orders.Where(o => o.Status == OrderStatus.TransferredToHospital).Select(o => o.Id).ToList(), ct);
         var today = Today;
         return orders.Select(o =>
         {
@@ -113,8 +114,24 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             return new OrderListItem(o.Id, o.PersonId, p?.Name ?? "?", p?.DocumentMasked, directory.PlaceLabel(o.ScopeKey), o.ScopeKey, o.Reasons,
                 o.RuleReference, o.Local, o.Status, o.CurrentKind, o.ExposureDate, o.StartDate, o.EndDate, today.DayNumber - o.ExposureDate.DayNumber + 1,
                 OrderRules.StatusOn(o, today), o.Tests.Count(t => t.Status is TestStatus.Due or TestStatus.Sampled && t.Date <= today),
-                o.Tests.Count(t => t.Status == TestStatus.Negative), o.Tests.Count(t => t.Status != TestStatus.Cancelled));
+                o.Tests.Count(t => t.Status == TestStatus.Negative), o.Tests.Count(t => t.Status != TestStatus.Cancelled), hospitals.GetValueOrDefault(o.Id));
         }).ToList();
+    }
+
+    /// <summary>
+    /// The hospital each of these orders' people was taken to: the destination of the latest trip to a hospital (not
+    /// cancelled) carrying the person on that order, wherever in the county the trip is kept (the site's, the
+    /// township's). An order whose trip named no hospital (before hospitals were named) has none.
+    /// </summary>
+    private static async Task<Dictionary<long, string>> HospitalsAsync(FangkongDb db, string county, List<long> orderIds, CancellationToken ct)
+    {
+        if (orderIds.Count == 0) return [];
+        var trips = await (from p in db.Set<Core.Sites.TripPassenger>().IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+                           join t in db.Trips.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]) on p.TripId equals t.Id
+                           where p.CountyCode == county && p.OrderId != null && orderIds.Contains(p.OrderId.Value)
+                                 && t.ToKind == Core.Sites.TripPlaceKind.Hospital && t.Status != Core.Sites.TripStatus.Cancelled && t.ToText != null
+                           select new { OrderId = p.OrderId!.Value, t.Id, t.ToText }).ToListAsync(ct);
+        return trips.GroupBy(t => t.OrderId).ToDictionary(g => g.Key, g => g.MaxBy(t => t.Id)!.ToText!);
     }
 
     public async Task<OrderDetail?> GetAsync(long id, CancellationToken ct = default)
@@ -346,14 +363,48 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             o.StatusReason = Text.Tidy(reason);
         }, ct), ct);
 
-    public Task<bool> TransferToHospitalAsync(long id, string? reason, CancellationToken ct = default) =>
-        StayFollows(id,
-        ChangeAsync(id, Permissions.OrdersManage, Required(reason), (o, _, _) =>
+    /// <summary>
+    /// Transfers the person to hospital: the order closes as transferred (with its reason), the stay at a site follows
+    /// (checked out, or the room freed), and the closed-loop transfer to the hospital — named, <see cref="Core.Sites.TripRules.HospitalName"/>,
+    /// field "hospital" — is requested from where the person is: the site they were checked in at, else home. A person
+    /// is on one open trip at a time: one still open is closed first, and nothing is changed until it is.
+    /// </summary>
+    public async Task<bool> TransferToHospitalAsync(long id, string? reason, string? hospital, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersManage);
+        var errors = new List<FieldError>();
+        try { Required(reason); }
+        catch (ValidationFailedException e) { errors.AddRange(e.Errors); }
+        var name = Core.Sites.TripRules.HospitalName(hospital, "hospital", out var unnamed);
+        if (unnamed is { } error) errors.Add(error);
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        long personId;
+        long? fromSite;
+        await using (var db = await factory.CreateDbContextAsync(ct))
         {
-            if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
-            o.Status = OrderStatus.TransferredToHospital;
-            o.StatusReason = Text.Tidy(reason);
-        }, ct), ct);
+            var order = await db.Orders.AsNoTracking().Where(o => o.Id == id).Select(o => new { o.PersonId, o.CountyCode, o.Status }).FirstOrDefaultAsync(ct);
+            if (order is null) return false;
+            if (!ControlOrder.IsOpen(order.Status)) Refuse("order.closed");
+            personId = order.PersonId;
+            // Where the trip starts: the site of the stay this transfer checks out (a site the actor may not see).
+            fromSite = await db.Stays.IgnoreQueryFilters([FangkongDb.JurisdictionFilter]).AsNoTracking()
+                .Where(s => s.OrderId == id && s.CountyCode == order.CountyCode && s.Status == Core.Sites.StayStatus.CheckedIn).Select(s => (long?)s.SiteId).FirstOrDefaultAsync(ct);
+            if (await Sites.TripService.OpenTripAsync(db, order.CountyCode, [personId], ct) is { } open)
+            {
+                var names = await Sites.StayService.NamesAsync(db, order.CountyCode, [personId], ct);
+                throw Sites.TripService.OnOpenTrip(names.GetValueOrDefault(personId, ""), open.PersonId, open.TripId, open.Status);
+            }
+        }
+        var done = await StayFollows(id,
+            ChangeAsync(id, Permissions.OrdersManage, $"{Required(reason)} (to hospital: {name})", (o, _, _) =>
+            {
+                if (!ControlOrder.IsOpen(o.Status)) Refuse("order.closed");
+                o.Status = OrderStatus.TransferredToHospital;
+                o.StatusReason = Text.Tidy(reason);
+            }, ct), ct);
+        if (done) await new Sites.TripService(factory, actor, time).RequestOrderToHospitalAsync(id, personId, fromSite, name!, ct);
+        return done;
+    }
 
     public Task<bool> CancelAsync(long id, string? reason, CancellationToken ct = default) =>
         StayFollows(id,

@@ -466,10 +466,18 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// </summary>
     /// <summary>
     /// Checks a person out of the site; going home or to hospital also requests the closed-loop transfer (site → home,
-    /// site → hospital) that the transfers page then assigns a vehicle and driver to.
+    /// site → hospital) that the transfers page then assigns a vehicle and driver to. A check-out to hospital names the
+    /// hospital (<see cref="TripRules.HospitalName"/>, field "hospital"): it is the trip's destination and goes on the trail.
     /// </summary>
-    public async Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, CancellationToken ct = default)
+    public async Task<bool> CheckOutAsync(long stayId, StayOutcome outcome, string? hospital = null, CancellationToken ct = default)
     {
+        string? hospitalName = null;
+        if (outcome == StayOutcome.TransferredToHospital)
+        {
+            Actor.Require(Permissions.SitesWork);
+            hospitalName = TripRules.HospitalName(hospital, "hospital", out var missing);
+            if (missing is { } error) throw new ValidationFailedException([error]);
+        }
         if (outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital)
         {
             // The transfer out is a trip, and a person is on one open trip at a time: one still open (a pick-up to the
@@ -488,9 +496,9 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
             // The order's status only (the site's staff may not see the order itself: it belongs to the person's village).
             var status = db.Orders.IgnoreQueryFilters().Where(o => o.Id == stay.OrderId && o.CountyCode == stay.CountyCode).Select(o => (OrderStatus?)o.Status).FirstOrDefault();
             return StayRules.CheckOut(room, stay, roomStays, outcome, Now, Actor.Name, Today, status is { } s && ControlOrder.IsInForce(s));
-        }, $"checked out: {outcome}", ct);
-        if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await new TripService(factory, actor, time).RequestDischargeAsync(stayId, ct);
-        if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await OrderFollowsStayAsync(stayId, outcome, ct);
+        }, $"checked out: {outcome}" + (hospitalName is null ? "" : $" to {hospitalName}"), ct);
+        if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await new TripService(factory, actor, time).RequestDischargeAsync(stayId, hospitalName, ct);
+        if (done && outcome is StayOutcome.ConvertedToHome or StayOutcome.TransferredToHospital) await OrderFollowsStayAsync(stayId, outcome, hospitalName, ct);
         return done;
     }
 
@@ -589,7 +597,7 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
     /// hospital); a person checked out to the home measure has the order converted to it now (<see cref="OrderRules.Convert"/>,
     /// the same conversion the sweep would make that night), when the order is due to convert.
     /// </summary>
-    private async Task OrderFollowsStayAsync(long stayId, StayOutcome outcome, CancellationToken ct)
+    private async Task OrderFollowsStayAsync(long stayId, StayOutcome outcome, string? hospital, CancellationToken ct)
     {
         long orderId;
         string county;
@@ -609,8 +617,8 @@ public sealed class StayService(IDbContextFactory<FangkongDb> factory, IActorAcc
                 var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == orderId, ct);
                 if (order is null || !ControlOrder.IsOpen(order.Status)) return;
                 order.Status = OrderStatus.TransferredToHospital;
-                order.StatusReason = "checked out of the site to hospital";
-                db.Audit.Reason = "checked out of the site to hospital";
+                order.StatusReason = $"checked out of the site to hospital: {hospital}";
+                db.Audit.Reason = order.StatusReason;
                 db.Audit.Rule = "stay#transferred-to-hospital";
                 order.Version++;
                 order.UpdatedAt = Now;

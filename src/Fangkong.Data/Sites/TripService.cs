@@ -21,10 +21,11 @@ public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDay
 /// <param name="VehicleBlocker">For a trip waiting for a vehicle: why none of the vehicles the actor sees can take it now (<see cref="TripRules.VehicleBlocker"/>), or null.</param>
 /// <param name="PassengerNames">Whom the trip fetches, by name as the room board shows them (staff see names; the ID numbers stay hidden).</param>
 /// <param name="FromSiteName">The site a transfer out of a site leaves from (to home or hospital), by name.</param>
+/// <param name="HomeVillage">For a trip from or to a home with no address text (the home on record only as a jurisdiction node): the village of the passengers' home, by name.</param>
 public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
     string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
     string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null, IReadOnlyList<string>? PassengerNames = null,
-    string? FromSiteName = null);
+    string? FromSiteName = null, string? HomeVillage = null);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
 /// <param name="Note">Why it is out of service.</param>
 public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version, string? Note = null);
@@ -259,9 +260,10 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
 
     /// <summary>
     /// The closed-loop transfer out of a site for a stay just checked out: home (conversion to home monitoring, the
-    /// person's address as the destination) or hospital. Null when the stay is unknown or its outcome needs no transfer.
+    /// person's address as the destination) or hospital (the hospital by name, <see cref="TripRules.HospitalName"/>).
+    /// Null when the stay is unknown or its outcome needs no transfer.
     /// </summary>
-    public async Task<long?> RequestDischargeAsync(long stayId, CancellationToken ct = default)
+    public async Task<long?> RequestDischargeAsync(long stayId, string? hospital = null, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
@@ -270,13 +272,32 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var to = stay.Outcome switch { StayOutcome.ConvertedToHome => TripPlaceKind.Home, StayOutcome.TransferredToHospital => TripPlaceKind.Hospital, _ => (TripPlaceKind?)null };
         if (to is null) return null;
         var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == stay.CountyCode && p.Id == stay.PersonId);
-        var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : null;
-        // No address on record, or a hospital not yet chosen: the place's kind says it (no text invented to repeat it).
+        // No address on record: the place's kind says it (no text invented to repeat it). A hospital is named.
+        var toText = to == TripPlaceKind.Home ? await people.Select(p => p.AddressText).FirstOrDefaultAsync(ct) : hospital;
         var request = new TripRequest(TripPlaceKind.Site, null, stay.SiteId, to.Value, toText, null,
             [new TripPassengerInput(stay.PersonId, stay.OrderId)]);
         // Required by the check-out itself: the closed loop continues from the site to home or hospital.
         db.Audit.Rule = "stay#" + (to == TripPlaceKind.Home ? "converted-to-home" : "transferred-to-hospital");
         return await RequestAsync(db, request, people, null, ct);
+    }
+
+    /// <summary>
+    /// The closed-loop transfer to hospital of a person whose order was just transferred there, requested on the
+    /// order's authority (<see cref="OrderService.TransferToHospitalAsync"/>): from the site where the person was
+    /// checked in (<paramref name="fromSiteId"/>), else from home (the person's address, or their node when no address
+    /// is on record), to the hospital by name.
+    /// </summary>
+    internal async Task<long> RequestOrderToHospitalAsync(long orderId, long personId, long? fromSiteId, string hospital, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var county = Actor.Scope.CountyCode;
+        var people = db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && p.Id == personId);
+        var home = fromSiteId is null ? await people.Select(p => new { p.NodeId, p.AddressText }).FirstOrDefaultAsync(ct) : null;
+        var request = new TripRequest(fromSiteId is null ? TripPlaceKind.Home : TripPlaceKind.Site, home?.AddressText, fromSiteId, TripPlaceKind.Hospital, hospital, null,
+            [new TripPassengerInput(personId, orderId)]);
+        // Required by the order's transfer: the closed loop continues to the hospital.
+        db.Audit.Rule = "order#transferred-to-hospital";
+        return await RequestAsync(db, request, people, home?.NodeId, ct);
     }
 
     private async Task<long> RequestAsync(FangkongDb db, TripRequest input, IQueryable<Person> visible, long? fromNode, CancellationToken ct)
@@ -319,7 +340,8 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         if (await OpenTripAsync(db, county, people, ct) is { } open)
             throw OnOpenTrip(persons.First(p => p.Id == open.PersonId).Name, open.PersonId, open.TripId, open.Status);
         db.Trips.Add(trip);
-        db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people";
+        // A hospital's name goes on the trail (where the person was taken); a home address does not.
+        db.Audit.Reason = $"trip requested for {trip.Passengers.Count} people" + (trip.ToKind == TripPlaceKind.Hospital ? $" to hospital: {trip.ToText}" : "");
         db.Audit.Rule ??= "manual";
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
@@ -436,6 +458,7 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         // Site names of the county (a trip may go to a county site the actor does not otherwise see): names only.
         var sites = await db.QuarantineSites.IgnoreQueryFilters().AsNoTracking().Where(x => x.CountyCode == Actor.Scope.CountyCode).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var names = await StayService.NamesAsync(db, Actor.Scope.CountyCode, trips.SelectMany(t => t.Passengers).Select(p => p.PersonId), ct);
+        var villages = await HomeVillagesAsync(db, Actor.Scope.CountyCode, trips, ct);
         var (toAssignment, toArrival) = TripRules.Summarize(trips);
         return new TripList(trips.Select(t => new TripItem(t.Id, t.Status, t.FromKind, t.FromText, t.ToKind, t.ToText, t.ToSiteId,
             t.ToSiteId is { } site ? sites.GetValueOrDefault(site) : null, t.IsPointToPoint, t.Passengers.Count,
@@ -443,6 +466,25 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version,
             t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count) : null,
             t.Passengers.OrderBy(p => p.Id).Select(p => names.GetValueOrDefault(p.PersonId)).OfType<string>().ToList(),
-            t.FromSiteId is { } from ? sites.GetValueOrDefault(from) : null)).ToList(), toAssignment, toArrival);
+            t.FromSiteId is { } from ? sites.GetValueOrDefault(from) : null, villages.GetValueOrDefault(t.Id))).ToList(), toAssignment, toArrival);
+    }
+
+    /// <summary>
+    /// The village of the home a trip leaves from or goes to, for trips whose home end has no address text (a pick-up
+    /// from home, a transfer home or to hospital of someone whose address is on record only as a jurisdiction node):
+    /// the village node above the first passenger's household (a trip carries one household), read by name only.
+    /// </summary>
+    private static async Task<Dictionary<long, string>> HomeVillagesAsync(FangkongDb db, string county, IReadOnlyList<Trip> trips, CancellationToken ct)
+    {
+        var bare = trips.Where(t => t.Passengers.Count > 0 && ((t.FromKind == TripPlaceKind.Home && Text.Tidy(t.FromText) is null) || (t.ToKind == TripPlaceKind.Home && Text.Tidy(t.ToText) is null)))
+            .ToDictionary(t => t.Id, t => t.Passengers.OrderBy(p => p.Id).First().PersonId);
+        if (bare.Count == 0) return [];
+        var ids = bare.Values.Distinct().ToList();
+        var keys = await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ScopeKey, ct);
+        var villageKeys = keys.Values.Where(k => k.Length >= Core.Jurisdictions.ScopeKey.VillageLength).Select(k => k[..Core.Jurisdictions.ScopeKey.VillageLength]).Distinct().ToList();
+        var names = await db.Nodes.IgnoreQueryFilters().AsNoTracking().Where(n => n.CountyCode == county && villageKeys.Contains(n.ScopeKey)).ToDictionaryAsync(n => n.ScopeKey, n => n.Name, ct);
+        return bare.Select(b => (Trip: b.Key, Key: keys.GetValueOrDefault(b.Value)))
+            .Where(x => x.Key is { Length: >= Core.Jurisdictions.ScopeKey.VillageLength } && names.ContainsKey(x.Key[..Core.Jurisdictions.ScopeKey.VillageLength]))
+            .ToDictionary(x => x.Trip, x => names[x.Key![..Core.Jurisdictions.ScopeKey.VillageLength]]);
     }
 }

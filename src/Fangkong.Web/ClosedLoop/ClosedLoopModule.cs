@@ -25,6 +25,8 @@ public sealed record ReasonRequest(string? Reason);
 /// <param name="Outcome">What was done ("transferred to the county hospital at 14:20"): kept as the task's outcome.</param>
 public sealed record TaskCloseRequest(string? Outcome);
 public sealed record ExtendRequest(int Days, string? Reason);
+/// <param name="Hospital">The designated hospital (定点医院) the person is taken to, by name (200 characters at most): the transfer trip's destination.</param>
+public sealed record TransferRequest(string? Reason, string? Hospital);
 public sealed record LinkResponse(string Token, string Url);
 public sealed record EvaluationResponse(string RulePack, string RuleReference, bool Local, IReadOnlyList<EvaluatedMeasure> Measures);
 /// <param name="Listed">whether the place was listed at the level asked on that day</param>
@@ -170,7 +172,8 @@ public static class ClosedLoopModule
             .WithSummary("A close contact's open orders anywhere in the county, by exact resident ID or phone number, masked: what a secondary contact's order is linked to (linkedOrderId).");
         orders.MapPost("/{id:long}/confirm", (long id, ReasonRequest body, OrderService s) => Done(s.ConfirmAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Confirm");
         orders.MapPost("/{id:long}/extend", (long id, ExtendRequest body, OrderService s) => Done(s.ExtendAsync(id, body.Days, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Extend");
-        orders.MapPost("/{id:long}/transfer", (long id, ReasonRequest body, OrderService s) => Done(s.TransferToHospitalAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Transfer");
+        orders.MapPost("/{id:long}/transfer", (long id, TransferRequest body, OrderService s) => Done(s.TransferToHospitalAsync(id, body.Reason, body.Hospital))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Transfer")
+            .WithSummary("Transfer to the designated hospital named (hospital, required): the order closes, a stay at a site is checked out, and the transfer trip to that hospital is requested; 409 trip.passenger-on-open-trip while the person is on an open trip.");
         orders.MapPost("/{id:long}/cancel", (long id, ReasonRequest body, OrderService s) => Done(s.CancelAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Cancel");
         orders.MapPost("/{id:long}/release", (long id, ReasonRequest body, OrderService s) => Done(s.ReleaseAsync(id, body.Reason))).RequireAuthorization(Permissions.OrdersManage).WithName("Orders_Release")
             .WithSummary("Release: refused (409, naming why) until the measures are over and every required test is negative.");

@@ -16,7 +16,8 @@ public sealed record StatusRequest(SiteStatus Status, int? Version);
 public sealed record RoomStateRequest(RoomState State, string? Reason, int? Version);
 public sealed record RoomEditRequest(RoomInput Room, int? Version);
 public sealed record AllocateRequestBody(long OrderId, long? RoomId, int? Bed);
-public sealed record CheckOutRequest(StayOutcome Outcome);
+/// <param name="Hospital">For a check-out to hospital (required then): the designated hospital (定点医院) by name, 200 characters at most; the transfer trip's destination.</param>
+public sealed record CheckOutRequest(StayOutcome Outcome, string? Hospital = null);
 public sealed record ReasonRequest(string? Reason);
 public sealed record ServiceRequest(bool InService, string? Reason);
 public sealed record ActiveRequest(bool Active);
@@ -131,8 +132,8 @@ public static class SitesModule
             .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Allocate").WithSummary("Allocate the room named, or the best free one (409 site.no-room when none).");
         g.MapPost("/stays/{id:long}/check-in", (long id, StayService s) => Done(s.CheckInAsync(id)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Stays_CheckIn");
-        g.MapPost("/stays/{id:long}/check-out", (long id, CheckOutRequest body, StayService s) => Done(s.CheckOutAsync(id, body.Outcome)))
-            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_CheckOut").WithSummary("Released, converted to home monitoring (not before the day), or to hospital.");
+        g.MapPost("/stays/{id:long}/check-out", (long id, CheckOutRequest body, StayService s) => Done(s.CheckOutAsync(id, body.Outcome, body.Hospital)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Stays_CheckOut").WithSummary("Released, converted to home monitoring (not before the day), or to the hospital named (hospital, required then); home and hospital request the transfer trip.");
         g.MapPost("/stays/{id:long}/cancel", (long id, ReasonRequest body, StayService s) => Done(s.CancelAsync(id, body.Reason)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Stays_Cancel");
 

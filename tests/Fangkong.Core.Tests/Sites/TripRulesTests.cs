@@ -76,7 +76,41 @@ public class TripRulesTests
         var trip = NewTrip();
         trip.ToKind = to;
         trip.ToSiteId = null;
+        trip.ToText = to == TripPlaceKind.Hospital ? "县人民医院" : null;
         Assert.Empty(TripRules.ValidateRequest(trip));
+    }
+
+    [Fact]
+    public void ValidateRequest_AHospitalIsNamed_AHomeNeedNotBe()
+    {
+        var trip = NewTrip();
+        (trip.ToKind, trip.ToSiteId, trip.ToText) = (TripPlaceKind.Hospital, null, "  ");
+        Assert.Equal([new FieldError("toText", "trip.hospital-required")], TripRules.ValidateRequest(trip));
+        trip.ToText = new string('院', TripRules.MaxPlaceTextLength + 1);
+        Assert.Equal([new FieldError("toText", "trip.hospital-too-long")], TripRules.ValidateRequest(trip));
+        // Home without an address on record: the kind says it.
+        (trip.ToKind, trip.ToText) = (TripPlaceKind.Home, null);
+        Assert.Empty(TripRules.ValidateRequest(trip));
+    }
+
+    [Theory]
+    [InlineData(null, null, "trip.hospital-required")]
+    [InlineData(" \t ", null, "trip.hospital-required")]
+    [InlineData("  县人民医院 ", "县人民医院", null)]
+    public void HospitalName_IsRequiredAndTidied(string? typed, string? kept, string? error)
+    {
+        Assert.Equal(kept, TripRules.HospitalName(typed, "hospital", out var refused));
+        Assert.Equal(error is null ? null : new FieldError("hospital", error), refused);
+    }
+
+    [Fact]
+    public void HospitalName_FitsTheTripsDestinationColumn()
+    {
+        var longest = new string('院', TripRules.MaxPlaceTextLength);
+        Assert.Equal(longest, TripRules.HospitalName(longest, "hospital", out var fits));
+        Assert.Null(fits);
+        Assert.Null(TripRules.HospitalName(longest + "院", "hospital", out var over));
+        Assert.Equal(new FieldError("hospital", "trip.hospital-too-long"), over);
     }
 
     [Fact]
@@ -99,8 +133,8 @@ public class TripRulesTests
         // From one site to another is a transfer between sites.
         trip.FromSiteId = 2;
         Assert.Empty(TripRules.ValidateRequest(trip));
-        // A site to a hospital names no destination site.
-        (trip.FromSiteId, trip.ToKind, trip.ToSiteId) = (1, TripPlaceKind.Hospital, null);
+        // A site to a hospital names no destination site (the hospital by name).
+        (trip.FromSiteId, trip.ToKind, trip.ToSiteId, trip.ToText) = (1, TripPlaceKind.Hospital, null, "县人民医院");
         Assert.Empty(TripRules.ValidateRequest(trip));
     }
 

@@ -90,8 +90,13 @@ public class OrderInputTests
             Assert.Equal(new FieldError("reason", "reason.required"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).ReleaseAsync(orderId, blank))));
             Assert.Equal(new FieldError("reason", "reason.required"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).CancelAsync(orderId, blank))));
             Assert.Equal(new FieldError("reason", "reason.required"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).ExtendAsync(orderId, 3, blank))));
-            Assert.Equal(new FieldError("reason", "reason.required"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(orderId, blank))));
+            Assert.Equal(new FieldError("reason", "reason.required"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(orderId, blank, "县人民医院"))));
+            // A transfer also names the hospital (the trip's destination); both missing, both are said.
+            Assert.Equal(new FieldError("hospital", "trip.hospital-required"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(orderId, "体温 38.5℃", blank))));
+            Assert.Equal([new FieldError("reason", "reason.required"), new FieldError("hospital", "trip.hospital-required")],
+                (await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(orderId, blank, blank)))).Errors);
         }
+        Assert.Equal(new FieldError("hospital", "trip.hospital-too-long"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(orderId, "体温 38.5℃", new string('院', 201)))));
         Assert.Equal(new FieldError("reason", "too-long"), await RefusedAsync(() => Run(db, Command, sp => Make<OrderService>(sp).ReleaseAsync(orderId, new string('期', 501)))));
         var after = (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orderId)))!;
         Assert.Equal((before.Order.Status, before.Version, before.StatusReason, before.Order.EndDate), (after.Order.Status, after.Version, after.StatusReason, after.Order.EndDate));

@@ -404,9 +404,20 @@ public class SiteTests
 
         // The person's own township (it cannot see the county's site) sends the checked-in person to hospital.
         var township = As(Roles.TownshipTeam, TownshipOf(singles[0]));
-        Assert.True(await Run(db, township, sp => Make<OrderService>(sp).TransferToHospitalAsync(orders[0], "体温 38.2℃,转定点医院")));
+        Assert.True(await Run(db, township, sp => Make<OrderService>(sp).TransferToHospitalAsync(orders[0], "体温 38.2℃,转定点医院", " 县人民医院 ")));
         var first = await StayAsync(stays[0]);
         Assert.Equal((StayStatus.CheckedOut, StayOutcome.TransferredToHospital, RoomState.AwaitingDisinfection, 0), (first.Status, first.Outcome, first.Room, first.Holders));
+        // The transfer is a trip from the site the person was checked in at to the hospital named, carrying the order.
+        async Task<Trip> HospitalTripAsync(long orderId)
+        {
+            await using var ctx = await db.ContextAsync(Command);
+            return await ctx.Trips.Include(t => t.Passengers).SingleAsync(t => t.ToKind == TripPlaceKind.Hospital && t.Passengers.Any(p => p.OrderId == orderId));
+        }
+        var firstTrip = await HospitalTripAsync(orders[0]);
+        Assert.Equal((TripPlaceKind.Site, TripStatus.Requested, "县人民医院", singles[0]), (firstTrip.FromKind, firstTrip.Status, firstTrip.ToText, Assert.Single(firstTrip.Passengers).PersonId));
+        Assert.NotNull(firstTrip.FromSiteId);
+        // The person's record says where they were taken.
+        Assert.Equal("县人民医院", Assert.Single((await Run(db, township, sp => Make<OrderService>(sp).SearchAsync(new OrderQuery(PersonId: singles[0])))).Items).Hospital);
         // What a checkpoint reads for that person: still under measure while the order's period lasts.
         Assert.Equal(ControlStatus.UnderMeasure, await Run(db, township, sp => Make<OrderService>(sp).ControlStatusAsync(singles[0])));
         // Cancelled while only allocated: the room is free again.
@@ -420,15 +431,109 @@ public class SiteTests
         Assert.Equal(leave!.Value.AddDays(3), (await StayAsync(stays[2])).LeaveOn);
         // The site checks a person out to hospital: the order follows.
         Assert.Equal(OrderStatus.Active, await OrderAsync(orders[3]));
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stays[3], StayOutcome.TransferredToHospital)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stays[3], StayOutcome.TransferredToHospital, "县第二人民医院")));
         Assert.Equal(OrderStatus.TransferredToHospital, await OrderAsync(orders[3]));
+        Assert.Equal((TripPlaceKind.Site, "县第二人民医院"), ((await HospitalTripAsync(orders[3])).FromKind, (await HospitalTripAsync(orders[3])).ToText));
+        Assert.Equal("县第二人民医院", (await Run(db, Command, sp => Make<OrderService>(sp).GetAsync(orders[3])))!.Order.Hospital);
         await AssertHoldersMatchStaysAsync(db);
         // Every change on the trail under the name of who made it.
         await using var trail = await db.ContextAsync(Command);
         var reasons = await trail.AuditEntries.Where(a => a.EntityType == "Stay" || a.Rule == "stay#transferred-to-hospital").Select(a => a.Reason + " / " + a.ActorName).ToListAsync();
         Assert.Contains(reasons, r => r.StartsWith("checked out: TransferredToHospital (order transferred to hospital)", StringComparison.Ordinal) && r.EndsWith(township.Name, StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("allocation cancelled: order cancelled", StringComparison.Ordinal));
-        Assert.Contains(reasons, r => r.StartsWith("checked out of the site to hospital", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("checked out of the site to hospital: 县第二人民医院", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("checked out: TransferredToHospital to 县第二人民医院", StringComparison.Ordinal));
+        // The hospital is on the trail of the order's transfer and of each trip's request.
+        var named = await trail.AuditEntries.Where(a => a.Rule == "order#transferred-to-hospital" || (a.EntityType == "ControlOrder" && a.Reason!.Contains("县人民医院")))
+            .Select(a => a.Reason).ToListAsync();
+        Assert.Contains(named, r => r == "体温 38.2℃,转定点医院 (to hospital: 县人民医院)");
+        Assert.Contains(named, r => r == "trip requested for 1 people to hospital: 县人民医院");
+    }
+
+    /// <summary>
+    /// An order transferred to hospital while the person is at home sends the closed-loop transfer from home (their
+    /// address, their node) to the hospital named. While the person is still on an open trip the transfer is refused
+    /// naming that trip, and neither the order nor the trips change.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnOrderTransferredFromHome_SendsATripFromHomeToTheHospitalNamed(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var people = await HouseholdsAsync(db, 2);
+        var atHome = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var onTrip = await CloseContactOrderAsync(db, people[1], "2022-10-04");
+        async Task<(OrderStatus Status, int Trips)> StateAsync(long orderId)
+        {
+            await using var ctx = await db.ContextAsync(Command);
+            return (await ctx.Orders.Where(o => o.Id == orderId).Select(o => o.Status).FirstAsync(), await ctx.Trips.CountAsync());
+        }
+
+        var pickUp = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(people[1], onTrip)])));
+        var before = await StateAsync(onTrip);
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(onTrip, "核酸阳性", "县人民医院")));
+        Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, refused.Code);
+        Assert.EndsWith("#" + pickUp.ToString(CultureInfo.InvariantCulture), refused.Detail);
+        Assert.Equal(before, await StateAsync(onTrip));
+
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(atHome, "核酸阳性", "县人民医院")));
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var trip = await ctx.Trips.Include(t => t.Passengers).SingleAsync(t => t.ToKind == TripPlaceKind.Hospital);
+            var person = await ctx.People.AsNoTracking().SingleAsync(p => p.Id == people[0]);
+            Assert.NotNull(person.NodeId);
+            Assert.Equal((TripPlaceKind.Home, person.NodeId, person.AddressText, (long?)null, "县人民医院", (long?)atHome),
+                (trip.FromKind, trip.FromNodeId, trip.FromText, trip.FromSiteId, trip.ToText, Assert.Single(trip.Passengers).OrderId));
+            Assert.Equal(OrderStatus.TransferredToHospital, (await StateAsync(atHome)).Status);
+        }
+        // On the trips list, as the county's transfer group reads it.
+        var listed = (await Run(db, Command, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.ToKind == TripPlaceKind.Hospital);
+        Assert.Equal(("县人民医院", TripStatus.Requested), (listed.ToText, listed.Status));
+    }
+
+    /// <summary>
+    /// A trip from or to a home whose address is on record only as a jurisdiction node (no address text) names the
+    /// village of the passengers' home on the trips list, rather than the kind alone; a home with its address keeps it.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AHomeWithoutAnAddress_IsNamedByItsVillageOnTheTripsList(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\nA,1,102\n");
+        var people = await HouseholdsAsync(db, 2);
+        string village;
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            // Both on record by their household node only.
+            foreach (var person in await ctx.People.Where(p => people.Contains(p.Id)).ToListAsync()) person.AddressText = null;
+            await ctx.SaveChangesAsync();
+            var key = (await ctx.People.FirstAsync(p => p.Id == people[0])).ScopeKey[..ScopeKey.VillageLength];
+            village = (await ctx.Nodes.FirstAsync(n => n.ScopeKey == key)).Name;
+        }
+        // A pick-up from home to the site; a transfer from home to hospital.
+        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
+        var pickUp = (await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestPickUpAsync(stay, TripPlaceKind.Home, null)))!.Value;
+        var other = await CloseContactOrderAsync(db, people[1], "2022-10-04");
+        Assert.True(await Run(db, Command, sp => Make<OrderService>(sp).TransferToHospitalAsync(other, "核酸阳性", "县人民医院")));
+        var trips = (await Run(db, Command, sp => Make<TripService>(sp).ListAsync())).Trips;
+        var fetched = trips.Single(t => t.Id == pickUp);
+        Assert.Equal((TripPlaceKind.Home, null, village), (fetched.FromKind, fetched.FromText, fetched.HomeVillage));
+        var toHospital = trips.Single(t => t.ToKind == TripPlaceKind.Hospital);
+        await using (var ctx = await db.ContextAsync(Command))
+        {
+            var otherVillage = (await ctx.People.FirstAsync(p => p.Id == people[1])).ScopeKey[..ScopeKey.VillageLength];
+            Assert.Equal(await ctx.Nodes.Where(n => n.ScopeKey == otherVillage).Select(n => n.Name).FirstAsync(), toHospital.HomeVillage);
+        }
+        // A home given with its address keeps the address (no village added).
+        Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(pickUp, "改为家属送达")));
+        var typed = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "杜家河村3组12号", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(people[0], order)])));
+        var withAddress = (await Run(db, Command, sp => Make<TripService>(sp).ListAsync())).Trips.Single(t => t.Id == typed);
+        Assert.Equal(("杜家河村3组12号", null), (withAddress.FromText, withAddress.HomeVillage));
     }
 
     /// <summary>
@@ -1106,12 +1211,16 @@ public class SiteTests
         var person = Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).PersonId;
         var pickUp = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Site, null, site,
             [new TripPassengerInput(person, order)])));
-        var stillOnTrip = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        // To hospital without the hospital's name (or one longer than the trip's column): refused naming the field, nothing checked out.
+        foreach (var (name, code) in new[] { ((string?)null, SiteErrors.TripHospitalRequired), (" ", SiteErrors.TripHospitalRequired), (new string('院', 201), SiteErrors.TripHospitalTooLong) })
+            Assert.Equal(new Core.People.FieldError("hospital", code), await Refused(sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, name)));
+        Assert.Equal(StayStatus.CheckedIn, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).Status);
+        var stillOnTrip = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
         Assert.Equal(SiteErrors.TripPassengerOnOpenTrip, stillOnTrip.Code);
         Assert.EndsWith("#" + pickUp.ToString(CultureInfo.InvariantCulture), stillOnTrip.Detail);
         Assert.Equal(StayStatus.CheckedIn, Assert.Single(await Run(db, SiteStaff, sp => Make<StayService>(sp).ListAsync(orderId: order))).Status);
         Assert.True(await Run(db, SiteStaff, sp => Make<TripService>(sp).CancelAsync(pickUp, "已自行到达")));
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
         // A vehicle or driver that is not there.
         var passenger = (await HouseholdsAsync(db, 2))[1];
         var trip = await Run(db, SiteStaff, sp => Make<TripService>(sp).RequestAsync(new TripRequest(TripPlaceKind.Home, "家中", null, TripPlaceKind.Hospital, "县人民医院", null,
@@ -1124,7 +1233,7 @@ public class SiteTests
     /// <summary>
     /// A trip nobody can be sent for says why, in the reason the staff can act on: no vehicle yet, none with seats for
     /// everyone, the ones big enough out of service, waiting for their disinfection, or out on another trip. A
-    /// transfer to hospital from a check-out invents no place text to repeat its kind ("定点医院(定点医院)").
+    /// transfer to hospital from a check-out goes to the hospital named at the check-out.
     /// </summary>
     [Theory, OnSqlite, OnPostgres]
     public async Task ATripWaitingForAVehicle_SaysWhyNoneCanTakeIt(Engine engine)
@@ -1136,12 +1245,12 @@ public class SiteTests
         var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
         var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
         Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
         TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
         var pair = await Run(db, SiteStaff, sp => Fleet(sp).RequestAsync(new TripRequest(TripPlaceKind.Checkpoint, "淅川东高速出口卡点", null, TripPlaceKind.Site, null, site,
             [new TripPassengerInput(people[1], null), new TripPassengerInput(people[2], null)], PointToPoint: true)));
         var toHospital = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips.Single(t => t.ToKind == TripPlaceKind.Hospital);
-        Assert.Equal((1, null), (toHospital.Passengers, toHospital.ToText));
+        Assert.Equal((1, "县人民医院"), (toHospital.Passengers, toHospital.ToText));
         async Task<(string? OneRider, string? TwoRiders)> WhyAsync()
         {
             var trips = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips;

@@ -214,7 +214,7 @@ public class ClosedLoopApiTests
         foreach (var (url, body) in new (string, object)[]
         {
             ($"/api/v1/orders/{orderId}/confirm", new { reason = "x" }), ($"/api/v1/orders/{orderId}/extend", new { days = 3, reason = "x" }),
-            ($"/api/v1/orders/{orderId}/transfer", new { reason = "x" }), ($"/api/v1/orders/{orderId}/cancel", new { reason = "x" }),
+            ($"/api/v1/orders/{orderId}/transfer", new { reason = "x", hospital = "县人民医院" }), ($"/api/v1/orders/{orderId}/cancel", new { reason = "x" }),
             ($"/api/v1/orders/{orderId}/release", new { reason = "x" }), ($"/api/v1/orders/{orderId}/tests", new { day = 1, status = "Negative" }),
             ($"/api/v1/orders/{orderId}/reports", new { slot = "Morning", temperature = 36.5 }), ($"/api/v1/orders/{orderId}/link", new { }),
             ($"/api/v1/orders/{orderId}/spot-checks", new { method = "phone", outcome = "AtHomeAndWell" }),

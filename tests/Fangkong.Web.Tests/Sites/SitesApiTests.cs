@@ -173,6 +173,9 @@ public class SitesApiTests
         // And it works where it belongs.
         Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-in", new { })).StatusCode);
         await FieldError(township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "None" }), "outcome", "stay.outcome-invalid");
+        // To hospital names the hospital, the trip's destination.
+        await FieldError(township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "TransferredToHospital" }), "hospital", "trip.hospital-required");
+        await FieldError(township.PostJsonAsync($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "TransferredToHospital", hospital = new string('院', 201) }), "hospital", "trip.hospital-too-long");
         var round = await (await township.GetAsync($"/api/v1/sites/{site}/rounds?slot=Evening")).JsonAsync();
         Assert.Equal((1, 0), (round.GetProperty("items").GetArrayLength(), round.GetProperty("done").GetInt32()));
         Assert.Equal(JsonValueKind.Null, round.GetProperty("items")[0].GetProperty("temperature").ValueKind);
