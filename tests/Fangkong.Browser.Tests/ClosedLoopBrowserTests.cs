@@ -249,6 +249,16 @@ public class ClosedLoopBrowserTests
         Assert.DoesNotContain("第九版", await desk.InnerTextAsync("#orders-table"));
         Assert.Matches(@"^第 \d+/\d+ 天$", await desk.GetAttributeAsync("#orders-table tbody tr:first-child .fk-bar-period", "title"));
         await BrowserApp.ShotAsync(desk, "27-demo-orders");
+        // The people list marks who is under an order: a grid worker going door to door sees it on the row.
+        await desk.GotoAsync(app.BaseUrl + "/orders?status=Active");
+        await desk.WaitForSelectorAsync("#orders-table tbody tr");
+        var underOrder = (await desk.InnerTextAsync("#orders-table tbody tr:first-child td.fk-stack-head a")).Trim();
+        await desk.GotoAsync(app.BaseUrl + "/people?q=" + Uri.EscapeDataString(underOrder));
+        var badge = desk.Locator("#people-table tbody tr", new() { HasText = underOrder }).Locator("[data-control]").First;
+        Assert.Contains(await badge.GetAttributeAsync("data-control"), new[] { "UnderMeasure", "Monitoring" });
+        Assert.Contains(await badge.InnerTextAsync(), new[] { "隔离管控", "健康监测" });
+        await desk.GotoAsync(app.BaseUrl + "/orders");
+        await desk.WaitForSelectorAsync("#orders-table");
         // 待乡镇确认 opens the list it counts: the arrivals waiting for the township (a proposed order or release).
         var pending = int.Parse((await desk.InnerTextAsync("#stat-pending .fk-stat-value")).Trim(), CultureInfo.InvariantCulture);
         Assert.InRange(pending, 1, 30); // one page of the list

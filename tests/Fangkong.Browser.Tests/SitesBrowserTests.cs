@@ -274,6 +274,13 @@ public class SitesBrowserTests
         // Every field of the form has a visible label, and each destination site is named whole with its free rooms.
         foreach (var field in new[] { "select[name='Req.FromKind']", "select[name='Req.FromSiteId']", "select[name='Req.ToKind']", "input[name='Req.FromText']", "input[name='Req.ToText']", "textarea[name='Req.Passengers']" })
             Assert.True(await phone.EvalOnSelectorAsync<bool>(field, "f => f.labels.length > 0 && f.labels[0].innerText.trim().length > 0"), field + " has no visible label");
+        // The site it leaves from is asked for only when it leaves from a site.
+        var fromKind = await phone.InputValueAsync("select[name='Req.FromKind']");
+        Assert.Equal("Checkpoint", fromKind);
+        Assert.False(await phone.IsVisibleAsync("select[name='Req.FromSiteId']"));
+        await phone.SelectOptionAsync("select[name='Req.FromKind']", "Site");
+        Assert.True(await phone.IsVisibleAsync("select[name='Req.FromSiteId']"));
+        await phone.SelectOptionAsync("select[name='Req.FromKind']", fromKind);
         Assert.Contains("空闲 16 / 共 17 间", await phone.InnerTextAsync("#trip-to-site"));
         // What was typed stays, so only the wrong line needs fixing.
         Assert.Contains(arrivals[0], await phone.InputValueAsync("textarea[name='Req.Passengers']"));

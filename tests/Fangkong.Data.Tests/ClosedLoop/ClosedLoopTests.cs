@@ -123,6 +123,34 @@ public class ClosedLoopTests
         });
     }
 
+    /// <summary>The people list's badges: one call for a page of people, only those the caller can see, only those under an order.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ControlStatuses_ForAPageOfPeople_NameOnlyThoseUnderAnOrder_AndOnlyInScope(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        await ListHighRiskAsync(db);
+        var (villageId, villageKey) = await AVillageAsync(db);
+        var township = villageKey[..ScopeKey.TownshipLength];
+        var receipt = await Run(db, As(Roles.CheckpointStaff, township), sp => Make<ArrivalService>(sp).RegisterAsync(FromJinshui(1, villageId), ArrivalChannel.Checkpoint, "卡点1"));
+        var personId = (await Run(db, Command, sp => Make<ArrivalService>(sp).GetAsync(receipt.Id)))!.Arrival.PersonId!.Value;
+        long bystander;
+        await using (var ctx = await db.ContextAsync())
+            bystander = await ctx.People.Where(p => p.CountyCode == County && p.Id != personId && p.ScopeKey.StartsWith(township)).Select(p => p.Id).FirstAsync();
+        Task<IReadOnlyDictionary<long, ControlStatus>> Statuses(Actor actor) => Run(db, actor, sp => Make<OrderService>(sp).ControlStatusesAsync([personId, bystander, personId]));
+
+        // Proposed is not yet a measure; confirmed, the person is under one and the neighbour stays out of the answer.
+        Assert.Empty(await Statuses(Command));
+        Assert.True(await Run(db, As(Roles.TownshipTeam, township), sp => Make<ArrivalService>(sp).DecideAsync(receipt.Id, true, "核实无误")));
+        var statuses = await Statuses(Command);
+        Assert.Equal(ControlStatus.UnderMeasure, Assert.Single(statuses, s => s.Key == personId).Value);
+        Assert.False(statuses.ContainsKey(bystander));
+        Assert.Equal(statuses, await Statuses(As(Roles.TownshipTeam, township)));
+        // Another township asks about the same ids and learns nothing.
+        Assert.Empty(await Statuses(As(Roles.TownshipTeam, await OtherTownshipAsync(db, township))));
+        Assert.Empty(await Run(db, Command, sp => Make<OrderService>(sp).ControlStatusesAsync([])));
+    }
+
     private static async Task<string> OtherTownshipAsync(TestDatabase db, string township)
     {
         await using var ctx = await db.ContextAsync();
