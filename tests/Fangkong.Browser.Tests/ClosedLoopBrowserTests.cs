@@ -200,6 +200,7 @@ public class ClosedLoopBrowserTests
         Assert.Matches(@"[早晚]间 2022-\d{2}-\d{2} 健康上报", timeline);
         Assert.Contains("第 7 天", timeline);
         Assert.Contains("复测", timeline);          // the grid worker's reading after the person's own, named so
+        Assert.Contains("并入未处置的发热转运任务", timeline); // its alarming reading joined the open fever task, said in words
         Assert.DoesNotContain("第 0 段", timeline); // a reading's place in its slot is not a "measure number"
         Assert.DoesNotContain("第几天", timeline);
         Assert.DoesNotContain("起始天", timeline);
@@ -211,8 +212,20 @@ public class ClosedLoopBrowserTests
         await desk.GotoAsync(app.BaseUrl + "/tasks");
         await desk.WaitForSelectorAsync(".fk-task[data-kind=fever-transfer]");
         Assert.Contains("王晓明", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer]"));
-        Assert.Contains("体温 38.2℃ 干咳", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer] .fk-task-title"));
+        // Every temperature with its unit, spaced (38.2 °C, never a bare number or 38.2℃).
+        Assert.Contains("体温 38.2 °C 干咳", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer] .fk-task-title"));
+        // The deadline is labelled 距处置时限 and counted as the verification queue counts it (one formatter):
+        // on the server's text and after js/countdown.js has ticked it.
+        var clock = desk.Locator(".fk-task[data-kind=fever-transfer] .fk-countdown");
+        var clockText = @"^距处置时限 · (剩余|已超时) (\d+ 小时 \d+ 分|\d+ 分钟)$";
+        Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());
+        await desk.EvaluateAsync("window.fkCountdownTick()");
+        Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());
         await BrowserApp.ShotAsync(desk, "25-tasks-fever");
+        await desk.SetViewportSizeAsync(390, 844);
+        Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());
+        await BrowserApp.ShotAsync(desk, "25-tasks-fever-phone");
+        await desk.SetViewportSizeAsync(1366, 860);
         await desk.GotoAsync(app.BaseUrl + "/ledgers");
         await desk.WaitForSelectorAsync("#ledger-counts");
         // The export's dates are labelled and its button says what it does.

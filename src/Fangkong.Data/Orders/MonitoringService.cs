@@ -157,7 +157,6 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
         var temperature = Math.Round(input.Temperature, 1);
         var note = Text.Tidy(input.Note);
         var alarming = MonitoringRules.IsAlarming(temperature, input.Symptoms);
-        var feverKey = TaskRaiser.Key("fever", order.Id, date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), input.Slot);
         // Every reading of the slot is kept: a re-measurement is added after the others, never written over them
         // (a staff "36.5, none" must not hide the person's own 38.2 °C with a cough).
         var readings = await db.HealthReports.AsNoTracking().Where(r => r.OrderId == order.Id && r.Date == date && r.Slot == input.Slot)
@@ -175,12 +174,34 @@ public sealed class MonitoringService(IDbContextFactory<FangkongDb> factory, IAc
             Temperature = temperature, Symptoms = input.Symptoms, ReportedBy = reportedBy, ReportedAt = now, Note = note,
         };
         db.HealthReports.Add(report);
-        // The slot's fever task is raised by its first alarming reading and stays whatever a later reading says.
+        // One fever task per order while it is open: a later alarming reading joins it (highest temperature, every
+        // symptom so far), wherever it sits now (an escalated task is the township's); once it is handled, a new one.
+        // A later normal reading leaves it as it is.
         WorkTask? task = null;
-        if (alarming)
-            task = await TaskRaiser.RaiseAsync(db, order, "fever-transfer", TaskTitle.Fever(temperature, input.Symptoms), feverKey, now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
+        var open = alarming
+            ? await db.Tasks.IgnoreQueryFilters().Where(t => t.CountyCode == order.CountyCode && t.OrderId == order.Id && t.Kind == FeverTasks.Kind
+                    && t.DedupKey.StartsWith(FeverTasks.KeyPrefix) && (t.Status == Core.Tasks.TaskStatus.Open || t.Status == Core.Tasks.TaskStatus.InProgress))
+                .OrderBy(t => t.Id).FirstOrDefaultAsync(ct)
+            : null;
+        switch (FeverTasks.Decide(alarming, open is not null))
+        {
+            case FeverTaskAction.Raise:
+                task = await TaskRaiser.RaiseAsync(db, order, FeverTasks.Kind, TaskTitle.Fever(temperature, input.Symptoms),
+                    FeverTasks.Key(order.Id, date, input.Slot, report.Sequence), now, TimeSpan.FromMinutes(Options.Monitoring.AlertMinutes), ct);
+                break;
+            case FeverTaskAction.Attach:
+                task = open!;
+                var title = FeverTasks.Attach(task.Title, temperature, input.Symptoms).Format();
+                if (title != task.Title)
+                {
+                    task.Title = title;
+                    task.Version++;
+                }
+                break;
+        }
         var kind = report.Sequence == 0 ? "report" : "re-measurement";
-        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} {kind} {date:yyyy-MM-dd}{(where is null ? "" : " " + where)}{(alarming ? ": alarming" : "")}";
+        var joined = open is not null && task == open ? $"; joins open fever task {open.Id}" : "";
+        db.Audit.Reason = $"{input.Slot.ToString().ToLowerInvariant()} {kind} {date:yyyy-MM-dd}{(where is null ? "" : " " + where)}{(alarming ? ": alarming" : "")}{joined}";
         db.Audit.Rule = alarming ? "monitoring#fever-or-symptom" : order.RuleReference;
         try
         {
