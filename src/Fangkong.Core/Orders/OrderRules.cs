@@ -179,6 +179,17 @@ public static class OrderRules
         return tests.Count >= 2 && tests.Take(2).All(t => t.Status == TestStatus.Negative) ? null : "linked-contact-pending";
     }
 
+    /// <summary>
+    /// A test is overdue (逾期) when its day has passed (county date) and it has no result: still due, or sampled and
+    /// the lab's result not recorded. A test of an order no longer open (released, cancelled, taken to hospital) is
+    /// nobody's work any more and never overdue.
+    /// </summary>
+    public static bool IsOverdue(OrderStatus orderStatus, TestStatus status, DateOnly date, DateOnly today) =>
+        ControlOrder.IsOpen(orderStatus) && date < today && status is TestStatus.Due or TestStatus.Sampled;
+
+    /// <summary>How many of the order's tests are overdue on <paramref name="today"/> (<see cref="IsOverdue"/>).</summary>
+    public static int OverdueTests(ControlOrder order, DateOnly today) => order.Tests.Count(t => IsOverdue(order.Status, t.Status, t.Date, today));
+
     private static string? OwnTestsBlocker(ControlOrder order)
     {
         foreach (var t in order.Tests)

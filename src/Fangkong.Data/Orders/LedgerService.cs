@@ -65,8 +65,8 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             await db.Arrivals.CountAsync(a => a.Status == ArrivalStatus.OrderProposed || a.Status == ArrivalStatus.ReleaseProposed, ct),
             confined,
             kinds.Sum(k => k.Count) - confined,
-            await db.OrderTests.CountAsync(t => t.Date == today && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled)
-                && inForce.Any(o => o.Id == t.OrderId), ct),
+            // The people with a test today and no result yet: the orders list's 今日待检 filter lists exactly these.
+            await db.Orders.WhereTestAwaitingOn(db.OrderTests, today).CountAsync(ct),
             await inForce.CountAsync(o => o.EndDate <= today, ct),
             await MissedReports(db).CountAsync(ct),
             await db.Tasks.CountAsync(t => (t.Status == TaskStatus.Open || t.Status == TaskStatus.InProgress), ct),

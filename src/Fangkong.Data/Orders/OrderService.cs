@@ -18,14 +18,17 @@ using Microsoft.Extensions.Options;
 namespace Fangkong.Data.Orders;
 
 public sealed record OrderQuery(OrderStatus? Status = null, bool OpenOnly = false, string? Kind = null, string? Text = null, long? PersonId = null,
-    bool ReleaseDue = false, int Page = 1, int PageSize = 50, string? Reason = null);
+    bool ReleaseDue = false, int Page = 1, int PageSize = 50, string? Reason = null, bool TestsDueToday = false);
 
+/// <param name="TestsDue">Tests scheduled today (county date) with no result yet.</param>
+/// <param name="TestsOverdue">Tests whose day has passed with no result (逾期, <see cref="OrderRules.IsOverdue"/>).</param>
 public sealed record OrderListItem(long Id, long PersonId, string PersonName, string? DocumentMasked, string? Place, string ScopeKey,
     string Reasons, string RuleReference, bool Local, OrderStatus Status, string CurrentKind, DateOnly ExposureDate, DateOnly StartDate,
-    DateOnly EndDate, int DayNumber, ControlStatus ControlStatus, int TestsDue, int TestsNegative, int TestsTotal, string? Hospital = null);
+    DateOnly EndDate, int DayNumber, ControlStatus ControlStatus, int TestsDue, int TestsNegative, int TestsTotal, string? Hospital = null, int TestsOverdue = 0);
 
 public sealed record OrderMeasureItem(int Sequence, string Kind, int FromDay, int ToDay, DateOnly From, DateOnly To, bool Current);
-public sealed record OrderTestItem(long Id, int Day, DateOnly Date, TestStatus Status, DateTime? SampledAt, DateTime? ResultAt, decimal? Ct, string? RecordedBy);
+/// <param name="Overdue">Its day has passed with no result (逾期, <see cref="OrderRules.IsOverdue"/>).</param>
+public sealed record OrderTestItem(long Id, int Day, DateOnly Date, TestStatus Status, DateTime? SampledAt, DateTime? ResultAt, decimal? Ct, string? RecordedBy, bool Overdue = false);
 public sealed record OrderOwnerItem(long Id, string Role, string Name, string? PhoneMasked);
 /// <summary>One reading of a slot; a slot re-measured has several, in the order they were taken (<paramref name="Sequence"/> 0 first).</summary>
 /// <param name="Source"><see cref="ReadingSources.Self"/> (本人) or <see cref="ReadingSources.Staff"/> (工作人员).</param>
@@ -90,6 +93,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         }
         var today = Today;
         if (query.ReleaseDue) q = q.WhereInForce().Where(o => o.EndDate <= today);
+        // 今日待检: in force, a test today (county time, the platform clock) without a result — what the ledger counts.
+        if (query.TestsDueToday) q = q.WhereTestAwaitingOn(db.OrderTests, today);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(o => db.People.Any(p => p.Id == o.PersonId && p.Name.Contains(text)));
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
@@ -113,8 +118,9 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
             var p = people.GetValueOrDefault(o.PersonId);
             return new OrderListItem(o.Id, o.PersonId, p?.Name ?? "?", p?.DocumentMasked, directory.PlaceLabel(o.ScopeKey), o.ScopeKey, o.Reasons,
                 o.RuleReference, o.Local, o.Status, o.CurrentKind, o.ExposureDate, o.StartDate, o.EndDate, today.DayNumber - o.ExposureDate.DayNumber + 1,
-                OrderRules.StatusOn(o, today), o.Tests.Count(t => t.Status is TestStatus.Due or TestStatus.Sampled && t.Date <= today),
-                o.Tests.Count(t => t.Status == TestStatus.Negative), o.Tests.Count(t => t.Status != TestStatus.Cancelled), hospitals.GetValueOrDefault(o.Id));
+                OrderRules.StatusOn(o, today), o.Tests.Count(t => t.Status is TestStatus.Due or TestStatus.Sampled && t.Date == today),
+                o.Tests.Count(t => t.Status == TestStatus.Negative), o.Tests.Count(t => t.Status != TestStatus.Cancelled), hospitals.GetValueOrDefault(o.Id),
+                OrderRules.OverdueTests(o, today));
         }).ToList();
     }
 
@@ -151,7 +157,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         var linkedTests = await LinkedTestsAsync(db, o, ct);
         return new OrderDetail(item, o.Basis, o.StatusReason, o.ArrivalId, OrderRules.ReleaseBlocker(o, today, linkedTests),
             o.Measures.OrderBy(m => m.Sequence).Select(m => new OrderMeasureItem(m.Sequence, m.Kind, m.FromDay, m.ToDay, m.From, m.To, m == current)).ToList(),
-            o.Tests.OrderBy(t => t.Day).Select(t => new OrderTestItem(t.Id, t.Day, t.Date, t.Status, t.SampledAt, t.ResultAt, t.Ct, t.RecordedBy)).ToList(),
+            o.Tests.OrderBy(t => t.Day).Select(t => new OrderTestItem(t.Id, t.Day, t.Date, t.Status, t.SampledAt, t.ResultAt, t.Ct, t.RecordedBy,
+                OrderRules.IsOverdue(o.Status, t.Status, t.Date, today))).ToList(),
             o.Owners.Select(w => new OrderOwnerItem(w.Id, w.Role, w.Name, Masking.Phone(w.Phone))).ToList(),
             reports.Select(r => new HealthReportItem(r.Date, r.Slot, r.Temperature, r.Symptoms, MonitoringRules.IsAlarming(r.Temperature, r.Symptoms), r.ReportedBy, r.ReportedAt,
                 r.Sequence, ReadingSources.Of(r.ReportedBy))).ToList(),

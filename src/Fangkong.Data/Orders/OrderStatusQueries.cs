@@ -25,6 +25,23 @@ public static class OrderStatusQueries
     public static IQueryable<ControlOrder> WhereInForce(this IQueryable<ControlOrder> orders) => orders.Where(InForce);
     public static IQueryable<ControlOrder> WhereOpen(this IQueryable<ControlOrder> orders) => orders.Where(Open);
 
+    /// <summary>
+    /// Tests scheduled on <paramref name="date"/> with no result yet (due, or sampled and waiting for the lab): 今日待检
+    /// when the date is the county's today. The one definition the ledger's count and the orders list's filter share.
+    /// </summary>
+    public static IQueryable<OrderTest> WhereAwaitingOn(this IQueryable<OrderTest> tests, DateOnly date) =>
+        tests.Where(t => t.Date == date && (t.Status == TestStatus.Due || t.Status == TestStatus.Sampled));
+
+    /// <summary>
+    /// Orders in force with a test scheduled on <paramref name="date"/> and no result yet (<see cref="WhereAwaitingOn"/>):
+    /// the orders list's 今日待检 filter and the ledger's count of it, one order per person to be tested.
+    /// </summary>
+    public static IQueryable<ControlOrder> WhereTestAwaitingOn(this IQueryable<ControlOrder> orders, IQueryable<OrderTest> tests, DateOnly date)
+    {
+        var awaiting = tests.WhereAwaitingOn(date);
+        return orders.WhereInForce().Where(o => awaiting.Any(t => t.OrderId == o.Id));
+    }
+
     /// <summary><c>o => o.Status == s1 || o.Status == s2 || …</c> with each status a constant.</summary>
     public static Expression<Func<ControlOrder, bool>> StatusIn(IReadOnlyList<OrderStatus> statuses)
     {

@@ -160,8 +160,9 @@ public static class ClosedLoopModule
 
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", async (OrderService s, OrderStatus? status, bool openOnly = false, string? kind = null, string? q = null, long? personId = null,
-            bool releaseDue = false, int page = 1, int pageSize = 50) =>
-            TypedResults.Ok(await s.SearchAsync(new OrderQuery(status, openOnly, kind, q, personId, releaseDue, page, pageSize)))).RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Search");
+            bool releaseDue = false, int page = 1, int pageSize = 50, bool testsDueToday = false) =>
+            TypedResults.Ok(await s.SearchAsync(new OrderQuery(status, openOnly, kind, q, personId, releaseDue, page, pageSize, TestsDueToday: testsDueToday))))
+            .RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Search");
         orders.MapGet("/{id:long}", async Task<Results<Ok<OrderDetail>, NotFound>> (long id, OrderService s) =>
             await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Get");
         orders.MapPost("/", async (OrderCreate body, OrderService s) => TypedResults.Ok(new { id = await s.CreateAsync(body) }))

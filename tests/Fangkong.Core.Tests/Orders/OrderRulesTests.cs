@@ -181,4 +181,30 @@ public class OrderRulesTests
         Assert.Equal(ControlStatus.Monitoring, OrderRules.StatusOf([a, b], D("2022-09-09")));
         Assert.Equal(ControlStatus.Clear, OrderRules.StatusOf([], D("2022-09-09")));
     }
+
+    /// <summary>逾期: a test whose day has passed with no result (due, or sampled without the lab's answer), on an open order only.</summary>
+    [Fact]
+    public void ATestIsOverdue_OnceItsDayHasPassed_WithNoResult()
+    {
+        var o = CloseContact(); // tests on 09-01, 09-02, 09-03, 09-05, 09-07, 09-10
+        Assert.Equal(0, OrderRules.OverdueTests(o, D("2022-09-01")));             // day 1 is today: due, not overdue
+        Assert.Equal(1, OrderRules.OverdueTests(o, D("2022-09-02")));
+        o.Tests[0].Status = TestStatus.Sampled;                                     // sampled, no result yet: still overdue
+        Assert.Equal(1, OrderRules.OverdueTests(o, D("2022-09-02")));
+        o.Tests[0].Status = TestStatus.Negative;
+        o.Tests[1].Status = TestStatus.Positive;
+        o.Tests[2].Status = TestStatus.Cancelled;
+        Assert.Equal(0, OrderRules.OverdueTests(o, D("2022-09-04")));             // every past day has its result or is cancelled
+        Assert.Equal(2, OrderRules.OverdueTests(o, D("2022-09-08")));             // days 5 and 7
+        Assert.True(OrderRules.IsOverdue(o.Status, TestStatus.Due, D("2022-09-05"), D("2022-09-06")));
+        Assert.False(OrderRules.IsOverdue(o.Status, TestStatus.Due, D("2022-09-06"), D("2022-09-06")));
+        Assert.False(OrderRules.IsOverdue(o.Status, TestStatus.Negative, D("2022-09-05"), D("2022-09-06")));
+        o.Status = OrderStatus.Proposed;                                            // waiting for the township: still someone's work
+        Assert.Equal(2, OrderRules.OverdueTests(o, D("2022-09-08")));
+        foreach (var closed in new[] { OrderStatus.Released, OrderStatus.Cancelled, OrderStatus.TransferredToHospital })
+        {
+            o.Status = closed;
+            Assert.Equal(0, OrderRules.OverdueTests(o, D("2022-09-08")));
+        }
+    }
 }
