@@ -473,6 +473,47 @@ public class ClosedLoopBrowserTests
     }
 
     [BrowserFact]
+    public async Task LiftingARiskArea_NeedsItsNotice_AndAConfirmationThatSaysWhatItMeans_ThenTheBasisIsInItsHistory()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long id;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current =
+                new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            id = await scope.ServiceProvider.GetRequiredService<RiskAreaService>().CreateAsync(
+                new RiskAreaInput("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.High, new DateOnly(2022, 10, 1), Source: "郑州市通告1"), "test");
+        }
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+        // A date in the future is refused, naming the field; nothing is asked to confirm.
+        await desk.FillAsync($"#lift-on-{id}", "2022-10-06");
+        await desk.FillAsync($"#lift-basis-{id}", "郑州市疫情防控指挥部通告（第88号）");
+        await desk.ClickAsync("#risk-table button:has-text('解除')");
+        await desk.WaitForSelectorAsync("#risk-message.alert-danger");
+        Assert.Contains("解除日期", await desk.InnerTextAsync("#risk-message"));
+        Assert.Equal(0, await desk.Locator("#lift-confirm").CountAsync());
+        // With its notice and a past date, the page says what the lift means before applying it.
+        await desk.FillAsync($"#lift-on-{id}", "2022-10-04");
+        await desk.FillAsync($"#lift-basis-{id}", "郑州市疫情防控指挥部通告（第88号）");
+        await desk.ClickAsync("#risk-table button:has-text('解除')");
+        await desk.WaitForSelectorAsync("#lift-confirm");
+        var meaning = await desk.InnerTextAsync("#lift-confirm");
+        Assert.Contains("自2022-10-05起，从河南省 郑州市 金水区 花园路街道锦绣小区来的人员不再按高风险管控；已开具的管控措施不受影响", meaning);
+        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", meaning);
+        Assert.Contains("生效中", await desk.InnerTextAsync("#risk-table"));
+        await BrowserApp.ShotAsync(desk, "97-risk-lift-confirm");
+        await desk.ClickAsync("#lift-confirm-submit");
+        await desk.WaitForSelectorAsync("#risk-message.alert-success");
+        Assert.Contains("2022-10-04", await desk.InnerTextAsync("#risk-table"));
+        await desk.GotoAsync(app.BaseUrl + $"/risk-areas/{id}");
+        await desk.WaitForSelectorAsync("#timeline");
+        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", await desk.InnerTextAsync("#timeline"));
+        await BrowserApp.ShotAsync(desk, "98-risk-lift-history");
+    }
+
+    [BrowserFact]
     public async Task RiskAreaList_OnADate_DuringARange_ByCounty_AndTheCheckForm_AnswerOnAPhone()
     {
         await using var app = await BrowserApp.StartAsync(Drill);

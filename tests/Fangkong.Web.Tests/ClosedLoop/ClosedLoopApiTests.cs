@@ -136,6 +136,12 @@ public class ClosedLoopApiTests
         Assert.Equal("2022-09-30", detail.GetProperty("area").GetProperty("designatedOn").GetString());
         Assert.Equal(1, detail.GetProperty("periods").GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await township.GetAsync("/api/v1/risk-areas/999999")).StatusCode);
+        // A lift without the notice it rests on is refused naming the field; nothing is lifted.
+        var noBasis = await command.PostJsonAsync($"/api/v1/risk-areas/{areaId}/lift", new { liftedOn = "2022-10-04" });
+        Assert.Equal(HttpStatusCode.BadRequest, noBasis.StatusCode);
+        Assert.Equal("application/problem+json", noBasis.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("required", (await noBasis.JsonAsync()).GetProperty("codes").GetProperty("basis")[0].GetString());
+        Assert.Equal(JsonValueKind.Null, (await (await township.GetAsync($"/api/v1/risk-areas/{areaId}")).JsonAsync()).GetProperty("area").GetProperty("liftedOn").ValueKind);
         // A file that is not a table is answered with what is wrong with it, not a server error; nothing is imported.
         using (var junk = new MultipartFormDataContent { { new ByteArrayContent([0x00, 0x01, 0x02, 0xFF, 0xFE, 0x00, 0x07]), "file", "list.csv" } })
         {
