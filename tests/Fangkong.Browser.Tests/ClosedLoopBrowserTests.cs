@@ -427,7 +427,9 @@ public class ClosedLoopBrowserTests
             "郑州市二七区,建新街道某小区,中风险,2022/10/02,,郑州市通告",
             "火星,某地,高,2022-10-02,,坏行",
             "河南省郑州市金水区,某大厦,极高,2022-10-02,,坏等级") + "\r\n";
-        var file = Path.Combine(Path.GetTempPath(), $"风险区-{Guid.NewGuid():N}.csv");
+        // The file keeps a name a person gives it (in a folder of its own): the page must show that name, not a stored one.
+        var folder = Directory.CreateTempSubdirectory("fk-risk-").FullName;
+        var file = Path.Combine(folder, "郑州市风险区名单.csv");
         await File.WriteAllBytesAsync(file, Core.Tabular.TabularFile.Gbk.GetBytes(csv));
         try
         {
@@ -439,6 +441,12 @@ public class ClosedLoopBrowserTests
             await desk.ClickAsync("#risk-import-form button[type=submit]");
             await desk.WaitForSelectorAsync("#import-refused");
             Assert.Contains("已导入 2 条，2 行有误未导入", await desk.InnerTextAsync("#import-summary"));
+            Assert.Contains("郑州市风险区名单.csv", await desk.InnerTextAsync("#import-summary"));
+            // Neither a storage name (32 hex digits) nor a bare division code in the list's visible text; the code is a tooltip.
+            var listText = await desk.InnerTextAsync("main");
+            Assert.DoesNotMatch("[0-9a-fA-F]{32}", listText);
+            Assert.DoesNotMatch("(?<![0-9])[0-9]{6}(?![0-9])", await desk.InnerTextAsync("#risk-table"));
+            Assert.Equal("410105", await desk.GetAttributeAsync("#risk-table tr:has-text('锦绣小区') span[title]", "title"));
             var refused = await desk.InnerTextAsync("#import-refused");
             Assert.Contains("4", refused);
             Assert.Contains("所在地区", refused);
@@ -453,6 +461,8 @@ public class ClosedLoopBrowserTests
             await desk.ClickAsync("#area-edit button[type=submit]");
             await desk.WaitForSelectorAsync("#edit-result.alert-success");
             Assert.Contains("2022-09-30", await desk.InnerTextAsync("#area-details"));
+            Assert.DoesNotMatch("(?<![0-9])[0-9]{6}(?![0-9])", await desk.InnerTextAsync("#area-details"));
+            Assert.Equal("410105", await desk.GetAttributeAsync("#area-county", "title"));
             Assert.Contains("按郑州市通告原文更正划定日期", await desk.InnerTextAsync("#timeline"));
             await BrowserApp.ShotAsync(desk, "68-risk-area-corrected");
 
@@ -469,7 +479,7 @@ public class ClosedLoopBrowserTests
             Assert.True(await township.Locator("#timeline td:has-text('按郑州市通告原文更正划定日期')").IsVisibleAsync());
             await BrowserApp.ShotAsync(township, "69-risk-area-phone");
         }
-        finally { File.Delete(file); }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 
     [BrowserFact]

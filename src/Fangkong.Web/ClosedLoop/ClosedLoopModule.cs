@@ -242,7 +242,9 @@ public static class ClosedLoopModule
                 await using var file = File.OpenRead(saved.Path!);
                 var result = await s.ImportAsync(file, saved.FileName!, null, http.RequestAborted);
                 var failed = result.Errors.Count == 0 ? "" : "&failed=" + RowErrorsQuery.Encode(result.Errors.Select(e => new RowErrorsQuery.Item(e.Row, e.Field, e.Code)));
-                return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}{failed}");
+                // The list is named by the file's own name as uploaded, never the name it was stored under.
+                var name = "&file=" + Uri.EscapeDataString(Path.GetFileName(saved.FileName ?? "") is { Length: > 0 and <= 200 } n ? n : "-");
+                return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}{name}{failed}");
             }
             finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.PolicyManage).ExcludeFromDescription();
