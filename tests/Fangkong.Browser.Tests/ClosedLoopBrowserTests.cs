@@ -782,7 +782,7 @@ public class ClosedLoopBrowserTests
         var reference = receipt.Split(' ', StringSplitOptions.RemoveEmptyEntries).First(w => w.StartsWith("FK", StringComparison.Ordinal));
         await desk.GotoAsync(app.BaseUrl + "/arrivals?q=" + reference);
         await desk.ClickAsync($"tr[data-reference='{reference}'] a >> nth=0");
-        await desk.WaitForSelectorAsync("h1");
+        await desk.WaitForSelectorAsync("#arrival-rule"); // the arrival's own page, not the list it came from
         await BrowserApp.ShotAsync(desk, "72-staff-arrival-passport-page");
         var page = await desk.InnerTextAsync("main");
         Assert.Contains("JOHN SMITH", page);
@@ -796,6 +796,10 @@ public class ClosedLoopBrowserTests
         // Registered at the checkpoint of the township, by its name; the rule and the empty fields in words.
         Assert.DoesNotMatch(@"卡点登记\s+\d", await desk.InnerTextAsync("#arrival-channel"));
         Assert.Contains("无需管控", await desk.InnerTextAsync("#arrival-rule"));
+        // The release says why in one sentence: the pack by name (not its id) and that no stop was listed.
+        var basis = await desk.InnerTextAsync("#release-basis");
+        Assert.Contains("无需管控", basis);
+        Assert.DoesNotContain("cn-", basis);
         // The lab's result comes back positive: the page asks first, then records it on the arrival and the transfer
         // task is on the township's list.
         await desk.ClickAsync("#landing-form button[value=positive]");
