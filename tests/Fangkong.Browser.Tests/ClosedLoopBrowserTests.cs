@@ -450,7 +450,9 @@ public class ClosedLoopBrowserTests
             "郑州市二七区,建新街道某小区,中风险,2022/10/02,,郑州市通告",
             "火星,某地,高,2022-10-02,,坏行",
             "河南省郑州市金水区,某大厦,极高,2022-10-02,,坏等级") + "\r\n";
-        var file = Path.Combine(Path.GetTempPath(), $"风险区-{Guid.NewGuid():N}.csv");
+        // The file keeps a name a person gives it (in a folder of its own): the page must show that name, not a stored one.
+        var folder = Directory.CreateTempSubdirectory("fk-risk-").FullName;
+        var file = Path.Combine(folder, "郑州市风险区名单.csv");
         await File.WriteAllBytesAsync(file, Core.Tabular.TabularFile.Gbk.GetBytes(csv));
         try
         {
@@ -462,6 +464,12 @@ public class ClosedLoopBrowserTests
             await desk.ClickAsync("#risk-import-form button[type=submit]");
             await desk.WaitForSelectorAsync("#import-refused");
             Assert.Contains("已导入 2 条，2 行有误未导入", await desk.InnerTextAsync("#import-summary"));
+            Assert.Contains("郑州市风险区名单.csv", await desk.InnerTextAsync("#import-summary"));
+            // Neither a storage name (32 hex digits) nor a bare division code in the list's visible text; the code is a tooltip.
+            var listText = await desk.InnerTextAsync("main");
+            Assert.DoesNotMatch("[0-9a-fA-F]{32}", listText);
+            Assert.DoesNotMatch("(?<![0-9])[0-9]{6}(?![0-9])", await desk.InnerTextAsync("#risk-table"));
+            Assert.Equal("410105", await desk.GetAttributeAsync("#risk-table tr:has-text('锦绣小区') span[title]", "title"));
             var refused = await desk.InnerTextAsync("#import-refused");
             Assert.Contains("4", refused);
             Assert.Contains("所在地区", refused);
@@ -476,6 +484,8 @@ public class ClosedLoopBrowserTests
             await desk.ClickAsync("#area-edit button[type=submit]");
             await desk.WaitForSelectorAsync("#edit-result.alert-success");
             Assert.Contains("2022-09-30", await desk.InnerTextAsync("#area-details"));
+            Assert.DoesNotMatch("(?<![0-9])[0-9]{6}(?![0-9])", await desk.InnerTextAsync("#area-details"));
+            Assert.Equal("410105", await desk.GetAttributeAsync("#area-county", "title"));
             Assert.Contains("按郑州市通告原文更正划定日期", await desk.InnerTextAsync("#timeline"));
             await BrowserApp.ShotAsync(desk, "68-risk-area-corrected");
 
@@ -492,7 +502,48 @@ public class ClosedLoopBrowserTests
             Assert.True(await township.Locator("#timeline td:has-text('按郑州市通告原文更正划定日期')").IsVisibleAsync());
             await BrowserApp.ShotAsync(township, "69-risk-area-phone");
         }
-        finally { File.Delete(file); }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [BrowserFact]
+    public async Task LiftingARiskArea_NeedsItsNotice_AndAConfirmationThatSaysWhatItMeans_ThenTheBasisIsInItsHistory()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        long id;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current =
+                new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
+            id = await scope.ServiceProvider.GetRequiredService<RiskAreaService>().CreateAsync(
+                new RiskAreaInput("河南省郑州市金水区", "花园路街道锦绣小区", RiskLevel.High, new DateOnly(2022, 10, 1), Source: "郑州市通告1"), "test");
+        }
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+        // A date in the future is refused, naming the field; nothing is asked to confirm.
+        await desk.FillAsync($"#lift-on-{id}", "2022-10-06");
+        await desk.FillAsync($"#lift-basis-{id}", "郑州市疫情防控指挥部通告（第88号）");
+        await desk.ClickAsync("#risk-table button:has-text('解除')");
+        await desk.WaitForSelectorAsync("#risk-message.alert-danger");
+        Assert.Contains("解除日期", await desk.InnerTextAsync("#risk-message"));
+        Assert.Equal(0, await desk.Locator("#lift-confirm").CountAsync());
+        // With its notice and a past date, the page says what the lift means before applying it.
+        await desk.FillAsync($"#lift-on-{id}", "2022-10-04");
+        await desk.FillAsync($"#lift-basis-{id}", "郑州市疫情防控指挥部通告（第88号）");
+        await desk.ClickAsync("#risk-table button:has-text('解除')");
+        await desk.WaitForSelectorAsync("#lift-confirm");
+        var meaning = await desk.InnerTextAsync("#lift-confirm");
+        Assert.Contains("自2022-10-05起，从河南省 郑州市 金水区 花园路街道锦绣小区来的人员不再按高风险管控；已开具的管控措施不受影响", meaning);
+        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", meaning);
+        Assert.Contains("生效中", await desk.InnerTextAsync("#risk-table"));
+        await BrowserApp.ShotAsync(desk, "97-risk-lift-confirm");
+        await desk.ClickAsync("#lift-confirm-submit");
+        await desk.WaitForSelectorAsync("#risk-message.alert-success");
+        Assert.Contains("2022-10-04", await desk.InnerTextAsync("#risk-table"));
+        await desk.GotoAsync(app.BaseUrl + $"/risk-areas/{id}");
+        await desk.WaitForSelectorAsync("#timeline");
+        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", await desk.InnerTextAsync("#timeline"));
+        await BrowserApp.ShotAsync(desk, "98-risk-lift-history");
     }
 
     [BrowserFact]
@@ -754,7 +805,7 @@ public class ClosedLoopBrowserTests
         var reference = receipt.Split(' ', StringSplitOptions.RemoveEmptyEntries).First(w => w.StartsWith("FK", StringComparison.Ordinal));
         await desk.GotoAsync(app.BaseUrl + "/arrivals?q=" + reference);
         await desk.ClickAsync($"tr[data-reference='{reference}'] a >> nth=0");
-        await desk.WaitForSelectorAsync("h1");
+        await desk.WaitForSelectorAsync("#arrival-rule"); // the arrival's own page, not the list it came from
         await BrowserApp.ShotAsync(desk, "72-staff-arrival-passport-page");
         var page = await desk.InnerTextAsync("main");
         Assert.Contains("JOHN SMITH", page);
@@ -768,6 +819,10 @@ public class ClosedLoopBrowserTests
         // Registered at the checkpoint of the township, by its name; the rule and the empty fields in words.
         Assert.DoesNotMatch(@"卡点登记\s+\d", await desk.InnerTextAsync("#arrival-channel"));
         Assert.Contains("无需管控", await desk.InnerTextAsync("#arrival-rule"));
+        // The release says why in one sentence: the pack by name (not its id) and that no stop was listed.
+        var basis = await desk.InnerTextAsync("#release-basis");
+        Assert.Contains("无需管控", basis);
+        Assert.DoesNotContain("cn-", basis);
         // The lab's result comes back positive: the page asks first, then records it on the arrival and the transfer
         // task is on the township's list.
         await desk.ClickAsync("#landing-form button[value=positive]");

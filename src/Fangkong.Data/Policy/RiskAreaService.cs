@@ -223,21 +223,40 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
         return row.Id;
     }
 
-    /// <summary>Ends a period: the place is no longer at that level after <paramref name="liftedOn"/>.</summary>
-    public async Task<bool> LiftAsync(long id, DateOnly liftedOn, string? reason, CancellationToken ct = default)
+    /// <summary>
+    /// Ends a period: the place is no longer at that level after <paramref name="liftedOn"/> (the last day at the level).
+    /// A lift rests on a notice (<paramref name="basis"/>: "郑州市疫情防控指挥部通告…", required) and its date is neither in the
+    /// future nor before the designation. The basis is written into the period's audit entry (its history). With
+    /// <paramref name="apply"/> false the lift is only checked (the page's confirmation step) and nothing is saved.
+    /// False when there is no such period.
+    /// </summary>
+    public async Task<bool> LiftAsync(long id, DateOnly? liftedOn, string? basis, string? reason = null, bool apply = true, CancellationToken ct = default)
     {
         Actor.Require(Permissions.PolicyManage);
         await using var db = await factory.CreateDbContextAsync(ct);
         var area = await db.RiskAreas.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (area is null) return false;
-        if (liftedOn < area.DesignatedOn) throw new ValidationFailedException([new FieldError("liftedOn", "date.before-designated")]);
+        var errors = new List<FieldError>();
+        // Kept as typed (a notice's title keeps its full-width brackets), only trimmed.
+        var notice = string.IsNullOrWhiteSpace(basis) ? null : basis.Trim();
+        if (notice is null) errors.Add(new FieldError("basis", "required"));
+        else if (notice.Length > 300) errors.Add(new FieldError("basis", "too-long"));
+        if (liftedOn is not { } day) errors.Add(new FieldError("liftedOn", "required"));
+        else if (day > Today) errors.Add(new FieldError("liftedOn", "date.future"));
+        else if (day < area.DesignatedOn) errors.Add(new FieldError("liftedOn", "date.before-designated"));
+        if (Text.Tidy(reason) is { Length: > 500 }) errors.Add(new FieldError("reason", "too-long"));
+        ValidationFailedException.ThrowIfAny(errors);
+        if (!apply) return true;
         area.LiftedOn = liftedOn;
         area.UpdatedAt = DateTime.UtcNow;
-        db.Audit.Reason = Text.Tidy(reason) ?? "lifted";
+        db.Audit.Reason = LiftReason(notice!, Text.Tidy(reason));
         db.Audit.Rule = "risk-area-list";
         await db.SaveChangesAsync(ct);
         return true;
     }
+
+    /// <summary>The audit reason of a lift: the notice it rests on, then the staff's note if any.</summary>
+    public static string LiftReason(string basis, string? note) => note is null ? $"lift basis: {basis}" : $"lift basis: {basis}; {note}";
 
     /// <summary>
     /// Imports a published list (xlsx or csv, Chinese headers or English). A row equal to a listed period is left

@@ -18,7 +18,8 @@ using QRCoder;
 namespace Fangkong.Web.ClosedLoop;
 
 public sealed record RulePackWrite(string Json, string? Reason);
-public sealed record LiftRequest(DateOnly LiftedOn, string? Reason);
+/// <param name="Basis">The notice the lift rests on (required).</param>
+public sealed record LiftRequest(DateOnly? LiftedOn, string? Basis, string? Reason);
 public sealed record DecisionRequest(bool Confirm, string? Note);
 public sealed record LandingTestRequest(string? Result);
 public sealed record ReasonRequest(string? Reason);
@@ -116,7 +117,7 @@ public static class ClosedLoopModule
             await s.UpdateAsync(id, body) ? TypedResults.NoContent() : TypedResults.NotFound())
             .RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Update").WithSummary("Correct a period's dates, source or local reason (a reason is required).");
         areas.MapPost("/{id:long}/lift", async Task<Results<NoContent, NotFound>> (long id, LiftRequest body, RiskAreaService s) =>
-            await s.LiftAsync(id, body.LiftedOn, body.Reason) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Lift");
+            await s.LiftAsync(id, body.LiftedOn, body.Basis, body.Reason) ? TypedResults.NoContent() : TypedResults.NotFound()).RequireAuthorization(Permissions.PolicyManage).WithName("RiskAreas_Lift");
         areas.MapPost("/import", async Task<Results<Ok<RiskAreaImportResult>, ProblemHttpResult>> (HttpContext http, ImportUploads uploads, RiskAreaService s) =>
         {
             var saved = await uploads.ReceiveAsync(http, http.RequestAborted);
@@ -242,7 +243,9 @@ public static class ClosedLoopModule
                 await using var file = File.OpenRead(saved.Path!);
                 var result = await s.ImportAsync(file, saved.FileName!, null, http.RequestAborted);
                 var failed = result.Errors.Count == 0 ? "" : "&failed=" + RowErrorsQuery.Encode(result.Errors.Select(e => new RowErrorsQuery.Item(e.Row, e.Field, e.Code)));
-                return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}{failed}");
+                // The list is named by the file's own name as uploaded, never the name it was stored under.
+                var name = "&file=" + Uri.EscapeDataString(Path.GetFileName(saved.FileName ?? "") is { Length: > 0 and <= 200 } n ? n : "-");
+                return Results.LocalRedirect($"/risk-areas?imported={result.Added + result.Updated}&rejected={result.Rejected}{name}{failed}");
             }
             finally { File.Delete(saved.Path!); }
         }).RequireAuthorization(Permissions.PolicyManage).ExcludeFromDescription();

@@ -54,6 +54,11 @@ public sealed partial class RuleNames(PolicyService policy, IStringLocalizer<Clo
         return reference;
     }
 
+    /// <summary>A pack's name in the reader's language ("第九版"), or its id before the rules are read or when unknown.</summary>
+    public string PackName(string packId) =>
+        _rules is { IsCompletedSuccessfully: true } loaded && loaded.Result.Cite(packId + "#release") is { } cited
+            ? (Localized.IsChinese ? cited.PackName : cited.PackNameEn ?? cited.PackName) : packId;
+
     private string? Word(string key) => c[key] is { ResourceNotFound: false } s ? s.Value : null;
 
     [GeneratedRegex(@"^([a-z-]+)([#:])(.+)$")]

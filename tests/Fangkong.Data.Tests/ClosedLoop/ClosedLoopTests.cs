@@ -1159,6 +1159,32 @@ public class ClosedLoopTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task ARiskAreaLift_NeedsItsNotice_AndADateNeitherFutureNorBeforeDesignation_AndKeepsTheBasisInTheAuditTrail(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-12 09:00");
+        var id = await Run(db, Command, sp => Make<RiskAreaService>(sp).CreateAsync(
+            new RiskAreaInput("河南省郑州市金水区", "锦绣小区", RiskLevel.High, D("2022-10-01"), Source: "通告1"), "test"));
+        async Task<FieldError> Refused(DateOnly? on, string? basis) =>
+            (await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, Command, sp => Make<RiskAreaService>(sp).LiftAsync(id, on, basis)))).Errors.Single();
+        Assert.Equal(new FieldError("basis", "required"), await Refused(D("2022-10-11"), "  "));
+        Assert.Equal(new FieldError("liftedOn", "date.future"), await Refused(D("2022-10-13"), "郑州市疫情防控指挥部通告"));
+        Assert.Equal(new FieldError("liftedOn", "date.before-designated"), await Refused(D("2022-09-30"), "郑州市疫情防控指挥部通告"));
+        Assert.Equal(new FieldError("liftedOn", "required"), await Refused(null, "郑州市疫情防控指挥部通告"));
+        // The confirmation step checks and saves nothing.
+        Assert.True(await Run(db, Command, sp => Make<RiskAreaService>(sp).LiftAsync(id, D("2022-10-11"), "郑州市疫情防控指挥部通告（第88号）", apply: false)));
+        Assert.Null((await Run(db, Command, sp => Make<RiskAreaService>(sp).GetAsync(id)))!.LiftedOn);
+        Assert.True(await Run(db, Command, sp => Make<RiskAreaService>(sp).LiftAsync(id, D("2022-10-11"), "郑州市疫情防控指挥部通告（第88号）")));
+        var lifted = (await Run(db, Command, sp => Make<RiskAreaService>(sp).GetAsync(id)))!;
+        Assert.Equal(D("2022-10-11"), lifted.LiftedOn);
+        await using var ctx = await db.ContextAsync(Command);
+        var entry = await ctx.AuditEntries.Where(e => e.EntityType == "RiskArea" && e.EntityId == id.ToString(CultureInfo.InvariantCulture)).OrderByDescending(e => e.Id).FirstAsync();
+        Assert.Equal("lift basis: 郑州市疫情防控指挥部通告（第88号）", entry.Reason);
+        Assert.Contains("2022-10-11", entry.Changes!);
+        Assert.False(await Run(db, Command, sp => Make<RiskAreaService>(sp).LiftAsync(id + 1000, D("2022-10-11"), "x")));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task RiskAreas_SearchedByAreaCounty_OnADay_AndDuringARange_AndCheckedForAPlaceOnADay(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);

@@ -136,6 +136,22 @@ public class ClosedLoopApiTests
         Assert.Equal("2022-09-30", detail.GetProperty("area").GetProperty("designatedOn").GetString());
         Assert.Equal(1, detail.GetProperty("periods").GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await township.GetAsync("/api/v1/risk-areas/999999")).StatusCode);
+        // The place's county is named, its division code only in a tooltip: no bare six digits in the visible text.
+        foreach (var url in new[] { $"/risk-areas/{areaId}", "/risk-areas" })
+        {
+            var html = await township.GetStringAsync(url);
+            var main = html[html.IndexOf("<main", StringComparison.Ordinal)..];
+            var visible = System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(main, "<(script|style)[^>]*>.*?</\\1>", " ", System.Text.RegularExpressions.RegexOptions.Singleline), "<[^>]+>", " ");
+            Assert.Contains("金水区", visible);
+            Assert.DoesNotMatch("(?<![0-9])[0-9]{6}(?![0-9])", visible);
+            Assert.Contains("title=\"410105\"", html);
+        }
+        // A lift without the notice it rests on is refused naming the field; nothing is lifted.
+        var noBasis = await command.PostJsonAsync($"/api/v1/risk-areas/{areaId}/lift", new { liftedOn = "2022-10-04" });
+        Assert.Equal(HttpStatusCode.BadRequest, noBasis.StatusCode);
+        Assert.Equal("application/problem+json", noBasis.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("required", (await noBasis.JsonAsync()).GetProperty("codes").GetProperty("basis")[0].GetString());
+        Assert.Equal(JsonValueKind.Null, (await (await township.GetAsync($"/api/v1/risk-areas/{areaId}")).JsonAsync()).GetProperty("area").GetProperty("liftedOn").ValueKind);
         // A file that is not a table is answered with what is wrong with it, not a server error; nothing is imported.
         using (var junk = new MultipartFormDataContent { { new ByteArrayContent([0x00, 0x01, 0x02, 0xFF, 0xFE, 0x00, 0x07]), "file", "list.csv" } })
         {
