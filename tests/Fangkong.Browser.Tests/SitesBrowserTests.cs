@@ -266,10 +266,13 @@ public class SitesBrowserTests
             await phone.ClickAsync("#trip-form button[type=submit]");
             await phone.WaitForSelectorAsync("#trips-message");
         }
-        await RequestAsync(arrivals[0] + "\n110101199003070000");
-        // The wrong line is named under the box it is in; the message above only says to look there.
+        await RequestAsync(arrivals[0] + "\n110101199003070000\n司马光");
+        // The wrong lines are named under the box they are in; the message above only says to look there. A name may
+        // stand for an ID number, but only someone under control measures bears it here, so this one asks for the number.
         Assert.Contains("alert-danger", (await phone.GetAttributeAsync("#trips-message", "class"))!);
-        Assert.Contains("第 2 行", await phone.InnerTextAsync("#passengers-error"));
+        var lineErrors = await phone.InnerTextAsync("#passengers-error");
+        Assert.Contains("第 2 行", lineErrors);
+        Assert.Contains("第 3 行：找不到该姓名的在管人员，请填身份证号", lineErrors);
         Assert.Contains("is-invalid", (await phone.GetAttributeAsync("textarea[name='Req.Passengers']", "class"))!);
         // Every field of the form has a visible label, and each destination site is named whole with its free rooms.
         foreach (var field in new[] { "select[name='Req.FromKind']", "select[name='Req.FromSiteId']", "select[name='Req.ToKind']", "input[name='Req.FromText']", "input[name='Req.ToText']", "textarea[name='Req.Passengers']" })

@@ -50,6 +50,10 @@ public static class SiteErrors
     public const string TripReasonRequired = "trip.reason-required";
     public const string TripTimeOrder = "trip.time-order";
     public const string TripPassengersRequired = "trip.passengers-required";
+    /// <summary>A passenger typed by name whom no one under an order in force (that the actor sees) bears.</summary>
+    public const string TripNameNotFound = "trip.name-not-found";
+    /// <summary>A passenger typed by name that several people under an order in force bear: the ID number decides.</summary>
+    public const string TripNameAmbiguous = "trip.name-ambiguous";
     public const string TripDuplicatePassenger = "trip.duplicate-passenger";
     public const string TripMixedHouseholds = "trip.mixed-households";
     public const string TripDestinationKind = "trip.destination-kind";

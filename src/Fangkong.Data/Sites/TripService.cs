@@ -151,32 +151,57 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
     }
 
     /// <summary>
-    /// The people named by resident ID numbers (one per entry, as typed at a checkpoint or station), among those the
-    /// actor sees, each with the centralized or home order in force if there is one: the passengers of a trip request.
-    /// An entry that names nobody visible (or is not a valid number) is a field error naming its line.
+    /// The people named one per entry, as typed at a checkpoint, a station or a desk, among those the actor sees, each
+    /// with the centralized or home order in force if there is one: the passengers of a trip request. An entry is a
+    /// resident ID number, or a name (no digit in it) that one person under an order in force bears — the people a trip
+    /// carries; a name two such people bear asks for the ID number instead. An entry that names nobody visible (or is
+    /// not a valid number) is a field error naming its line.
     /// </summary>
-    public async Task<IReadOnlyList<TripPassengerInput>> PassengersAsync(IReadOnlyList<string> documentNumbers, CancellationToken ct = default)
+    public async Task<IReadOnlyList<TripPassengerInput>> PassengersAsync(IReadOnlyList<string> entries, CancellationToken ct = default)
     {
         Actor.Require(Permissions.SitesWork);
         await using var db = await factory.CreateDbContextAsync(ct);
         var errors = new List<FieldError>();
         var hashes = new List<(int Line, byte[] Hash)>();
-        for (var i = 0; i < documentNumbers.Count; i++)
+        var names = new List<(int Line, string Name)>();
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(documentNumbers[i])) continue;
-            var doc = PersonRules.NormalizeDocument(DocumentType.ResidentId, documentNumbers[i], DateOnly.MaxValue, null);
+            if (string.IsNullOrWhiteSpace(entries[i])) continue;
+            if (!entries[i].Any(char.IsAsciiDigit) && !entries[i].Any(c => c is >= '０' and <= '９'))
+            {
+                // A name as the registry keeps it (tidied, the same separators): 王晓明, JOHN SMITH, 阿依古丽·买买提.
+                if (PersonRules.NormalizeName(entries[i], out _) is { } name) names.Add((i + 1, name));
+                else errors.Add(new FieldError($"passengers[{i + 1}]", SiteErrors.TripNameNotFound));
+                continue;
+            }
+            var doc = PersonRules.NormalizeDocument(DocumentType.ResidentId, entries[i], DateOnly.MaxValue, null);
             if (doc.Number is null || !doc.Valid) { errors.Add(new FieldError($"passengers[{i + 1}]", doc.Issue ?? "person.not-found")); continue; }
             hashes.Add((i + 1, db.Protector.Hash(BlindIndex.DocumentPurpose(doc.Type), doc.Number)!));
         }
         var all = hashes.Select(h => h.Hash).ToList();
         var found = await db.People.AsNoTracking().Where(p => p.DocumentHash != null && all.Contains(p.DocumentHash)).Select(p => new { p.Id, p.DocumentHash }).ToListAsync(ct);
         var byHash = found.ToDictionary(p => Convert.ToHexString(p.DocumentHash!), p => p.Id);
-        var ids = new List<long>();
+        var byLine = new SortedDictionary<int, long>();
         foreach (var (line, hash) in hashes)
         {
-            if (byHash.TryGetValue(Convert.ToHexString(hash), out var id)) { if (!ids.Contains(id)) ids.Add(id); }
+            if (byHash.TryGetValue(Convert.ToHexString(hash), out var id)) byLine[line] = id;
             else errors.Add(new FieldError($"passengers[{line}]", "person.not-found"));
         }
+        if (names.Count > 0)
+        {
+            // Only people under an order in force: a name alone is too common to pick anyone else by it.
+            var wanted = names.Select(n => n.Name).Distinct().ToList();
+            var bearers = await db.People.AsNoTracking().Where(p => wanted.Contains(p.Name))
+                .Where(p => db.Orders.WhereRunning().Any(o => o.PersonId == p.Id))
+                .Select(p => new { p.Id, p.Name }).ToListAsync(ct);
+            foreach (var (line, name) in names)
+            {
+                var matches = bearers.Where(b => b.Name == name).Select(b => b.Id).Distinct().ToList();
+                if (matches.Count == 1) byLine[line] = matches[0];
+                else errors.Add(new FieldError($"passengers[{line}]", matches.Count == 0 ? SiteErrors.TripNameNotFound : SiteErrors.TripNameAmbiguous));
+            }
+        }
+        var ids = byLine.Values.Distinct().ToList();
         if (ids.Count == 0 && errors.Count == 0) errors.Add(new FieldError("passengers", SiteErrors.TripPassengersRequired));
         if (errors.Count > 0) throw new ValidationFailedException(errors);
         var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.PersonId)).WhereRunning()

@@ -301,6 +301,40 @@ public class SiteTests
     }
 
     [Theory, OnSqlite, OnPostgres]
+    public async Task TripPassengers_TypedByName_AreThePersonUnderAnOrderInScope_AndASharedNameAsksForTheIdNumber(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        long mine, neighbour, bystander, theirs;
+        string township;
+        await using (var ctx = await db.ContextAsync())
+        {
+            var people = await ctx.People.Where(p => p.CountyCode == County).OrderBy(p => p.Id).Select(p => new { p.Id, p.ScopeKey }).ToListAsync();
+            township = people[0].ScopeKey[..ScopeKey.TownshipLength];
+            var same = people.Where(p => p.ScopeKey.StartsWith(township, StringComparison.Ordinal)).ToList();
+            (mine, neighbour, bystander) = (same[0].Id, same[1].Id, same[2].Id);
+            theirs = people.First(p => !p.ScopeKey.StartsWith(township, StringComparison.Ordinal)).Id;
+            // Four people bear one name: two of this township, one of another, one here with no order.
+            await ctx.People.Where(p => p.Id == mine || p.Id == neighbour || p.Id == bystander || p.Id == theirs)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.Name, "欧阳晓明"));
+        }
+        var order = await CloseContactOrderAsync(db, mine, "2022-10-04");
+        await CloseContactOrderAsync(db, theirs, "2022-10-04");
+        var team = As(Roles.TownshipTeam, township);
+
+        // The only bearer under an order this team sees (the other township's is not theirs; the bystander has no order).
+        var found = await Run(db, team, sp => Make<TripService>(sp).PassengersAsync(["  欧阳晓明 "]));
+        Assert.Equal(new TripPassengerInput(mine, order), Assert.Single(found));
+        // A name nobody under an order bears is named by its line, and so is a line that is no name at all.
+        var unknown = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, team, sp => Make<TripService>(sp).PassengersAsync(["欧阳晓明", "司马光", "<script>"])));
+        Assert.Equal([new Core.People.FieldError("passengers[2]", SiteErrors.TripNameNotFound), new Core.People.FieldError("passengers[3]", SiteErrors.TripNameNotFound)], unknown.Errors.OrderBy(e => e.Field));
+        // Once a neighbour of the same name is under an order too, the name no longer decides: the ID number does.
+        await CloseContactOrderAsync(db, neighbour, "2022-10-04");
+        var shared = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, team, sp => Make<TripService>(sp).PassengersAsync(["欧阳晓明"])));
+        Assert.Equal(new Core.People.FieldError("passengers[1]", SiteErrors.TripNameAmbiguous), Assert.Single(shared.Errors));
+    }
+
+    [Theory, OnSqlite, OnPostgres]
     public async Task AHousehold_IsPlacedTogether_InAFamilyRoom(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
