@@ -140,8 +140,11 @@ public class SitesBrowserTests
         Assert.Equal(0, await phone.Locator($"#open-trips .fk-trip[data-trip='{tripId}']").CountAsync());
         await phone.WaitForSelectorAsync($"#closed-trips tr[data-trip='{tripId}']");
         await phone.WaitForSelectorAsync("#vehicles [data-status=AwaitingDisinfection] button[data-action=disinfected]");
-        // The trip still waiting says why no vehicle can go: the only one waits for its disinfection, and the button says what to do.
-        Assert.Contains("待消毒", await phone.InnerTextAsync("#open-trips [data-blocker='trip.vehicles-awaiting-disinfection']"));
+        // The transfer to hospital still waiting says why no vehicle can go: only an ambulance takes it and there is none
+        // here (the van waiting for its disinfection would not do), so it is handed to 120 — the button is on the card.
+        Assert.Contains("120", await phone.InnerTextAsync("#open-trips [data-blocker='trip.no-ambulance']"));
+        Assert.Equal(1, await toHospital.Locator("button[data-action=emergency-service]").CountAsync());
+        Assert.Equal(0, await toHospital.Locator("button[data-action=assign]").CountAsync());
         Assert.Equal("标记已消毒", (await phone.InnerTextAsync("#vehicles button[data-action=disinfected]")).Trim());
         await BrowserApp.ShotAsync(phone, "56-trips-after-arrival-phone");
         await phone.GotoAsync($"{app.BaseUrl}/sites/{siteId}");
@@ -224,7 +227,13 @@ public class SitesBrowserTests
         await desk.ClickAsync("#vehicles details[data-action=out-of-service] button[type=submit]");
         await desk.WaitForSelectorAsync("#vehicles li[data-status=OutOfService]");
         Assert.Contains("空调故障", await desk.InnerTextAsync("#vehicles"));
-        Assert.Contains("都已停用", await desk.InnerTextAsync("#open-trips [data-blocker='trip.vehicles-out-of-service']"));
+        // The transfer to hospital, which no van may take, is handed to the emergency centre: the card says who took it.
+        var hospitalTrip = desk.Locator("#open-trips .fk-trip").Filter(new() { HasText = "县人民医院" });
+        await hospitalTrip.Locator("button[data-action=emergency-service]").ClickAsync();
+        await desk.WaitForSelectorAsync("#trips-message.alert-success");
+        Assert.Equal("Assigned", await hospitalTrip.GetAttributeAsync("data-status"));
+        Assert.Contains("120 急救中心转运", await hospitalTrip.InnerTextAsync());
+        Assert.Equal(1, await hospitalTrip.Locator("button[data-action=depart]").CountAsync());
         await BrowserApp.ShotAsync(desk, "87-fleet-vehicle-out-of-service");
 
         // 5b. The county adds a room found at the inspection by typing it in; the same number again is refused, named.

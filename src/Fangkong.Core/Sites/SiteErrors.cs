@@ -89,6 +89,12 @@ public static class SiteErrors
     public const string VehiclesOutOfService = "trip.vehicles-out-of-service";
     /// <summary>…or no vehicle has seats for everyone on the trip.</summary>
     public const string VehiclesTooFewSeats = "trip.vehicles-too-few-seats";
+    /// <summary>…or, for a trip to hospital, the county has no ambulance: the emergency centre (120) takes it.</summary>
+    public const string NoAmbulance = "trip.no-ambulance";
+    /// <summary>A trip to hospital offered a vehicle that is not an ambulance (<see cref="TripRules.Suits"/>).</summary>
+    public const string VehicleNotAmbulance = "vehicle.not-ambulance";
+    /// <summary>Only a trip to hospital is handed to the emergency centre (120).</summary>
+    public const string TripEmergencyServiceHospitalOnly = "trip.emergency-service-hospital-only";
 
     /// <summary>
     /// The input field a refusal is about, when the refusal is about a value the caller sent (missing or impossible
@@ -104,7 +110,7 @@ public static class SiteErrors
         StayOutcomeInvalid => "outcome",
         RoomCheckInRequired => "state",
         RoomReasonRequired or StayReasonRequired or TripReasonRequired or VehicleReasonRequired => "reason",
-        TripVehicleRequired => "vehicleId",
+        TripVehicleRequired or VehicleNotAmbulance => "vehicleId",
         TripDriverRequired => "driverId",
         _ => null,
     };

@@ -115,6 +115,8 @@ public sealed class Trip : IJurisdictionOwned
     public long? DriverId { get; set; }
     /// <summary>A point-to-point pick-up of arrivals (点对点接返): may carry several households (see <see cref="TripRules.ValidatePassengers"/>).</summary>
     public bool IsPointToPoint { get; set; }
+    /// <summary>Taken by the emergency centre's ambulance (120) instead of a county vehicle (<see cref="TripRules.HandToEmergencyService"/>).</summary>
+    public bool ByEmergencyService { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; }

@@ -112,7 +112,46 @@ public static class TripRules
     }
 
     /// <summary>
-    /// Requested → assigned: a vehicle and a driver are required; the vehicle must be available (not on another trip,
+    /// Whether a vehicle of this kind may take a trip to this destination. A trip to hospital carries someone with a
+    /// fever or a positive test: only an ambulance takes it (an ordinary or a negative-pressure one, with its crew), never
+    /// a car or van that will carry the next household; where the county has none free, the emergency centre's (120) is
+    /// called (<see cref="HandToEmergencyService"/>). Any vehicle takes the other trips.
+    /// </summary>
+    public static bool Suits(TripPlaceKind to, VehicleKind kind) =>
+        to != TripPlaceKind.Hospital || kind is VehicleKind.Ambulance or VehicleKind.NegativePressureAmbulance;
+
+    /// <summary>
+    /// <see cref="VehicleBlocker(IEnumerable{ValueTuple{VehicleStatus, int}}, int)"/> among the vehicles that
+    /// <see cref="Suits"/> the destination; a trip to hospital where the county has no ambulance at all says so
+    /// ("trip.no-ambulance": call 120) rather than that it has no vehicles.
+    /// </summary>
+    public static string? VehicleBlocker(IEnumerable<(VehicleStatus Status, int Seats, VehicleKind Kind)> vehicles, int passengers, TripPlaceKind to)
+    {
+        var all = vehicles.ToList();
+        var fit = all.Where(v => Suits(to, v.Kind)).Select(v => (v.Status, v.Seats)).ToList();
+        if (fit.Count == 0 && all.Count > 0 && to == TripPlaceKind.Hospital) return SiteErrors.NoAmbulance;
+        return VehicleBlocker(fit, passengers);
+    }
+
+    /// <summary>
+    /// Requested → assigned, by the emergency centre (120): a trip to hospital is handed to the centre, whose ambulance
+    /// and crew take it; no county vehicle or driver is named, and the vehicle's disinfection is the centre's. The
+    /// staff still record when it left and arrived. Only a trip to hospital.
+    /// </summary>
+    public static string? HandToEmergencyService(Trip trip, DateTime at)
+    {
+        if (trip.ToKind != TripPlaceKind.Hospital) return SiteErrors.TripEmergencyServiceHospitalOnly;
+        if (trip.Status != TripStatus.Requested) return SiteErrors.TripTransitionNotAllowed;
+        if (at < trip.RequestedAt) return SiteErrors.TripTimeOrder;
+        trip.Status = TripStatus.Assigned;
+        trip.AssignedAt = at;
+        trip.ByEmergencyService = true;
+        trip.UpdatedAt = at;
+        return null;
+    }
+
+    /// <summary>
+    /// Requested → assigned: a vehicle and a driver are required; the vehicle must suit the destination (<see cref="Suits"/>); the vehicle must be available (not on another trip,
     /// not waiting for disinfection) and seat every passenger; the driver must pass <see cref="DriverBlocker"/>. The
     /// vehicle goes on the trip.
     /// </summary>
@@ -123,6 +162,7 @@ public static class TripRules
         if (driver is null) return SiteErrors.TripDriverRequired;
         if (at < trip.RequestedAt) return SiteErrors.TripTimeOrder;
         if (trip.Passengers.Count == 0) return SiteErrors.TripPassengersRequired;
+        if (!Suits(trip.ToKind, vehicle.Kind)) return SiteErrors.VehicleNotAmbulance;
         if (vehicle.Status != VehicleStatus.Available) return SiteErrors.VehicleNotAvailable;
         if (trip.Passengers.Count > vehicle.Seats) return SiteErrors.VehicleSeats;
         if (DriverBlocker(driver, at) is { } blocked) return blocked;

@@ -22,10 +22,11 @@ public sealed record DriverInput(string? Name, string? Phone, int TestCadenceDay
 /// <param name="PassengerNames">Whom the trip fetches, by name as the room board shows them (staff see names; the ID numbers stay hidden).</param>
 /// <param name="FromSiteName">The site a transfer out of a site leaves from (to home or hospital), by name.</param>
 /// <param name="HomeVillage">For a trip from or to a home with no address text (the home on record only as a jurisdiction node): the village of the passengers' home, by name.</param>
+/// <param name="ByEmergencyService">Taken by the emergency centre's ambulance (120), not a county vehicle (<see cref="TripRules.HandToEmergencyService"/>).</param>
 public sealed record TripItem(long Id, TripStatus Status, TripPlaceKind FromKind, string? FromText, TripPlaceKind ToKind, string? ToText, long? ToSiteId,
     string? ToSiteName, bool PointToPoint, int Passengers, string? Vehicle, string? Driver, DateTime RequestedAt, DateTime? AssignedAt, DateTime? DepartedAt, DateTime? ArrivedAt,
     string? CancelReason, TimeSpan? RequestToArrival, int Version, string? VehicleBlocker = null, IReadOnlyList<string>? PassengerNames = null,
-    string? FromSiteName = null, string? HomeVillage = null);
+    string? FromSiteName = null, string? HomeVillage = null, bool ByEmergencyService = false);
 public sealed record TripList(IReadOnlyList<TripItem> Trips, DurationSummary ToAssignment, DurationSummary ToArrival);
 /// <param name="Note">Why it is out of service.</param>
 public sealed record VehicleItem(long Id, string Plate, int Seats, VehicleKind Kind, VehicleStatus Status, DateTime? LastDisinfectedAt, int Version, string? Note = null);
@@ -410,6 +411,10 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             return TripRules.Assign(trip, vehicle, driver, Now);
         }, "assigned", ct);
 
+    /// <summary>A trip to hospital handed to the emergency centre (120): its ambulance takes it (<see cref="TripRules.HandToEmergencyService"/>).</summary>
+    public Task<bool> HandToEmergencyServiceAsync(long tripId, CancellationToken ct = default) =>
+        ChangeAsync(tripId, (db, trip) => Task.FromResult(TripRules.HandToEmergencyService(trip, Now)), "handed to the emergency service (120)", ct);
+
     public Task<bool> DepartAsync(long tripId, CancellationToken ct = default) =>
         ChangeAsync(tripId, (db, trip) => Task.FromResult(TripRules.Depart(trip, Now)), "departed", ct);
 
@@ -476,9 +481,9 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
         var q = db.Trips.AsNoTracking().Include(t => t.Passengers).AsQueryable();
         if (openOnly) q = q.Where(t => t.Status == TripStatus.Requested || t.Status == TripStatus.Assigned || t.Status == TripStatus.Departed);
         var trips = await q.OrderByDescending(t => t.RequestedAt).Take(300).ToListAsync(ct);
-        var fleet = await db.Vehicles.AsNoTracking().Select(v => new { v.Id, v.Plate, v.Status, v.Seats }).ToListAsync(ct);
+        var fleet = await db.Vehicles.AsNoTracking().Select(v => new { v.Id, v.Plate, v.Status, v.Seats, v.Kind }).ToListAsync(ct);
         var vehicles = fleet.ToDictionary(v => v.Id, v => VehiclePlate.Display(v.Plate));
-        var seats = fleet.Select(v => (v.Status, v.Seats)).ToList();
+        var seats = fleet.Select(v => (v.Status, v.Seats, v.Kind)).ToList();
         var drivers = await db.Drivers.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
         // Site names of the county (a trip may go to a county site the actor does not otherwise see): names only.
         var sites = await db.QuarantineSites.IgnoreQueryFilters().AsNoTracking().Where(x => x.CountyCode == Actor.Scope.CountyCode).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
@@ -489,9 +494,9 @@ public sealed class TripService(IDbContextFactory<FangkongDb> factory, IActorAcc
             t.ToSiteId is { } site ? sites.GetValueOrDefault(site) : null, t.IsPointToPoint, t.Passengers.Count,
             t.VehicleId is { } v ? vehicles.GetValueOrDefault(v) : null, t.DriverId is { } d ? drivers.GetValueOrDefault(d) : null,
             t.RequestedAt, t.AssignedAt, t.DepartedAt, t.ArrivedAt, t.CancelReason, TripRules.RequestToArrival(t), t.Version,
-            t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count) : null,
+            t.Status == TripStatus.Requested ? TripRules.VehicleBlocker(seats, t.Passengers.Count, t.ToKind) : null,
             t.Passengers.OrderBy(p => p.Id).Select(p => names.GetValueOrDefault(p.PersonId)).OfType<string>().ToList(),
-            t.FromSiteId is { } from ? sites.GetValueOrDefault(from) : null, villages.GetValueOrDefault(t.Id))).ToList(), toAssignment, toArrival);
+            t.FromSiteId is { } from ? sites.GetValueOrDefault(from) : null, villages.GetValueOrDefault(t.Id), t.ByEmergencyService)).ToList(), toAssignment, toArrival);
     }
 
     /// <summary>

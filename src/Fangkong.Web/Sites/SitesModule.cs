@@ -156,6 +156,9 @@ public static class SitesModule
             .WithSummary("A transfer of one household (or a point-to-point pick-up group), each passenger with their own order; 409 trip.passenger-on-open-trip while someone is on an open trip.");
         g.MapPost("/trips/{id:long}/assign", (long id, AssignRequest body, TripService s) => Done(s.AssignAsync(id, body.VehicleId, body.DriverId)))
             .RequireAuthorization(Permissions.SitesWork).WithName("Trips_Assign").WithSummary("Vehicle and driver (a driver overdue for a test is refused).");
+        g.MapPost("/trips/{id:long}/emergency-service", (long id, TripService s) => Done(s.HandToEmergencyServiceAsync(id)))
+            .RequireAuthorization(Permissions.SitesWork).WithName("Trips_EmergencyService")
+            .WithSummary("A trip to hospital handed to the emergency centre (120), whose ambulance takes it; no county vehicle or driver. 409 trip.emergency-service-hospital-only for any other trip.");
         g.MapPost("/trips/{id:long}/depart", (long id, TripService s) => Done(s.DepartAsync(id))).RequireAuthorization(Permissions.SitesWork).WithName("Trips_Depart");
         g.MapPost("/trips/{id:long}/arrive", (long id, TripService s) => Done(s.ArriveAsync(id))).RequireAuthorization(Permissions.SitesWork).WithName("Trips_Arrive");
         g.MapPost("/trips/{id:long}/cancel", (long id, ReasonRequest body, TripService s) => Done(s.CancelAsync(id, body.Reason)))

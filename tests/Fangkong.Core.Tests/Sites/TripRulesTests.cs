@@ -304,6 +304,69 @@ public class TripRulesTests
         Assert.Equal(expected, TripRules.VehicleBlocker(vehicles, passengers) ?? "");
     }
 
+    // A transfer to hospital: an ambulance, or the emergency centre's (120) ------------------------------------------
+
+    [Theory]
+    [InlineData(TripPlaceKind.Hospital, VehicleKind.Ambulance, true)]
+    [InlineData(TripPlaceKind.Hospital, VehicleKind.NegativePressureAmbulance, true)]
+    [InlineData(TripPlaceKind.Hospital, VehicleKind.Minibus, false)]
+    [InlineData(TripPlaceKind.Hospital, VehicleKind.Car, false)]
+    [InlineData(TripPlaceKind.Site, VehicleKind.Minibus, true)]
+    [InlineData(TripPlaceKind.Site, VehicleKind.NegativePressureAmbulance, true)]
+    [InlineData(TripPlaceKind.Home, VehicleKind.Car, true)]
+    public void OnlyAnAmbulance_TakesATripToHospital(TripPlaceKind to, VehicleKind kind, bool suits) =>
+        Assert.Equal(suits, TripRules.Suits(to, kind));
+
+    [Theory]
+    // A free van does not take the feverish person to hospital; with no ambulance at all the staff are told to call 120.
+    [InlineData("Available:7:Minibus", TripPlaceKind.Hospital, "trip.no-ambulance")]
+    [InlineData("Available:7:Minibus", TripPlaceKind.Site, "")]
+    [InlineData("Available:7:Minibus,Available:3:Ambulance", TripPlaceKind.Hospital, "")]
+    // The county's ambulance waits for its disinfection: that is the reason, not the free van.
+    [InlineData("Available:7:Minibus,AwaitingDisinfection:3:NegativePressureAmbulance", TripPlaceKind.Hospital, "trip.vehicles-awaiting-disinfection")]
+    [InlineData("", TripPlaceKind.Hospital, "trip.no-vehicles")]
+    public void VehicleBlocker_ForAHospitalTrip_CountsAmbulancesOnly(string fleet, TripPlaceKind to, string expected)
+    {
+        var vehicles = fleet.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split(':') switch { var p => (Enum.Parse<VehicleStatus>(p[0]), int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), Enum.Parse<VehicleKind>(p[2])) });
+        Assert.Equal(expected, TripRules.VehicleBlocker(vehicles, 1, to) ?? "");
+    }
+
+    [Fact]
+    public void Assign_AVanToATripToHospital_IsRefused_AndAnAmbulanceTakesIt()
+    {
+        var trip = NewTrip(passengers: 1);
+        trip.ToKind = TripPlaceKind.Hospital;
+        trip.ToText = "县人民医院";
+        var van = Van();
+        Assert.Equal("vehicle.not-ambulance", TripRules.Assign(trip, van, Driver(), AssignAt));
+        Assert.Equal((TripStatus.Requested, VehicleStatus.Available), (trip.Status, van.Status));
+        var ambulance = Van();
+        ambulance.Kind = VehicleKind.NegativePressureAmbulance;
+        Assert.Null(TripRules.Assign(trip, ambulance, Driver(), AssignAt));
+        Assert.Equal(TripStatus.Assigned, trip.Status);
+    }
+
+    [Fact]
+    public void HandToEmergencyService_OnlyATripToHospitalStillRequested_AndItsStepsFollowWithoutACountyVehicle()
+    {
+        var toSite = NewTrip(passengers: 1);
+        Assert.Equal("trip.emergency-service-hospital-only", TripRules.HandToEmergencyService(toSite, AssignAt));
+        Assert.Equal(TripStatus.Requested, toSite.Status);
+
+        var trip = NewTrip(passengers: 1);
+        trip.ToKind = TripPlaceKind.Hospital;
+        trip.ToText = "县人民医院";
+        Assert.Equal("trip.time-order", TripRules.HandToEmergencyService(trip, trip.RequestedAt.AddMinutes(-1)));
+        Assert.Null(TripRules.HandToEmergencyService(trip, AssignAt));
+        Assert.Equal((TripStatus.Assigned, true, (long?)null, (long?)null, (DateTime?)AssignAt), (trip.Status, trip.ByEmergencyService, trip.VehicleId, trip.DriverId, trip.AssignedAt));
+        Assert.Equal("trip.transition-not-allowed", TripRules.HandToEmergencyService(trip, AssignAt));
+        Assert.Null(TripRules.Depart(trip, AssignAt.AddMinutes(5)));
+        Assert.Null(TripRules.Arrive(trip, null, AssignAt.AddMinutes(40)));
+        Assert.Equal(TripStatus.Arrived, trip.Status);
+        Assert.All(trip.Passengers, p => Assert.False(p.Open));
+    }
+
     // The steps ------------------------------------------------------------------------------------------------------
 
     public static TheoryData<TripStatus, string, bool> Steps => new()

@@ -1292,20 +1292,62 @@ public class SiteTests
         }
 
         Assert.Equal((SiteErrors.NoVehicles, SiteErrors.NoVehicles), await WhyAsync());
+        // A car and a van: the pair's trip has its vehicle, but a transfer to hospital takes only an ambulance, and the
+        // county has none (call 120) — whatever the van's state.
         await Run(db, Command, sp => Fleet(sp).AddVehicleAsync(new VehicleInput("豫R·J0011", 1, VehicleKind.Car)));
-        Assert.Equal((null, SiteErrors.VehiclesTooFewSeats), await WhyAsync());
+        Assert.Equal((SiteErrors.NoAmbulance, SiteErrors.VehiclesTooFewSeats), await WhyAsync());
         var van = await Run(db, Command, sp => Fleet(sp).AddVehicleAsync(new VehicleInput("豫R·J0012", 7, VehicleKind.Minibus)));
-        Assert.Equal((null, null), await WhyAsync());
+        Assert.Equal((SiteErrors.NoAmbulance, null), await WhyAsync());
         Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(van, false, "空调故障")));
-        Assert.Equal((null, SiteErrors.VehiclesOutOfService), await WhyAsync());
+        Assert.Equal((SiteErrors.NoAmbulance, SiteErrors.VehiclesOutOfService), await WhyAsync());
         Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(van, true, null)));
-        Assert.Equal((null, SiteErrors.VehiclesAwaitingDisinfection), await WhyAsync());
+        Assert.Equal((SiteErrors.NoAmbulance, SiteErrors.VehiclesAwaitingDisinfection), await WhyAsync());
         Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).VehicleDisinfectedAsync(van)));
-        Assert.Equal((null, null), await WhyAsync());
-        // The van sent to hospital with the one rider: the pair waits for it (the car is too small); an assigned trip needs no reason.
+        Assert.Equal((SiteErrors.NoAmbulance, null), await WhyAsync());
+        // The van is refused for the hospital, by the field it came in; with an ambulance in the fleet the trip can go.
         var driver = await Run(db, Command, sp => Fleet(sp).AddDriverAsync(new DriverInput("孙师傅", "13800004444", 1, new DateTime(2022, 10, 5, 0, 30, 0, DateTimeKind.Utc), true)));
-        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).AssignAsync(toHospital.Id, van, driver)));
-        Assert.Equal((null, SiteErrors.VehiclesOnTrip), await WhyAsync());
+        var notAmbulance = await Assert.ThrowsAsync<ValidationFailedException>(() => Run(db, SiteStaff, sp => Fleet(sp).AssignAsync(toHospital.Id, van, driver)));
+        Assert.Equal(new Core.People.FieldError("vehicleId", SiteErrors.VehicleNotAmbulance), Assert.Single(notAmbulance.Errors));
+        var ambulance = await Run(db, Command, sp => Fleet(sp).AddVehicleAsync(new VehicleInput("豫R·120A1", 3, VehicleKind.NegativePressureAmbulance)));
+        Assert.Equal((null, null), await WhyAsync());
+        // The ambulance sent to hospital: the pair still has the van.
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).AssignAsync(toHospital.Id, ambulance, driver)));
+        Assert.Equal(((string?)null, (string?)null), await WhyAsync());
+        // The van out of service: the pair waits for the ambulance to come back (the car is too small).
+        Assert.True(await Run(db, Command, sp => Fleet(sp).SetVehicleInServiceAsync(van, false, "送检")));
+        Assert.Equal(((string?)null, SiteErrors.VehiclesOnTrip), await WhyAsync());
+    }
+
+    /// <summary>
+    /// A transfer to hospital handed to the emergency centre (120): no county vehicle or driver goes, the trip says who
+    /// took it, and the staff record its departure and arrival; any other trip cannot be handed over.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ATripToHospital_HandedTo120_GoesWithoutACountyVehicle(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var people = await HouseholdsAsync(db, 2);
+        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
+        TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
+        var toSite = await Run(db, SiteStaff, sp => Fleet(sp).RequestAsync(new TripRequest(TripPlaceKind.Checkpoint, "淅川东高速出口卡点", null, TripPlaceKind.Site, null, site,
+            [new TripPassengerInput(people[1], null)], PointToPoint: true)));
+        var toHospital = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips.Single(t => t.ToKind == TripPlaceKind.Hospital).Id;
+
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Fleet(sp).HandToEmergencyServiceAsync(toSite)));
+        Assert.Equal(SiteErrors.TripEmergencyServiceHospitalOnly, refused.Code);
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).HandToEmergencyServiceAsync(toHospital)));
+        await Assert.ThrowsAsync<ConflictException>(() => Run(db, SiteStaff, sp => Fleet(sp).HandToEmergencyServiceAsync(toHospital)));
+        var trip = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips.Single(t => t.Id == toHospital);
+        Assert.Equal((TripStatus.Assigned, true, (string?)null, (string?)null, (string?)null), (trip.Status, trip.ByEmergencyService, trip.Vehicle, trip.Driver, trip.VehicleBlocker));
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).DepartAsync(toHospital)));
+        Assert.True(await Run(db, SiteStaff, sp => Fleet(sp).ArriveAsync(toHospital)));
+        trip = (await Run(db, SiteStaff, sp => Fleet(sp).ListAsync())).Trips.Single(t => t.Id == toHospital);
+        Assert.Equal((TripStatus.Arrived, true), (trip.Status, trip.ByEmergencyService));
     }
 
     /// <summary>A room number typed in (or corrected) onto one the site already has is refused naming that room.</summary>

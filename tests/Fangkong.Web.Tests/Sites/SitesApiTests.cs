@@ -150,11 +150,16 @@ public class SitesApiTests
             ($"/api/v1/sites/stays/{stay}/check-in", new { }), ($"/api/v1/sites/stays/{stay}/check-out", new { outcome = "Released" }),
             ($"/api/v1/sites/stays/{stay}/cancel", new { reason = "x" }), ($"/api/v1/sites/trips/{trip}/assign", new { vehicleId = vehicle, driverId = driver }),
             ($"/api/v1/sites/trips/{trip}/depart", new { }), ($"/api/v1/sites/trips/{trip}/arrive", new { }), ($"/api/v1/sites/trips/{trip}/cancel", new { reason = "x" }),
+            ($"/api/v1/sites/trips/{trip}/emergency-service", new { }),
             ($"/api/v1/sites/drivers/{driver}/test", new { at = "2022-10-04T12:00:00Z", negative = true }),
             ($"/api/v1/sites/stays/{stay}/pick-up", new { }), ($"/api/v1/sites/vehicles/{vehicle}/disinfected", new { }),
             ($"/api/v1/sites/vehicles/{vehicle}/service", new { inService = false, reason = "x" }), ($"/api/v1/sites/drivers/{driver}/active", new { active = false }),
         })
             await Refused(other.PostJsonAsync(url, body));
+        // Its own team may hand only a transfer to hospital to 120: a trip to a site is a conflict, named.
+        var notHospital = await township.PostJsonAsync($"/api/v1/sites/trips/{trip}/emergency-service", new { });
+        Assert.Equal(HttpStatusCode.Conflict, notHospital.StatusCode);
+        Assert.Contains("trip.emergency-service-hospital-only", await notHospital.Content.ReadAsStringAsync());
         // A trip for someone it cannot see: the person is "not found", as for an order.
         var foreign = await other.PostJsonAsync("/api/v1/sites/trips", new { fromKind = "Home", toKind = "Hospital", toText = "县人民医院", passengers = new[] { new { personId = person } } });
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
