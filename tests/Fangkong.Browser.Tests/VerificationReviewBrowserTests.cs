@@ -2,13 +2,14 @@ using System.Text;
 using Fangkong.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 
 namespace Fangkong.Browser.Tests;
 
 /// <summary>
 /// What a county's reviewers asked of the verification pages: after a pushed list is imported, one plain sentence
 /// says where its tasks went (the ones still to route link to the routing queue), and every refused row names its
-/// field; the place a task belongs to is headed 属地.
+/// field; the place a task belongs to is headed 属地; the close button says what closing will do.
 /// </summary>
 public class VerificationReviewBrowserTests
 {
@@ -103,5 +104,67 @@ public class VerificationReviewBrowserTests
             Assert.Equal("属地", (await desk.InnerTextAsync("#board-townships thead th:first-child")).Trim());
         }
         finally { File.Delete(file); }
+    }
+
+    /// <summary>
+    /// The close button names the plan picked in the form, following the choice (a few lines of js/verification-close.js
+    /// on a static page); on a phone without scripts it says 结案 whatever is picked, and the form still posts.
+    /// </summary>
+    [BrowserFact]
+    public async Task TheCloseButton_SaysWhatClosingWillDo_AsTheChoiceChanges_AndPlainlyWithoutScript()
+    {
+        await using var app = await BrowserApp.StartAsync(Drill);
+        var (township, village) = await PlacesAsync(app);
+        long taskId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Fangkong.Data.Infrastructure.ActorAccessor>().Current = Fangkong.Testing.CountyTestKit.Command;
+            var importer = scope.ServiceProvider.GetRequiredService<Fangkong.Data.Tasks.VerificationImporter>();
+            var s = await importer.ImportRowsAsync("push", [new Fangkong.Core.Tasks.PushedRow(1, "结案审阅", null, "13755553001", $"淅川县{township}{village}", "上海市", "密接", null, null)],
+                new Fangkong.Data.Tasks.VerificationImportOptions("省协-结案"));
+            Assert.Equal(1, s.TasksCreated);
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<FangkongDb>>().CreateDbContextAsync();
+            taskId = await db.VerificationTasks.IgnoreQueryFilters().Where(t => t.BatchId == s.BatchId).Select(t => t.Id).SingleAsync();
+        }
+
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "township");
+        await phone.GotoAsync($"{app.BaseUrl}/verification/tasks/{taskId}");
+        await phone.ClickAsync("#step-close > summary");
+        await phone.WaitForSelectorAsync("#close-submit");
+        // Nothing picked yet: the plain word.
+        Assert.Equal("结案", (await phone.InnerTextAsync("#close-submit")).Trim());
+        await phone.SelectOptionAsync("#close-measure", "none");
+        await phone.WaitForFunctionAsync("() => document.getElementById('close-submit').textContent.trim() === '结案（无需管控）'");
+        // A reason the rules manage: the button names the measures it opens, as the choice reads them.
+        await phone.SelectOptionAsync("#close-measure", "close-contact");
+        await phone.WaitForFunctionAsync("() => document.getElementById('close-submit').textContent.includes('结案并开具')");
+        var label = (await phone.InnerTextAsync("#close-submit")).Trim();
+        Assert.Matches(@"^结案并开具「集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天」措施$", label);
+        Assert.EndsWith(label["结案并开具「".Length..^"」措施".Length], (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
+        await phone.Locator("#step-close").ScreenshotAsync(new LocatorScreenshotOptions
+            { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "111-verification-close-button-phone.png"), Animations = ScreenshotAnimations.Disabled });
+        // Back to no choice: the plain word again.
+        await phone.SelectOptionAsync("#close-measure", "");
+        await phone.WaitForFunctionAsync("() => document.getElementById('close-submit').textContent.trim() === '结案'");
+
+        // A phone without scripts: the same static page, the button says 结案 whatever is picked, and closing still posts
+        // (too early here: the steps still to do are named).
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = false, ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true, Locale = "zh-CN",
+        });
+        var plain = await context.NewPageAsync();
+        plain.SetDefaultTimeout(20_000);
+        await app.SignInAsync(plain, "township");
+        await plain.GotoAsync($"{app.BaseUrl}/verification/tasks/{taskId}");
+        await plain.ClickAsync("#step-close > summary");
+        Assert.Equal("结案", (await plain.InnerTextAsync("#close-submit")).Trim());
+        await plain.SelectOptionAsync("#close-measure", "close-contact");
+        Assert.Equal("结案", (await plain.InnerTextAsync("#close-submit")).Trim());
+        await plain.ClickAsync("#close-submit");
+        await plain.WaitForSelectorAsync("#task-message.alert-danger");
+        Assert.StartsWith("还需完成：", (await plain.InnerTextAsync("#task-message")).Trim());
+        await context.CloseAsync();
     }
 }
