@@ -56,8 +56,8 @@ public class VerificationBrowserTests
             await desk.WaitForSelectorAsync("#import-summary");
             var summary = await desk.InnerTextAsync("#import-summary");
             Assert.Contains("省协-1110", summary);
-            Assert.Contains("新建任务 3", summary); // rows 1+3 merged, 2, 4 (to the county's routing queue)
-            Assert.Contains("待分派 1", summary);
+            Assert.Contains("生成 3 条任务", summary); // rows 1+3 merged, 2, 4 (to the county's routing queue)
+            Assert.Contains("1 条待分派", summary);
             // The row with no identity is listed with its row number and why.
             var rejections = await desk.InnerTextAsync("#import-rejections");
             Assert.Contains("6", rejections);

@@ -128,7 +128,7 @@ public sealed class VerificationBoard(IDbContextFactory<FangkongDb> factory, IAc
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         string Local(DateTime? utc) => utc is { } u ? VerificationClock.Local(u, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
         using var xlsx = new XlsxWriter(output);
-        xlsx.AddSheet("协查反馈", ["行号", "姓名", "身份证号", "手机号", "处理", "任务编号", "状态", "乡镇 村", "核查结果", "说明/去向", "四清", "采样时间", "检测结果", "管控措施", "办结时间"],
+        xlsx.AddSheet("协查反馈", ["行号", "姓名", "身份证号", "手机号", "处理", "任务编号", "状态", "属地", "核查结果", "说明/去向", "四清", "采样时间", "检测结果", "管控措施", "办结时间"],
             [8, 10, 22, 16, 10, 10, 10, 24, 12, 24, 10, 18, 10, 14, 18]);
         // A row follows its task (routed, transferred, returned); refused rows belong to the county. The scope test is
         // on the task (written out: ignoring the filters ignores them for the whole query), so a township's file holds

@@ -75,6 +75,10 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
     public const int SummaryRejections = 20;
     /// <summary>The kind of this importer's jobs in the shared import-job table.</summary>
     public const string JobKind = "verification";
+    /// <summary>The field of a row refused for having no identity at all: 姓名, 身份证号 and 手机号 together.</summary>
+    public const string IdentityField = "identity";
+    /// <summary>The field of a failure of the whole file (unreadable, no header) that names no column.</summary>
+    public const string FileField = "file";
 
     public static readonly TabularSchema Schema = new(
     [
@@ -200,7 +204,7 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             await MarkJobAsync(job.Id, j => { j.Status = ImportStatus.Failed; j.Error = message.Length > 2000 ? message[..2000] : message; j.ElapsedMs = clock.ElapsedMilliseconds; });
             var tf = e as TabularFormatException;
             return new VerificationImportSummary(importOptions.Batch ?? "", 0, job.Id, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, int>(), 0,
-                clock.ElapsedMilliseconds, false, [new ImportRejection(null, tf?.RowNumber ?? 0, tf?.Column, TabularFormatException.CodeOf(e), message, null)], [], message);
+                clock.ElapsedMilliseconds, false, [new ImportRejection(null, tf?.RowNumber ?? 0, tf?.Column ?? FileField, TabularFormatException.CodeOf(e), message, null)], [], message);
         }
         catch (Exception e)
         {
@@ -579,7 +583,10 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             if (row.Rejection is { } code)
             {
                 _rejected++;
-                Error(row.Raw.RowNumber, null, code, null);
+                // Every refused row names its field: the phone given but unreadable (with what was written), else the
+                // identity as a whole (none of 姓名, 身份证号, 手机号).
+                if (row.PhoneInvalid) Error(row.Raw.RowNumber, "phone", code, Text.Tidy(row.Raw.Phone));
+                else Error(row.Raw.RowNumber, IdentityField, code, null);
                 return new Decision(DecisionKind.Reject);
             }
             // A push time that cannot be read or lies in the future: reported on its row, the row itself is still worked

@@ -145,6 +145,8 @@ public class VerificationTests
         Assert.Equal(1, s.Rejected);
         Assert.Equal(5, Assert.Single(s.FirstRejections).Row);
         Assert.Equal("identity.missing", s.FirstRejections[0].Code);
+        // A refused row names its field: with none of the three, the identity as a whole.
+        Assert.Equal(VerificationImporter.IdentityField, s.FirstRejections[0].Field);
         Assert.Equal(1, s.IdInvalid);
         Assert.Equal(2, s.DuplicatesInFile);
         Assert.Equal(0, s.AlreadyOpen);
@@ -1100,6 +1102,8 @@ public class VerificationTests
         var rows = source.Sheets.Single().Rows.Select(r => r.Clone()).ToList();
         Assert.Equal(1 + 9, rows.Count);
         Assert.Equal("行号", rows[0][0]);
+        // The task's township or village is headed 属地, as on the pages.
+        Assert.Equal("属地", rows[0][7]);
         Assert.Equal(["2", "3", "4", "5", "6", "7", "8", "9", "10"], rows.Skip(1).Select(r => r[0]));
         Assert.DoesNotContain(rows, r => r[2] == known[0].Id);
         Assert.Contains(rows, r => r[4] == "文件内重复");
@@ -1122,6 +1126,30 @@ public class VerificationTests
         Assert.True(again.Reimported);
         // Only the county imports.
         await Assert.ThrowsAsync<ForbiddenException>(() => Run(db, As(Roles.TownshipTeam, "411326102"), sp => Make<VerificationImporter>(sp).ImportRowsAsync("x", rows)));
+    }
+
+    /// <summary>
+    /// Every refused row names its row and its field, in the summary and in the stored row errors: an unreadable phone
+    /// and nothing else names 手机号 with what was written; a row with none of 姓名, 身份证号, 手机号 names the identity.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task EveryRefusedRow_NamesItsField(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        IReadOnlyList<PushedRow> rows =
+        [
+            new(1, "甲一", Id(51), null, "淅川县上集镇上集村", "上海", "时空伴随", null, null),
+            new(2, null, null, "12345", "淅川县上集镇上集村", "上海", "时空伴随", null, null),
+            new(3, null, null, null, "淅川县上集镇上集村", "上海", "时空伴随", null, null),
+        ];
+        var s = await Run(db, Command, sp => Make<VerificationImporter>(sp).ImportRowsAsync("push", rows, new VerificationImportOptions("机推-字段")));
+        Assert.Equal((3, 2, 1), (s.Rows, s.Rejected, s.TasksCreated));
+        Assert.Equal(["2:phone:identity.missing:12345", "3:identity:identity.missing:"],
+            s.FirstRejections.Select(r => $"{r.Row}:{r.Field}:{r.Code}:{r.Value}"));
+        await using var ctx = await db.ContextAsync(Command);
+        Assert.Equal(["2:phone", "3:identity"],
+            (await ctx.ImportRowErrors.OrderBy(e => e.RowNumber).Select(e => new { e.RowNumber, e.Field }).ToListAsync()).Select(e => $"{e.RowNumber}:{e.Field}"));
     }
 
     /// <summary>
