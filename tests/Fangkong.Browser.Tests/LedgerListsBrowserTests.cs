@@ -73,5 +73,50 @@ public class LedgerListsBrowserTests
         }
     }
 
+    /// <summary>
+    /// The ledger page lists the people under measures in the county's columns, masked; the rule pack's page lays each
+    /// measure's test days out as dates from an example exposure date, today by default, another chosen with a GET form.
+    /// </summary>
+    [BrowserFact]
+    public async Task LedgerTable_AndRulePackTestDates_ReadAsACadreChecksThem()
+    {
+        await using var app = await DemoAsync();
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "township");
+        await desk.GotoAsync(app.BaseUrl + "/ledgers");
+        await desk.WaitForSelectorAsync("#control-ledger-table");
+        var headers = (await desk.Locator("#control-ledger-table thead th").AllInnerTextsAsync()).Select(h => h.Trim()).ToList();
+        Assert.Equal(["序号", "姓名", "证件号码", "联系电话", "属地", "来源地", "抵达日期", "管控原因", "管控措施", "起止日期", "包保责任人", "核酸检测", "状态"], headers);
+        Assert.True(await desk.Locator("#control-ledger-table tbody tr").CountAsync() >= 5);
+        Assert.Contains("*", await desk.InnerTextAsync("#control-ledger-table tbody tr:first-child td:nth-child(3)"));
+        Assert.Contains("阴性 ", await desk.InnerTextAsync("#control-ledger-table tbody tr:first-child td:nth-child(12)"));
+        await BrowserApp.ShotAsync(desk, "r6-ledger-table");
+
+        // Today (the drill's 2022-10-12) is day 1 unless another date is chosen: the 9th edition's close contact is tested
+        // on days 1, 2, 3, 5, 7 at the site and on the home measure's day 3.
+        await desk.GotoAsync(app.BaseUrl + "/rule-packs/cn-9th");
+        await desk.WaitForSelectorAsync("#example-form");
+        Assert.Equal("2022-10-12", await desk.InputValueAsync("#example-exposure"));
+        var row = "#pack-rules tr[data-reason=close-contact]";
+        Assert.Equal("2022-10-12,2022-10-13,2022-10-14,2022-10-16,2022-10-18",
+            await desk.GetAttributeAsync($"{row} .fk-example-dates[data-kind=centralized-quarantine]", "data-dates"));
+        await desk.FillAsync("#example-exposure", "2022-10-01");
+        await desk.ClickAsync("#example-show");
+        await desk.WaitForURLAsync(url => url.Contains("exposure=2022-10-01", StringComparison.Ordinal));
+        await desk.WaitForSelectorAsync($"{row} .fk-example-dates[data-dates^='2022-10-01']");
+        Assert.Equal("10-01、10-02、10-03、10-05、10-07", (await desk.InnerTextAsync($"{row} .fk-example-dates[data-kind=centralized-quarantine]")).Trim());
+        Assert.Equal("10-10", (await desk.InnerTextAsync($"{row} .fk-example-dates[data-kind=home-health-monitoring]")).Trim());
+        var days = await desk.InnerTextAsync($"{row} .fk-pack-days");
+        Assert.Contains("10-01 至 10-07", days);
+        Assert.Contains("10-08 至 10-10", days);
+        Assert.Contains("第 1、2、3、5、7 天", await desk.InnerTextAsync(row));
+        await BrowserApp.ShotAsync(desk, "r6-rule-pack-dates");
+
+        // A date the rules do not answer for is refused in words, and today's dates are shown.
+        await desk.GotoAsync(app.BaseUrl + "/rule-packs/cn-9th?exposure=9999-12-31");
+        await desk.WaitForSelectorAsync("#example-refused");
+        Assert.Equal("2022-10-12", await desk.InputValueAsync("#example-exposure"));
+    }
+
     private static string Squeeze(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
 }
