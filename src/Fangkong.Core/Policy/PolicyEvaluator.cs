@@ -155,18 +155,7 @@ public sealed class RulePackSet
     {
         var date = on ?? exposure;
         var (pack, rule) = RuleFor(reason, date);
-        var measures = new List<EvaluatedMeasure>();
-        var day = 1;
-        foreach (var m in rule?.Measures ?? [])
-        {
-            var from = day;
-            var to = day + m.Days - 1;
-            var tests = m.TestDays.Select(t => from + t - 1).ToList();
-            measures.Add(new EvaluatedMeasure(m.Kind, from, to, exposure.AddDays(from - 1), exposure.AddDays(to - 1), tests,
-                tests.Select(t => exposure.AddDays(t - 1)).ToList()));
-            day = to + 1;
-        }
-        return new PolicyEvaluation(pack, rule, exposure, date, measures) { LocalVersion = Local.Version };
+        return new PolicyEvaluation(pack, rule, exposure, date, RuleLayout.Measures(rule, exposure)) { LocalVersion = Local.Version };
     }
 
     /// <summary>

@@ -27,6 +27,17 @@ public sealed record LedgerUnit(string Unit, string? Name, int ArrivalsToday, in
     IReadOnlyDictionary<string, int> ByKind, int OverdueReports);
 
 /// <summary>
+/// One row of the people-under-measures ledger (管控人员台账), in the columns a county's ledger has: the person (ID number
+/// and phone masked unless revealed), where the order is kept and, revealed, the person's address; where they came from
+/// and when they arrived (the order's arrival, if it came from one); the reasons; the measure in force today (the last one
+/// past the end, the kind the order names before its start); the period; the five-to-one owners by name; the tests
+/// (negative of all not cancelled, overdue); the status. The page and the workbook read the same rows.
+/// </summary>
+public sealed record ControlLedgerRow(int Number, long OrderId, long PersonId, string Name, string? Document, string? Phone, string? Place, string? Address,
+    string? Origin, DateOnly? ArrivalDate, string Reasons, string Measure, DateOnly StartDate, DateOnly EndDate, IReadOnlyList<string> Owners,
+    int TestsNegative, int TestsTotal, int TestsOverdue, OrderStatus Status, DateOnly ExposureDate, string RuleReference, bool Local);
+
+/// <summary>
 /// The ledgers (台账) a township or village keeps, from the live records: arrivals, people under each measure, tests
 /// due, releases due, overdue reports, and the two ledgers of seed 003 (locals outside the county; arrivals from key
 /// areas). One xlsx workbook, one sheet per ledger, in the column layout counties use; identifiers masked unless
@@ -108,6 +119,66 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
     }
 
     /// <summary>
+    /// The people-under-measures ledger (open orders, the ones ending first first), a page at a time, masked: the table
+    /// on the ledger page, the same rows as the workbook's 管控人员台账 sheet.
+    /// </summary>
+    public async Task<Page<ControlLedgerRow>> ControlLedgerAsync(int page = 1, int size = 50, CancellationToken ct = default)
+    {
+        Actor.Require(Permissions.OrdersRead);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        size = Math.Clamp(size, 1, 200);
+        page = Math.Max(1, page);
+        var open = db.Orders.AsNoTracking().WhereOpen();
+        var total = await open.CountAsync(ct);
+        var orders = await open.OrderBy(o => o.EndDate).ThenBy(o => o.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return new Page<ControlLedgerRow>(await ControlRowsAsync(db, orders, false, (page - 1) * size, ct), total, page, size);
+    }
+
+    /// <summary>
+    /// The ledger rows of these orders (all of one county, read by the caller under the actor's filter). Their measures,
+    /// tests and owners are the order's own rows (same place, same filter); the person and the arrival are read by id
+    /// across the county, the order being the authority to list them (an order opened by a verification task is kept by
+    /// the unit that found the person, wherever the registry keeps them). Masked unless <paramref name="reveal"/>: then only
+    /// the stored masks are read, nothing is decrypted.
+    /// </summary>
+    private async Task<List<ControlLedgerRow>> ControlRowsAsync(FangkongDb db, IReadOnlyList<ControlOrder> orders, bool reveal, int numberFrom, CancellationToken ct)
+    {
+        if (orders.Count == 0) return [];
+        var today = Today;
+        var county = orders[0].CountyCode;
+        var ids = orders.Select(o => o.Id).ToList();
+        var personIds = orders.Select(o => o.PersonId).Distinct().ToList();
+        var arrivalIds = orders.Select(o => o.ArrivalId).OfType<long>().Distinct().ToList();
+        var people = reveal
+            ? (await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && personIds.Contains(p.Id)).ToListAsync(ct))
+                .ToDictionary(p => p.Id, p => (p.Name, Document: p.DocumentNumber ?? p.DocumentMasked, Phone: p.Phone ?? p.PhoneMasked, Address: p.AddressText))
+            : (await db.People.IgnoreQueryFilters().AsNoTracking().Where(p => p.CountyCode == county && personIds.Contains(p.Id))
+                .Select(p => new { p.Id, p.Name, p.DocumentMasked, p.PhoneMasked }).ToListAsync(ct))
+                .ToDictionary(p => p.Id, p => (p.Name, Document: p.DocumentMasked, Phone: p.PhoneMasked, Address: (string?)null));
+        var arrivals = arrivalIds.Count == 0 ? [] : await db.Arrivals.IgnoreQueryFilters().AsNoTracking().Where(a => a.CountyCode == county && arrivalIds.Contains(a.Id))
+            .Select(a => new { a.Id, Origin = a.OriginCountyName ?? a.OriginText, a.ArrivalDate }).ToDictionaryAsync(a => a.Id, ct);
+        var measures = (await db.OrderMeasures.AsNoTracking().Where(m => ids.Contains(m.OrderId)).ToListAsync(ct)).ToLookup(m => m.OrderId);
+        var tests = (await db.OrderTests.AsNoTracking().Where(t => ids.Contains(t.OrderId)).ToListAsync(ct)).ToLookup(t => t.OrderId);
+        var owners = (await db.OrderOwners.AsNoTracking().Where(w => ids.Contains(w.OrderId)).OrderBy(w => w.Id).Select(w => new { w.OrderId, w.Name }).ToListAsync(ct))
+            .ToLookup(w => w.OrderId, w => w.Name);
+        var rows = new List<ControlLedgerRow>(orders.Count);
+        foreach (var o in orders)
+        {
+            o.Measures = [.. measures[o.Id].OrderBy(m => m.Sequence)];
+            o.Tests = [.. tests[o.Id]];
+            var (name, document, phone, address) = people.TryGetValue(o.PersonId, out var p) ? p : ("?", null, null, null);
+            var arrival = o.ArrivalId is { } a ? arrivals.GetValueOrDefault(a) : null;
+            // Today's measure: past the end (awaiting release) still the last one, before the start the kind the order names.
+            var measure = OrderRules.MeasureOn(o, today) ?? (today > o.EndDate ? o.Measures.LastOrDefault() : null);
+            rows.Add(new ControlLedgerRow(numberFrom + rows.Count + 1, o.Id, o.PersonId, name, document, phone, directory.PlaceLabel(o.ScopeKey), address,
+                arrival?.Origin, arrival?.ArrivalDate, o.Reasons, measure?.Kind ?? o.CurrentKind, o.StartDate, o.EndDate, [.. owners[o.Id]],
+                o.Tests.Count(t => t.Status == TestStatus.Negative), o.Tests.Count(t => t.Status != TestStatus.Cancelled), OrderRules.OverdueTests(o, today),
+                o.Status, o.ExposureDate, o.RuleReference, o.Local));
+        }
+        return rows;
+    }
+
+    /// <summary>
     /// The ledgers as one workbook. <paramref name="label"/> names codes in the reader's language (keys as in the
     /// closed-loop resources: <c>Channel_Checkpoint</c>, <c>OrderStatus_Active</c>, <c>Kind_home-quarantine</c>,
     /// <c>Reason_close-contact</c>, <c>Test_Due</c>, <c>Status_Open</c>, a task title's <c>TaskTitle_missed-report</c>); without it
@@ -175,11 +246,31 @@ public sealed class LedgerService(IDbContextFactory<FangkongDb> factory, IActorA
             }
         }
 
-        xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "乡镇 村", "管控原因", "暴露日期", "当前措施", "开始", "解除日期", "状态", "规则依据", "本地加严"]);
+        // The county's ledger layout (序号 … 状态), then what the platform adds: the exposure date, the rule, the local layer.
+        xlsx.AddSheet("管控人员台账", ["序号", "姓名", "身份证号", "联系电话", "现住址/属地", "来源地", "抵达日期", "管控原因", "管控措施", "起止日期", "包保责任人", "核酸检测", "状态",
+            "暴露日期", "规则依据", "本地加严"]);
         n = 0;
-        await foreach (var (o, p) in WithPeople(inForce.OrderBy(o => o.EndDate).ThenBy(o => o.Id), o => o.PersonId))
-            xlsx.WriteRow(++n, p.Name, Id(p.DocumentNumber, p.DocumentMasked), Phone(p.Phone, p.PhoneMasked), directory.PlaceLabel(o.ScopeKey), Names("Reason", o.Reasons),
-                Date(o.ExposureDate), Name("Kind", o.CurrentKind), Date(o.StartDate), Date(o.EndDate), Name("OrderStatus", o.Status), o.RuleReference, o.Local ? "是" : "");
+        var listSeparator = label?.Invoke("ListSeparator") ?? "、";
+        string Tests(ControlLedgerRow r)
+        {
+            var text = string.Format(CultureInfo.InvariantCulture, label?.Invoke("TestsNegativeOf") ?? "{0}/{1}", r.TestsNegative, r.TestsTotal);
+            return r.TestsOverdue > 0 ? text + listSeparator + string.Format(CultureInfo.InvariantCulture, label?.Invoke("TestsOverdueN") ?? "overdue {0}", r.TestsOverdue) : text;
+        }
+        var chunk = new List<ControlOrder>(1000);
+        async Task WriteControlRowsAsync()
+        {
+            foreach (var r in await ControlRowsAsync(lookup, chunk, reveal, n, ct))
+                xlsx.WriteRow(++n, r.Name, r.Document, r.Phone, r.Address is null ? r.Place : $"{r.Place} {r.Address}", r.Origin, Date(r.ArrivalDate),
+                    Names("Reason", r.Reasons), Name("Kind", r.Measure), $"{Date(r.StartDate)} — {Date(r.EndDate)}", string.Join(listSeparator, r.Owners), Tests(r),
+                    Name("OrderStatus", r.Status), Date(r.ExposureDate), r.RuleReference, r.Local ? "是" : "");
+            chunk.Clear();
+        }
+        await foreach (var o in inForce.OrderBy(o => o.EndDate).ThenBy(o => o.Id).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            chunk.Add(o);
+            if (chunk.Count == 1000) await WriteControlRowsAsync();
+        }
+        await WriteControlRowsAsync();
 
         xlsx.AddSheet("今日应检", ["序号", "姓名", "身份证号", "乡镇 村", "第几天", "应检日期", "状态"]);
         n = 0;

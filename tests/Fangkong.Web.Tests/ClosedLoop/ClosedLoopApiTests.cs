@@ -291,6 +291,13 @@ public class ClosedLoopApiTests
         Assert.Contains("锦绣小区 09-28—10-04", own);
         Assert.DoesNotContain("\"countyCode\"", own);
         Assert.DoesNotContain("|Checkpoint|", own);
+        // The ledger page lists the people under measures one by one in the same columns, masked; not to another township.
+        var ledgerPage = await township.GetStringAsync("/ledgers");
+        Assert.Contains("id=\"control-ledger-table\"", ledgerPage);
+        Assert.Contains("王晓明", ledgerPage);
+        Assert.Contains("包保责任人", ledgerPage);
+        Assert.DoesNotContain(input.documentNumber, ledgerPage);
+        Assert.DoesNotContain("王晓明", await other.GetStringAsync("/ledgers"));
     }
 
     /// <summary>
