@@ -71,6 +71,22 @@ public class LedgerListsBrowserTests
             Assert.Contains($"{node} · 筛选后 ", Squeeze(await page.InnerTextAsync("#list-scope")));
             await BrowserApp.ShotAsync(page, $"r6-arrivals-scope-{user}");
         }
+
+        // The township narrows both lists to one of its villages with the place filter: the toolbar names the village
+        // and counts its rows only.
+        var (village, villageOrders, villageArrivals) = await ExpectedAsync(app, "village");
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "township");
+        foreach (var (list, expected) in new[] { ("/orders", villageOrders), ("/arrivals", villageArrivals) })
+        {
+            await desk.GotoAsync(app.BaseUrl + list);
+            await desk.SelectOptionAsync("#place-filter", new Microsoft.Playwright.SelectOptionValue { Label = village });
+            await desk.ClickAsync("form:has(#place-filter) button[type=submit]");
+            await desk.WaitForSelectorAsync("#list-scope[data-filtered=true]");
+            Assert.StartsWith($"{village} · 筛选后 {expected} 条", Squeeze(await desk.InnerTextAsync("#list-scope")));
+            Assert.Equal(village, (await desk.Locator("#place-filter option:checked").InnerTextAsync()).Trim());
+        }
+        await BrowserApp.ShotAsync(desk, "r6-arrivals-narrowed-to-a-village");
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public sealed record ArrivalInput(
 public sealed record ArrivalReceipt(long Id, string Reference, bool Merged, ArrivalStatus Status, string? AppliedReason, string? MeasureKind, DateOnly? EndDate);
 
 public sealed record ArrivalQuery(ArrivalStatus? Status = null, bool PendingOnly = false, DateOnly? From = null, DateOnly? To = null, string? Text = null,
-    ArrivalChannel? Channel = null, int Page = 1, int PageSize = 50);
+    ArrivalChannel? Channel = null, int Page = 1, int PageSize = 50, string? Place = null);
 
 public sealed record ArrivalItem(long Id, string Reference, string Name, string? DocumentMasked, string? PhoneMasked, string OriginText, string? OriginCountyName,
     bool Inbound, DateOnly ArrivalDate, string ScopeKey, string? Place, ArrivalChannel Channel, ArrivalStatus Status, string? Reasons, string? RuleReference,
@@ -467,6 +467,12 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (query.To is { } to) q = q.Where(a => a.ArrivalDate <= to);
         if (query.Channel is { } channel) q = q.Where(a => a.Channel == channel);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(a => a.Name.Contains(text) || a.Reference == text || a.OriginText.Contains(text));
+        // Narrowed to one place of the actor's subtree (a township, a village) by its scope key; the scope filter still applies.
+        if (Text.Tidy(query.Place) is { } place && place.All(char.IsAsciiDigit))
+        {
+            var upper = Core.Jurisdictions.ScopeKey.Successor(place) ?? "~";
+            q = q.Where(a => string.Compare(a.ScopeKey, place) >= 0 && string.Compare(a.ScopeKey, upper) < 0);
+        }
         return q;
     }
 

@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace Fangkong.Data.Orders;
 
 public sealed record OrderQuery(OrderStatus? Status = null, bool OpenOnly = false, string? Kind = null, string? Text = null, long? PersonId = null,
-    bool ReleaseDue = false, int Page = 1, int PageSize = 50, string? Reason = null, bool TestsDueToday = false);
+    bool ReleaseDue = false, int Page = 1, int PageSize = 50, string? Reason = null, bool TestsDueToday = false, string? Place = null);
 
 /// <param name="TestsDue">Tests scheduled today (county date) with no result yet.</param>
 /// <param name="TestsOverdue">Tests whose day has passed with no result (逾期, <see cref="OrderRules.IsOverdue"/>).</param>
@@ -96,6 +96,12 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         // 今日待检: in force, a test today (county time, the platform clock) without a result — what the ledger counts.
         if (query.TestsDueToday) q = q.WhereTestAwaitingOn(db.OrderTests, today);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(o => db.People.Any(p => p.Id == o.PersonId && p.Name.Contains(text)));
+        // Narrowed to one place of the actor's subtree (a township, a village) by its scope key; the scope filter still applies.
+        if (Text.Tidy(query.Place) is { } place && place.All(char.IsAsciiDigit))
+        {
+            var upper = Core.Jurisdictions.ScopeKey.Successor(place) ?? "~";
+            q = q.Where(o => string.Compare(o.ScopeKey, place) >= 0 && string.Compare(o.ScopeKey, upper) < 0);
+        }
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
         var total = await q.CountAsync(ct);

@@ -140,8 +140,8 @@ public static class ClosedLoopModule
 
         var arrivals = api.MapGroup("/arrivals").WithTags("Arrivals");
         arrivals.MapGet("/", async (ArrivalService s, ArrivalStatus? status, bool pendingOnly = false, DateOnly? from = null, DateOnly? to = null, string? q = null,
-            ArrivalChannel? channel = null, int page = 1, int pageSize = 50) =>
-            TypedResults.Ok(await s.SearchAsync(new ArrivalQuery(status, pendingOnly, from, to, q, channel, page, pageSize)))).RequireAuthorization(Permissions.ArrivalsRead).WithName("Arrivals_Search");
+            ArrivalChannel? channel = null, int page = 1, int pageSize = 50, string? place = null) =>
+            TypedResults.Ok(await s.SearchAsync(new ArrivalQuery(status, pendingOnly, from, to, q, channel, page, pageSize, place)))).RequireAuthorization(Permissions.ArrivalsRead).WithName("Arrivals_Search");
         arrivals.MapGet("/{id:long}", async Task<Results<Ok<ArrivalDetail>, NotFound>> (long id, ArrivalService s) =>
             await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.ArrivalsRead).WithName("Arrivals_Get");
         arrivals.MapPost("/", async (ArrivalInput body, ArrivalService s, ArrivalChannel channel = ArrivalChannel.Checkpoint, string? point = null) =>
@@ -161,8 +161,8 @@ public static class ClosedLoopModule
 
         var orders = api.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", async (OrderService s, OrderStatus? status, bool openOnly = false, string? kind = null, string? q = null, long? personId = null,
-            bool releaseDue = false, int page = 1, int pageSize = 50, bool testsDueToday = false) =>
-            TypedResults.Ok(await s.SearchAsync(new OrderQuery(status, openOnly, kind, q, personId, releaseDue, page, pageSize, TestsDueToday: testsDueToday))))
+            bool releaseDue = false, int page = 1, int pageSize = 50, bool testsDueToday = false, string? place = null) =>
+            TypedResults.Ok(await s.SearchAsync(new OrderQuery(status, openOnly, kind, q, personId, releaseDue, page, pageSize, TestsDueToday: testsDueToday, Place: place))))
             .RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Search");
         orders.MapGet("/{id:long}", async Task<Results<Ok<OrderDetail>, NotFound>> (long id, OrderService s) =>
             await s.GetAsync(id) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound()).RequireAuthorization(Permissions.OrdersRead).WithName("Orders_Get");

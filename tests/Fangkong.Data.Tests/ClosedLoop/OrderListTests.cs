@@ -87,4 +87,33 @@ public class OrderListTests
         Assert.Equal(new[] { dayOne, resulted, dayFour }.Order().ToList(), township.Ids);
         Assert.Equal((3, 3), (township.Count, township.Total));
     }
+
+    /// <summary>
+    /// The county narrows the orders list to one township by its place: only that township's orders, counted as such; a
+    /// township asking for another township's place gets nothing (the scope still applies), and its own place is its list.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task NarrowedToAPlace_TheListHoldsThatPlacesOrdersOnly_AndNeverWidensTheScope(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-05 09:00");
+        var folks = await PeopleAsync(db);
+        var mine = new[] { await OrderAsync(db, folks.TownshipA[0], "2022-10-04"), await OrderAsync(db, folks.TownshipA[1], "2022-10-04") };
+        var theirs = await OrderAsync(db, folks.TownshipB, "2022-10-04");
+        async Task<(string Ids, int Total)> Read(Actor actor, string? place)
+        {
+            var page = await Run(db, actor, sp => Make<OrderService>(sp).SearchAsync(new OrderQuery(OpenOnly: true, PageSize: 200, Place: place)));
+            return (string.Join(",", page.Items.Select(i => i.Id).Order()), page.Total);
+        }
+        string Ids(params long[] ids) => string.Join(",", ids.Order());
+
+        Assert.Equal((Ids(mine), 2), await Read(Command, folks.KeyA));
+        Assert.Equal((Ids(theirs), 1), await Read(Command, folks.KeyB));
+        Assert.Equal(3, (await Read(Command, null)).Total);
+        var townshipA = As(Roles.TownshipTeam, folks.KeyA);
+        Assert.Equal(("", 0), await Read(townshipA, folks.KeyB));
+        Assert.Equal((Ids(mine), 2), await Read(townshipA, folks.KeyA));
+        // Not a place (letters, an injection attempt): ignored, the whole list in scope.
+        Assert.Equal(2, (await Read(townshipA, "' OR 1=1 --")).Total);
+    }
 }
