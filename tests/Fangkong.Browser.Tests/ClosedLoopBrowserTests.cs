@@ -533,7 +533,7 @@ public class ClosedLoopBrowserTests
         await desk.ClickAsync("#risk-table button:has-text('解除')");
         await desk.WaitForSelectorAsync("#lift-confirm");
         var meaning = await desk.InnerTextAsync("#lift-confirm");
-        Assert.Contains("自2022-10-05起，从河南省 郑州市 金水区 花园路街道锦绣小区来的人员不再按高风险管控；已开具的管控措施不受影响", meaning);
+        Assert.Contains("自 2022-10-05 起，从河南省 郑州市 金水区 花园路街道锦绣小区来的人员不再按高风险管控；已开具的管控措施不受影响", meaning);
         Assert.Contains("郑州市疫情防控指挥部通告（第88号）", meaning);
         Assert.Contains("生效中", await desk.InnerTextAsync("#risk-table"));
         await BrowserApp.ShotAsync(desk, "97-risk-lift-confirm");

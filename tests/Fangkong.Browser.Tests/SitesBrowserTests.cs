@@ -231,6 +231,7 @@ public class SitesBrowserTests
         var hospitalTrip = desk.Locator("#open-trips .fk-trip").Filter(new() { HasText = "县人民医院" });
         await hospitalTrip.Locator("button[data-action=emergency-service]").ClickAsync();
         await desk.WaitForSelectorAsync("#trips-message.alert-success");
+        Assert.Contains("已交由 120 急救中心转运", await desk.InnerTextAsync("#trips-message"));
         Assert.Equal("Assigned", await hospitalTrip.GetAttributeAsync("data-status"));
         Assert.Contains("120 急救中心转运", await hospitalTrip.InnerTextAsync());
         Assert.Equal(1, await hospitalTrip.Locator("button[data-action=depart]").CountAsync());
