@@ -92,6 +92,17 @@ public static class ScopeKey
         return null;
     }
 
+    /// <summary>
+    /// The keys under a place chosen in a list's filter (a scope key, digits only): [Lower, Upper) for a range condition on
+    /// a row's scope key, inside the viewer's own scope filter; null when the text is empty or no scope key.
+    /// </summary>
+    public static (string Lower, string Upper)? RangeOf(string? place)
+    {
+        var key = place?.Trim();
+        if (string.IsNullOrEmpty(key) || !key.All(char.IsAsciiDigit)) return null;
+        return (key, Successor(key) ?? "~");
+    }
+
     /// <summary>The keys of every ancestor at an official level, from the county down (for breadcrumbs).</summary>
     public static IEnumerable<string> OfficialAncestors(string key)
     {

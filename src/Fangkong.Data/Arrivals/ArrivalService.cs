@@ -468,11 +468,8 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         if (query.Channel is { } channel) q = q.Where(a => a.Channel == channel);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(a => a.Name.Contains(text) || a.Reference == text || a.OriginText.Contains(text));
         // Narrowed to one place of the actor's subtree (a township, a village) by its scope key; the scope filter still applies.
-        if (Text.Tidy(query.Place) is { } place && place.All(char.IsAsciiDigit))
-        {
-            var upper = Core.Jurisdictions.ScopeKey.Successor(place) ?? "~";
-            q = q.Where(a => string.Compare(a.ScopeKey, place) >= 0 && string.Compare(a.ScopeKey, upper) < 0);
-        }
+        if (Core.Jurisdictions.ScopeKey.RangeOf(query.Place) is (string lower, string upper))
+            q = q.Where(a => string.Compare(a.ScopeKey, lower) >= 0 && string.Compare(a.ScopeKey, upper) < 0);
         return q;
     }
 

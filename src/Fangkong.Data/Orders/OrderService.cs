@@ -97,11 +97,8 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
         if (query.TestsDueToday) q = q.WhereTestAwaitingOn(db.OrderTests, today);
         if (Text.Tidy(query.Text) is { } text) q = q.Where(o => db.People.Any(p => p.Id == o.PersonId && p.Name.Contains(text)));
         // Narrowed to one place of the actor's subtree (a township, a village) by its scope key; the scope filter still applies.
-        if (Text.Tidy(query.Place) is { } place && place.All(char.IsAsciiDigit))
-        {
-            var upper = Core.Jurisdictions.ScopeKey.Successor(place) ?? "~";
-            q = q.Where(o => string.Compare(o.ScopeKey, place) >= 0 && string.Compare(o.ScopeKey, upper) < 0);
-        }
+        if (Core.Jurisdictions.ScopeKey.RangeOf(query.Place) is (string lower, string upper))
+            q = q.Where(o => string.Compare(o.ScopeKey, lower) >= 0 && string.Compare(o.ScopeKey, upper) < 0);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
         var total = await q.CountAsync(ct);
@@ -175,42 +172,42 @@ public sealed class OrderService(IDbContextFactory<FangkongDb> factory, IActorAc
     /// <summary>The person's control status today, derived from their orders: what checkpoints and venues read.</summary>
     public async Task<ControlStatus?> ControlStatusAsync(long personId, CancellationToken ct = default)
     {
-        Actor.Require(Permissions.OrdersRead);
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var county = await db.People.Where(p => p.Id == personId).Select(p => p.CountyCode).FirstOrDefaultAsync(ct);
-        if (county is null) return null;
-        // A fact about the person, what checkpoints read: every order in force in the county counts, whichever unit
-        // keeps it (a task's unit elsewhere in the county), not only the orders the reader's own unit sees.
-        var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
-            .Where(o => o.CountyCode == county)
-            .Where(o => o.PersonId == personId).Where(OrderStatusQueries.Governing)
-            .ToListAsync(ct);
-        return OrderRules.StatusOf(orders, Today);
+        var (visible, statuses) = await StatusesAsync([personId], ct);
+        return visible == 0 ? null : statuses.GetValueOrDefault(personId, ControlStatus.Clear);
     }
 
     /// <summary>
-    /// The control status of each of a page of people the caller can see (the people list's badges), in two queries:
-    /// only people visible to the caller count; their orders are read county-wide, as <see cref="ControlStatusAsync"/>
-    /// does. People under no order are left out.
+    /// The control status of each of a page of people the caller can see (the people list's badges), in two queries
+    /// per county. People under no order are left out.
     /// </summary>
     public async Task<IReadOnlyDictionary<long, ControlStatus>> ControlStatusesAsync(IReadOnlyCollection<long> personIds, CancellationToken ct = default)
     {
+        var (_, statuses) = await StatusesAsync(personIds, ct);
+        return statuses.Where(s => s.Value != ControlStatus.Clear).ToDictionary(s => s.Key, s => s.Value);
+    }
+
+    /// <summary>
+    /// How many of the people the caller can see, and the status today of those of them under an order. A fact about the
+    /// person, what checkpoints read: every order in force in the person's county counts, whichever unit keeps it (a
+    /// task's unit elsewhere in the county), not only the orders the reader's own unit sees.
+    /// </summary>
+    private async Task<(int Visible, Dictionary<long, ControlStatus> Statuses)> StatusesAsync(IReadOnlyCollection<long> personIds, CancellationToken ct)
+    {
         Actor.Require(Permissions.OrdersRead);
-        if (personIds.Count == 0) return new Dictionary<long, ControlStatus>();
+        var result = new Dictionary<long, ControlStatus>();
+        if (personIds.Count == 0) return (0, result);
         await using var db = await factory.CreateDbContextAsync(ct);
         var ids = personIds.Distinct().ToList();
         var visible = await db.People.Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.CountyCode }).ToListAsync(ct);
-        var result = new Dictionary<long, ControlStatus>();
         foreach (var county in visible.GroupBy(p => p.CountyCode))
         {
             var inCounty = county.Select(p => p.Id).ToList();
             var orders = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Measures)
                 .Where(o => o.CountyCode == county.Key && inCounty.Contains(o.PersonId)).Where(OrderStatusQueries.Governing)
                 .ToListAsync(ct);
-            foreach (var person in orders.GroupBy(o => o.PersonId))
-                if (OrderRules.StatusOf(person, Today) is var status && status != ControlStatus.Clear) result[person.Key] = status;
+            foreach (var person in orders.GroupBy(o => o.PersonId)) result[person.Key] = OrderRules.StatusOf(person, Today);
         }
-        return result;
+        return (visible.Count, result);
     }
 
     /// <summary>

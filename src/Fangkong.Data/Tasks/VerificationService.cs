@@ -90,11 +90,8 @@ public sealed class VerificationService(IDbContextFactory<FangkongDb> factory, I
         if (query.BatchId is { } b) q = q.Where(t => t.BatchId == b);
         var now = time.GetUtcNow().UtcDateTime;
         if (query.OverdueOnly) q = q.Where(t => t.NextDueAt < now);
-        if (Text.Tidy(query.Place) is { } place && place.All(char.IsAsciiDigit))
-        {
-            var upper = Core.Jurisdictions.ScopeKey.Successor(place) ?? "~";
-            q = q.Where(t => string.Compare(t.ScopeKey, place) >= 0 && string.Compare(t.ScopeKey, upper) < 0);
-        }
+        if (Core.Jurisdictions.ScopeKey.RangeOf(query.Place) is (string lower, string upper))
+            q = q.Where(t => string.Compare(t.ScopeKey, lower) >= 0 && string.Compare(t.ScopeKey, upper) < 0);
         if (Text.Tidy(query.Text) is { } text) q = MatchText(db, q, text);
         var size = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);

@@ -42,7 +42,7 @@ public sealed partial class RuleNames(PolicyService policy, IStringLocalizer<Clo
         // Before the rules are read (a component's first render while it loads) a reference stays as written.
         if (_rules is { IsCompletedSuccessfully: true } loaded && loaded.Result.Cite(reference) is { } cited)
         {
-            var pack = Localized.IsChinese ? cited.PackName : cited.PackNameEn ?? cited.PackName;
+            var pack = PackName(cited);
             var what = Word("Reason_" + cited.Reason) ?? Word("RuleOutcome_" + cited.Reason) ?? cited.Reason;
             return reasonOnly ? what : string.Format(c["RuleCited"], pack, what);
         }
@@ -54,10 +54,14 @@ public sealed partial class RuleNames(PolicyService policy, IStringLocalizer<Clo
         return reference;
     }
 
-    /// <summary>A pack's name in the reader's language ("第九版"), or its id before the rules are read or when unknown.</summary>
-    public string PackName(string packId) =>
-        _rules is { IsCompletedSuccessfully: true } loaded && loaded.Result.Cite(packId + "#release") is { } cited
-            ? (Localized.IsChinese ? cited.PackName : cited.PackNameEn ?? cited.PackName) : packId;
+    /// <summary>
+    /// The name of the pack a rule reference cites ("cn-9th#release" → 新型冠状病毒肺炎防控方案（第九版）) in the reader's
+    /// language; the reference's pack id before the rules are read or when it names no pack.
+    /// </summary>
+    public string PackNameOf(string reference) =>
+        _rules is { IsCompletedSuccessfully: true } loaded && loaded.Result.Cite(reference) is { } cited ? PackName(cited) : reference.Split('#')[0];
+
+    private static string PackName(RuleCitation cited) => Localized.IsChinese ? cited.PackName : cited.PackNameEn ?? cited.PackName;
 
     private string? Word(string key) => c[key] is { ResourceNotFound: false } s ? s.Value : null;
 

@@ -52,6 +52,17 @@ public class JurisdictionScopeTests
     public void Successor_IsTheExclusiveUpperBound(string prefix, string? successor) => Assert.Equal(successor, ScopeKey.Successor(prefix));
 
     [Fact]
+    public void RangeOf_APlaceChosenInAFilter_IsItsKeysRange_AndAnythingElseIsNone()
+    {
+        Assert.Equal(("411326101", "411326102"), ScopeKey.RangeOf(" 411326101 "));
+        Assert.Equal(("999", "~"), ScopeKey.RangeOf("999"));
+        Assert.Null(ScopeKey.RangeOf(null));
+        Assert.Null(ScopeKey.RangeOf(""));
+        Assert.Null(ScopeKey.RangeOf("' OR 1=1 --"));
+        Assert.Null(ScopeKey.RangeOf("城关镇"));
+    }
+
+    [Fact]
     public void ChildKeys_PadTheLevelsBetween_AndRefuseWhatCannotSitThere()
     {
         Assert.Equal("411326101203001", ScopeKey.Child("411326101203", JurisdictionLevel.Grid, 1));

@@ -1265,6 +1265,22 @@ public class SiteTests
     }
 
     /// <summary>
+    /// A site in service with one room and the first of <paramref name="households"/> households' people checked in and
+    /// then out to 县人民医院 (its transfer to hospital requested); the others are free to ride elsewhere.
+    /// </summary>
+    private static async Task<(long Site, long[] People)> CheckedOutToHospitalAsync(TestDatabase db, int households)
+    {
+        SetNow(db, "2022-10-05 09:00");
+        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
+        var people = await HouseholdsAsync(db, households);
+        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
+        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
+        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
+        return (site, people);
+    }
+
+    /// <summary>
     /// A trip nobody can be sent for says why, in the reason the staff can act on: no vehicle yet, none with seats for
     /// everyone, the ones big enough out of service, waiting for their disinfection, or out on another trip. A
     /// transfer to hospital from a check-out goes to the hospital named at the check-out.
@@ -1273,13 +1289,7 @@ public class SiteTests
     public async Task ATripWaitingForAVehicle_SaysWhyNoneCanTakeIt(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
-        SetNow(db, "2022-10-05 09:00");
-        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
-        var people = await HouseholdsAsync(db, 3);
-        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
-        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
+        var (site, people) = await CheckedOutToHospitalAsync(db, 3);
         TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
         var pair = await Run(db, SiteStaff, sp => Fleet(sp).RequestAsync(new TripRequest(TripPlaceKind.Checkpoint, "淅川东高速出口卡点", null, TripPlaceKind.Site, null, site,
             [new TripPassengerInput(people[1], null), new TripPassengerInput(people[2], null)], PointToPoint: true)));
@@ -1326,13 +1336,7 @@ public class SiteTests
     public async Task ATripToHospital_HandedTo120_GoesWithoutACountyVehicle(Engine engine)
     {
         await using var db = await TestDatabase.CreateAsync(engine);
-        SetNow(db, "2022-10-05 09:00");
-        var site = await SiteInServiceAsync(db, "楼栋,楼层,房号\nA,1,101\n");
-        var people = await HouseholdsAsync(db, 2);
-        var order = await CloseContactOrderAsync(db, people[0], "2022-10-04");
-        var stay = (await Run(db, SiteStaff, sp => Make<StayService>(sp).AllocateAsync(order)))!.Value;
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckInAsync(stay)));
-        Assert.True(await Run(db, SiteStaff, sp => Make<StayService>(sp).CheckOutAsync(stay, StayOutcome.TransferredToHospital, "县人民医院")));
+        var (site, people) = await CheckedOutToHospitalAsync(db, 2);
         TripService Fleet(IServiceProvider sp) => Make<TripService>(sp);
         var toSite = await Run(db, SiteStaff, sp => Fleet(sp).RequestAsync(new TripRequest(TripPlaceKind.Checkpoint, "淅川东高速出口卡点", null, TripPlaceKind.Site, null, site,
             [new TripPassengerInput(people[1], null)], PointToPoint: true)));
