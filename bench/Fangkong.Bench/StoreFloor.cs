@@ -18,10 +18,20 @@ public static class StoreFloor
     /// <param name="tables">Each real table with the condition that picks the rows the measured run wrote.</param>
     public static async Task<TimeSpan> MeasureAsync(Engine engine, string connectionString, IReadOnlyList<(string Table, string Where)> tables)
     {
-        return engine == Engine.Postgres ? await PostgresAsync(connectionString, tables) : await SqliteAsync(connectionString, tables);
+        return engine == Engine.Postgres ? await PostgresAsync(connectionString, tables, integrity: false) : await SqliteAsync(connectionString, tables);
     }
 
-    private static async Task<TimeSpan> PostgresAsync(string connectionString, IReadOnlyList<(string Table, string Where)> tables)
+    /// <summary>
+    /// The same rows stored as any insert must store them when the tables are in use: every index already in place
+    /// (maintained row by row) and every foreign key checked by the database (PostgreSQL only; a key that points at
+    /// another table of the set points at its copy). No application work still.
+    /// </summary>
+    /// <param name="leaveOut">Indexes the copies go without, to price a leaner schema (e.g. a child keyed by its
+    /// natural key instead of a surrogate one).</param>
+    public static Task<TimeSpan> MeasureWithIntegrityAsync(string connectionString, IReadOnlyList<(string Table, string Where)> tables, IReadOnlyCollection<string>? leaveOut = null) =>
+        PostgresAsync(connectionString, tables, integrity: true, leaveOut ?? []);
+
+    private static async Task<TimeSpan> PostgresAsync(string connectionString, IReadOnlyList<(string Table, string Where)> tables, bool integrity, IReadOnlyCollection<string>? leaveOut = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -38,10 +48,27 @@ public static class StoreFloor
                 read.Parameters.AddWithValue("t", table);
                 await using var reader = await read.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
-                    indexes.Add(reader.GetString(1).Replace($"INDEX \"{reader.GetString(0)}\"", $"INDEX \"floor_{reader.GetString(0)}\"", StringComparison.Ordinal)
+                    if (leaveOut is null || !leaveOut.Contains(reader.GetString(0)))
+                        indexes.Add(reader.GetString(1).Replace($"INDEX \"{reader.GetString(0)}\"", $"INDEX \"floor_{reader.GetString(0)}\"", StringComparison.Ordinal)
                         .Replace($"\"{table}\" USING", $"\"floor_{table}\" USING", StringComparison.Ordinal));
             }
-            await Execute(connection, $"DROP TABLE IF EXISTS \"floor_{table}\"; CREATE TABLE \"floor_{table}\" (LIKE \"{table}\" INCLUDING DEFAULTS)");
+            await Execute(connection, $"DROP TABLE IF EXISTS \"floor_{table}\" CASCADE; CREATE TABLE \"floor_{table}\" (LIKE \"{table}\" INCLUDING DEFAULTS)");
+            if (integrity)
+            {
+                foreach (var index in indexes) await Execute(connection, index);
+                indexes.Clear();
+                await using var keys = new NpgsqlCommand("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = @t::regclass AND contype = 'f'", connection);
+                keys.Parameters.AddWithValue("t", $"\"{table}\"");
+                var definitions = new List<string>();
+                await using (var reader = await keys.ExecuteReaderAsync())
+                    while (await reader.ReadAsync()) definitions.Add(reader.GetString(0));
+                foreach (var definition in definitions)
+                {
+                    var remapped = tables.Aggregate(definition, (d, t) => d.Replace($"REFERENCES \"{t.Table}\"(", $"REFERENCES \"floor_{t.Table}\"(", StringComparison.Ordinal));
+                    await Execute(connection, $"ALTER TABLE \"floor_{table}\" ADD {remapped}");
+                    Console.WriteLine($"  floor {table}: {remapped}");
+                }
+            }
             rows.Add((table, buffer.ToArray(), indexes));
         }
         var clock = Stopwatch.StartNew();
@@ -63,7 +90,7 @@ public static class StoreFloor
             await transaction.CommitAsync();
         }
         clock.Stop();
-        foreach (var (table, _, _) in rows) await Execute(connection, $"DROP TABLE \"floor_{table}\"");
+        foreach (var (table, _, _) in rows) await Execute(connection, $"DROP TABLE \"floor_{table}\" CASCADE");
         return clock.Elapsed;
     }
 
