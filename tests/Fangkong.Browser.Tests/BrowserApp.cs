@@ -111,6 +111,10 @@ public sealed class BrowserApp : IAsyncDisposable
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
     }
 
+    /// <summary>A shot of one part of a long page (a form below a long table), as the user sees it scrolled to.</summary>
+    public static async Task ShotOfAsync(ILocator part, string name) =>
+        await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), Animations = ScreenshotAnimations.Disabled });
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();
