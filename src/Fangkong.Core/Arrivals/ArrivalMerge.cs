@@ -10,8 +10,12 @@ public static class ArrivalFlags
     public const string NameMismatch = "name-mismatch";
     /// <summary>A same-day resubmission declared something the arrival does not show; it is kept for review.</summary>
     public const string Resubmitted = "resubmitted-different";
+    /// <summary>Classified again after the risk-area list or the rules changed: an order is now proposed, or made stricter.</summary>
+    public const string Reclassified = "reclassified";
+    /// <summary>Classified again after a change, and the list now asks more than the order the township already confirmed.</summary>
+    public const string ReclassifiedConfirmed = "reclassified-confirmed";
 
-    public static IReadOnlyList<string> All { get; } = [NameMismatch, Resubmitted];
+    public static IReadOnlyList<string> All { get; } = [NameMismatch, Resubmitted, Reclassified, ReclassifiedConfirmed];
 
     public static bool Has(string? flags, string flag) => flags is not null && flags.Split(',').Contains(flag);
 

@@ -83,7 +83,10 @@ public static class NotificationKinds
     /// <summary>A same-day resubmission of an arrival declared something different; kept for review (Subject: the reference).</summary>
     public const string ArrivalResubmitted = "arrival.resubmitted";
 
-    public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports, CapacityLow, ArrivalResubmitted];
+    /// <summary>An arrival classified again after the risk-area list or the rules changed (Subject: the reference; Detail: the reason that now applies).</summary>
+    public const string ArrivalReclassified = "arrival.reclassified";
+
+    public static IReadOnlyList<string> All { get; } = [VerificationMissed, VerificationEscalated, TaskRaised, TaskEscalated, MissedReports, CapacityLow, ArrivalResubmitted, ArrivalReclassified];
 
     /// <summary>What an account must be allowed to do to act on a notice of this kind (only such accounts are texted).</summary>
     public static string? Permission(string kind) => kind switch
@@ -91,7 +94,7 @@ public static class NotificationKinds
         VerificationMissed or VerificationEscalated => Accounts.Permissions.VerificationRead,
         TaskRaised or TaskEscalated or MissedReports => Accounts.Permissions.TasksRead,
         CapacityLow => Accounts.Permissions.SitesRead,
-        ArrivalResubmitted => Accounts.Permissions.ArrivalsRead,
+        ArrivalResubmitted or ArrivalReclassified => Accounts.Permissions.ArrivalsRead,
         _ => null,
     };
 }

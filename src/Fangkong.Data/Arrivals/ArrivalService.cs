@@ -342,8 +342,81 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         && a.HealthCode == sent.HealthCode && a.TravelCardStar == sent.TravelCardStar
         && (JsonSerializer.Deserialize<List<TravelStop>>(a.TravelJson, Json) ?? []).ToHashSet().SetEquals(sent.Stops);
 
+    /// <summary>
+    /// The county's recent arrivals (<see cref="ArrivalRecheck.WindowDays"/> days) classified again on the stays they
+    /// declared, against today's risk-area list and rules (run by the closed loop when either changed): a released
+    /// arrival that now needs a measure gets a proposed order for the township, a proposed order is made stricter in
+    /// place, and an order the township already confirmed is never changed but the arrival is flagged. Each changed
+    /// arrival is saved on its own (audited with the rule that now applies) and its township is told. Returns how many
+    /// arrivals changed.
+    /// </summary>
+    internal static async Task<int> RecheckAsync(FangkongDb db, string county, DateOnly today, DateTime now, PolicyCache cache, CancellationToken ct)
+    {
+        var rules = await PolicyService.RulesAsync(db, county, cache, ct);
+        var areas = await RiskAreaService.IndexAsync(db, county, cache, ct);
+        var classifier = new ArrivalClassifier(rules, areas, c => NationalDivisions.Shared.County(c)?.FullName);
+        var since = today.AddDays(-(ArrivalRecheck.WindowDays - 1));
+        var candidates = await db.Arrivals.Where(a => a.CountyCode == county && a.ArrivalDate >= since && a.PersonId != null
+                && (a.Status == ArrivalStatus.ReleaseProposed || a.Status == ArrivalStatus.Released || a.Status == ArrivalStatus.OrderProposed || a.Status == ArrivalStatus.OrderConfirmed))
+            .OrderBy(a => a.Id).ToListAsync(ct);
+        var changed = 0;
+        foreach (var arrival in candidates)
+        {
+            var result = classifier.Classify(StoredFacts(arrival));
+            if (result.Order is not { Managed: true } || result.Order.End < today) continue;
+            var order = arrival.OrderId is { } orderId && arrival.Status is ArrivalStatus.OrderProposed or ArrivalStatus.OrderConfirmed
+                ? await db.Orders.Include(o => o.Measures).Include(o => o.Tests).FirstOrDefaultAsync(o => o.Id == orderId, ct)
+                : null;
+            var standing = order is null ? null : rules.Evaluate(order.Reasons.Split(',')[0], order.ExposureDate, arrival.ArrivalDate);
+            var outcome = ArrivalRecheck.Decide(arrival.Status, result.Order, standing, today);
+            if (outcome == RecheckOutcome.None || (outcome == RecheckOutcome.FlagConfirmed && ArrivalFlags.Has(arrival.Flags, ArrivalFlags.ReclassifiedConfirmed))) continue;
+
+            var applied = result.Applied!.Reason;
+            db.Audit.Reason = "risk areas or rules changed: arrival classified again";
+            db.Audit.Rule = result.Order.RuleReference;
+            arrival.Reasons = string.Join(",", result.Found.Select(f => f.Reason).Distinct());
+            arrival.ClassificationNote = Cut(result.Note, 2000);
+            if (outcome == RecheckOutcome.FlagConfirmed) arrival.Flags = ArrivalFlags.With(arrival.Flags, ArrivalFlags.ReclassifiedConfirmed);
+            else
+            {
+                var personScope = await db.People.Where(p => p.Id == arrival.PersonId).Select(p => p.ScopeKey).FirstOrDefaultAsync(ct) ?? arrival.ScopeKey;
+                var built = OrderRules.Build(result.Order, [applied], county, order?.ScopeKey ?? ArrivalMerge.OrderScope(personScope, arrival.ScopeKey), arrival.PersonId!.Value, now);
+                if (outcome == RecheckOutcome.MakeProposalStricter) ReplaceProposal(db, order!, built, now, "made stricter: the risk-area list or the rules changed");
+                else
+                {
+                    built.ArrivalId = arrival.Id;
+                    built.Version = 1;
+                    built.StatusReason = "proposed: the risk-area list or the rules changed after the arrival";
+                    db.Orders.Add(built);
+                    await db.SaveChangesAsync(ct);
+                    arrival.OrderId = built.Id;
+                }
+                arrival.Status = ArrivalStatus.OrderProposed;
+                arrival.ExposureDate = result.Order.ExposureDate;
+                arrival.RuleReference = result.Order.RuleReference;
+                arrival.Flags = ArrivalFlags.With(arrival.Flags, ArrivalFlags.Reclassified);
+            }
+            arrival.UpdatedAt = now;
+            arrival.Version++;
+            var township = arrival.ScopeKey.Length >= ScopeKey.TownshipLength ? arrival.ScopeKey[..ScopeKey.TownshipLength] : arrival.ScopeKey;
+            Notifications.Notifier.Add(db, county, township, Core.Notifications.NotificationKinds.ArrivalReclassified, 0, 1, applied,
+                arrival.Reference, $"/arrivals/{arrival.Id}", $"arrival-reclassified:{arrival.Id}:{result.Order.RuleReference}:{result.Order.ExposureDate:yyyyMMdd}", now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                changed++;
+            }
+            catch (DbUpdateException)
+            {
+                // Changed by someone meanwhile (a decision, a resubmission): only this arrival is left for the next check.
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList()) entry.State = EntityState.Detached;
+            }
+        }
+        return changed;
+    }
+
     /// <summary>A standing proposal made stricter in place (same order, same owners): the measures and tests of the stricter evaluation.</summary>
-    private static void ReplaceProposal(FangkongDb db, ControlOrder standing, ControlOrder stricter, DateTime now)
+    private static void ReplaceProposal(FangkongDb db, ControlOrder standing, ControlOrder stricter, DateTime now, string why = "made stricter by a resubmission the same day")
     {
         db.RemoveRange(standing.Measures);
         db.RemoveRange(standing.Tests);
@@ -362,7 +435,7 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         standing.StartDate = stricter.StartDate;
         standing.EndDate = stricter.EndDate;
         standing.CurrentKind = stricter.CurrentKind;
-        standing.StatusReason = "made stricter by a resubmission the same day";
+        standing.StatusReason = why;
         standing.UpdatedAt = now;
         standing.Version++;
     }

@@ -14,6 +14,11 @@ public sealed class JobLease
     public DateTime ExpiresAt { get; set; }
     /// <summary>When the work last completed (the next run starts from here).</summary>
     public DateTime? LastRunAt { get; set; }
+    /// <summary>
+    /// What the job last worked from, for work that is done again only when its inputs change (the closed loop keeps
+    /// the stamp of the risk-area list and rule packs it last checked arrivals against). Written by the lease holder.
+    /// </summary>
+    public string? State { get; set; }
 }
 
 internal sealed class JobLeaseEntityTypeConfiguration : IEntityTypeConfiguration<JobLease>
@@ -24,5 +29,6 @@ internal sealed class JobLeaseEntityTypeConfiguration : IEntityTypeConfiguration
         b.HasKey(l => l.Name);
         b.Property(l => l.Name).HasMaxLength(100);
         b.Property(l => l.Holder).HasMaxLength(100);
+        b.Property(l => l.State).HasMaxLength(200);
     }
 }

@@ -33,4 +33,12 @@ public static class JobLeases
     public static Task ReleaseAsync(FangkongDb db, string name, string holder, DateTime now, CancellationToken ct = default) =>
         db.JobLeases.Where(l => l.Name == name && l.Holder == holder)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null).SetProperty(l => l.LastRunAt, now), ct);
+
+    /// <summary>What the job last worked from (see <see cref="JobLease.State"/>), null before its first run.</summary>
+    public static Task<string?> StateAsync(FangkongDb db, string name, CancellationToken ct = default) =>
+        db.JobLeases.Where(l => l.Name == name).Select(l => l.State).FirstOrDefaultAsync(ct);
+
+    /// <summary>Notes what the job worked from; only the lease's holder writes it.</summary>
+    public static Task SetStateAsync(FangkongDb db, string name, string holder, string state, CancellationToken ct = default) =>
+        db.JobLeases.Where(l => l.Name == name && l.Holder == holder).ExecuteUpdateAsync(s => s.SetProperty(l => l.State, state), ct);
 }

@@ -3,13 +3,15 @@ using Fangkong.Core.Jurisdictions;
 using Fangkong.Core.Orders;
 using Fangkong.Core.Policy;
 using Fangkong.Core.Tasks;
+using Fangkong.Data.Arrivals;
 using Fangkong.Data.Infrastructure;
+using Fangkong.Data.Policy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Fangkong.Data.Orders;
 
-public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int MissedReports, int Escalated, int SecondaryUpgrades = 0);
+public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int MissedReports, int Escalated, int SecondaryUpgrades = 0, int Reclassified = 0);
 
 /// <summary>
 /// The closed loop's clock, run by a background worker on whichever node holds the county's lease: orders
@@ -19,7 +21,7 @@ public sealed record SweepResult(bool Ran, int Converted, int ReleaseDue, int Mi
 /// escalates to the township, then to the county. Every step is a state change guarded by the row's version, so
 /// a step runs once even if two nodes ever overlap, and a restart simply picks up where the clock is.
 /// </summary>
-public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOptions<FangkongOptions> options)
+public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOptions<FangkongOptions> options, PolicyCache cache)
 {
     private FangkongOptions Options => options.Value;
 
@@ -37,7 +39,8 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             var missed = await MissedReportsAsync(county, nowUtc, today, local, zone, ct);
             var escalated = await EscalateAsync(county, nowUtc, ct);
             var upgrades = await SecondaryUpgradesAsync(county, nowUtc, ct);
-            return new SweepResult(true, converted, releaseDue, missed, escalated, upgrades);
+            var reclassified = await RecheckArrivalsAsync(county, lease, holder, today, nowUtc, ct);
+            return new SweepResult(true, converted, releaseDue, missed, escalated, upgrades, reclassified);
         }
         finally
         {
@@ -82,6 +85,23 @@ public sealed class ClosedLoopSweeper(IDbContextFactory<FangkongDb> factory, IOp
             }
         }
         return (converted, due);
+    }
+
+    /// <summary>
+    /// When the risk-area list or the rule packs changed since the last check (the lease remembers their stamp), the
+    /// county's recent arrivals are classified again (<see cref="ArrivalService.RecheckAsync"/>): a place listed after
+    /// people left it still reaches them. A change made while this runs has another stamp, so the next sweep checks again.
+    /// </summary>
+    private async Task<int> RecheckArrivalsAsync(string county, string lease, string holder, DateOnly today, DateTime nowUtc, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var (_, areas) = await RiskAreaService.ShapeAsync(db, county, ct);
+        var packs = await db.RulePackVersions.Where(v => v.CountyCode == county).MaxAsync(v => (long?)v.Id, ct);
+        var stamp = $"arrivals:{areas}|{packs}";
+        if (await JobLeases.StateAsync(db, lease, ct) == stamp) return 0;
+        var changed = await ArrivalService.RecheckAsync(db, county, today, nowUtc, cache, ct);
+        await JobLeases.SetStateAsync(db, lease, holder, stamp, ct);
+        return changed;
     }
 
     /// <summary>

@@ -70,13 +70,20 @@ public sealed class RiskAreaService(IDbContextFactory<FangkongDb> factory, IActo
     {
         var rows = db.RiskAreas.Where(a => a.CountyCode == county);
         // One round trip decides whether the cached index is still the list's.
-        var shape = await rows.GroupBy(_ => 1).Select(g => new { Count = g.Count(), MaxId = g.Max(a => a.Id), Last = g.Max(a => a.UpdatedAt) }).FirstOrDefaultAsync(ct);
-        var count = shape?.Count ?? 0;
-        var stamp = $"{count}:{shape?.MaxId}:{shape?.Last.Ticks}";
+        var (count, stamp) = await ShapeAsync(db, county, ct);
         if (cache.Areas.TryGetValue(county, out var cached) && cached.Stamp == stamp) return cached.Index;
         var index = count == 0 ? RiskAreaIndex.Empty : new RiskAreaIndex(await rows.AsNoTracking().ToListAsync(ct));
         cache.Areas[county] = (stamp, index);
         return index;
+    }
+
+    /// <summary>The list's size and a stamp that changes with any period added, edited or lifted (the index cache and the arrivals' re-check key on it).</summary>
+    internal static async Task<(int Count, string Stamp)> ShapeAsync(FangkongDb db, string county, CancellationToken ct)
+    {
+        var shape = await db.RiskAreas.Where(a => a.CountyCode == county).GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), MaxId = g.Max(a => a.Id), Last = g.Max(a => a.UpdatedAt) }).FirstOrDefaultAsync(ct);
+        var count = shape?.Count ?? 0;
+        return (count, $"{count}:{shape?.MaxId}:{shape?.Last.Ticks}");
     }
 
     public async Task<Page<RiskAreaItem>> SearchAsync(RiskAreaQuery query, CancellationToken ct = default)

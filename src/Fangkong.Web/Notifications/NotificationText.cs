@@ -20,6 +20,7 @@ public sealed class NotificationText(IStringLocalizer<NotificationsStrings> n, I
             NotificationKinds.TaskEscalated => string.Format(n["TaskEscalated"], TaskKind(detail), c.TaskTitle(subject), levelName),
             NotificationKinds.CapacityLow => string.Format(n["CapacityLow"], count, subject),
             NotificationKinds.ArrivalResubmitted => string.Format(n["ArrivalResubmitted"], subject, count),
+            NotificationKinds.ArrivalReclassified => string.Format(n["ArrivalReclassified"], subject, detail is null ? "" : c.Reason(detail)),
             NotificationKinds.MissedReports => string.Format(n["MissedReports"], count, subject, detail is null ? "" : c["Slot_" + detail].Value),
             _ => $"{kind} ({count})",
         };
