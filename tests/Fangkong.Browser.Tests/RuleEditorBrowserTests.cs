@@ -63,4 +63,51 @@ public class RuleEditorBrowserTests
         await phone.WaitForSelectorAsync("#rule-form");
         Assert.Contains("添加规则", await phone.InnerTextAsync("#rule-form h3"));
     }
+
+    [BrowserFact]
+    public async Task CommandCentre_EditsALocalRulesPeriod_AndAddsALocalRule_InTheSameForm()
+    {
+        await using var app = await BrowserApp.StartAsync(new Dictionary<string, string?> { ["Fangkong:Clock:ExerciseDate"] = "2022-10-12" });
+        var desk = await app.NewPageAsync();
+        await app.SignInAsync(desk, "command");
+        await desk.GotoAsync(app.BaseUrl + "/rule-packs/local");
+        await desk.ClickAsync("#pack-rules tbody tr:first-child .fk-rule-edit");
+        await desk.WaitForSelectorAsync("#rule-form");
+        Assert.Equal("2022-03-17", await desk.InputValueAsync("#rule-from"));
+        Assert.Equal("2022-06-27", await desk.InputValueAsync("#rule-to"));
+        Assert.Equal("14", await desk.InputValueAsync("#rule-days-0"));
+
+        // An end before the start is named under the end date.
+        await desk.FillAsync("#rule-to", "2022-03-01");
+        await desk.FillAsync("#rule-why", "省指挥部通知");
+        await desk.ClickAsync("#rule-save");
+        await desk.WaitForSelectorAsync("[data-field=effectiveTo]");
+        Assert.Contains("截止日期早于生效日期", await desk.InnerTextAsync("[data-field=effectiveTo]"));
+        await desk.FillAsync("#rule-to", "2022-05-31");
+        await desk.ClickAsync("#rule-save");
+        await desk.WaitForSelectorAsync("#pack-message.alert-success");
+        Assert.Contains("2022-05-31", await desk.InnerTextAsync("#pack-rules tbody tr:first-child"));
+
+        // A new local rule: yellow code, three days two tests, from 2022-10-01 with no end.
+        await desk.ClickAsync("#local-rule-add");
+        await desk.WaitForSelectorAsync("#rule-reason");
+        await desk.SelectOptionAsync("#rule-reason", Reasons.YellowCode);
+        await desk.FillAsync("#rule-from", "2022-10-01");
+        await desk.SelectOptionAsync("#rule-kind-0", MeasureKinds.ThreeDaysTwoTests);
+        await desk.FillAsync("#rule-days-0", "3");
+        await desk.FillAsync("#rule-tests-0", "1,2");
+        await desk.FillAsync("#rule-basis", "县指挥部：黄码人员三天两检");
+        await desk.FillAsync("#rule-why", "县指挥部第 15 次会议");
+        await BrowserApp.ShotOfAsync(desk.Locator("#rule-form"), "r7-local-rule-add");
+        await desk.ClickAsync("#rule-save");
+        await desk.WaitForSelectorAsync("#pack-message.alert-success");
+        var added = desk.Locator("#pack-rules tbody tr").Last;
+        Assert.Contains("县指挥部：黄码人员三天两检", await added.InnerTextAsync());
+
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Fangkong.Data.Infrastructure.ActorAccessor>().Current = Fangkong.Core.Accounts.Actor.System("test");
+        var layer = RulePackJson.ReadLocal((await scope.ServiceProvider.GetRequiredService<PolicyService>().GetAsync("local"))!.Json);
+        Assert.Equal(new DateOnly(2022, 5, 31), layer.Rules[0].EffectiveTo);
+        Assert.Equal((Reasons.YellowCode, new DateOnly(2022, 10, 1), (DateOnly?)null, 3), (layer.Rules[^1].Rule.Reason, layer.Rules[^1].EffectiveFrom, layer.Rules[^1].EffectiveTo, layer.Rules[^1].Rule.TotalDays));
+    }
 }

@@ -81,8 +81,37 @@ public static class RuleEditing
         var pack = Parse(packJson);
         var reasons = pack["reasons"] as JsonObject ?? new JsonObject();
         pack["reasons"] = reasons;
-        var old = reasons[reason] as JsonObject;
-        var rule = new JsonObject();
+        reasons[reason] = RuleObject(reasons[reason] as JsonObject, new JsonObject(), measures, release, basis);
+        return pack.ToJsonString(Written);
+    }
+
+    /// <summary>
+    /// The county's local layer with one of its rules (by position; null adds one at the end) set to this reason,
+    /// period, measures, release and basis; its other rules, its site placements and its own fields kept as they were.
+    /// </summary>
+    public static string WithLocalRule(string layerJson, int? index, string reason, DateOnly from, DateOnly? to, IReadOnlyList<MeasureRule> measures, string release, string? basis)
+    {
+        var layer = Parse(layerJson);
+        var rules = layer["rules"] as JsonArray ?? new JsonArray();
+        layer["rules"] = rules;
+        var old = index is { } i && i >= 0 && i < rules.Count ? rules[i] as JsonObject : null;
+        if (index is not null && old is null) throw new RulePackException($"rules[{index}]: no such rule");
+        var head = new JsonObject
+        {
+            ["reason"] = reason,
+            ["effectiveFrom"] = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        if (to is { } end) head["effectiveTo"] = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rule = RuleObject(old is not null && (string?)old["reason"] == reason ? old : null, head, measures, release, basis);
+        if (old is null) rules.Add(rule);
+        else rules[index!.Value] = rule;
+        return layer.ToJsonString(Written);
+    }
+
+    /// <summary>A rule's JSON: <paramref name="head"/> (the local layer's reason and period), then basis, release and measures.</summary>
+    private static JsonObject RuleObject(JsonObject? old, JsonObject head, IReadOnlyList<MeasureRule> measures, string release, string? basis)
+    {
+        var rule = head;
         // The document's own words, kept as written (full-width punctuation included).
         var tidyBasis = string.IsNullOrWhiteSpace(basis) ? null : basis.Trim();
         if (tidyBasis is not null) rule["basis"] = tidyBasis;
@@ -95,8 +124,7 @@ public static class RuleEditing
             ["days"] = m.Days,
             ["testDays"] = new JsonArray([.. m.TestDays.Select(d => (JsonNode)JsonValue.Create(d))]),
         })]);
-        reasons[reason] = rule;
-        return pack.ToJsonString(Written);
+        return rule;
     }
 
     /// <summary>The pack's JSON without its rule for a reason: the pack no longer manages it.</summary>

@@ -84,4 +84,37 @@ public class RuleEditingTests
         var after = RulePackJson.ReadPack(RuleEditing.WithRule(NinthJson, Reasons.HighRiskArea, before.Measures, before.Release, before.Basis)).Reasons[Reasons.HighRiskArea];
         Assert.Equal(before.BasisEn, after.BasisEn);
     }
+
+    private static string LocalJson => RulePackJson.ShippedLocal("411326")!;
+
+    [Fact]
+    public void WithLocalRule_ChangesOneRuleByPosition_KeepsItsEnglishAndTheOtherRulesAndPlacements()
+    {
+        var before = RulePackJson.ReadLocal(LocalJson);
+        var first = before.Rules[0];
+        var json = RuleEditing.WithLocalRule(LocalJson, 0, first.Rule.Reason, first.EffectiveFrom, new DateOnly(2022, 5, 31),
+            [new MeasureRule(MeasureKinds.CentralizedQuarantine, 7, [1, 4, 7])], OrderRules.AllTestsNegative, first.Rule.Basis);
+        var after = RulePackJson.ReadLocal(json);
+
+        Assert.Equal(before.Rules.Count, after.Rules.Count);
+        Assert.Equal((first.Rule.Reason, first.EffectiveFrom, (DateOnly?)new DateOnly(2022, 5, 31)), (after.Rules[0].Rule.Reason, after.Rules[0].EffectiveFrom, after.Rules[0].EffectiveTo));
+        Assert.Equal(7, after.Rules[0].Rule.TotalDays);
+        Assert.Equal(first.Rule.BasisEn, after.Rules[0].Rule.BasisEn);
+        Assert.Equal(before.Rules.Skip(1).Select(r => (r.Rule.Reason, r.Rule.TotalDays, r.EffectiveFrom, r.EffectiveTo)), after.Rules.Skip(1).Select(r => (r.Rule.Reason, r.Rule.TotalDays, r.EffectiveFrom, r.EffectiveTo)));
+        Assert.Equal(before.SitePlacements!.Count, after.SitePlacements!.Count);
+        Assert.Equal((before.Name, before.NameEn, before.Source), (after.Name, after.NameEn, after.Source));
+    }
+
+    [Fact]
+    public void WithLocalRule_AddsARuleAtTheEnd_WithAnOpenPeriod_AndRefusesAPositionThatIsNotThere()
+    {
+        var before = RulePackJson.ReadLocal(LocalJson);
+        var json = RuleEditing.WithLocalRule(LocalJson, null, Reasons.YellowCode, new DateOnly(2022, 10, 1), null,
+            [new MeasureRule(MeasureKinds.ThreeDaysTwoTests, 3, [1, 2])], OrderRules.AllTestsNegative, "黄码：三天两检");
+        var after = RulePackJson.ReadLocal(json);
+        Assert.Equal(before.Rules.Count + 1, after.Rules.Count);
+        var added = after.Rules[^1];
+        Assert.Equal((Reasons.YellowCode, new DateOnly(2022, 10, 1), (DateOnly?)null, "黄码：三天两检"), (added.Rule.Reason, added.EffectiveFrom, added.EffectiveTo, added.Rule.Basis));
+        Assert.Throws<RulePackException>(() => RuleEditing.WithLocalRule(LocalJson, 99, Reasons.YellowCode, new DateOnly(2022, 10, 1), null, [], OrderRules.NotManaged, null));
+    }
 }
