@@ -73,7 +73,7 @@ public static class ClosedLoopDemo
             foreach (var (areaCounty, place, level, daysAgo) in Areas)
                 await riskAreas.CreateAsync(new RiskAreaInput(areaCounty, place, level, today.AddDays(-daysAgo), Source: "演示：当地疫情防控指挥部通告"), "demo risk-area list", ct);
 
-                        township = township is { Length: >= ScopeKey.TownshipLength } t ? t[..ScopeKey.TownshipLength] : villages[0].Key[..ScopeKey.TownshipLength];
+            township = township is { Length: >= ScopeKey.TownshipLength } t ? t[..ScopeKey.TownshipLength] : villages[0].Key[..ScopeKey.TownshipLength];
             var near = villages.Where(v => v.Key.StartsWith(township, StringComparison.Ordinal)).ToList();
             var arrivals = ActivatorUtilities.CreateInstance<ArrivalService>(services);
             var created = 0;
@@ -103,6 +103,11 @@ public static class ClosedLoopDemo
                     // A generated combination the rules refuse (a stay outside the window): skip it, as a real clerk would.
                 }
             }
+
+            // One quiet origin (雁塔区小寨, Xi'an) is listed only after people from there arrived and were released: the
+            // sweep below classifies them again, and they are back before the township, flagged, with a proposed order.
+            var (lateCounty, latePlace) = QuietOrigins[1];
+            await riskAreas.CreateAsync(new RiskAreaInput(lateCounty, latePlace, RiskLevel.High, today.AddDays(-3), Source: "演示：当地疫情防控指挥部通告（报备后公布）"), "demo risk-area list", ct);
 
             await ReportsAndTestsAsync(factory, county, today, time, rng, ct);
             await ActivatorUtilities.CreateInstance<ClosedLoopSweeper>(services).SweepAsync(county, time.GetUtcNow().UtcDateTime, "demo", ct);

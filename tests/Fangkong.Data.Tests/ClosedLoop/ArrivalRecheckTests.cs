@@ -121,4 +121,21 @@ public class ArrivalRecheckTests
         Assert.Equal(0, (await SweepAsync(db)).Reclassified);
         Assert.Single(await ctx.Notifications.AsNoTracking().Where(n => n.Kind == Core.Notifications.NotificationKinds.ArrivalReclassified).ToListAsync());
     }
+
+    /// <summary>The demo county shows it: people from a place listed after they arrived are back before their township.</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task TheDemo_ShowsArrivalsClassifiedAgain_AfterALateListing(Engine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        SetNow(db, "2022-10-12 09:00");
+        Assert.True(await Run(db, System, sp => Fangkong.Data.Demo.ClosedLoopDemo.SeedAsync(sp, 2022)) > 0);
+        await using var ctx = await db.ContextAsync();
+        var flagged = await ctx.Arrivals.AsNoTracking().Where(a => a.Flags != null && a.Flags.Contains(ArrivalFlags.Reclassified)).ToListAsync();
+        Assert.NotEmpty(flagged);
+        Assert.All(flagged, a =>
+        {
+            Assert.Equal(ArrivalStatus.OrderProposed, a.Status);
+            Assert.Contains("小寨", a.OriginText);
+        });
+    }
 }
