@@ -77,6 +77,9 @@ public class VerificationBrowserTests
             var batchColours = await desk.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.fk-batch .fk-bar-stack > span')].map(s => getComputedStyle(s).backgroundColor)");
             Assert.Equal(2, batchColours.Distinct().Count()); // 待分派 and 已下发: two states, two colours
             Assert.DoesNotContain(overdueRed, batchColours);
+            // The board is called what the sidebar calls it.
+            Assert.Equal("协查看板", (await desk.InnerTextAsync(".fk-nav-link.active")).Trim());
+            Assert.StartsWith("协查看板 ", (await desk.InnerTextAsync("h1")).Trim());
             await BrowserApp.ShotAsync(desk, "41-verification-board");
 
             // 3. The township's queue on a phone: its two tasks, the most urgent first, with countdowns that tick.
@@ -282,7 +285,9 @@ public class VerificationBrowserTests
             // the village's to mark read); the text messages sent are listed.
             await phone.GotoAsync(app.BaseUrl + "/inbox?below=true");
             await phone.WaitForSelectorAsync("#notices .fk-notice[data-kind='verification.missed']");
-            Assert.Contains("核查任务", await phone.InnerTextAsync("#notices"));
+            // The module has one name: the notice says 协查任务 (核查 is the name of a step), as the sidebar does.
+            Assert.Contains("协查任务", await phone.InnerTextAsync("#notices"));
+            Assert.DoesNotContain("核查任务", await phone.InnerTextAsync("#notices"));
             await BrowserApp.ShotAsync(phone, "48-inbox-phone");
             // One pass of the worker that every node runs: the notices go out as text messages (development gateway).
             await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Fangkong.Web.Notifications.NotificationWorker>().Single().DispatchAllAsync(CancellationToken.None);
