@@ -79,7 +79,16 @@ public class VerificationReviewBrowserTests
                 listed.Add($"{number} {field}");
             }
             Assert.Equal(["2 推送时间", "7 姓名、身份证号、手机号", "8 手机号"], listed);
-            Assert.Contains("12345", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(3)"));
+            // What was written stands in its own 内容 column, not glued onto the reason; a phone given but unreadable is
+            // reported as such (the row has a phone), not as a row without any identity.
+            Assert.Equal("内容", (await desk.InnerTextAsync("#import-rejections thead th:nth-child(3)")).Trim());
+            Assert.Equal("12345", (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(3) td[data-value]")).Trim());
+            var phoneWhy = (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(3) td[data-why]")).Trim();
+            Assert.Equal("手机号或电话号码格式不对", phoneWhy);
+            Assert.Equal("2030-01-01 08:00", (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(1) td[data-value]")).Trim());
+            Assert.DoesNotContain("2030", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(1) td[data-why]"));
+            Assert.Equal("", (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(2) td[data-value]")).Trim());
+            Assert.Contains("无法识别", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(2) td[data-why]"));
             // The row whose push time was wrong still made its task, and says so.
             Assert.Contains("任务照常建立", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(1)"));
             Assert.Equal(1, await desk.Locator("#import-rejections [data-worked]").CountAsync());
