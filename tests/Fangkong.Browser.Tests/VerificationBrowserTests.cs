@@ -182,9 +182,11 @@ public class VerificationBrowserTests
             await phone.ClickAsync("#step-close > summary");
             // The measure starts on no answer (not on 无需管控 above the green button): the team picks it.
             Assert.Equal("", await phone.InputValueAsync("#close-measure"));
-            // Each reason says what it will order under the rules in force (no closing without seeing the quarantine).
-            Assert.Matches(@"^密切接触者：集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天$", (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
+            // Each reason is named alone (whole on a phone), and once picked, what it will order under the rules in force
+            // is said under the select (no closing without seeing the quarantine).
+            Assert.Equal("密切接触者", (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
+            Assert.Matches(@"^将开具：集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天$", (await phone.InnerTextAsync("#close-plan")).Trim());
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForSelectorAsync("#task-message.alert-danger");
             // Only the steps still to do are named, by the names the steps show.
