@@ -214,10 +214,10 @@ public class ClosedLoopBrowserTests
         Assert.Contains("王晓明", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer]"));
         // Every temperature with its unit, spaced (38.2 °C, never a bare number or 38.2℃).
         Assert.Contains("体温 38.2 °C 干咳", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer] .fk-task-title"));
-        // The deadline is labelled 距处置时限 and counted as the verification queue counts it (one formatter):
-        // on the server's text and after js/countdown.js has ticked it.
+        // The deadline is said in one phrase (距处置时限还剩 59 分钟, no dot splitting it) and counted as the verification
+        // queue counts it (one formatter, 分钟 throughout): on the server's text and after js/countdown.js has ticked it.
         var clock = desk.Locator(".fk-task[data-kind=fever-transfer] .fk-countdown");
-        var clockText = @"^距处置时限 · (剩余|已超时) (\d+ 小时 \d+ 分|\d+ 分钟)$";
+        var clockText = @"^(距处置时限还剩|已超过处置时限) (\d+ 小时 \d+ 分钟|\d+ 分钟)$";
         Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());
         await desk.EvaluateAsync("window.fkCountdownTick()");
         Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());

@@ -196,6 +196,11 @@ public class VerificationBrowserTests
             Assert.Equal("Now", await phone.GetAttributeAsync("#step-sample", "data-state"));
             Assert.True(await phone.IsVisibleAsync("label[for=sample-at]"));
             Assert.Equal("登记已采样", (await phone.InnerTextAsync("form[data-step=sample] button[type=submit]")).Trim());
+            // Hours and minutes are written as everywhere else: 剩余 2 小时 59 分钟 (not 分), on the server's text and
+            // after js/countdown.js has ticked it.
+            Assert.Matches(@"^剩余 \d+ 小时 \d+ 分钟$", (await phone.InnerTextAsync("#step-sample .fk-countdown")).Trim());
+            await phone.EvaluateAsync("window.fkCountdownTick()");
+            Assert.Matches(@"^剩余 \d+ 小时 \d+ 分钟$", (await phone.InnerTextAsync("#step-sample .fk-countdown")).Trim());
             await BrowserApp.ShotAsync(phone, "99-verification-sample-step-phone");
             var swabbed = TimeZoneInfo.ConvertTimeFromUtc(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-30),
                 TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
