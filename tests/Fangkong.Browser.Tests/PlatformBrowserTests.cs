@@ -85,6 +85,8 @@ public class PlatformBrowserTests
         Assert.DoesNotContain("reveal", log);
         Assert.Contains("command", await page.GetAttributeAsync("#audit-table tbody tr:first-child .fk-actor", "title"));
         Assert.Equal("县指挥部值班长", (await page.InnerTextAsync("#my-password .fk-user-name")).Trim());
+        // One place, one highlighted item in the sidebar: 查看记录, not 审计日志 as well (its address starts the same).
+        Assert.Equal(["查看记录"], (await page.Locator(".fk-nav-link.active").AllInnerTextsAsync()).Select(t => t.Trim()));
         await BrowserApp.ShotAsync(page, "05-access-log");
     }
 
