@@ -134,6 +134,11 @@ public class PlatformBrowserTests
         await page.GotoAsync(app.BaseUrl + "/jurisdictions");
         await page.WaitForSelectorAsync("h1");
         var village = (await page.InnerTextAsync("h1")).Split(' ')[0];
+        // The division code beside the title says what it is; the crumbs end with the last unit, not a separator.
+        Assert.Matches(@"^编码 \d{12}$", (await page.InnerTextAsync("#node-code")).Trim());
+        var crumbs = (await page.InnerTextAsync("#tree-crumbs")).Trim();
+        Assert.False(crumbs.EndsWith('/'), crumbs);
+        Assert.False(crumbs.StartsWith('/'), crumbs);
         await BrowserApp.ShotAsync(page, "06-phone-village-tree");
 
         // The cadre adds a grid, corrects its name, and removes it again while it is empty.
