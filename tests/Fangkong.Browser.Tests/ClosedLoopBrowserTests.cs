@@ -409,6 +409,8 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("#role-history-table");
         // Added with the county's reference data, retired by the command centre: two entries, the newest first.
         Assert.Equal(2, await desk.Locator("#role-history-table tbody tr").CountAsync());
+        // The reference data was written by the platform as it set the database up, and says so in words (no login).
+        Assert.Equal("系统（初始化）", (await desk.InnerTextAsync("#role-history-table tbody tr:last-child .fk-actor")).Trim());
         await desk.EvaluateAsync("window.scrollTo(0, 0)");
         await BrowserApp.ShotAsync(desk, "95-duty-roles");
         // The system administrator is the one who sees the codes.
