@@ -136,6 +136,9 @@ public class PlatformBrowserTests
         var village = (await page.InnerTextAsync("h1")).Split(' ')[0];
         // The division code beside the title says what it is; the crumbs end with the last unit, not a separator.
         Assert.Matches(@"^编码 \d{12}$", (await page.InnerTextAsync("#node-code")).Trim());
+        // …in small text under the title, not a large number inside it.
+        Assert.Equal(0, await page.Locator("h1 #node-code").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => parseFloat(getComputedStyle(document.getElementById('node-code')).fontSize) < 0.7 * parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)"));
         var crumbs = (await page.InnerTextAsync("#tree-crumbs")).Trim();
         Assert.False(crumbs.EndsWith('/'), crumbs);
         Assert.False(crumbs.StartsWith('/'), crumbs);
