@@ -81,6 +81,12 @@ public class AccountsBrowserTests
         await admin.ClickAsync("#reset-save");
         await admin.WaitForSelectorAsync("#reset-errors");
         Assert.Contains("新密码还需要：至少 10 位、数字、大写字母、符号", await admin.InnerTextAsync("#reset-errors"));
+        // Every rule the error can name is in the hint under the box, with its number: here the different characters.
+        await admin.FillAsync("#reset-password", "Aa1!Aa1!Aa1!");
+        await admin.ClickAsync("#reset-save");
+        await admin.WaitForFunctionAsync("() => document.getElementById('reset-errors').textContent.includes('不同的字符')");
+        Assert.Equal("密码至少要有 5 个不同的字符", (await admin.InnerTextAsync("#reset-errors")).Trim());
+        Assert.Contains("至少有 5 个不同的字符", await admin.InnerTextAsync("#reset-form .form-text"));
         await BrowserApp.ShotAsync(admin, "80-accounts-reset-password");
         await admin.FillAsync("#reset-password", ResetPassword);
         await admin.ClickAsync("#reset-save");

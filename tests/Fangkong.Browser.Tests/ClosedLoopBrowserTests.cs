@@ -214,10 +214,10 @@ public class ClosedLoopBrowserTests
         Assert.Contains("王晓明", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer]"));
         // Every temperature with its unit, spaced (38.2 °C, never a bare number or 38.2℃).
         Assert.Contains("体温 38.2 °C 干咳", await desk.InnerTextAsync(".fk-task[data-kind=fever-transfer] .fk-task-title"));
-        // The deadline is labelled 距处置时限 and counted as the verification queue counts it (one formatter):
-        // on the server's text and after js/countdown.js has ticked it.
+        // The deadline is said in one phrase (距处置时限还剩 59 分钟, no dot splitting it) and counted as the verification
+        // queue counts it (one formatter, 分钟 throughout): on the server's text and after js/countdown.js has ticked it.
         var clock = desk.Locator(".fk-task[data-kind=fever-transfer] .fk-countdown");
-        var clockText = @"^距处置时限 · (剩余|已超时) (\d+ 小时 \d+ 分|\d+ 分钟)$";
+        var clockText = @"^(距处置时限还剩|已超过处置时限) (\d+ 小时 \d+ 分钟|\d+ 分钟)$";
         Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());
         await desk.EvaluateAsync("window.fkCountdownTick()");
         Assert.Matches(clockText, (await clock.InnerTextAsync()).Trim());
@@ -380,8 +380,12 @@ public class ClosedLoopBrowserTests
         Assert.Equal(5, await desk.Locator("#duty-roles-owner tbody tr").CountAsync());
         Assert.Equal(3, await desk.Locator("#duty-roles-team tbody tr").CountAsync());
 
-        // A Chinese page names a role by its Chinese name alone; the command centre also sees the codes orders store.
-        Assert.Equal(["名称", "代码", "排序", "状态", ""], await desk.Locator("#duty-roles-owner thead th").AllInnerTextsAsync());
+        // A Chinese page names a role by its Chinese name alone; the codes orders store are no column for the command
+        // centre (only the system administrator's; this used to assert a 代码 column here), and the box for one is under 高级.
+        Assert.Equal(["名称", "排序", "状态", ""], await desk.Locator("#duty-roles-owner thead th").AllInnerTextsAsync());
+        foreach (var code in new[] { "township-cadre", "village-cadre", "health-worker" })
+            Assert.DoesNotContain(code, await desk.InnerTextAsync("#duty-roles-owner"));
+        Assert.False(await desk.IsVisibleAsync("#role-code-Owner"));
         Assert.DoesNotContain("Township cadre", await desk.InnerTextAsync("#duty-roles-owner"));
 
         // A cadre types the Chinese name only: code and English name may be left out.
@@ -389,7 +393,6 @@ public class ClosedLoopBrowserTests
         await desk.ClickAsync("#role-add-Owner");
         await desk.WaitForSelectorAsync("#duty-role-error");
         Assert.Contains("同名", await desk.InnerTextAsync("#duty-role-error"));
-        await desk.FillAsync("#role-code-Owner", "");
         await desk.FillAsync("#role-zh-Owner", "网格员");
         await desk.FillAsync("#role-en-Owner", "");
         await desk.ClickAsync("#role-add-Owner");
@@ -406,8 +409,17 @@ public class ClosedLoopBrowserTests
         await desk.WaitForSelectorAsync("#role-history-table");
         // Added with the county's reference data, retired by the command centre: two entries, the newest first.
         Assert.Equal(2, await desk.Locator("#role-history-table tbody tr").CountAsync());
+        // The reference data was written by the platform as it set the database up, and says so in words (no login).
+        Assert.Equal("系统（初始化）", (await desk.InnerTextAsync("#role-history-table tbody tr:last-child .fk-actor")).Trim());
         await desk.EvaluateAsync("window.scrollTo(0, 0)");
         await BrowserApp.ShotAsync(desk, "95-duty-roles");
+        // The system administrator is the one who sees the codes.
+        var admin = await app.NewPageAsync();
+        await app.SignInAsync(admin, "admin");
+        await admin.GotoAsync(app.BaseUrl + "/duty-roles");
+        await admin.WaitForSelectorAsync("#duty-roles-owner");
+        Assert.Contains("代码", await admin.InnerTextAsync("#duty-roles-owner thead"));
+        Assert.Contains("volunteer", await admin.InnerTextAsync("#duty-roles-owner"));
 
         var phone = await app.NewPageAsync(phone: true);
         await app.SignInAsync(phone, "township");

@@ -85,6 +85,8 @@ public class PlatformBrowserTests
         Assert.DoesNotContain("reveal", log);
         Assert.Contains("command", await page.GetAttributeAsync("#audit-table tbody tr:first-child .fk-actor", "title"));
         Assert.Equal("县指挥部值班长", (await page.InnerTextAsync("#my-password .fk-user-name")).Trim());
+        // One place, one highlighted item in the sidebar: 查看记录, not 审计日志 as well (its address starts the same).
+        Assert.Equal(["查看记录"], (await page.Locator(".fk-nav-link.active").AllInnerTextsAsync()).Select(t => t.Trim()));
         await BrowserApp.ShotAsync(page, "05-access-log");
     }
 
@@ -132,6 +134,14 @@ public class PlatformBrowserTests
         await page.GotoAsync(app.BaseUrl + "/jurisdictions");
         await page.WaitForSelectorAsync("h1");
         var village = (await page.InnerTextAsync("h1")).Split(' ')[0];
+        // The division code beside the title says what it is; the crumbs end with the last unit, not a separator.
+        Assert.Matches(@"^编码 \d{12}$", (await page.InnerTextAsync("#node-code")).Trim());
+        // …in small text under the title, not a large number inside it.
+        Assert.Equal(0, await page.Locator("h1 #node-code").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => parseFloat(getComputedStyle(document.getElementById('node-code')).fontSize) < 0.7 * parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)"));
+        var crumbs = (await page.InnerTextAsync("#tree-crumbs")).Trim();
+        Assert.False(crumbs.EndsWith('/'), crumbs);
+        Assert.False(crumbs.StartsWith('/'), crumbs);
         await BrowserApp.ShotAsync(page, "06-phone-village-tree");
 
         // The cadre adds a grid, corrects its name, and removes it again while it is empty.

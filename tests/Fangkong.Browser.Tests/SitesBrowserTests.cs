@@ -343,6 +343,9 @@ public class SitesBrowserTests
         Assert.Contains("三区两通道", await desk.InnerTextAsync("#standards-table"));
         // The county adds an item of its own.
         await desk.FillAsync("#standard-name", "夜间值守双人在岗");
+        // A code of its own is asked for only under 高级 (left empty it is made from the name).
+        Assert.False(await desk.IsVisibleAsync("#standard-code"));
+        await desk.ClickAsync("#standard-advanced > summary");
         await desk.FillAsync("#standard-code", "night-watch");
         await desk.ClickAsync("#standard-add button[type=submit]");
         await desk.WaitForSelectorAsync("tr[data-standard='night-watch']");
@@ -372,8 +375,13 @@ public class SitesBrowserTests
         Assert.DoesNotContain("night-watch", await small.InnerTextAsync("#standards-table"));
         Assert.False(await small.IsVisibleAsync("#standard-code"));
         await BrowserApp.ShotAsync(small, "64b-site-standards-phone");
+        // The command centre edits the checklist by names too: the codes are no column of its table (only the system
+        // administrator's), just the name's tooltip. (This used to assert a 代码 column for the command centre.)
+        Assert.DoesNotContain("代码", await desk.InnerTextAsync("#standards-table thead"));
+        foreach (var code in new[] { "night-watch", "item-80", "ventilation", "fire-safety" })
+            Assert.DoesNotContain(code, await desk.InnerTextAsync("#standards-table"));
+        Assert.Equal("night-watch", await desk.GetAttributeAsync("tr[data-standard='night-watch'] td:nth-child(2)", "title"));
         // Whoever cannot edit the checklist reads it by names: no code column, no edit buttons, no form to add.
-        Assert.Contains("代码", await desk.InnerTextAsync("#standards-table thead"));
         var reader = await app.NewPageAsync();
         await app.SignInAsync(reader, "township");
         await reader.GotoAsync(app.BaseUrl + "/sites/standards");

@@ -77,6 +77,9 @@ public class VerificationBrowserTests
             var batchColours = await desk.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.fk-batch .fk-bar-stack > span')].map(s => getComputedStyle(s).backgroundColor)");
             Assert.Equal(2, batchColours.Distinct().Count()); // 待分派 and 已下发: two states, two colours
             Assert.DoesNotContain(overdueRed, batchColours);
+            // The board is called what the sidebar calls it.
+            Assert.Equal("协查看板", (await desk.InnerTextAsync(".fk-nav-link.active")).Trim());
+            Assert.StartsWith("协查看板 ", (await desk.InnerTextAsync("h1")).Trim());
             await BrowserApp.ShotAsync(desk, "41-verification-board");
 
             // 3. The township's queue on a phone: its two tasks, the most urgent first, with countdowns that tick.
@@ -179,9 +182,11 @@ public class VerificationBrowserTests
             await phone.ClickAsync("#step-close > summary");
             // The measure starts on no answer (not on 无需管控 above the green button): the team picks it.
             Assert.Equal("", await phone.InputValueAsync("#close-measure"));
-            // Each reason says what it will order under the rules in force (no closing without seeing the quarantine).
-            Assert.Matches(@"^密切接触者：集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天$", (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
+            // Each reason is named alone (whole on a phone), and once picked, what it will order under the rules in force
+            // is said under the select (no closing without seeing the quarantine).
+            Assert.Equal("密切接触者", (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
             await phone.SelectOptionAsync("#close-form select[name='Closing.Measure']", "close-contact");
+            Assert.Matches(@"^将开具：集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天$", (await phone.InnerTextAsync("#close-plan")).Trim());
             await phone.ClickAsync("#close-form button[type=submit]");
             await phone.WaitForSelectorAsync("#task-message.alert-danger");
             // Only the steps still to do are named, by the names the steps show.
@@ -191,6 +196,11 @@ public class VerificationBrowserTests
             Assert.Equal("Now", await phone.GetAttributeAsync("#step-sample", "data-state"));
             Assert.True(await phone.IsVisibleAsync("label[for=sample-at]"));
             Assert.Equal("登记已采样", (await phone.InnerTextAsync("form[data-step=sample] button[type=submit]")).Trim());
+            // Hours and minutes are written as everywhere else: 剩余 2 小时 59 分钟 (not 分), on the server's text and
+            // after js/countdown.js has ticked it.
+            Assert.Matches(@"^剩余 \d+ 小时 \d+ 分钟$", (await phone.InnerTextAsync("#step-sample .fk-countdown")).Trim());
+            await phone.EvaluateAsync("window.fkCountdownTick()");
+            Assert.Matches(@"^剩余 \d+ 小时 \d+ 分钟$", (await phone.InnerTextAsync("#step-sample .fk-countdown")).Trim());
             await BrowserApp.ShotAsync(phone, "99-verification-sample-step-phone");
             var swabbed = TimeZoneInfo.ConvertTimeFromUtc(app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddMinutes(-30),
                 TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
@@ -282,7 +292,9 @@ public class VerificationBrowserTests
             // the village's to mark read); the text messages sent are listed.
             await phone.GotoAsync(app.BaseUrl + "/inbox?below=true");
             await phone.WaitForSelectorAsync("#notices .fk-notice[data-kind='verification.missed']");
-            Assert.Contains("核查任务", await phone.InnerTextAsync("#notices"));
+            // The module has one name: the notice says 协查任务 (核查 is the name of a step), as the sidebar does.
+            Assert.Contains("协查任务", await phone.InnerTextAsync("#notices"));
+            Assert.DoesNotContain("核查任务", await phone.InnerTextAsync("#notices"));
             await BrowserApp.ShotAsync(phone, "48-inbox-phone");
             // One pass of the worker that every node runs: the notices go out as text messages (development gateway).
             await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Fangkong.Web.Notifications.NotificationWorker>().Single().DispatchAllAsync(CancellationToken.None);

@@ -79,7 +79,16 @@ public class VerificationReviewBrowserTests
                 listed.Add($"{number} {field}");
             }
             Assert.Equal(["2 推送时间", "7 姓名、身份证号、手机号", "8 手机号"], listed);
-            Assert.Contains("12345", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(3)"));
+            // What was written stands in its own 内容 column, not glued onto the reason; a phone given but unreadable is
+            // reported as such (the row has a phone), not as a row without any identity.
+            Assert.Equal("内容", (await desk.InnerTextAsync("#import-rejections thead th:nth-child(3)")).Trim());
+            Assert.Equal("12345", (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(3) td[data-value]")).Trim());
+            var phoneWhy = (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(3) td[data-why]")).Trim();
+            Assert.Equal("手机号或电话号码格式不对", phoneWhy);
+            Assert.Equal("2030-01-01 08:00", (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(1) td[data-value]")).Trim());
+            Assert.DoesNotContain("2030", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(1) td[data-why]"));
+            Assert.Equal("", (await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(2) td[data-value]")).Trim());
+            Assert.Contains("无法识别", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(2) td[data-why]"));
             // The row whose push time was wrong still made its task, and says so.
             Assert.Contains("任务照常建立", await desk.InnerTextAsync("#import-rejections tbody tr:nth-child(1)"));
             Assert.Equal(1, await desk.Locator("#import-rejections [data-worked]").CountAsync());
@@ -141,12 +150,22 @@ public class VerificationReviewBrowserTests
         await phone.WaitForFunctionAsync("() => document.getElementById('close-submit').textContent.includes('结案并开具')");
         var label = (await phone.InnerTextAsync("#close-submit")).Trim();
         Assert.Matches(@"^结案并开具「集中隔离医学观察 \d+ 天 → 居家健康监测 \d+ 天」措施$", label);
-        Assert.EndsWith(label["结案并开具「".Length..^"」措施".Length], (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
+        // The choice reads as the reason alone, so a phone shows it whole; the measures it orders are said under the select.
+        var plan = label["结案并开具「".Length..^"」措施".Length];
+        Assert.Equal("密切接触者", (await phone.InnerTextAsync("#close-measure option[value=close-contact]")).Trim());
+        Assert.Equal("将开具：" + plan, (await phone.InnerTextAsync("#close-plan")).Trim());
+        foreach (var option in await phone.Locator("#close-measure option").AllTextContentsAsync())
+            Assert.DoesNotContain("→", option);
+        var fits = await phone.EvaluateAsync<bool>("() => { const s = document.getElementById('close-measure'); const o = s.selectedOptions[0]; "
+            + "const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(s).font; "
+            + "return c.measureText(o.text).width + 40 <= s.clientWidth; }");
+        Assert.True(fits, "the chosen reason is cut off in the select on a phone");
         await phone.Locator("#step-close").ScreenshotAsync(new LocatorScreenshotOptions
             { Path = Path.Combine(BrowserApp.ScreenshotDirectory, "111-verification-close-button-phone.png"), Animations = ScreenshotAnimations.Disabled });
         // Back to no choice: the plain word again.
         await phone.SelectOptionAsync("#close-measure", "");
         await phone.WaitForFunctionAsync("() => document.getElementById('close-submit').textContent.trim() === '结案'");
+        Assert.StartsWith("选定后将按现行方案", (await phone.InnerTextAsync("#close-plan")).Trim());
 
         // A phone without scripts: the same static page, the button says 结案 whatever is picked, and closing still posts
         // (too early here: the steps still to do are named).
@@ -160,6 +179,9 @@ public class VerificationReviewBrowserTests
         await plain.GotoAsync($"{app.BaseUrl}/verification/tasks/{taskId}");
         await plain.ClickAsync("#step-close > summary");
         Assert.Equal("结案", (await plain.InnerTextAsync("#close-submit")).Trim());
+        // Without the script the fold under the select still says what each reason orders.
+        await plain.ClickAsync("#close-plans > summary");
+        Assert.Contains("密切接触者：" + plan, await plain.InnerTextAsync("#close-plans"));
         await plain.SelectOptionAsync("#close-measure", "close-contact");
         Assert.Equal("结案", (await plain.InnerTextAsync("#close-submit")).Trim());
         await plain.ClickAsync("#close-submit");

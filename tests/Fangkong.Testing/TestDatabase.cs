@@ -96,7 +96,8 @@ public sealed class TestDatabase : IAsyncDisposable
             await using (var services = BuildServices(Build("sqlite", $"Data Source={file};Pooling=False", directory)))
             await using (var scope = services.CreateAsyncScope())
             {
-                scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("test-template");
+                // Seeded under the actor the app's own start-up seeds under (DatabaseStartup), so pages show what a deployment shows.
+                scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("startup");
                 await DatabaseInitializer.MigrateAsync(scope.ServiceProvider);
                 await Fangkong.Data.Demo.DemoSeeder.SeedAsync(scope.ServiceProvider, DemoPeople, DemoSeed);
             }
@@ -127,7 +128,8 @@ public sealed class TestDatabase : IAsyncDisposable
             await using (var services = BuildServices(Build("postgres", cs, directory)))
             await using (var scope = services.CreateAsyncScope())
             {
-                scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("test-template");
+                // Seeded under the actor the app's own start-up seeds under (DatabaseStartup), so pages show what a deployment shows.
+                scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = Actor.System("startup");
                 await DatabaseInitializer.MigrateAsync(scope.ServiceProvider);
                 await Fangkong.Data.Demo.DemoSeeder.SeedAsync(scope.ServiceProvider, DemoPeople, DemoSeed);
             }

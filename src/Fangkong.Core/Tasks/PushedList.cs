@@ -30,7 +30,10 @@ public static class PushedExtra
 /// <summary>A pushed row after normalisation: the identity to find and the key that merges duplicates.</summary>
 public sealed record NormalizedPushedRow(PushedRow Raw)
 {
-    /// <summary>Why the row is refused (only "identity.missing": none of name, ID number and phone), or null.</summary>
+    /// <summary>
+    /// Why the row is refused, or null: "identity.missing" (none of name, ID number and phone) or "phone.invalid" (the
+    /// only identity given is a phone that cannot be read: the row has a phone, it is the phone that is wrong).
+    /// </summary>
     public string? Rejection { get; init; }
     public string? Name { get; init; }
     /// <summary>The ID number normalised as in the registry (or cleaned, when it fails validation).</summary>
@@ -83,7 +86,7 @@ public static class PushedListRules
         if (name is null && id is null && phone is null && !phoneInvalid)
             return new NormalizedPushedRow(raw) { Rejection = "identity.missing" };
         if (name is null && id is null && phone is null)
-            return new NormalizedPushedRow(raw) { Rejection = "identity.missing", PhoneInvalid = true };
+            return new NormalizedPushedRow(raw) { Rejection = "phone.invalid", PhoneInvalid = true };
         return new NormalizedPushedRow(raw)
         {
             Name = name,

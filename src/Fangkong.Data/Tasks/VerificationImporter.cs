@@ -583,8 +583,8 @@ public sealed class VerificationImporter(IDbContextFactory<FangkongDb> factory, 
             if (row.Rejection is { } code)
             {
                 _rejected++;
-                // Every refused row names its field: the phone given but unreadable (with what was written), else the
-                // identity as a whole (none of 姓名, 身份证号, 手机号).
+                // Every refused row names its field: the phone given but unreadable (phone.invalid, with what was
+                // written), else the identity as a whole (none of 姓名, 身份证号, 手机号).
                 if (row.PhoneInvalid) Error(row.Raw.RowNumber, "phone", code, Text.Tidy(row.Raw.Phone));
                 else Error(row.Raw.RowNumber, IdentityField, code, null);
                 return new Decision(DecisionKind.Reject);

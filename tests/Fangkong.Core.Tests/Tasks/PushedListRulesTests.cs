@@ -288,7 +288,8 @@ public class PushedListRulesTests
     {
         var row = Normalize(phone: phone);
 
-        Assert.Equal("identity.missing", row.Rejection);
+        // The row has a phone: what is wrong is the phone, not a missing identity.
+        Assert.Equal("phone.invalid", row.Rejection);
         Assert.True(row.PhoneInvalid);
         Assert.Null(row.Phone);
         Assert.Null(row.DedupKey);

@@ -1145,7 +1145,7 @@ public class VerificationTests
         ];
         var s = await Run(db, Command, sp => Make<VerificationImporter>(sp).ImportRowsAsync("push", rows, new VerificationImportOptions("机推-字段")));
         Assert.Equal((3, 2, 1), (s.Rows, s.Rejected, s.TasksCreated));
-        Assert.Equal(["2:phone:identity.missing:12345", "3:identity:identity.missing:"],
+        Assert.Equal(["2:phone:phone.invalid:12345", "3:identity:identity.missing:"],
             s.FirstRejections.Select(r => $"{r.Row}:{r.Field}:{r.Code}:{r.Value}"));
         await using var ctx = await db.ContextAsync(Command);
         Assert.Equal(["2:phone", "3:identity"],

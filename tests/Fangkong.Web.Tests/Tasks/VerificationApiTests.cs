@@ -120,7 +120,8 @@ public class VerificationApiTests
         var notices = await (await township.GetAsync("/api/v1/notifications?below=true")).JsonAsync();
         var notice = Assert.Single(notices.GetProperty("items").EnumerateArray());
         Assert.Equal(("verification.missed", 0, 1, "Team"), (notice.GetProperty("kind").GetString(), notice.GetProperty("level").GetInt32(), notice.GetProperty("count").GetInt32(), notice.GetProperty("detail").GetString()));
-        Assert.Contains("核查任务", notice.GetProperty("text").GetString());
+        Assert.Contains("协查任务", notice.GetProperty("text").GetString());
+        Assert.DoesNotContain("核查任务", notice.GetProperty("text").GetString());
         // The notice names the step as the task page does.
         Assert.Contains("“组建小组”", notice.GetProperty("text").GetString());
         var noticeId = notice.GetProperty("id").GetInt64();
@@ -144,7 +145,8 @@ public class VerificationApiTests
         await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Fangkong.Web.Notifications.NotificationWorker>().Single().DispatchAllAsync(CancellationToken.None);
         var sms = Assert.Single((await (await village.GetAsync("/api/v1/notifications/sms")).JsonAsync()).EnumerateArray());
         Assert.Equal(("Sent", "development"), (sms.GetProperty("status").GetString(), sms.GetProperty("gateway").GetString()));
-        Assert.Contains("核查任务", sms.GetProperty("text").GetString());
+        Assert.Contains("协查任务", sms.GetProperty("text").GetString());
+        Assert.DoesNotContain("核查任务", sms.GetProperty("text").GetString());
         Assert.DoesNotContain("13803770", sms.GetProperty("phoneMasked").GetString());
         Assert.Equal(1, (await (await township.GetAsync("/api/v1/notifications/sms")).JsonAsync()).GetArrayLength());
 

@@ -6,7 +6,7 @@
     "use strict";
     const fmt = (ms, texts) => {
         // Whole minutes: time left rounded down, time overdue rounded up (never zero), as VerificationClock.HoursAndMinutes;
-        // in words with the page's formats ("1 小时 5 分", "59 分钟").
+        // in words with the page's formats ("1 小时 5 分钟", "59 分钟").
         const minutes = ms < 0 ? Math.ceil(-ms / 60000) : Math.floor(ms / 60000);
         const hours = Math.floor(minutes / 60);
         return hours > 0
@@ -20,7 +20,9 @@
         const skew = Number(texts.dataset.skew);
         document.querySelectorAll(".fk-countdown[data-due]").forEach((el) => {
             const left = new Date(el.dataset.due).getTime() - (Date.now() - skew);
-            const text = (left < 0 ? texts.dataset.over : texts.dataset.left).replace("{0}", fmt(left, texts));
+            // A clock may carry its own phrase ("距处置时限还剩 {0}"); else the page's ("剩余 {0}").
+            const phrase = left < 0 ? (el.dataset.over || texts.dataset.over) : (el.dataset.left || texts.dataset.left);
+            const text = phrase.replace("{0}", fmt(left, texts));
             el.textContent = el.dataset.stage ? el.dataset.stage + " · " + text : text;
             el.classList.toggle("text-danger", left < 0);
             el.classList.toggle("text-muted", left >= 0);
