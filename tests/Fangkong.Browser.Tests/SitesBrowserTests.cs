@@ -174,12 +174,22 @@ public class SitesBrowserTests
         await BrowserApp.ShotAsync(phone, "61-site-round-phone");
         await phone.ClickAsync(".fk-round button[data-action=save-floor]");
         await phone.WaitForSelectorAsync("#round-message");
-        Assert.Contains("108", await phone.InnerTextAsync("#round-message"));
-        Assert.Contains("2 / 2", await phone.InnerTextAsync("#round-stats"));
+        var roundStats = await phone.InnerTextAsync("#round-stats");
+        Assert.True(roundStats.Contains("2 / 2", StringComparison.Ordinal), roundStats + " / " + await phone.InnerTextAsync("#round-message"));
         Assert.Equal(1, await phone.Locator(".fk-round tr.fk-row-alarm").CountAsync());
         var alarmRow = await phone.InnerTextAsync(".fk-round tr.fk-row-alarm");
         Assert.Contains("干咳", alarmRow);
         Assert.Contains("乏力", alarmRow);
+        // The save is green; the fever is not: it is said apart in red, by room and bed, person and reading.
+        Assert.Contains("alert-success", await phone.GetAttributeAsync("#round-message", "class"));
+        Assert.DoesNotContain("异常", await phone.InnerTextAsync("#round-message"));
+        Assert.Contains("alert-danger", await phone.GetAttributeAsync("#round-alarms", "class"));
+        var feverName = (await phone.InnerTextAsync(".fk-round tr.fk-row-alarm .fk-round-name")).Trim();
+        Assert.Contains($"108 房 2 号床 {feverName} 38.3 °C（干咳、乏力）", await phone.InnerTextAsync("#round-alarms"));
+        // On a phone the symptoms sit under the person, not under the room.
+        var symptomsLeft = await phone.EvalOnSelectorAsync<double>(".fk-round tr.fk-row-alarm td.fk-round-symptom-text", "e => e.getBoundingClientRect().left");
+        var nameLeft = await phone.EvalOnSelectorAsync<double>(".fk-round tr.fk-row-alarm .fk-round-name", "e => e.getBoundingClientRect().left");
+        Assert.True(Math.Abs(symptomsLeft - nameLeft) < 2, $"symptoms at {symptomsLeft}, name at {nameLeft}");
         Assert.Equal(0, await phone.Locator(".fk-round tr[data-stay] input.fk-temp").CountAsync());
         await BrowserApp.ShotAsync(phone, "62-site-round-saved-phone");
         await phone.GotoAsync($"{app.BaseUrl}/orders/{familyOrder}");
