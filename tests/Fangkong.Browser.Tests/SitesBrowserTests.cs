@@ -76,6 +76,8 @@ public class SitesBrowserTests
         await desk.WaitForSelectorAsync("#sites-list .fk-site");
         await desk.WaitForSelectorAsync("#forecast .fk-column");
         Assert.Contains("县集中隔离点", await desk.InnerTextAsync("#sites-list"));
+        // Occupied rooms are in use, not alarms: the capacity bar's occupied segment is a neutral dark blue, not red.
+        Assert.Equal("rgb(30, 64, 175)", await desk.EvalOnSelectorAsync<string>("#sites-list span.fk-room-s1", "e => getComputedStyle(e).backgroundColor"));
         await BrowserApp.ShotAsync(desk, "50-sites-capacity");
 
         // 2. Site staff on a phone: from the order to the allocation page; the family goes into the family room together.
@@ -97,6 +99,8 @@ public class SitesBrowserTests
         var familyRoom = await phone.InnerTextAsync(".fk-room[data-room='108'] summary");
         Assert.All(familyNames, name => Assert.Contains(name, familyRoom));
         await AssertTilesReadableAsync(phone);
+        // An occupied room's tile (and its legend dot) is dark blue, not the red kept for alarms.
+        Assert.Equal("rgb(30, 64, 175)", await phone.EvalOnSelectorAsync<string>(".fk-room[data-state='Occupied']", "e => getComputedStyle(e).backgroundColor"));
         await BrowserApp.ShotAsync(phone, "52-room-board-phone");
 
         // 2a. The person in the other occupied room leaves for hospital: the check-out asks which hospital (the trip's
