@@ -248,6 +248,10 @@ public class SitesBrowserTests
         Assert.Contains("已交由 120 急救中心转运", await desk.InnerTextAsync("#trips-message"));
         Assert.Equal("Assigned", await hospitalTrip.GetAttributeAsync("data-status"));
         Assert.Contains("120 急救中心转运", await hospitalTrip.InnerTextAsync());
+        // Its status says 120 took it, not the green 已派车 of a county vehicle on its way.
+        var handedBadge = hospitalTrip.Locator("[data-trip-status]");
+        Assert.Equal("已交 120 急救中心", (await handedBadge.InnerTextAsync()).Trim());
+        Assert.DoesNotContain("fk-badge-ok", await handedBadge.GetAttributeAsync("class"));
         Assert.Equal(1, await hospitalTrip.Locator("button[data-action=depart]").CountAsync());
         await BrowserApp.ShotAsync(desk, "87-fleet-vehicle-out-of-service");
 
