@@ -561,6 +561,11 @@ public class SitesBrowserTests
         await phone.EvalOnSelectorAsync(".fk-room[data-room='103']", "d => d.open = true");
         // Allocated, not in yet: said so on the room, not "ready".
         Assert.Contains("已分配待入住", await phone.InnerTextAsync(".fk-room[data-room='103'] .fk-room-actions"));
+        // The cards add up as the floors do: the free rooms are the floors' free rooms, the allocated room has its own card.
+        var floorsFree = (await phone.Locator("[data-floor-free]").EvaluateAllAsync<int[]>("spans => spans.map(s => +s.dataset.floorFree)")).Sum();
+        Assert.Equal(floorsFree.ToString(System.Globalization.CultureInfo.InvariantCulture), (await phone.InnerTextAsync("#site-stats [data-stat=free] .fk-stat-value")).Trim());
+        Assert.Equal("1", (await phone.InnerTextAsync("#site-stats [data-stat=held] .fk-stat-value")).Trim());
+        Assert.Contains("已分配待入住", await phone.InnerTextAsync("#site-stats [data-stat=held]"));
         await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] summary");
         await phone.FillAsync(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']", "未到达，镇专班核实后改为居家");
         // The reason's box takes the line: what is typed is read whole, not scrolled inside a small box.
