@@ -568,6 +568,9 @@ public class SitesBrowserTests
         Assert.Contains("已分配待入住", await phone.InnerTextAsync("#site-stats [data-stat=held]"));
         await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] summary");
         await phone.FillAsync(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']", "未到达，镇专班核实后改为居家");
+        // Once typed into (the hint gone), the box still says what it is for: a visible label.
+        Assert.Equal("撤销原因", await phone.EvalOnSelectorAsync<string>(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']",
+            "i => i.labels.length > 0 && i.labels[0].offsetParent !== null ? i.labels[0].innerText.trim() : ''"));
         // The reason's box takes the line: what is typed is read whole, not scrolled inside a small box.
         Assert.True(await phone.EvalOnSelectorAsync<bool>(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']",
             "i => i.getBoundingClientRect().width >= 200 && i.scrollWidth <= i.clientWidth"));
