@@ -595,6 +595,8 @@ public class SitesBrowserTests
         await desk.WaitForSelectorAsync("#room-message");
         Assert.Contains("该房号已存在：A-102", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
         await desk.FillAsync("#room-form input[name='Edit.Building']", "B");
+        // The refusal was about A-102: once the building is changed it is gone, not left beside B, 102.
+        Assert.False(await desk.IsVisibleAsync("#room-message"));
         await desk.CheckAsync("#room-form input[name='Edit.Accessible']");
         await BrowserApp.ShotAsync(desk, "77-room-edit");
         await desk.ClickAsync("#room-form button[type=submit]");
