@@ -218,6 +218,8 @@ public class SitesBrowserTests
         }
         await phone.WaitForSelectorAsync("#turnover");
         Assert.Contains("1", await phone.InnerTextAsync("#turnover"));
+        Assert.Contains("用时中位数", await phone.InnerTextAsync("#turnover")); // the median says so, not "一般"
+        Assert.DoesNotContain("一般", await phone.InnerTextAsync("#turnover"));
         await AssertTilesReadableAsync(phone);
         await BrowserApp.ShotAsync(phone, "54-room-board-after-phone");
 
@@ -253,6 +255,9 @@ public class SitesBrowserTests
         Assert.Equal("已交 120 急救中心", (await handedBadge.InnerTextAsync()).Trim());
         Assert.DoesNotContain("fk-badge-ok", await handedBadge.GetAttributeAsync("class"));
         Assert.Equal(1, await hospitalTrip.Locator("button[data-action=depart]").CountAsync());
+        // The cards say 中位数 and each label stays on one line (not "派车用时（一 / 般）").
+        Assert.Contains("派车用时中位数", await desk.InnerTextAsync("#trip-stats"));
+        Assert.Equal(0, await desk.EvalOnSelectorAsync<int>("#trip-stats", "s => [...s.querySelectorAll('.fk-stat-label')].filter(l => l.getBoundingClientRect().height > parseFloat(getComputedStyle(l).lineHeight || '0') * 1.5 || l.getBoundingClientRect().height > parseFloat(getComputedStyle(l).fontSize) * 2).length"));
         await BrowserApp.ShotAsync(desk, "87-fleet-vehicle-out-of-service");
 
         // 5b. The county adds a room found at the inspection by typing it in; the same number again is refused, named.
