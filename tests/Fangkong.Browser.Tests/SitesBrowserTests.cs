@@ -228,6 +228,12 @@ public class SitesBrowserTests
         Assert.Equal("2", await phone.GetAttributeAsync("#site-occupancy .fk-column:last-child", "data-occupied"));
         // …and the site's own 7-day forecast beside it.
         Assert.Equal(7, await phone.Locator("#site-forecast .fk-column").CountAsync());
+        // The dashed line is the rooms the site can use, and each bar says its unit.
+        var forecastText = await phone.Locator("#site-charts .fk-card").Filter(new() { Has = phone.Locator("#site-forecast") }).InnerTextAsync();
+        Assert.Contains("可用房间", forecastText);
+        Assert.DoesNotContain("房间总数", forecastText);
+        Assert.Contains("房间不足", forecastText);
+        Assert.EndsWith(" 人", (await phone.InnerTextAsync("#site-forecast .fk-column:first-child .fk-column-value")).Trim());
         await phone.Locator("#site-forecast").ScrollIntoViewIfNeededAsync();
         await BrowserApp.ShotAsync(phone, "60-site-forecast-phone");
         await desk.GotoAsync(app.BaseUrl + "/sites");
