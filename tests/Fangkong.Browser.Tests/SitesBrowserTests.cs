@@ -34,7 +34,7 @@ public class SitesBrowserTests
             var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
             scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
             var sites = scope.ServiceProvider.GetRequiredService<SiteService>();
-            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点(城关宾馆)", SiteLevel.County, "411326", "县卫健委", "李站长", "13800000001", "城关镇灵泉路 8 号"));
+            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点（城关宾馆）", SiteLevel.County, "411326", "县卫健委", "李站长", "13800000001", "城关镇灵泉路 8 号"));
             var rooms = new System.Text.StringBuilder("楼栋,楼层,房号,单人间,独立卫生间,无障碍,家庭房,床位\n");
             for (var floor = 1; floor <= 2; floor++)
                 for (var n = 1; n <= 8; n++)
@@ -127,12 +127,14 @@ public class SitesBrowserTests
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
         var tripText = await trip.InnerTextAsync();
         Assert.All(familyNames, name => Assert.Contains(name, tripText)); // the card says whom to fetch
-        Assert.Contains($"家中({familyVillage})", tripText); // …and from where: their home on record by its node, named by the village
+        Assert.Contains($"家中（{familyVillage}）", tripText); // …and from where: their home on record by its node, named by the village (full-width brackets)
         // The transfer to hospital of the person who left says where it goes: the hospital named at the check-out.
         var toHospital = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "县人民医院" });
         Assert.Equal(1, await toHospital.CountAsync());
-        Assert.Contains("定点医院(县人民医院)", await toHospital.InnerTextAsync());
+        Assert.Contains("定点医院（县人民医院）", await toHospital.InnerTextAsync());
         Assert.DoesNotContain("(定点医院)", await phone.InnerTextAsync("#open-trips"));
+        var routes = string.Join("\n", await phone.Locator("#open-trips .fk-trip strong").AllInnerTextsAsync());
+        Assert.All(new[] { "家中(", "定点医院(", "卡点(" }, half => Assert.DoesNotContain(half, routes)); // a place's detail in Chinese brackets
         await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
         foreach (var (action, state) in new[] { ("assign", "Assigned"), ("depart", "Departed"), ("arrive", "") })
         {
@@ -335,6 +337,7 @@ public class SitesBrowserTests
         var pickUp = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "点对点" });
         Assert.Equal(1, await pickUp.CountAsync());
         Assert.Contains("2 人", await pickUp.InnerTextAsync());
+        Assert.Contains("卡点（淅川东高速出口卡点）", await pickUp.InnerTextAsync()); // the place's detail in Chinese brackets
         await BrowserApp.ShotAsync(phone, "59-trip-requested-at-checkpoint-phone");
 
         // The pick-up is cancelled: 取消转运 asks for the reason first (an empty one is not sent), then the trip moves to 近期转运 with it.
@@ -530,7 +533,7 @@ public class SitesBrowserTests
             scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current =
                 new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
             var sites = scope.ServiceProvider.GetRequiredService<SiteService>();
-            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点(城关宾馆)", SiteLevel.County, "411326"));
+            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点（城关宾馆）", SiteLevel.County, "411326"));
             var csv = "楼栋,楼层,房号,单人间,独立卫生间\nA,1,101,是,是\nA,1,102,是,是\nA,1,103,是,是\nB,1,101,是,是\n";
             Assert.Empty((await sites.ImportRoomsAsync(siteId, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), "rooms.csv"))!.Errors);
             await sites.InspectAsync(siteId, new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), "验收合格"));
