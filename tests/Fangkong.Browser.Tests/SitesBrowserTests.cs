@@ -34,7 +34,7 @@ public class SitesBrowserTests
             var county = new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
             scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current = county;
             var sites = scope.ServiceProvider.GetRequiredService<SiteService>();
-            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点(城关宾馆)", SiteLevel.County, "411326", "县卫健委", "李站长", "13800000001", "城关镇灵泉路 8 号"));
+            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点（城关宾馆）", SiteLevel.County, "411326", "县卫健委", "李站长", "13800000001", "城关镇灵泉路 8 号"));
             var rooms = new System.Text.StringBuilder("楼栋,楼层,房号,单人间,独立卫生间,无障碍,家庭房,床位\n");
             for (var floor = 1; floor <= 2; floor++)
                 for (var n = 1; n <= 8; n++)
@@ -76,6 +76,8 @@ public class SitesBrowserTests
         await desk.WaitForSelectorAsync("#sites-list .fk-site");
         await desk.WaitForSelectorAsync("#forecast .fk-column");
         Assert.Contains("县集中隔离点", await desk.InnerTextAsync("#sites-list"));
+        // Occupied rooms are in use, not alarms: the capacity bar's occupied segment is a neutral dark blue, not red.
+        Assert.Equal("rgb(30, 64, 175)", await desk.EvalOnSelectorAsync<string>("#sites-list span.fk-room-s1", "e => getComputedStyle(e).backgroundColor"));
         await BrowserApp.ShotAsync(desk, "50-sites-capacity");
 
         // 2. Site staff on a phone: from the order to the allocation page; the family goes into the family room together.
@@ -97,6 +99,8 @@ public class SitesBrowserTests
         var familyRoom = await phone.InnerTextAsync(".fk-room[data-room='108'] summary");
         Assert.All(familyNames, name => Assert.Contains(name, familyRoom));
         await AssertTilesReadableAsync(phone);
+        // An occupied room's tile (and its legend dot) is dark blue, not the red kept for alarms.
+        Assert.Equal("rgb(30, 64, 175)", await phone.EvalOnSelectorAsync<string>(".fk-room[data-state='Occupied']", "e => getComputedStyle(e).backgroundColor"));
         await BrowserApp.ShotAsync(phone, "52-room-board-phone");
 
         // 2a. The person in the other occupied room leaves for hospital: the check-out asks which hospital (the trip's
@@ -123,12 +127,14 @@ public class SitesBrowserTests
         Assert.Contains(string.Format("{0} 人", 2), await trip.InnerTextAsync()); // both members of the household ride together
         var tripText = await trip.InnerTextAsync();
         Assert.All(familyNames, name => Assert.Contains(name, tripText)); // the card says whom to fetch
-        Assert.Contains($"家中({familyVillage})", tripText); // …and from where: their home on record by its node, named by the village
+        Assert.Contains($"家中（{familyVillage}）", tripText); // …and from where: their home on record by its node, named by the village (full-width brackets)
         // The transfer to hospital of the person who left says where it goes: the hospital named at the check-out.
         var toHospital = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "县人民医院" });
         Assert.Equal(1, await toHospital.CountAsync());
-        Assert.Contains("定点医院(县人民医院)", await toHospital.InnerTextAsync());
+        Assert.Contains("定点医院（县人民医院）", await toHospital.InnerTextAsync());
         Assert.DoesNotContain("(定点医院)", await phone.InnerTextAsync("#open-trips"));
+        var routes = string.Join("\n", await phone.Locator("#open-trips .fk-trip strong").AllInnerTextsAsync());
+        Assert.All(new[] { "家中(", "定点医院(", "卡点(" }, half => Assert.DoesNotContain(half, routes)); // a place's detail in Chinese brackets
         await BrowserApp.ShotAsync(phone, "55-trip-requested-phone");
         foreach (var (action, state) in new[] { ("assign", "Assigned"), ("depart", "Departed"), ("arrive", "") })
         {
@@ -174,12 +180,22 @@ public class SitesBrowserTests
         await BrowserApp.ShotAsync(phone, "61-site-round-phone");
         await phone.ClickAsync(".fk-round button[data-action=save-floor]");
         await phone.WaitForSelectorAsync("#round-message");
-        Assert.Contains("108", await phone.InnerTextAsync("#round-message"));
-        Assert.Contains("2 / 2", await phone.InnerTextAsync("#round-stats"));
+        var roundStats = await phone.InnerTextAsync("#round-stats");
+        Assert.True(roundStats.Contains("2 / 2", StringComparison.Ordinal), roundStats + " / " + await phone.InnerTextAsync("#round-message"));
         Assert.Equal(1, await phone.Locator(".fk-round tr.fk-row-alarm").CountAsync());
         var alarmRow = await phone.InnerTextAsync(".fk-round tr.fk-row-alarm");
         Assert.Contains("干咳", alarmRow);
         Assert.Contains("乏力", alarmRow);
+        // The save is green; the fever is not: it is said apart in red, by room and bed, person and reading.
+        Assert.Contains("alert-success", await phone.GetAttributeAsync("#round-message", "class"));
+        Assert.DoesNotContain("异常", await phone.InnerTextAsync("#round-message"));
+        Assert.Contains("alert-danger", await phone.GetAttributeAsync("#round-alarms", "class"));
+        var feverName = (await phone.InnerTextAsync(".fk-round tr.fk-row-alarm .fk-round-name")).Trim();
+        Assert.Contains($"108 房 2 号床 {feverName} 38.3 °C（干咳、乏力）", await phone.InnerTextAsync("#round-alarms"));
+        // On a phone the symptoms sit under the person, not under the room.
+        var symptomsLeft = await phone.EvalOnSelectorAsync<double>(".fk-round tr.fk-row-alarm td.fk-round-symptom-text", "e => e.getBoundingClientRect().left");
+        var nameLeft = await phone.EvalOnSelectorAsync<double>(".fk-round tr.fk-row-alarm .fk-round-name", "e => e.getBoundingClientRect().left");
+        Assert.True(Math.Abs(symptomsLeft - nameLeft) < 2, $"symptoms at {symptomsLeft}, name at {nameLeft}");
         Assert.Equal(0, await phone.Locator(".fk-round tr[data-stay] input.fk-temp").CountAsync());
         await BrowserApp.ShotAsync(phone, "62-site-round-saved-phone");
         await phone.GotoAsync($"{app.BaseUrl}/orders/{familyOrder}");
@@ -204,6 +220,8 @@ public class SitesBrowserTests
         }
         await phone.WaitForSelectorAsync("#turnover");
         Assert.Contains("1", await phone.InnerTextAsync("#turnover"));
+        Assert.Contains("用时中位数", await phone.InnerTextAsync("#turnover")); // the median says so, not "一般"
+        Assert.DoesNotContain("一般", await phone.InnerTextAsync("#turnover"));
         await AssertTilesReadableAsync(phone);
         await BrowserApp.ShotAsync(phone, "54-room-board-after-phone");
 
@@ -212,6 +230,12 @@ public class SitesBrowserTests
         Assert.Equal("2", await phone.GetAttributeAsync("#site-occupancy .fk-column:last-child", "data-occupied"));
         // …and the site's own 7-day forecast beside it.
         Assert.Equal(7, await phone.Locator("#site-forecast .fk-column").CountAsync());
+        // The dashed line is the rooms the site can use, and each bar says its unit.
+        var forecastText = await phone.Locator("#site-charts .fk-card").Filter(new() { Has = phone.Locator("#site-forecast") }).InnerTextAsync();
+        Assert.Contains("可用房间", forecastText);
+        Assert.DoesNotContain("房间总数", forecastText);
+        Assert.Contains("房间不足", forecastText);
+        Assert.EndsWith(" 人", (await phone.InnerTextAsync("#site-forecast .fk-column:first-child .fk-column-value")).Trim());
         await phone.Locator("#site-forecast").ScrollIntoViewIfNeededAsync();
         await BrowserApp.ShotAsync(phone, "60-site-forecast-phone");
         await desk.GotoAsync(app.BaseUrl + "/sites");
@@ -234,7 +258,14 @@ public class SitesBrowserTests
         Assert.Contains("已交由 120 急救中心转运", await desk.InnerTextAsync("#trips-message"));
         Assert.Equal("Assigned", await hospitalTrip.GetAttributeAsync("data-status"));
         Assert.Contains("120 急救中心转运", await hospitalTrip.InnerTextAsync());
+        // Its status says 120 took it, not the green 已派车 of a county vehicle on its way.
+        var handedBadge = hospitalTrip.Locator("[data-trip-status]");
+        Assert.Equal("已交 120 急救中心", (await handedBadge.InnerTextAsync()).Trim());
+        Assert.DoesNotContain("fk-badge-ok", await handedBadge.GetAttributeAsync("class"));
         Assert.Equal(1, await hospitalTrip.Locator("button[data-action=depart]").CountAsync());
+        // The cards say 中位数 and each label stays on one line (not "派车用时（一 / 般）").
+        Assert.Contains("派车用时中位数", await desk.InnerTextAsync("#trip-stats"));
+        Assert.Equal(0, await desk.EvalOnSelectorAsync<int>("#trip-stats", "s => [...s.querySelectorAll('.fk-stat-label')].filter(l => l.getBoundingClientRect().height > parseFloat(getComputedStyle(l).lineHeight || '0') * 1.5 || l.getBoundingClientRect().height > parseFloat(getComputedStyle(l).fontSize) * 2).length"));
         await BrowserApp.ShotAsync(desk, "87-fleet-vehicle-out-of-service");
 
         // 5b. The county adds a room found at the inspection by typing it in; the same number again is refused, named.
@@ -306,6 +337,7 @@ public class SitesBrowserTests
         var pickUp = phone.Locator("#open-trips .fk-trip[data-status=Requested]").Filter(new() { HasText = "点对点" });
         Assert.Equal(1, await pickUp.CountAsync());
         Assert.Contains("2 人", await pickUp.InnerTextAsync());
+        Assert.Contains("卡点（淅川东高速出口卡点）", await pickUp.InnerTextAsync()); // the place's detail in Chinese brackets
         await BrowserApp.ShotAsync(phone, "59-trip-requested-at-checkpoint-phone");
 
         // The pick-up is cancelled: 取消转运 asks for the reason first (an empty one is not sent), then the trip moves to 近期转运 with it.
@@ -509,7 +541,7 @@ public class SitesBrowserTests
             scope.ServiceProvider.GetRequiredService<ActorAccessor>().Current =
                 new Actor("test", "指挥部", JurisdictionScope.Of("411326", "411326"), Permissions.For([Roles.CommandCentre]));
             var sites = scope.ServiceProvider.GetRequiredService<SiteService>();
-            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点(城关宾馆)", SiteLevel.County, "411326"));
+            siteId = await sites.CreateAsync(new SiteInput("县集中隔离点（城关宾馆）", SiteLevel.County, "411326"));
             var csv = "楼栋,楼层,房号,单人间,独立卫生间\nA,1,101,是,是\nA,1,102,是,是\nA,1,103,是,是\nB,1,101,是,是\n";
             Assert.Empty((await sites.ImportRoomsAsync(siteId, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), "rooms.csv"))!.Errors);
             await sites.InspectAsync(siteId, new InspectionInput(SiteStandards.Default.Select(s => new InspectionItemInput(s.Code, true, null)).ToList(), "验收合格"));
@@ -551,8 +583,16 @@ public class SitesBrowserTests
         await phone.EvalOnSelectorAsync(".fk-room[data-room='103']", "d => d.open = true");
         // Allocated, not in yet: said so on the room, not "ready".
         Assert.Contains("已分配待入住", await phone.InnerTextAsync(".fk-room[data-room='103'] .fk-room-actions"));
+        // The cards add up as the floors do: the free rooms are the floors' free rooms, the allocated room has its own card.
+        var floorsFree = (await phone.Locator("[data-floor-free]").EvaluateAllAsync<int[]>("spans => spans.map(s => +s.dataset.floorFree)")).Sum();
+        Assert.Equal(floorsFree.ToString(System.Globalization.CultureInfo.InvariantCulture), (await phone.InnerTextAsync("#site-stats [data-stat=free] .fk-stat-value")).Trim());
+        Assert.Equal("1", (await phone.InnerTextAsync("#site-stats [data-stat=held] .fk-stat-value")).Trim());
+        Assert.Contains("已分配待入住", await phone.InnerTextAsync("#site-stats [data-stat=held]"));
         await phone.ClickAsync(".fk-room[data-room='103'] details[data-action=withdraw] summary");
         await phone.FillAsync(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']", "未到达，镇专班核实后改为居家");
+        // Once typed into (the hint gone), the box still says what it is for: a visible label.
+        Assert.Equal("撤销原因", await phone.EvalOnSelectorAsync<string>(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']",
+            "i => i.labels.length > 0 && i.labels[0].offsetParent !== null ? i.labels[0].innerText.trim() : ''"));
         // The reason's box takes the line: what is typed is read whole, not scrolled inside a small box.
         Assert.True(await phone.EvalOnSelectorAsync<bool>(".fk-room[data-room='103'] details[data-action=withdraw] input[name='Reason.Text']",
             "i => i.getBoundingClientRect().width >= 200 && i.scrollWidth <= i.clientWidth"));
@@ -577,6 +617,8 @@ public class SitesBrowserTests
         await desk.WaitForSelectorAsync("#room-message");
         Assert.Contains("该房号已存在：A-102", await desk.InnerTextAsync("#room-message")); // A-102 exists: named, nothing changed
         await desk.FillAsync("#room-form input[name='Edit.Building']", "B");
+        // The refusal was about A-102: once the building is changed it is gone, not left beside B, 102.
+        Assert.False(await desk.IsVisibleAsync("#room-message"));
         await desk.CheckAsync("#room-form input[name='Edit.Accessible']");
         await BrowserApp.ShotAsync(desk, "77-room-edit");
         await desk.ClickAsync("#room-form button[type=submit]");

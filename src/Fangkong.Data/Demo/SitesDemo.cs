@@ -86,9 +86,9 @@ public static class SitesDemo
                 return id;
             }
 
-            var main = await SiteAsync("县集中隔离点(城关宾馆)", SiteLevel.County, county, 3, 20, SiteStatus.InService, 5);
+            var main = await SiteAsync("县集中隔离点（城关宾馆）", SiteLevel.County, county, 3, 20, SiteStatus.InService, 5);
             if (township is not null && township.Length == ScopeKey.TownshipLength)
-                await SiteAsync("乡镇集中隔离点(镇卫生院旧址)", SiteLevel.Township, township, 2, 10, SiteStatus.InService, 2);
+                await SiteAsync("乡镇集中隔离点（镇卫生院旧址）", SiteLevel.Township, township, 2, 10, SiteStatus.InService, 2);
             await SiteAsync("县备用隔离点(职教中心宿舍)", SiteLevel.County, county, 2, 15, SiteStatus.StandbyReserve, 0);
 
             // The demo's centralized orders get rooms; most are checked in.
