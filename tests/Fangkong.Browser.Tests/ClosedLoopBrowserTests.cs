@@ -542,7 +542,11 @@ public class ClosedLoopBrowserTests
         Assert.Contains("2022-10-04", await desk.InnerTextAsync("#risk-table"));
         await desk.GotoAsync(app.BaseUrl + $"/risk-areas/{id}");
         await desk.WaitForSelectorAsync("#timeline");
-        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", await desk.InnerTextAsync("#timeline"));
+        var history = await desk.InnerTextAsync("#timeline");
+        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", history);
+        // The basis reads in Chinese in the record printed for accountability, never as the stored English prefix.
+        Assert.Contains("解除依据：郑州市疫情防控指挥部通告（第88号）", history);
+        Assert.DoesNotContain("lift basis", history);
         await BrowserApp.ShotAsync(desk, "98-risk-lift-history");
     }
 
