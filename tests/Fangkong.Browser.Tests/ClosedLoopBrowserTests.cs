@@ -519,7 +519,21 @@ public class ClosedLoopBrowserTests
         }
         var desk = await app.NewPageAsync();
         await app.SignInAsync(desk, "command");
+        // On a phone the lift form opens under the area at the card's width: the basis can be typed and the button is on screen.
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "command");
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas");
+        Assert.False(await phone.Locator($"#lift-basis-{id}").IsVisibleAsync());
+        await phone.ClickAsync($"#lift-{id} summary");
+        Assert.True(await phone.Locator($"#lift-basis-{id}").EvaluateAsync<int>("e => e.clientWidth") >= 200);
+        Assert.True(await phone.Locator($"#lift-{id} button[type=submit]").EvaluateAsync<bool>(
+            "b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; }"));
+        await BrowserApp.ShotAsync(phone, "90a-risk-lift-form-phone");
+
         await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+        // Folded, the row keeps its columns; the form opens on asking.
+        Assert.False(await desk.Locator($"#lift-basis-{id}").IsVisibleAsync());
+        await desk.ClickAsync($"#lift-{id} summary");
         // A date in the future is refused, naming the field; nothing is asked to confirm.
         await desk.FillAsync($"#lift-on-{id}", "2022-10-06");
         await desk.FillAsync($"#lift-basis-{id}", "郑州市疫情防控指挥部通告（第88号）");
