@@ -66,6 +66,27 @@ public class ClosedLoopPageTests
     }
 
     /// <summary>A required select's first option: its value, its text and whether it is the one selected.</summary>
+    /// <summary>
+    /// A measure in force is a normal state, not an alarm: the confirmed arrival, the order's title, the person's page
+    /// and the people list show it blue (as 执行中 on the orders list), never in the red kept for a transfer or an overdue test.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AMeasureInForce_IsShownBlue_NotRed(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var orderId = await ClosedLoopTextTests.OrderInForceAsync(app, township);
+        var personId = (await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync()).GetProperty("order").GetProperty("personId").GetInt64();
+
+        var arrivals = await township.GetStringAsync("/arrivals?status=OrderConfirmed");
+        Assert.Matches("<span class=\"fk-badge fk-badge-info\">已落实管控</span>", arrivals);
+        Assert.Matches("<span class=\"fk-badge fk-badge-info\" id=\"control-status\">隔离管控</span>", await township.GetStringAsync($"/orders/{orderId}"));
+        var person = await township.GetStringAsync($"/people/{personId}");
+        Assert.Matches("class=\"fk-badge fk-badge-info\" id=\"person-control\">隔离管控<", person);
+        Assert.Matches("<span class=\"fk-badge fk-badge-info\" id=\"control-status\">隔离管控</span>", person);
+        Assert.Matches("<span class=\"fk-badge fk-badge-info\" data-control=\"UnderMeasure\">隔离管控</span>", await township.GetStringAsync("/people?q=王晓明"));
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
