@@ -87,6 +87,26 @@ public class ClosedLoopPageTests
         Assert.Matches("<span class=\"fk-badge fk-badge-info\" data-control=\"UnderMeasure\">隔离管控</span>", await township.GetStringAsync("/people?q=王晓明"));
     }
 
+    /// <summary>
+    /// The orders page's cards say what they count: the first one counts check-ins waiting for the township (it opens the
+    /// arrivals), so it is named as such and not read as the list's orders marked 待确认; the card for today's tests and
+    /// the filter below it use the same word (今日待检), as the ledger and the dashboard do.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task OrdersPageCards_NameWhatTheyCount_AndTodaysTestsHaveOneName(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        await ClosedLoopTextTests.OrderInForceAsync(app, township);
+        var page = await township.GetStringAsync("/orders");
+        Assert.Matches("id=\"stat-pending\"><div class=\"fk-stat-value\">\\d+</div><div class=\"fk-stat-label\">报备待乡镇确认</div>", page);
+        var card = Regex.Match(page, "id=\"stat-tests-today\"><div class=\"fk-stat-value\">(\\d+)</div><div class=\"fk-stat-label\">([^<]+)</div>");
+        Assert.True(card.Success);
+        Assert.Equal("今日待检", card.Groups[2].Value);
+        Assert.Matches($"id=\"filter-tests-today\">.*?今日待检（{card.Groups[1].Value}）</label>", page);
+        Assert.DoesNotContain("今日应检", page);
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
