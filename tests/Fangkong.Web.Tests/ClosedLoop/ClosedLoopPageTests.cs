@@ -107,6 +107,25 @@ public class ClosedLoopPageTests
         Assert.DoesNotContain("今日应检", page);
     }
 
+    /// <summary>
+    /// An order's tests read as how many negatives are in out of how many are scheduled, never as a bare "0/5" that reads
+    /// as "0 of 5 negative": on the orders list and in the ledger.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnOrdersTests_ReadAsNegativesInOutOfScheduled(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var orderId = await ClosedLoopTextTests.OrderInForceAsync(app, township);
+        Assert.Equal(HttpStatusCode.NoContent, (await township.PostJsonAsync($"/api/v1/orders/{orderId}/tests", new { day = 1, status = "Negative", ct = 38 })).StatusCode);
+        var total = (await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync()).GetProperty("tests").GetArrayLength();
+        Assert.True(total > 1);
+        Assert.Contains($"已出阴性 1 次（应检 {total} 次）", await township.GetStringAsync("/orders"));
+        var ledger = await township.GetStringAsync("/ledgers");
+        Assert.Contains($"已出阴性 1 次（应检 {total} 次）", ledger);
+        Assert.DoesNotMatch("阴性 \\d+/\\d+", ledger);
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
