@@ -126,6 +126,19 @@ public class ClosedLoopPageTests
         Assert.DoesNotMatch("阴性 \\d+/\\d+", ledger);
     }
 
+    /// <summary>The arrivals list's two date boxes say what they bound: 抵达日期, from one to the other (从 … 至 …).</summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task ArrivalsDateFilters_AreLabelled(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var page = await township.GetStringAsync("/arrivals?from=2022-10-01&to=2022-10-05");
+        var dates = Regex.Match(page, "<div class=\"small fk-field fk-range-field\" id=\"arrival-dates\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("<span>抵达日期</span>", dates);
+        Assert.Matches("name=\"from\" value=\"2022-10-01\"[^>]*aria-label=\"抵达日期 从\"", dates);
+        Assert.Matches("至 <input type=\"date\" name=\"to\" value=\"2022-10-05\"[^>]*aria-label=\"抵达日期 至\"", dates);
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
