@@ -139,6 +139,27 @@ public class ClosedLoopPageTests
         Assert.Matches("至 <input type=\"date\" name=\"to\" value=\"2022-10-05\"[^>]*aria-label=\"抵达日期 至\"", dates);
     }
 
+    /// <summary>
+    /// A list emptied by a filter says which filter, and leads to the whole list: sent to 待乡镇确认 when nothing waits,
+    /// a cadre reads that the arrivals exist but none waits, not that there are none.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnArrivalsListEmptiedByAFilter_NamesIt_AndLeadsToTheWholeList(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        await ClosedLoopTextTests.OrderInForceAsync(app, township); // one arrival, its order confirmed: nothing waits
+        var pending = await township.GetStringAsync("/arrivals?status=pending");
+        var empty = Regex.Match(pending, "id=\"arrivals-empty\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("当前只看「待乡镇确认」，没有符合的报备。", empty);
+        Assert.Contains("<a href=\"/arrivals\" id=\"arrivals-show-all\">查看全部报备</a>", empty);
+        var searched = await township.GetStringAsync("/arrivals?status=pending&q=" + Uri.EscapeDataString("无此人"));
+        Assert.Contains("按当前筛选条件没有报备。", searched);
+        var all = await township.GetStringAsync("/arrivals");
+        Assert.DoesNotContain("id=\"arrivals-empty\"", all);
+        Assert.Contains("王晓明", all);
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
