@@ -178,7 +178,11 @@ public class ClosedLoopBrowserTests
         var ownFever = desk.Locator("#reports-table tr[data-alarming=true]:has-text('38.2')");
         Assert.Equal(1, await ownFever.CountAsync());
         Assert.Contains("本人", await ownFever.InnerTextAsync());
-        Assert.Contains("异常", await ownFever.InnerTextAsync());
+        Assert.Contains("体温异常", await ownFever.Locator("td:nth-child(3)").InnerTextAsync());
+        // The alarm is marked where it came from: 36.6 °C with fatigue and a sore throat is not a fever.
+        var symptomsOnly = desk.Locator("#reports-table tr[data-alarming=true]:has-text('36.6')");
+        Assert.Equal(0, await symptomsOnly.Locator("td:nth-child(3) [data-alarm]").CountAsync());
+        Assert.Contains("有症状", await symptomsOnly.Locator("td:nth-child(4)").InnerTextAsync());
         // The reports in the timeline: fields in words, the time of the report on the county clock, never a UTC stamp.
         // (Before dawn the link's evening report is last night's, so the desk's is a new report whose fields are folded.)
         await desk.EvaluateAsync("document.querySelectorAll('#timeline details').forEach(d => d.open = true)");
