@@ -160,6 +160,41 @@ public class ClosedLoopPageTests
         Assert.Contains("王晓明", all);
     }
 
+    /// <summary>
+    /// The ledger's bar for check-ins waiting for the township is neutral, as the same count is on the orders page and
+    /// the dashboard, and it is scaled with the others: the largest count fills its track, never more.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task LedgerPendingBar_IsNeutral_AndNeverWiderThanItsTrack(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var command = await app.SignInAsync("command");
+        Assert.Equal(HttpStatusCode.OK, (await command.PostJsonAsync("/api/v1/risk-areas", new { areaCounty = "河南省郑州市金水区", place = "花园路街道锦绣小区", level = "High", designatedOn = "2022-09-20", source = "通告" })).StatusCode);
+        var township = await app.SignInAsync("township");
+        var root = await (await township.GetAsync("/api/v1/jurisdictions/root")).JsonAsync();
+        var village = (await (await township.GetAsync($"/api/v1/jurisdictions/{root.GetProperty("id").GetInt64()}/children")).JsonAsync())[0].GetProperty("id").GetInt64();
+        // Seven arrivals of earlier days wait for the township: pending (7) is the largest count (the seed's people away
+        // from home are 6), today's arrivals 0.
+        foreach (var (name, serial) in new[] { ("王晓明", 11), ("李小红", 22), ("张伟", 33), ("刘洋", 44), ("陈静", 55), ("杨帆", 66), ("赵磊", 77) })
+        {
+            var day = "2022-10-03";
+            var response = await township.PostJsonAsync("/api/v1/arrivals?channel=Checkpoint&point=卡点1", new
+            {
+                name, documentNumber = Core.Identifiers.ResidentId.Compose("410105", new DateOnly(1990, 3, 4), serial), phone = "13912345678",
+                origin = "河南省郑州市金水区花园路街道锦绣小区", arrivalDate = day, destinationNodeId = village,
+                stops = new[] { new { place = "郑州市金水区锦绣小区", from = "2022-09-28", to = "2022-10-01" } },
+            });
+            Assert.True(response.IsSuccessStatusCode);
+        }
+        var ledger = await township.GetStringAsync("/ledgers");
+        var bar = Regex.Match(ledger, "<a class=\"fk-hbar ([^\"]*)\" href=\"/arrivals\\?status=pending\">.*?<span style=\"width:(\\d+)%\">.*?<span class=\"fk-hbar-value\">(\\d+)</span>", RegexOptions.Singleline);
+        Assert.True(bar.Success);
+        Assert.Equal("7", bar.Groups[3].Value);
+        Assert.Equal("", bar.Groups[1].Value.Trim());
+        Assert.Equal("100", bar.Groups[2].Value);
+        Assert.All(Regex.Matches(ledger, "<span style=\"width:(\\d+)%\">").Select(m => int.Parse(m.Groups[1].Value)), w => Assert.InRange(w, 0, 100));
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
