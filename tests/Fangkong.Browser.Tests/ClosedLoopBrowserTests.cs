@@ -681,6 +681,12 @@ public class ClosedLoopBrowserTests
         await desk.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-10-04");
         await desk.FillAsync("#open-order input[name='Open.Note']", "流调判定密接（锦绣小区病例）");
         await BrowserApp.ShotAsync(desk, "70-person-open-order");
+        // Ticking 仅提出 renames the button after what it then does; unticked it applies the measure.
+        Assert.Equal("按现行方案落实", (await desk.InnerTextAsync("#open-order-submit")).Trim());
+        await desk.CheckAsync("#open-order input[name='Open.Propose']");
+        Assert.Equal("提交乡镇确认", (await desk.InnerTextAsync("#open-order-submit")).Trim());
+        await desk.UncheckAsync("#open-order input[name='Open.Propose']");
+        Assert.Equal("按现行方案落实", (await desk.InnerTextAsync("#open-order-submit")).Trim());
         await desk.ClickAsync("#open-order-submit");
         await desk.WaitForSelectorAsync("#order-status");
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
