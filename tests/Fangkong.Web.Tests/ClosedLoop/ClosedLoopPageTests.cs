@@ -195,6 +195,25 @@ public class ClosedLoopPageTests
         Assert.All(Regex.Matches(ledger, "<span style=\"width:(\\d+)%\">").Select(m => int.Parse(m.Groups[1].Value)), w => Assert.InRange(w, 0, 100));
     }
 
+    /// <summary>
+    /// An arrival's page writes a stop's dates as "09-28 至 10-04" (no hyphen beside a dash), and its classification has
+    /// one 管控原因 row, not a second empty 原因 row beside it.
+    /// </summary>
+    [Theory, OnSqlite, OnPostgres]
+    public async Task AnArrivalsPage_WritesStopDatesWith至_AndNoSecondEmptyReasonRow(Engine engine)
+    {
+        await using var app = await FangkongApp.StartAsync(engine, Drill);
+        var township = await app.SignInAsync("township");
+        var orderId = await ClosedLoopTextTests.OrderInForceAsync(app, township);
+        var arrivalId = (await (await township.GetAsync($"/api/v1/orders/{orderId}")).JsonAsync()).GetProperty("arrivalId").GetInt64();
+        var page = await township.GetStringAsync($"/arrivals/{arrivalId}");
+        Assert.Contains("09-28 至 10-04", page);
+        Assert.DoesNotContain("09-28–10-04", page);
+        Assert.Contains("<dt>管控原因</dt>", page);
+        Assert.DoesNotContain("<dt>原因</dt>", page);
+        Assert.DoesNotMatch("<dt>判定说明</dt><dd class=\"small\" id=\"classification-note\">\\s*</dd>", page);
+    }
+
     private static (string Value, string Text, bool Selected) FirstOption(string html, string name)
     {
         var select = Regex.Match(html, $"<select name=\"{Regex.Escape(name)}\"([^>]*)>(.*?)</select>", RegexOptions.Singleline);
