@@ -104,6 +104,8 @@ public class ClosedLoopBrowserTests
         await phone.WaitForSelectorAsync("#reference");
         var reference = (await phone.InnerTextAsync("#reference")).Trim();
         Assert.StartsWith("FK221005", reference);
+        // The reference is read in body ink under 报备成功, never in the red a resident reads as "failed".
+        Assert.Equal("rgb(31, 41, 51)", await phone.EvaluateAsync<string>("() => getComputedStyle(document.getElementById('reference')).color"));
         Assert.Contains("集中隔离", await phone.InnerTextAsync("#measure"));
         await BrowserApp.ShotAsync(phone, "21-arrive-done-phone");
 
