@@ -776,7 +776,16 @@ public class ClosedLoopBrowserTests
         // The close contact tests positive: the township transfers them to hospital from the order's page. The
         // transfer names the hospital (where the trip goes); without it nothing is done and the page says so.
         await desk.GotoAsync($"{app.BaseUrl}/orders/{contactOrderId}");
+        // Only the chosen action's fields show, and the button says what it will do.
+        Assert.False(await desk.Locator("#order-hospital").IsVisibleAsync());
+        Assert.Equal("执行", (await desk.InnerTextAsync("#order-act")).Trim());
+        await desk.SelectOptionAsync("#order-action", "extend");
+        Assert.True(await desk.Locator("#order-action-form input[name='Act.Days']").IsVisibleAsync());
+        Assert.False(await desk.Locator("#order-hospital").IsVisibleAsync());
+        Assert.Equal("延长管控", (await desk.InnerTextAsync("#order-act")).Trim());
         await desk.SelectOptionAsync("#order-action", "transfer");
+        Assert.False(await desk.Locator("#order-action-form input[name='Act.Days']").IsVisibleAsync());
+        Assert.Equal("确认转运医院", (await desk.InnerTextAsync("#order-act")).Trim());
         await desk.FillAsync("#order-reason", "核酸阳性");
         Assert.Equal("转运定点医院", (await desk.InnerTextAsync("label:has(#order-hospital)")).Trim());
         await desk.ClickAsync("#order-act");
