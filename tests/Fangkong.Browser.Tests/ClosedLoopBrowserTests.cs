@@ -104,6 +104,8 @@ public class ClosedLoopBrowserTests
         await phone.WaitForSelectorAsync("#reference");
         var reference = (await phone.InnerTextAsync("#reference")).Trim();
         Assert.StartsWith("FK221005", reference);
+        // The reference is read in body ink under 报备成功, never in the red a resident reads as "failed".
+        Assert.Equal("rgb(31, 41, 51)", await phone.EvaluateAsync<string>("() => getComputedStyle(document.getElementById('reference')).color"));
         Assert.Contains("集中隔离", await phone.InnerTextAsync("#measure"));
         await BrowserApp.ShotAsync(phone, "21-arrive-done-phone");
 
@@ -178,7 +180,11 @@ public class ClosedLoopBrowserTests
         var ownFever = desk.Locator("#reports-table tr[data-alarming=true]:has-text('38.2')");
         Assert.Equal(1, await ownFever.CountAsync());
         Assert.Contains("本人", await ownFever.InnerTextAsync());
-        Assert.Contains("异常", await ownFever.InnerTextAsync());
+        Assert.Contains("体温异常", await ownFever.Locator("td:nth-child(3)").InnerTextAsync());
+        // The alarm is marked where it came from: 36.6 °C with fatigue and a sore throat is not a fever.
+        var symptomsOnly = desk.Locator("#reports-table tr[data-alarming=true]:has-text('36.6')");
+        Assert.Equal(0, await symptomsOnly.Locator("td:nth-child(3) [data-alarm]").CountAsync());
+        Assert.Contains("有症状", await symptomsOnly.Locator("td:nth-child(4)").InnerTextAsync());
         // The reports in the timeline: fields in words, the time of the report on the county clock, never a UTC stamp.
         // (Before dawn the link's evening report is last night's, so the desk's is a new report whose fields are folded.)
         await desk.EvaluateAsync("document.querySelectorAll('#timeline details').forEach(d => d.open = true)");
@@ -531,7 +537,21 @@ public class ClosedLoopBrowserTests
         }
         var desk = await app.NewPageAsync();
         await app.SignInAsync(desk, "command");
+        // On a phone the lift form opens under the area at the card's width: the basis can be typed and the button is on screen.
+        var phone = await app.NewPageAsync(phone: true);
+        await app.SignInAsync(phone, "command");
+        await phone.GotoAsync(app.BaseUrl + "/risk-areas");
+        Assert.False(await phone.Locator($"#lift-basis-{id}").IsVisibleAsync());
+        await phone.ClickAsync($"#lift-{id} summary");
+        Assert.True(await phone.Locator($"#lift-basis-{id}").EvaluateAsync<int>("e => e.clientWidth") >= 200);
+        Assert.True(await phone.Locator($"#lift-{id} button[type=submit]").EvaluateAsync<bool>(
+            "b => { const r = b.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth; }"));
+        await BrowserApp.ShotAsync(phone, "90a-risk-lift-form-phone");
+
         await desk.GotoAsync(app.BaseUrl + "/risk-areas");
+        // Folded, the row keeps its columns; the form opens on asking.
+        Assert.False(await desk.Locator($"#lift-basis-{id}").IsVisibleAsync());
+        await desk.ClickAsync($"#lift-{id} summary");
         // A date in the future is refused, naming the field; nothing is asked to confirm.
         await desk.FillAsync($"#lift-on-{id}", "2022-10-06");
         await desk.FillAsync($"#lift-basis-{id}", "郑州市疫情防控指挥部通告（第88号）");
@@ -554,7 +574,11 @@ public class ClosedLoopBrowserTests
         Assert.Contains("2022-10-04", await desk.InnerTextAsync("#risk-table"));
         await desk.GotoAsync(app.BaseUrl + $"/risk-areas/{id}");
         await desk.WaitForSelectorAsync("#timeline");
-        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", await desk.InnerTextAsync("#timeline"));
+        var history = await desk.InnerTextAsync("#timeline");
+        Assert.Contains("郑州市疫情防控指挥部通告（第88号）", history);
+        // The basis reads in Chinese in the record printed for accountability, never as the stored English prefix.
+        Assert.Contains("解除依据：郑州市疫情防控指挥部通告（第88号）", history);
+        Assert.DoesNotContain("lift basis", history);
         await BrowserApp.ShotAsync(desk, "98-risk-lift-history");
     }
 
@@ -671,6 +695,12 @@ public class ClosedLoopBrowserTests
         await desk.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-10-04");
         await desk.FillAsync("#open-order input[name='Open.Note']", "流调判定密接（锦绣小区病例）");
         await BrowserApp.ShotAsync(desk, "70-person-open-order");
+        // Ticking 仅提出 renames the button after what it then does; unticked it applies the measure.
+        Assert.Equal("按现行方案落实", (await desk.InnerTextAsync("#open-order-submit")).Trim());
+        await desk.CheckAsync("#open-order input[name='Open.Propose']");
+        Assert.Equal("提交乡镇确认", (await desk.InnerTextAsync("#open-order-submit")).Trim());
+        await desk.UncheckAsync("#open-order input[name='Open.Propose']");
+        Assert.Equal("按现行方案落实", (await desk.InnerTextAsync("#open-order-submit")).Trim());
         await desk.ClickAsync("#open-order-submit");
         await desk.WaitForSelectorAsync("#order-status");
         Assert.Contains("执行中", await desk.InnerTextAsync("#order-status"));
@@ -758,7 +788,16 @@ public class ClosedLoopBrowserTests
         // The close contact tests positive: the township transfers them to hospital from the order's page. The
         // transfer names the hospital (where the trip goes); without it nothing is done and the page says so.
         await desk.GotoAsync($"{app.BaseUrl}/orders/{contactOrderId}");
+        // Only the chosen action's fields show, and the button says what it will do.
+        Assert.False(await desk.Locator("#order-hospital").IsVisibleAsync());
+        Assert.Equal("执行", (await desk.InnerTextAsync("#order-act")).Trim());
+        await desk.SelectOptionAsync("#order-action", "extend");
+        Assert.True(await desk.Locator("#order-action-form input[name='Act.Days']").IsVisibleAsync());
+        Assert.False(await desk.Locator("#order-hospital").IsVisibleAsync());
+        Assert.Equal("延长管控", (await desk.InnerTextAsync("#order-act")).Trim());
         await desk.SelectOptionAsync("#order-action", "transfer");
+        Assert.False(await desk.Locator("#order-action-form input[name='Act.Days']").IsVisibleAsync());
+        Assert.Equal("确认转运医院", (await desk.InnerTextAsync("#order-act")).Trim());
         await desk.FillAsync("#order-reason", "核酸阳性");
         Assert.Equal("转运定点医院", (await desk.InnerTextAsync("label:has(#order-hospital)")).Trim());
         await desk.ClickAsync("#order-act");

@@ -106,7 +106,11 @@ public class LedgerListsBrowserTests
         Assert.True(await desk.Locator("#control-ledger-table tbody tr").CountAsync() >= 5);
         Assert.Matches(@"^\d{4}\*+\w{2}$", await desk.InnerTextAsync("#control-ledger-table tbody tr:first-child [data-field=document]"));
         Assert.Matches(@"^1\d{2}\*{4}\d{4}$", await desk.InnerTextAsync("#control-ledger-table tbody tr:first-child [data-field=phone]"));
-        Assert.Contains("阴性 ", await desk.InnerTextAsync("#control-ledger-table tbody tr:first-child td:nth-child(10)"));
+        Assert.Matches(@"^已出阴性 \d+ 次（应检 \d+ 次）", await desk.InnerTextAsync("#control-ledger-table tbody tr:first-child td:nth-child(10)"));
+        // Every 包保责任人 cell names someone or says nobody is assigned: none is left blank.
+        var owners = await desk.Locator("#control-ledger-table tbody td[data-field=owners]").AllInnerTextsAsync();
+        Assert.NotEmpty(owners);
+        Assert.All(owners, o => Assert.False(string.IsNullOrWhiteSpace(o)));
         await BrowserApp.ShotAsync(desk, "r6-ledger-table");
         // A desk screen holds every column: the status, the last one, is inside the card without scrolling.
         Assert.True(await desk.EvalOnSelectorAsync<bool>("#control-ledger-table", "t => t.parentElement.scrollWidth <= t.parentElement.clientWidth"));

@@ -26,7 +26,7 @@ public class PlatformBrowserTests
         {
             ("#tile-pending", "待乡镇确认", "/orders?status=Proposed", false),
             ("#tile-overdue", "超时协查", "/verification/tasks?overdue=1", true),
-            ("#tile-tests", "今日应检", "/ledgers", false),
+            ("#tile-tests", "今日待检", "/ledgers", false),
             ("#tile-missed", "漏报", "/tasks?kind=missed-report", true),
             ("#tile-waiting", "待分配人员", "/sites/waiting", true),
         })
