@@ -294,6 +294,8 @@ public class ClosedLoopBrowserTests
         await BrowserApp.ShotAsync(desk, "28-demo-tasks");
         await desk.GotoAsync(app.BaseUrl + "/risk-areas");
         await desk.WaitForSelectorAsync("#risk-table");
+        // The page says what a change to the list does to the arrivals already registered.
+        Assert.Contains("重新研判", await desk.InnerTextAsync("#risk-areas-intro"));
         await BrowserApp.ShotAsync(desk, "29-risk-areas");
         await desk.GotoAsync(app.BaseUrl + "/rule-packs/cn-9th");
         await desk.WaitForSelectorAsync("#pack-rules");
