@@ -739,7 +739,11 @@ public class ClosedLoopBrowserTests
         await other.WaitForSelectorAsync("#person-orders");
         await other.ClickAsync("#person-orders summary");
         Assert.Equal(0, await other.Locator($"#open-linked option[value='{contactOrderId}']").CountAsync());
+        // The close contact to link is asked for only for 密接的密接.
+        await other.SelectOptionAsync("#open-order select[name='Open.Reason']", "close-contact");
+        Assert.False(await other.IsVisibleAsync("#open-contact-key"));
         await other.SelectOptionAsync("#open-order select[name='Open.Reason']", "secondary-contact");
+        Assert.True(await other.IsVisibleAsync("#open-contact-key"));
         await other.FillAsync("#open-order input[name='Open.ExposureDate']", "2022-10-04");
         await other.FillAsync("#open-contact-key", contactIdNumber[..^1] + (contactIdNumber[^1] == '1' ? '2' : '1'));
         await other.ClickAsync("#open-contact-find");
