@@ -32,8 +32,10 @@ public static class ArrivalRecheck
     public const int WindowDays = 14;
 
     /// <summary>The statuses a new listing can change: decided or proposed ones (not cancelled, not waiting for staff).</summary>
-    public static bool Candidate(ArrivalStatus status) =>
-        status is ArrivalStatus.ReleaseProposed or ArrivalStatus.Released or ArrivalStatus.OrderProposed or ArrivalStatus.OrderConfirmed;
+    public static IReadOnlyList<ArrivalStatus> Statuses { get; } =
+        [ArrivalStatus.ReleaseProposed, ArrivalStatus.Released, ArrivalStatus.OrderProposed, ArrivalStatus.OrderConfirmed];
+
+    public static bool Candidate(ArrivalStatus status) => Statuses.Contains(status);
 
     /// <param name="fresh">The classification on today's list and rules.</param>
     /// <param name="standing">The evaluation behind the arrival's proposed or confirmed order (null when it has none).</param>

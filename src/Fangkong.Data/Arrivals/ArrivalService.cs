@@ -356,8 +356,8 @@ public sealed class ArrivalService(IDbContextFactory<FangkongDb> factory, IActor
         var areas = await RiskAreaService.IndexAsync(db, county, cache, ct);
         var classifier = new ArrivalClassifier(rules, areas, c => NationalDivisions.Shared.County(c)?.FullName);
         var since = today.AddDays(-(ArrivalRecheck.WindowDays - 1));
-        var candidates = await db.Arrivals.Where(a => a.CountyCode == county && a.ArrivalDate >= since && a.PersonId != null
-                && (a.Status == ArrivalStatus.ReleaseProposed || a.Status == ArrivalStatus.Released || a.Status == ArrivalStatus.OrderProposed || a.Status == ArrivalStatus.OrderConfirmed))
+        var statuses = ArrivalRecheck.Statuses.ToList();
+        var candidates = await db.Arrivals.Where(a => a.CountyCode == county && a.ArrivalDate >= since && a.PersonId != null && statuses.Contains(a.Status))
             .OrderBy(a => a.Id).ToListAsync(ct);
         var changed = 0;
         foreach (var arrival in candidates)
